@@ -1,0 +1,138 @@
+//! Numbers and dates in the user's language: German `1.234,5` and `25.11.2026`,
+//! English `1,234.5` and `2026-11-25`.
+//!
+//! Hand-written rather than a locale crate: two languages, three formats, and exports must be
+//! byte-identical on every machine whatever its system locale.
+
+use super::Lang;
+
+/// Formats `value` with `decimals` decimals and thousands separators.
+/// Non-finite values are written as "–".
+pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let (thousands, decimal) = match lang {
+        Lang::De => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 2);
+    // "-0,0" would be odd: only values that are non-zero after rounding keep their sign.
+    if value < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('−');
+    }
+    let digits = int_part.len();
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(thousands);
+        }
+        out.push(ch);
+    }
+    if let Some(frac) = frac_part {
+        out.push(decimal);
+        out.push_str(frac);
+    }
+    out
+}
+
+/// Formats an integer count with thousands separators.
+pub fn count(value: usize, lang: Lang) -> String {
+    number(value as f64, 0, lang)
+}
+
+/// Formats a signed number with an explicit sign, e.g. "+2,3".
+pub fn signed(value: f64, decimals: usize, lang: Lang) -> String {
+    let body = number(value, decimals, lang);
+    if value.is_finite()
+        && !body.starts_with('−')
+        && body.chars().any(|c| c.is_ascii_digit() && c != '0')
+    {
+        format!("+{body}")
+    } else {
+        body
+    }
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u32,
+    /// Day 1–31.
+    pub day: u32,
+}
+
+/// Formats a date: "25.11.2026" in German, "2026-11-25" in English.
+pub fn date(d: Date, lang: Lang) -> String {
+    match lang {
+        Lang::De => format!("{:02}.{:02}.{:04}", d.day, d.month, d.year),
+        Lang::En => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+    }
+}
+
+/// Formats a length in metres as "500 m" or "2 km" (or "2,5 km").
+pub fn length_m(metres: f64, lang: Lang) -> String {
+    if metres >= 1000.0 {
+        let km = metres / 1000.0;
+        let decimals = if (km - km.round()).abs() < 1e-9 { 0 } else { 1 };
+        format!("{} km", number(km, decimals, lang))
+    } else {
+        format!("{} m", number(metres, 0, lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_numbers_use_dots_for_thousands_and_a_decimal_comma() {
+        let cases = [
+            (1234.5, 1, "1.234,5", "1,234.5"),
+            (0.0, 0, "0", "0"),
+            (999.0, 0, "999", "999"),
+            (1000.0, 0, "1.000", "1,000"),
+            (1_234_567.891, 2, "1.234.567,89", "1,234,567.89"),
+            (-24.05, 1, "−24,1", "−24.1"),
+            (-0.01, 1, "0,0", "0.0"),
+            (f64::NAN, 1, "–", "–"),
+        ];
+        for (v, d, de, en) in cases {
+            assert_eq!(number(v, d, Lang::De), de, "{v}");
+            assert_eq!(number(v, d, Lang::En), en, "{v}");
+        }
+    }
+
+    #[test]
+    fn signed_numbers_show_plus_for_positive_values() {
+        assert_eq!(signed(2.345, 1, Lang::De), "+2,3");
+        assert_eq!(signed(-1.0, 1, Lang::De), "−1,0");
+        assert_eq!(signed(0.0, 1, Lang::De), "0,0");
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        let d = Date {
+            year: 2026,
+            month: 11,
+            day: 25,
+        };
+        assert_eq!(date(d, Lang::De), "25.11.2026");
+        assert_eq!(date(d, Lang::En), "2026-11-25");
+    }
+
+    #[test]
+    fn lengths_switch_to_kilometres() {
+        assert_eq!(length_m(500.0, Lang::De), "500 m");
+        assert_eq!(length_m(2000.0, Lang::De), "2 km");
+        assert_eq!(length_m(2500.0, Lang::De), "2,5 km");
+        assert_eq!(length_m(20_000.0, Lang::En), "20 km");
+    }
+}

@@ -1,0 +1,6 @@
+//! GeoJSON: reading boundary files fast and tolerantly, and this program's metadata member.
+
+pub mod coords;
+pub mod meta;
+pub mod reader;
+pub mod shape;

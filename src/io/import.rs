@@ -1,0 +1,812 @@
+//! Importing a boundary file into a [`Region`] with an [`ImportReport`].
+//!
+//! The pipeline: read JSON (tolerant, see `geojson::reader`) → structure each geometry →
+//! decide the CRS from the `crs` member or the coordinates → project into the planar CRS and
+//! build polygons (in parallel: it is most of the work for big files) → detect fields →
+//! assemble Sozialräume, merging duplicate codes → municipalities and indicators. File-level
+//! failures are [`ImportError`]s and leave whatever the caller already had untouched;
+//! feature-level failures are problems in the report.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use geo::{Area, MultiPolygon};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use super::error::ImportError;
+use super::fields::{self, FieldOverrides, code_text};
+use super::geojson::meta::{self, AtlasMeta};
+use super::geojson::reader::{RawFeature, ReadError, read_document};
+use super::geojson::shape::{Shape, ShapeProblem, build_polygons, shape_of, type_name};
+use super::progress::{Progress, Stage};
+use super::report::{Effect, ImportReport, Problem, ProblemKind};
+use crate::model::{
+    ActionField, ActionFieldSet, FieldMapping, Indicator, IndicatorTable, IndicatorValue,
+    Municipality, PlanarCrs, Region, SocialSpace, SourceInfo, natural_cmp,
+};
+use crate::spatial::crs::{
+    Crs, Projector, Transformer, WGS84, epsg_from_crs_member, guess_projected_crs, is_web_mercator,
+    looks_geographic, planar_epsg_for,
+};
+
+/// Choices the user made for this import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Properties to use instead of detection.
+    pub fields: FieldOverrides,
+    /// The file's CRS, when it does not say and is not lon/lat.
+    pub source_epsg: Option<u32>,
+}
+
+/// A successfully imported map.
+#[derive(Debug)]
+pub struct Imported {
+    /// The Sozialräume.
+    pub region: Region,
+    /// What happened on the way.
+    pub report: ImportReport,
+}
+
+/// Reads and imports a GeoJSON file.
+pub fn import_file(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
+    let bytes = read_with_progress(path, progress)?;
+    import_bytes(&bytes, &path.display().to_string(), options, progress)
+}
+
+fn read_with_progress(path: &Path, progress: &Progress) -> Result<Vec<u8>, ImportError> {
+    let io_err = |source| ImportError::Io {
+        file: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(ImportError::IsDirectory {
+            file: path.display().to_string(),
+        });
+    }
+    let total = meta.len();
+    progress.start(Stage::Reading, total);
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0).saturating_add(1));
+    let mut chunk = vec![0u8; 4 << 20];
+    loop {
+        if progress.is_cancelled() {
+            return Err(ImportError::Cancelled);
+        }
+        let n = file.read(&mut chunk).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        progress.set(bytes.len() as u64);
+    }
+    Ok(bytes)
+}
+
+/// Imports GeoJSON text; `file` names it in messages.
+pub fn import_bytes(
+    bytes: &[u8],
+    file: &str,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
+    progress.start(Stage::Parsing, 0);
+    let mut doc = read_document(bytes, &mut |n| {
+        progress.set(n as u64);
+        !progress.is_cancelled()
+    })
+    .map_err(|e| match e {
+        ReadError::Syntax {
+            line,
+            column,
+            message,
+        } => ImportError::Syntax {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        },
+        ReadError::Cancelled => ImportError::Cancelled,
+    })?;
+    match doc.doc_type.as_deref() {
+        Some("FeatureCollection" | "Feature") => {}
+        other => {
+            return Err(ImportError::NotGeoJson {
+                file: file.to_string(),
+                found: other.map(str::to_string),
+            });
+        }
+    }
+    if doc.features.is_empty() {
+        return Err(ImportError::NoFeatures {
+            file: file.to_string(),
+        });
+    }
+    let (atlas, metadata_error) = match doc.foreign.remove(meta::MEMBER) {
+        None => (AtlasMeta::default(), None),
+        Some(v) => match serde_json::from_value::<AtlasMeta>(v) {
+            Ok(m) => (m, None),
+            Err(e) => (AtlasMeta::default(), Some(e.to_string())),
+        },
+    };
+
+    let declared = match (options.source_epsg, &doc.crs) {
+        (Some(code), _) => Some(code),
+        (None, Some(member)) => {
+            Some(
+                epsg_from_crs_member(member).map_err(|e| ImportError::UnreadableCrs {
+                    file: file.to_string(),
+                    detail: e.to_string(),
+                })?,
+            )
+        }
+        (None, None) => None,
+    };
+    let source =
+        Crs::from_epsg(declared.unwrap_or(WGS84)).map_err(|_| ImportError::UnknownCrs {
+            file: file.to_string(),
+            epsg: declared.unwrap_or(WGS84),
+        })?;
+
+    let feature_count = doc.features.len();
+    progress.start(Stage::Building, feature_count as u64);
+    let (geometries, infos): (Vec<_>, Vec<_>) = doc
+        .features
+        .into_iter()
+        .map(|f| {
+            let RawFeature {
+                id,
+                properties,
+                properties_invalid,
+                geometry,
+                not_an_object,
+            } = f;
+            (
+                geometry,
+                FeatureInfo {
+                    id,
+                    properties,
+                    properties_invalid,
+                    not_an_object,
+                },
+            )
+        })
+        .unzip();
+
+    let mut type_counts = std::collections::BTreeMap::new();
+    let shapes: Vec<Result<Shape, ProblemKind>> =
+        geometries.into_par_iter().map(shape_of).collect::<Vec<_>>();
+    for (shape, info) in shapes.iter().zip(&infos) {
+        let name = match shape {
+            Ok(s) => s.kind.clone(),
+            Err(ProblemKind::UnsupportedGeometry(t)) => t.clone(),
+            Err(_) if info.not_an_object => "?".to_string(),
+            Err(_) => type_name(&super::geojson::reader::RawGeometry::Null),
+        };
+        *type_counts.entry(name).or_insert(0usize) += 1;
+    }
+
+    // Decide the CRS from the coordinates where the file is silent or claims lon/lat.
+    let raw_boxes: Vec<Option<[f64; 4]>> = shapes
+        .iter()
+        .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
+        .collect();
+    let all_box = raw_boxes.iter().flatten().copied().reduce(union_box);
+    let geographic = source.is_geographic();
+    let in_range: Vec<bool> = raw_boxes
+        .iter()
+        .map(|b| b.is_none_or(|b| !geographic || looks_geographic([b[0], b[1]], [b[2], b[3]])))
+        .collect();
+    if geographic
+        && let Some(b) = all_box
+        && !raw_boxes
+            .iter()
+            .zip(&in_range)
+            .any(|(b, ok)| b.is_some() && *ok)
+    {
+        return Err(ImportError::ProjectedWithoutCrs {
+            file: file.to_string(),
+            declared,
+            min: [b[0], b[1]],
+            max: [b[2], b[3]],
+            guesses: guess_projected_crs([b[0], b[1]], [b[2], b[3]]),
+        });
+    }
+    let usable_box = raw_boxes
+        .iter()
+        .zip(&in_range)
+        .filter(|(_, ok)| **ok)
+        .filter_map(|(b, _)| *b)
+        .reduce(union_box);
+    let Some(usable_box) = usable_box else {
+        return Err(nothing_usable(file, feature_count, type_counts, &shapes));
+    };
+    let to_lonlat = |epsg: u32| -> Result<Transformer, ImportError> {
+        let wgs = Crs::from_epsg(WGS84).map_err(|_| unknown(file, WGS84))?;
+        Ok(Transformer::new(
+            Crs::from_epsg(epsg).map_err(|_| unknown(file, epsg))?,
+            wgs,
+        ))
+    };
+    let lonlat_box = if geographic {
+        usable_box
+    } else {
+        corners_to_lonlat(&to_lonlat(source.epsg())?, usable_box)
+    };
+    let planar_epsg = if geographic || is_web_mercator(source.epsg()) {
+        planar_epsg_for(
+            (lonlat_box[0] + lonlat_box[2]) / 2.0,
+            (lonlat_box[1] + lonlat_box[3]) / 2.0,
+        )
+    } else {
+        source.epsg()
+    };
+    let source_crs = source.describe();
+    let planar = Crs::from_epsg(planar_epsg).map_err(|_| unknown(file, planar_epsg))?;
+    let planar_crs = planar.describe();
+    let source_epsg = source.epsg();
+    let projector = Projector::new(source, planar);
+
+    let built: Vec<Built> = shapes
+        .into_par_iter()
+        .zip(in_range.into_par_iter())
+        .map(|(shape, ok)| build_feature(shape, ok, &projector))
+        .collect();
+    progress.set(feature_count as u64);
+
+    // Fields.
+    let overrides = FieldOverrides {
+        code: options.fields.code.clone().or(atlas.fields.code.clone()),
+        name: options.fields.name.clone().or(atlas.fields.name.clone()),
+        municipality: options
+            .fields
+            .municipality
+            .clone()
+            .or(atlas.fields.municipality.clone()),
+        action_fields: options
+            .fields
+            .action_fields
+            .clone()
+            .or(atlas.fields.action_fields.clone()),
+    };
+    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
+    let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
+    let mapping = fields::detect(&props, &ids, &overrides);
+    let code_source = match &mapping.code {
+        Some(field) => CodeSource::Property(field.clone()),
+        None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
+        None => CodeSource::Position,
+    };
+
+    let mut assembly = Assembly::new(mapping.clone(), code_source.clone());
+    let mut loaded_box: Option<[f64; 4]> = None;
+    for (index, ((info, built), raw_box)) in infos.into_iter().zip(built).zip(raw_boxes).enumerate()
+    {
+        if assembly.add(index, info, built) {
+            loaded_box = match (loaded_box, raw_box) {
+                (Some(a), Some(b)) => Some(union_box(a, b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    let Assembly {
+        spaces,
+        municipality_names,
+        mut problems,
+        ..
+    } = assembly;
+    problems.sort_by_key(|p| p.feature);
+    if spaces.is_empty() {
+        return Err(ImportError::NothingUsable {
+            file: file.to_string(),
+            report: Box::new(ImportReport {
+                file: file.to_string(),
+                feature_count,
+                geometry_types: type_counts,
+                problems,
+                ..ImportReport::default()
+            }),
+        });
+    }
+
+    let (spaces, municipalities) = group_municipalities(spaces, &municipality_names, &mapping);
+    let indicators = build_indicators(&spaces, &atlas.indicators, &mapping);
+    let bbox_lonlat = loaded_box.map(|b| {
+        if geographic {
+            b
+        } else {
+            to_lonlat(source_epsg)
+                .map(|t| corners_to_lonlat(&t, b))
+                .unwrap_or(lonlat_box)
+        }
+    });
+    let title = atlas
+        .title
+        .clone()
+        .or(doc.name.clone())
+        .unwrap_or_else(|| file_stem(file));
+    let report = ImportReport {
+        file: file.to_string(),
+        feature_count,
+        loaded: spaces.len(),
+        geometry_types: type_counts,
+        source_crs,
+        source_crs_declared: declared.is_some(),
+        planar_crs,
+        bbox_lonlat,
+        code_field: code_source.describe(),
+        name_field: mapping.name.clone(),
+        municipality_field: mapping.municipality.clone(),
+        action_field_field: mapping.action_fields.clone(),
+        indicator_count: indicators.len(),
+        metadata_error,
+        problems,
+    };
+    let source_info = SourceInfo {
+        label: file_stem(file),
+        synthetic: atlas.synthetic,
+        attribution: atlas.attribution.clone().unwrap_or_default(),
+        data_year: atlas.data_year.clone(),
+        source_crs: report.source_crs.clone(),
+    };
+    let region = Region::new(
+        title,
+        spaces,
+        municipalities,
+        indicators,
+        source_info,
+        PlanarCrs { epsg: planar_epsg },
+        mapping,
+    );
+    Ok(Imported { region, report })
+}
+
+fn unknown(file: &str, epsg: u32) -> ImportError {
+    ImportError::UnknownCrs {
+        file: file.to_string(),
+        epsg,
+    }
+}
+
+fn nothing_usable(
+    file: &str,
+    feature_count: usize,
+    type_counts: std::collections::BTreeMap<String, usize>,
+    shapes: &[Result<Shape, ProblemKind>],
+) -> ImportError {
+    let problems = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            s.as_ref().err().map(|kind| Problem {
+                feature: i,
+                code: None,
+                kind: kind.clone(),
+                effect: Effect::Skipped,
+            })
+        })
+        .collect();
+    ImportError::NothingUsable {
+        file: file.to_string(),
+        report: Box::new(ImportReport {
+            file: file.to_string(),
+            feature_count,
+            geometry_types: type_counts,
+            problems,
+            ..ImportReport::default()
+        }),
+    }
+}
+
+fn file_stem(file: &str) -> String {
+    Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_string())
+}
+
+struct FeatureInfo {
+    id: Option<Value>,
+    properties: Map<String, Value>,
+    properties_invalid: bool,
+    not_an_object: bool,
+}
+
+/// A feature's geometry after projection, or why it is unusable.
+struct Built {
+    geometry: Result<MultiPolygon<f64>, ProblemKind>,
+    problems: Vec<ShapeProblem>,
+}
+
+fn build_feature(
+    shape: Result<Shape, ProblemKind>,
+    in_range: bool,
+    projector: &Projector,
+) -> Built {
+    let mut problems = Vec::new();
+    let geometry = shape.and_then(|mut shape| {
+        if !in_range {
+            let bad = shape
+                .xy
+                .iter()
+                .find(|p| !looks_geographic(**p, **p))
+                .copied()
+                .unwrap_or([f64::NAN, f64::NAN]);
+            return Err(ProblemKind::OutOfRange {
+                x: bad[0],
+                y: bad[1],
+            });
+        }
+        projector
+            .project(&mut shape.xy)
+            .map_err(|_| ProblemKind::ProjectionFailed)?;
+        build_polygons(&shape.xy, &shape.polygons, &mut problems)
+            .ok_or(ProblemKind::NoUsablePolygon)
+    });
+    Built { geometry, problems }
+}
+
+#[derive(Debug, Clone)]
+enum CodeSource {
+    Property(String),
+    FeatureId,
+    Position,
+}
+
+impl CodeSource {
+    fn describe(&self) -> String {
+        match self {
+            CodeSource::Property(p) => p.clone(),
+            CodeSource::FeatureId => "id (Feature-ID)".to_string(),
+            CodeSource::Position => "(Position in der Datei / position in file)".to_string(),
+        }
+    }
+
+    fn code(&self, index: usize, info: &FeatureInfo) -> Option<String> {
+        match self {
+            CodeSource::Property(p) => info.properties.get(p).and_then(code_text),
+            CodeSource::FeatureId => info.id.as_ref().and_then(code_text),
+            CodeSource::Position => Some((index + 1).to_string()),
+        }
+    }
+}
+
+/// Collects Sozialräume feature by feature, merging duplicate codes.
+struct Assembly {
+    mapping: FieldMapping,
+    code_source: CodeSource,
+    spaces: Vec<SocialSpace>,
+    /// The municipality name of each space, aligned with `spaces`.
+    municipality_names: Vec<Option<String>>,
+    by_code: HashMap<String, usize>,
+    problems: Vec<Problem>,
+}
+
+impl Assembly {
+    fn new(mapping: FieldMapping, code_source: CodeSource) -> Self {
+        Assembly {
+            mapping,
+            code_source,
+            spaces: Vec::new(),
+            municipality_names: Vec::new(),
+            by_code: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, feature: usize, code: Option<&str>, kind: ProblemKind, effect: Effect) {
+        self.problems.push(Problem {
+            feature,
+            code: code.map(str::to_string),
+            kind,
+            effect,
+        });
+    }
+
+    /// Adds one feature; returns whether its geometry was used.
+    fn add(&mut self, index: usize, info: FeatureInfo, built: Built) -> bool {
+        let code = self.code_source.code(index, &info);
+        if info.not_an_object {
+            self.problem(index, None, ProblemKind::NotAnObject, Effect::Skipped);
+            return false;
+        }
+        if info.properties_invalid {
+            self.problem(
+                index,
+                code.as_deref(),
+                ProblemKind::PropertiesNotAnObject,
+                Effect::Ignored,
+            );
+        }
+        for (kind, effect) in built.problems {
+            self.problem(index, code.as_deref(), kind, effect);
+        }
+        let geometry = match built.geometry {
+            Ok(g) => g,
+            Err(kind) => {
+                self.problem(index, code.as_deref(), kind, Effect::Skipped);
+                return false;
+            }
+        };
+        let Some(code) = code else {
+            let field = match &self.code_source {
+                CodeSource::Property(p) => p.clone(),
+                _ => "id".to_string(),
+            };
+            self.problem(
+                index,
+                None,
+                ProblemKind::MissingCode { field },
+                Effect::Skipped,
+            );
+            return false;
+        };
+        if let Some(&first) = self.by_code.get(&code) {
+            let first_feature = self.spaces[first].source_feature;
+            self.problem(
+                index,
+                Some(&code),
+                ProblemKind::DuplicateCode { first_feature },
+                Effect::Merged,
+            );
+            let space = &mut self.spaces[first];
+            space.area_m2 += geometry.unsigned_area();
+            space.geometry.0.extend(geometry.0);
+            return true;
+        }
+        let action_fields = match &self.mapping.action_fields {
+            Some(field) => {
+                let (set, unknown) = parse_action_fields(info.properties.get(field));
+                for u in unknown {
+                    self.problem(
+                        index,
+                        Some(&code),
+                        ProblemKind::UnknownActionField(u),
+                        Effect::Ignored,
+                    );
+                }
+                set
+            }
+            None => ActionFieldSet::EMPTY,
+        };
+        let text = |field: &Option<String>| {
+            field
+                .as_ref()
+                .and_then(|f| info.properties.get(f))
+                .and_then(code_text)
+        };
+        let name = text(&self.mapping.name);
+        self.municipality_names
+            .push(text(&self.mapping.municipality));
+        let area_m2 = geometry.unsigned_area();
+        self.by_code.insert(code.clone(), self.spaces.len());
+        self.spaces.push(SocialSpace {
+            code,
+            name,
+            // Resolved to an index once all municipalities are known.
+            municipality: None,
+            geometry,
+            area_m2,
+            action_fields,
+            properties: info.properties,
+            source_feature: index,
+        });
+        true
+    }
+}
+
+/// Parses a Handlungsfeld value: `"1;3"`, `"1, 4"`, `2`, `[1, "integration"]`, `""`, `null`.
+/// Returns the set and the tokens it did not understand.
+pub fn parse_action_fields(value: Option<&Value>) -> (ActionFieldSet, Vec<String>) {
+    let mut set = ActionFieldSet::EMPTY;
+    let mut unknown = Vec::new();
+    let mut take = |token: &str| {
+        let t = token.trim();
+        if t.is_empty() {
+            return;
+        }
+        match ActionField::parse(t) {
+            Some(f) => set.insert(f),
+            None => unknown.push(t.to_string()),
+        }
+    };
+    match value {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) => s.split([';', ',', '|', '/', ' ']).for_each(&mut take),
+        Some(Value::Number(n)) => take(&n.to_string()),
+        Some(Value::Array(items)) => {
+            for item in items {
+                match item {
+                    Value::String(s) => take(s),
+                    Value::Number(n) => take(&n.to_string()),
+                    other => take(&other.to_string()),
+                }
+            }
+        }
+        Some(other) => take(&other.to_string()),
+    }
+    (set, unknown)
+}
+
+/// Groups Sozialräume into municipalities (sorted by name), resolving each space's index.
+fn group_municipalities(
+    mut spaces: Vec<SocialSpace>,
+    space_municipalities: &[Option<String>],
+    mapping: &FieldMapping,
+) -> (Vec<SocialSpace>, Vec<Municipality>) {
+    let mut names: Vec<String> = space_municipalities.iter().flatten().cloned().collect();
+    names.sort_by(|a, b| natural_cmp(a, b));
+    names.dedup();
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut municipalities: Vec<Municipality> = names
+        .iter()
+        .map(|n| Municipality {
+            name: n.clone(),
+            key: None,
+            spaces: Vec::new(),
+        })
+        .collect();
+    for (i, (space, name)) in spaces.iter_mut().zip(space_municipalities).enumerate() {
+        let Some(&m) = name.as_deref().and_then(|n| index.get(n)) else {
+            continue;
+        };
+        space.municipality = Some(m);
+        let municipality = &mut municipalities[m];
+        municipality.spaces.push(i);
+        if municipality.key.is_none() {
+            municipality.key = mapping
+                .municipality_key
+                .as_ref()
+                .and_then(|k| space.properties.get(k))
+                .and_then(code_text);
+        }
+    }
+    for m in &mut municipalities {
+        m.spaces
+            .sort_by(|a, b| natural_cmp(&spaces[*a].code, &spaces[*b].code));
+    }
+    (spaces, municipalities)
+}
+
+/// Markers that mean "withheld for data protection" in German statistics tables.
+const SUPPRESSED: &[&str] = &["*", "–", "-", "x", "X", ".", "()", "/"];
+
+fn indicator_value(value: Option<&Value>) -> IndicatorValue {
+    match value {
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|v| v.is_finite())
+            .map_or(IndicatorValue::Missing, IndicatorValue::Number),
+        Some(Value::String(s)) if SUPPRESSED.contains(&s.trim()) => IndicatorValue::Suppressed,
+        _ => IndicatorValue::Missing,
+    }
+}
+
+/// The catalogue's indicators first, then every other numeric property.
+fn build_indicators(
+    spaces: &[SocialSpace],
+    catalogue: &[Indicator],
+    mapping: &FieldMapping,
+) -> IndicatorTable {
+    let mut table = IndicatorTable::default();
+    let reserved: Vec<&str> = [
+        &mapping.code,
+        &mapping.name,
+        &mapping.municipality,
+        &mapping.municipality_key,
+        &mapping.action_fields,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+    let column = |key: &str| -> Vec<IndicatorValue> {
+        spaces
+            .iter()
+            .map(|s| indicator_value(s.properties.get(key)))
+            .collect()
+    };
+    for indicator in catalogue {
+        table.push(indicator.clone(), column(&indicator.key));
+    }
+    let mut seen: std::collections::HashSet<&str> =
+        catalogue.iter().map(|i| i.key.as_str()).collect();
+    for space in spaces {
+        for (key, value) in &space.properties {
+            if value.is_number() && !reserved.contains(&key.as_str()) && seen.insert(key.as_str()) {
+                table.push(Indicator::from_key(key), column(key));
+            }
+        }
+    }
+    table
+}
+
+fn bbox_of(xy: &[[f64; 2]]) -> Option<[f64; 4]> {
+    let first = xy.first()?;
+    let mut b = [first[0], first[1], first[0], first[1]];
+    for p in xy {
+        b[0] = b[0].min(p[0]);
+        b[1] = b[1].min(p[1]);
+        b[2] = b[2].max(p[0]);
+        b[3] = b[3].max(p[1]);
+    }
+    Some(b)
+}
+
+fn union_box(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
+}
+
+/// Converts a box to lon/lat through its corners and edge midpoints.
+fn corners_to_lonlat(t: &Transformer, b: [f64; 4]) -> [f64; 4] {
+    let (mx, my) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+    let points = [
+        [b[0], b[1]],
+        [b[2], b[1]],
+        [b[0], b[3]],
+        [b[2], b[3]],
+        [mx, b[1]],
+        [mx, b[3]],
+        [b[0], my],
+        [b[2], my],
+    ];
+    points
+        .iter()
+        .filter_map(|p| t.point(*p).ok())
+        .filter_map(|p| bbox_of(&[p]))
+        .reduce(union_box)
+        .unwrap_or(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn handlungsfeld_values_of_every_form_parse() {
+        let cases = [
+            (json!("1;3"), "1;3", 0),
+            (json!("1, 4"), "1;4", 0),
+            (json!(2), "2", 0),
+            (json!([1, "integration"]), "1;4", 0),
+            (json!(""), "", 0),
+            (json!(null), "", 0),
+            (json!("1;7"), "1", 1),
+        ];
+        for (value, numbers, unknown) in cases {
+            let (set, bad) = parse_action_fields(Some(&value));
+            assert_eq!(set.to_numbers(), numbers, "{value}");
+            assert_eq!(bad.len(), unknown, "{value}");
+        }
+    }
+
+    #[test]
+    fn suppressed_markers_are_kept_apart_from_missing_values() {
+        assert_eq!(
+            indicator_value(Some(&json!("*"))),
+            IndicatorValue::Suppressed
+        );
+        assert_eq!(indicator_value(Some(&json!(null))), IndicatorValue::Missing);
+        assert_eq!(indicator_value(None), IndicatorValue::Missing);
+        assert_eq!(
+            indicator_value(Some(&json!(0))),
+            IndicatorValue::Number(0.0)
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The only place that touches files: boundary import with its report, the embedded demo map.
+//!
+//! Importers never fail on a bad feature; they report it ([`report`]) and load the rest.
+//! A file that cannot be a map at all is an [`ImportError`] naming the file and the reason.
+
+pub mod demo;
+pub mod error;
+pub mod fields;
+pub mod geojson;
+pub mod import;
+pub mod progress;
+pub mod report;
+
+pub use error::ImportError;
+pub use import::{ImportOptions, Imported, import_bytes, import_file};
+pub use progress::{Progress, Stage};
+pub use report::ImportReport;

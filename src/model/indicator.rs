@@ -1,0 +1,212 @@
+//! Indicators: the catalogue entry that makes a number traceable, and the values per Sozialraum.
+//!
+//! A value is never a bare `f64`: it can be missing (no data) or suppressed (data protection),
+//! and neither may ever be treated as zero. Values are stored column-wise, one column per
+//! indicator, aligned with the region's list of Sozialräume, because every statistic works
+//! over a whole column.
+
+use serde::{Deserialize, Serialize};
+
+/// The unit of an indicator, which decides how its values are formatted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Share in percent (`%`).
+    Percent,
+    /// Rate per 1,000 (`‰`).
+    PerThousand,
+    /// A count of persons.
+    Persons,
+    /// Persons per km².
+    PersonsPerKm2,
+    /// Square kilometres.
+    SquareKilometres,
+    /// Euro.
+    Euro,
+    /// Years (e.g. mean age).
+    Years,
+    /// A dimensionless index or ratio.
+    Index,
+    /// No unit known (e.g. a numeric property of a foreign file).
+    #[default]
+    None,
+}
+
+impl Unit {
+    /// The unit's symbol as written after a number (empty for [`Unit::None`]).
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            Unit::Percent => "%",
+            Unit::PerThousand => "‰",
+            Unit::Persons => "Pers.",
+            Unit::PersonsPerKm2 => "EW/km²",
+            Unit::SquareKilometres => "km²",
+            Unit::Euro => "€",
+            Unit::Years => "J.",
+            Unit::Index => "",
+            Unit::None => "",
+        }
+    }
+}
+
+/// Whether a high value signals a need or a strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// A high value signals a need (e.g. SGB II quota).
+    #[default]
+    HighIsNeed,
+    /// A high value signals a strength (e.g. transition to Gymnasium).
+    HighIsStrength,
+    /// Neither (e.g. population).
+    Neutral,
+}
+
+/// How municipality and region values of an indicator are formed from the areas' values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Plain mean of the areas' values.
+    #[default]
+    Mean,
+    /// Mean weighted by another indicator (usually the population), so that the result
+    /// approximates the municipality's or region's own rate.
+    WeightedBy(String),
+    /// Sum of the areas' values (counts such as population).
+    Sum,
+}
+
+/// A catalogue entry: everything needed to show and trace an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Stable key; also the property name in data files.
+    pub key: String,
+    /// German label.
+    pub label_de: String,
+    /// English label.
+    #[serde(default)]
+    pub label_en: String,
+    /// Unit.
+    #[serde(default)]
+    pub unit: Unit,
+    /// Polarity.
+    #[serde(default)]
+    pub polarity: Polarity,
+    /// Theme (e.g. "Soziodemografie").
+    #[serde(default)]
+    pub theme: String,
+    /// Where the numbers come from.
+    #[serde(default)]
+    pub source: String,
+    /// Reference date of the numbers (e.g. "31.12.2016").
+    #[serde(default)]
+    pub reference_date: String,
+    /// Decimals to show.
+    #[serde(default = "default_decimals")]
+    pub decimals: u8,
+    /// How municipality and region values are formed.
+    #[serde(default)]
+    pub aggregation: Aggregation,
+}
+
+fn default_decimals() -> u8 {
+    1
+}
+
+impl Indicator {
+    /// An indicator known only by its key, as for a numeric property of a foreign file.
+    pub fn from_key(key: &str) -> Self {
+        Indicator {
+            key: key.to_string(),
+            label_de: key.to_string(),
+            label_en: key.to_string(),
+            unit: Unit::None,
+            polarity: Polarity::Neutral,
+            theme: String::new(),
+            source: String::new(),
+            reference_date: String::new(),
+            decimals: 2,
+            aggregation: Aggregation::Mean,
+        }
+    }
+
+    /// The label in the requested language (English falls back to German).
+    pub fn label(&self, english: bool) -> &str {
+        if english && !self.label_en.is_empty() {
+            &self.label_en
+        } else {
+            &self.label_de
+        }
+    }
+}
+
+/// One indicator value of one area.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum IndicatorValue {
+    /// A number.
+    Number(f64),
+    /// No value in the data.
+    #[default]
+    Missing,
+    /// Withheld for data protection (e.g. `*` in a table).
+    Suppressed,
+}
+
+impl IndicatorValue {
+    /// The number, if there is one.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            IndicatorValue::Number(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The catalogue and the values of all indicators, aligned with the region's Sozialräume.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndicatorTable {
+    indicators: Vec<Indicator>,
+    columns: Vec<Vec<IndicatorValue>>,
+}
+
+impl IndicatorTable {
+    /// Adds an indicator with its column of values (one per Sozialraum).
+    pub fn push(&mut self, indicator: Indicator, values: Vec<IndicatorValue>) {
+        self.indicators.push(indicator);
+        self.columns.push(values);
+    }
+
+    /// The catalogue, in display order.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    /// Position of an indicator by key.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i.key == key)
+    }
+
+    /// The values of the indicator at `position`, one per Sozialraum.
+    pub fn column(&self, position: usize) -> &[IndicatorValue] {
+        self.columns.get(position).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The value of indicator `position` for area `space`.
+    pub fn value(&self, position: usize, space: usize) -> IndicatorValue {
+        self.columns
+            .get(position)
+            .and_then(|c| c.get(space))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Number of indicators.
+    pub fn len(&self) -> usize {
+        self.indicators.len()
+    }
+
+    /// Whether there are no indicators.
+    pub fn is_empty(&self) -> bool {
+        self.indicators.is_empty()
+    }
+}

@@ -1,0 +1,16 @@
+//! The domain model: what the map *is*, independent of how it is shown or stored.
+//!
+//! Pure data: no egui, no files, no clock. Everything else in the crate depends on this module,
+//! and it depends on nothing of the crate.
+
+mod action_field;
+mod code_order;
+mod indicator;
+mod region;
+mod social_space;
+
+pub use action_field::{ActionField, ActionFieldSet};
+pub use code_order::natural_cmp;
+pub use indicator::{Aggregation, Indicator, IndicatorTable, IndicatorValue, Polarity, Unit};
+pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
+pub use social_space::{Municipality, MunicipalityId, SocialSpace};

@@ -1,0 +1,4 @@
+//! Space: CRS, projection, indices.
+
+pub mod crs;
+pub mod tmerc;
