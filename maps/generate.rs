@@ -21,6 +21,7 @@ use sozialraum_atlas::io::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, Met
 use sozialraum_atlas::model::{
     ActionField, ActionFieldSet, Aggregation, Indicator, Polarity, Unit, natural_cmp,
 };
+use sozialraum_atlas::spatial::tmerc::{GRS80_F, Utm};
 
 /// Number of Sozialräume with a Gestaltungsbedarf in the Handlungskonzept.
 pub const FLAGGED_TARGET: usize = 59;
@@ -403,13 +404,12 @@ impl Welder {
         let key = ((c.x / WELD_M).floor() as i64, (c.y / WELD_M).floor() as i64);
         for dx in -1..=1 {
             for dy in -1..=1 {
-                if let Some(list) = self.grid.get(&(key.0 + dx, key.1 + dy)) {
-                    if let Some(found) = list
+                if let Some(list) = self.grid.get(&(key.0 + dx, key.1 + dy))
+                    && let Some(found) = list
                         .iter()
                         .find(|p| (p.x - c.x).abs() <= WELD_M && (p.y - c.y).abs() <= WELD_M)
-                    {
-                        return *found;
-                    }
+                {
+                    return *found;
                 }
             }
         }
@@ -418,6 +418,9 @@ impl Welder {
     }
 }
 
+/// An undirected edge by its end points in millimetres.
+type EdgeKey = ((i64, i64), (i64, i64));
+
 fn key_of(c: Coord<f64>) -> (i64, i64) {
     ((c.x * 1000.0).round() as i64, (c.y * 1000.0).round() as i64)
 }
@@ -425,7 +428,7 @@ fn key_of(c: Coord<f64>) -> (i64, i64) {
 /// Replaces every straight segment shared by two cells with one displaced polyline, the same
 /// (reversed) on both sides, so internal boundaries look drawn rather than computed.
 fn roughen_shared_edges(cells: &mut [MultiPolygon<f64>], seed: u64) {
-    let mut count: HashMap<((i64, i64), (i64, i64)), usize> = HashMap::new();
+    let mut count: HashMap<EdgeKey, usize> = HashMap::new();
     let canonical = |a: Coord<f64>, b: Coord<f64>| {
         let (ka, kb) = (key_of(a), key_of(b));
         if ka <= kb { (ka, kb) } else { (kb, ka) }
@@ -439,7 +442,7 @@ fn roughen_shared_edges(cells: &mut [MultiPolygon<f64>], seed: u64) {
             }
         }
     }
-    let mut cache: HashMap<((i64, i64), (i64, i64)), Vec<Coord<f64>>> = HashMap::new();
+    let mut cache: HashMap<EdgeKey, Vec<Coord<f64>>> = HashMap::new();
     for cell in cells.iter_mut() {
         let mut polys = Vec::new();
         for poly in &cell.0 {
@@ -670,6 +673,36 @@ fn z_scores(values: &[f64]) -> Vec<f64> {
     let mean = values.iter().sum::<f64>() / n;
     let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
     values.iter().map(|v| (v - mean) / sd).collect()
+}
+
+/// The area of a geometry after writing it as rounded lon/lat and projecting to UTM 32N.
+fn utm_area_km2(geometry: &MultiPolygon<f64>) -> f64 {
+    let utm = Utm::from_epsg(25832).unwrap_or_else(|| Utm::new(32, true, GRS80_F));
+    let project = |ring: &LineString<f64>| {
+        LineString(
+            ring.0
+                .iter()
+                .map(|c| {
+                    let ll = to_lonlat(*c);
+                    let p = utm.forward(round_to(ll[0], 6), round_to(ll[1], 6));
+                    Coord { x: p[0], y: p[1] }
+                })
+                .collect(),
+        )
+    };
+    let projected = MultiPolygon(
+        geometry
+            .0
+            .iter()
+            .map(|p| {
+                Polygon::new(
+                    project(p.exterior()),
+                    p.interiors().iter().map(project).collect(),
+                )
+            })
+            .collect(),
+    );
+    projected.unsigned_area() / 1e6
 }
 
 /// z-scores of the indicators the rules use.
@@ -936,11 +969,9 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
         urb.push(u);
         age.push((kommune.ageing * (1.0 - 0.6 * u) + 0.08 * rng.normal()).clamp(0.0, 1.0));
     }
+    // Areas as the app measures them: the written (rounded) lon/lat in ETRS89 / UTM 32N.
+    let area_km2: Vec<f64> = spaces.iter().map(|s| utm_area_km2(&s.geometry)).collect();
     // Population: each municipality's census population, spread by area and urbanity.
-    let area_km2: Vec<f64> = spaces
-        .iter()
-        .map(|s| s.geometry.unsigned_area() / 1e6)
-        .collect();
     let raw: Vec<f64> = (0..n)
         .map(|i| area_km2[i] * (60.0 + 5500.0 * urb[i] + 1500.0 * dep[i] * urb[i]))
         .collect();

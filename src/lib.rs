@@ -1,6 +1,24 @@
-//! Sozialraum-Atlas.
+//! Sozialraum-Atlas: an offline desktop map for social planning.
+//!
+//! # Architecture
+//! Data flows one way:
+//! `model` (what the map is) ← `analysis` (statistics, classification), `spatial` (CRS,
+//! prepared geometry, hit testing), `io` (files) ← `scene` (model + view settings → styles,
+//! labels, legend) ← `render` (egui now; PNG/SVG/PDF later), `ui` (panels returning commands)
+//! ← `app` (state, commands, background loading) ← `main`/`cli`.
+//!
+//! # Glossary
+//! Sozialraum = [`model::SocialSpace`], Kommune = [`model::Municipality`],
+//! Handlungsfeld = [`model::ActionField`], Gestaltungsbedarf = an area's non-empty
+//! [`model::ActionFieldSet`], Indikator = [`model::Indicator`].
 
+pub mod analysis;
+pub mod app;
+pub mod cli;
 pub mod i18n;
 pub mod io;
 pub mod model;
+pub mod render;
+pub mod scene;
 pub mod spatial;
+pub mod ui;

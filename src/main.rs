@@ -1,1 +1,45 @@
-fn main() {}
+//! `sozialraum-atlas`: the window by default, or a subcommand (see `cli`).
+
+use clap::Parser;
+use sozialraum_atlas::app::{SozialraumApp, StartOptions};
+use sozialraum_atlas::cli::{Cli, CliCommand};
+use sozialraum_atlas::i18n::Lang;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or(Lang::De);
+    match cli.command {
+        Some(CliCommand::Check { path, import }) => {
+            std::process::exit(sozialraum_atlas::cli::check(&path, &import, lang));
+        }
+        None => {
+            let start = StartOptions {
+                path: cli.path,
+                import: cli.import.options(),
+                lang: cli.lang,
+            };
+            let options = eframe::NativeOptions {
+                viewport: eframe::egui::ViewportBuilder::default()
+                    .with_title("Sozialraum-Atlas")
+                    .with_inner_size([1480.0, 920.0])
+                    .with_min_inner_size([800.0, 500.0])
+                    .with_drag_and_drop(true),
+                renderer: eframe::Renderer::Glow,
+                ..Default::default()
+            };
+            eframe::run_native(
+                "Sozialraum-Atlas",
+                options,
+                Box::new(move |cc| {
+                    Ok(Box::new(SozialraumApp::new(
+                        &cc.egui_ctx,
+                        start,
+                        cc.storage,
+                    )))
+                }),
+            )
+            .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
+            Ok(())
+        }
+    }
+}

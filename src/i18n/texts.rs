@@ -1,32 +1,157 @@
-//! Every UI text in German and English.
+//! Every UI text in German and English, side by side.
+//!
+//! One macro line per text: the German and the English version. A line without both does not
+//! compile, and the generated list of all texts lets a test check them (non-empty, same
+//! placeholders). Placeholders in braces (`{n}`) are filled by [`super::Lang::tf`].
 
 use super::Lang;
 
-/// A UI text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum T {
-    /// The application name.
-    AppName,
-}
-
-impl T {
-    /// The text in `lang`.
-    pub fn text(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::De => de(self),
-            Lang::En => en(self),
+macro_rules! texts {
+    ($($key:ident => $de:expr, $en:expr;)*) => {
+        /// A UI text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)] // The variant names say what they are; the texts are below.
+        pub enum T {
+            $($key,)*
         }
-    }
+
+        impl T {
+            /// Every text.
+            pub const ALL: &'static [T] = &[$(T::$key,)*];
+
+            /// The text in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::De) => $de, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
 }
 
-fn de(t: T) -> &'static str {
-    match t {
-        T::AppName => "Sozialraum-Atlas",
-    }
+texts! {
+    AppName => "Sozialraum-Atlas", "Sozialraum-Atlas";
+    MenuFile => "Datei", "File";
+    MenuOpen => "Öffnen …", "Open …";
+    MenuOpenDemo => "Beispielkarte öffnen", "Open example map";
+    MenuRecent => "Zuletzt geöffnet", "Recent files";
+    MenuRecentEmpty => "(noch keine)", "(none yet)";
+    MenuReport => "Importbericht …", "Import report …";
+    MenuQuit => "Beenden", "Quit";
+    MenuView => "Ansicht", "View";
+    MenuFitAll => "Alles zeigen", "Show all";
+    MenuZoomIn => "Vergrößern", "Zoom in";
+    MenuZoomOut => "Verkleinern", "Zoom out";
+    MenuLabels => "Codes beschriften", "Label codes";
+    MenuBorders => "Kommunengrenzen hervorheben", "Emphasise municipality borders";
+    MenuLanguage => "Sprache", "Language";
+    MenuHelp => "Hilfe", "Help";
+    MenuShortcuts => "Tastenkürzel", "Keyboard shortcuts";
+    MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
+    LegendTitle => "Handlungsfelder", "Fields of action";
+    LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
+    LegendSeveralFields => "in mehreren Handlungsfeldern (gestreift)", "in several fields (striped)";
+    LegendNoNeed => "kein Gestaltungsbedarf", "no need for action";
+    LegendToggleHint => "Klicken blendet dieses Handlungsfeld auf der Karte aus oder ein", "Click to hide or show this field on the map";
+    FieldDisadvantaged => "Benachteiligte Sozialräume", "Disadvantaged areas";
+    FieldElderly => "Teilhabe und Versorgung Älterer", "Participation and care of older people";
+    FieldChildrenFamilies => "Armutsrisiken und -folgen für Kinder und Familien", "Poverty risks for children and families";
+    FieldIntegration => "Integrationserfordernisse", "Integration needs";
+    Source => "Quelle", "Source";
+    SyntheticBadge => "Beispieldaten – synthetisch, nicht amtlich", "Example data – synthetic, not official";
+    MapPanelHeading => "Karte", "Map";
+    MapAreas => "Sozialräume", "Areas";
+    MapMunicipalities => "Kommunen", "Municipalities";
+    MapCrs => "Projektion", "Projection";
+    InspectorEmpty => "Klicken Sie auf einen Sozialraum, um seine Indikatoren zu sehen.", "Click an area to see its indicators.";
+    InspectorMunicipality => "Kommune", "Municipality";
+    InspectorPopulation => "Einwohner", "Population";
+    InspectorArea => "Fläche", "Area";
+    InspectorFields => "Handlungsfelder", "Fields of action";
+    InspectorNoNeed => "kein Gestaltungsbedarf", "no need for action";
+    InspectorIndicators => "Indikatoren", "Indicators";
+    InspectorNoIndicators => "Die Datei enthält keine Indikatoren (keine Zahlen-Eigenschaften).", "The file has no indicators (no numeric properties).";
+    ColIndicator => "Indikator", "Indicator";
+    ColValue => "Wert", "Value";
+    ColMunicipality => "Kommune", "Municipality";
+    ColRegion => "Region", "Region";
+    ColRank => "Rang", "Rank";
+    RankOf => "{rank} von {n}", "{rank} of {n}";
+    RankHint => "Rang 1 = höchster Wert; gezählt werden nur Sozialräume mit Wert", "Rank 1 = highest value; only areas with a value are counted";
+    ValueMissing => "keine Daten", "no data";
+    ValueSuppressed => "geheim", "suppressed";
+    AllProperties => "Alle Eigenschaften aus der Datei", "All properties in the file";
+    ReferenceDate => "Stand", "As of";
+    PolarityNeed => "hoher Wert = Bedarf", "high value = need";
+    PolarityStrength => "hoher Wert = Stärke", "high value = strength";
+    PolarityNeutral => "ohne Wertung", "no judgement";
+    AggregationWeighted => "Kommune und Region: nach {key} gewichtetes Mittel", "Municipality and region: mean weighted by {key}";
+    AggregationMean => "Kommune und Region: Mittel der Sozialräume", "Municipality and region: mean of the areas";
+    AggregationSum => "Kommune und Region: Summe", "Municipality and region: sum";
+    ClearSelection => "Auswahl aufheben (Esc)", "Clear selection (Esc)";
+    OpenTitle => "Karte öffnen", "Open map";
+    OpenPath => "Datei (GeoJSON)", "File (GeoJSON)";
+    OpenBrowse => "Durchsuchen …", "Browse …";
+    OpenButton => "Öffnen", "Open";
+    Cancel => "Abbrechen", "Cancel";
+    OpenCrs => "Koordinatensystem, falls die Datei keins angibt", "Coordinate system, if the file declares none";
+    OpenCrsHint => "z. B. EPSG:25832 – leer: aus der Datei", "e.g. EPSG:25832 – empty: from the file";
+    OpenFields => "Felder (leer: automatisch erkennen)", "Fields (empty: detect automatically)";
+    FieldCode => "Code", "Code";
+    FieldName => "Name", "Name";
+    FieldMunicipality => "Kommune", "Municipality";
+    FieldActionFields => "Handlungsfelder", "Fields of action";
+    OpenDropHint => "Eine Datei kann auch einfach auf das Fenster gezogen werden.", "You can also drop a file onto the window.";
+    OpenNoPath => "Bitte einen Dateipfad eingeben.", "Please enter a file path.";
+    OpenBadCrs => "„{crs}“ ist kein EPSG-Code (Beispiel: EPSG:25832).", "\"{crs}\" is not an EPSG code (example: EPSG:25832).";
+    NoDialog => "Kein Dateiauswahl-Dialog verfügbar – bitte den Pfad eintippen.", "No file dialog available – please type the path.";
+    Loading => "Lade {file} …", "Loading {file} …";
+    StageReading => "Datei lesen", "reading the file";
+    StageParsing => "Features lesen", "reading features";
+    StageBuilding => "prüfen und projizieren", "checking and projecting";
+    StagePreparing => "Karte vorbereiten", "preparing the map";
+    LoadingDetails => "Details werden vorbereitet …", "Preparing details …";
+    ErrorTitle => "Datei konnte nicht geöffnet werden", "Could not open the file";
+    KeptMap => "Die bisher gezeigte Karte bleibt geöffnet.", "The map shown so far stays open.";
+    Ok => "OK", "OK";
+    ShowReport => "Bericht anzeigen", "Show report";
+    ReportTitle => "Importbericht", "Import report";
+    ReportProblems => "{n} Probleme beim Laden – Einzelheiten im Importbericht", "{n} problems while loading – details in the import report";
+    ReportCopy => "Kopieren", "Copy";
+    Close => "Schließen", "Close";
+    StatusAreas => "{n} Sozialräume", "{n} areas";
+    StatusScale => "Maßstab", "Scale";
+    StatusFrame => "Bild: {ms} ms, {v} Eckpunkte", "Frame: {ms} ms, {v} vertices";
+    ShortcutsTitle => "Tastenkürzel", "Keyboard shortcuts";
+    ShortcutPan => "Verschieben: Karte ziehen oder Pfeiltasten", "Pan: drag the map or use the arrow keys";
+    ShortcutZoom => "Zoomen: Mausrad (um den Mauszeiger), + und −, Doppelklick", "Zoom: mouse wheel (about the cursor), + and −, double-click";
+    ShortcutFit => "Alles zeigen: Pos1", "Show all: Home";
+    ShortcutSelect => "Sozialraum auswählen: Klick", "Select an area: click";
+    ShortcutClear => "Auswahl aufheben: Esc", "Clear selection: Esc";
+    ShortcutOpen => "Datei öffnen: Strg+O", "Open a file: Ctrl+O";
+    AboutText => "Sozialraum-Atlas zeigt Sozialräume, ihre Handlungsfelder und Indikatoren – offline, auf dem eigenen Rechner.", "Sozialraum-Atlas shows social spaces, their fields of action and indicators – offline, on your own computer.";
+    HoverMunicipality => "Kommune", "Municipality";
 }
 
-fn en(t: T) -> &'static str {
-    match t {
-        T::AppName => "Sozialraum-Atlas",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages_with_the_same_placeholders() {
+        let placeholders = |s: &str| {
+            let mut found: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
+                .collect();
+            found.sort();
+            found
+        };
+        for t in T::ALL {
+            let (de, en) = (t.text(Lang::De), t.text(Lang::En));
+            assert!(!de.trim().is_empty() && !en.trim().is_empty(), "{t:?}");
+            assert_eq!(placeholders(de), placeholders(en), "{t:?}");
+        }
     }
 }

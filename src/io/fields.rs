@@ -212,7 +212,7 @@ fn detect_code(
     let mut seen = HashSet::new();
     let distinct_ids = ids
         .iter()
-        .filter_map(|id| id.and_then(|v| code_text(v)))
+        .filter_map(|id| id.and_then(code_text))
         .filter(|c| seen.insert(c.clone()))
         .count();
     if !ids.is_empty() && distinct_ids as f64 / ids.len() as f64 >= 0.99 {

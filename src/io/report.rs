@@ -385,15 +385,12 @@ impl ImportReport {
         if let Some(b) = self.bbox_lonlat {
             let _ = writeln!(
                 out,
-                "{}: {}",
+                "{}: {} … {} / {} … {}",
                 label("Ausdehnung (Länge/Breite)", "Extent (lon/lat)"),
-                format!(
-                    "{} … {} / {} … {}",
-                    format::number(b[0], 4, lang),
-                    format::number(b[2], 4, lang),
-                    format::number(b[1], 4, lang),
-                    format::number(b[3], 4, lang)
-                )
+                format::number(b[0], 4, lang),
+                format::number(b[2], 4, lang),
+                format::number(b[1], 4, lang),
+                format::number(b[3], 4, lang)
             );
         }
         let none = label("(keins)", "(none)");

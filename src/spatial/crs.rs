@@ -343,7 +343,7 @@ pub enum Projector {
     /// Lon/lat on WGS 84 / ETRS89 to UTM: the fast series of [`Utm`].
     Utm(Utm),
     /// Anything else: proj4rs.
-    General(Transformer),
+    General(Box<Transformer>),
 }
 
 impl Projector {
@@ -357,7 +357,7 @@ impl Projector {
         {
             return Projector::Utm(utm);
         }
-        Projector::General(Transformer::new(from, to))
+        Projector::General(Box::new(Transformer::new(from, to)))
     }
 
     /// Projects `points` in place.

@@ -74,19 +74,29 @@ impl Utm {
     /// Projects lon/lat degrees to easting/northing metres.
     #[inline]
     pub fn forward(&self, lon_deg: f64, lat_deg: f64) -> [f64; 2] {
-        let phi = lat_deg.to_radians();
         let lam = lon_deg.to_radians() - self.lon0_rad;
-        let sin_phi = phi.sin();
-        // Conformal latitude via its tangent; fine at the poles too (sinh of large values).
-        let t = (sin_phi.atanh() - self.e * (self.e * sin_phi).atanh()).sinh();
+        let s = lat_deg.to_radians().sin();
+        let e = self.e;
+        // Tangent of the conformal latitude: t = sinh(atanh(s) - e atanh(e s)), with
+        // exp(atanh(x)) = sqrt((1 + x) / (1 - x)) so one powf replaces three hyperbolics.
+        let big = ((1.0 + s) / (1.0 - s)).sqrt() * ((1.0 - e * s) / (1.0 + e * s)).powf(e / 2.0);
+        let t = (big - 1.0 / big) / 2.0;
         let (sin_lam, cos_lam) = lam.sin_cos();
         let xi_p = t.atan2(cos_lam);
-        let eta_p = (sin_lam / (1.0 + t * t).sqrt()).atanh();
-        // Clenshaw summation of sum_j alpha_j sin(2j xi') cosh(2j eta') (and the cos/sinh
-        // companion) as the imaginary/real parts of sum alpha_j sin(2j zeta) with complex zeta.
-        let (s2, c2) = (2.0 * xi_p).sin_cos();
-        let (sh2, ch2) = ((2.0 * eta_p).sinh(), (2.0 * eta_p).cosh());
-        // z = 2 cos(2 zeta) as a complex number.
+        // exp(2 eta') = (1 + x) / (1 - x) for eta' = atanh(x): sinh and cosh of 2 eta' follow.
+        let x = sin_lam / (1.0 + t * t).sqrt();
+        let e2 = (1.0 + x) / (1.0 - x);
+        let eta_p = 0.5 * e2.ln();
+        let (sh2, ch2) = ((e2 - 1.0 / e2) / 2.0, (e2 + 1.0 / e2) / 2.0);
+        // sin and cos of 2 xi' from its tangent t / cos(lam), without trigonometry.
+        let denom = t * t + cos_lam * cos_lam;
+        let (s2, c2) = (
+            2.0 * t * cos_lam / denom,
+            (cos_lam * cos_lam - t * t) / denom,
+        );
+        // Clenshaw summation of sum_j alpha_j sin(2j zeta) for complex zeta = xi' + i eta':
+        // its real part is sum alpha_j sin(2j xi') cosh(2j eta'), its imaginary part the
+        // cos/sinh companion, which Krüger's series adds to xi' and eta'.
         let ar = 2.0 * c2 * ch2;
         let ai = -2.0 * s2 * sh2;
         let (mut y0r, mut y0i) = (0.0f64, 0.0f64);
@@ -98,7 +108,6 @@ impl Utm {
             y0r = nr;
             y0i = ni;
         }
-        // sum = sin(2 zeta) * y0, sin(2 zeta) = (s2 ch2, c2 sh2).
         let (sr, si) = (s2 * ch2, c2 * sh2);
         let xi = xi_p + (sr * y0r - si * y0i);
         let eta = eta_p + (sr * y0i + si * y0r);

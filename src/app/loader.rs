@@ -1,0 +1,184 @@
+//! Opening maps: the demo synchronously, files on a background thread with progress.
+//!
+//! A file is imported and prepared for a first overview on the loading thread, handed to the
+//! window, and then prepared in full detail (full resolution, labels, borders) while the user
+//! already looks at it. Each load has its own id; a message from a load that was cancelled or
+//! superseded is dropped, so a slow old file can never replace a newer one.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+
+use crate::analysis::RegionStats;
+use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, Stage, import_file};
+use crate::model::Region;
+use crate::spatial::crs::{Crs, Transformer, WGS84};
+use crate::spatial::prepared::{Detail, PreparedMap};
+
+/// A map ready to show.
+#[derive(Debug)]
+pub struct LoadedMap {
+    /// The Sozialräume.
+    pub region: Arc<Region>,
+    /// Prepared geometry (overview first, then full detail).
+    pub prepared: Arc<PreparedMap>,
+    /// Whether `prepared` is complete.
+    pub detail: Detail,
+    /// What the import found.
+    pub report: ImportReport,
+    /// Statistics for the inspector.
+    pub stats: Arc<RegionStats>,
+    /// Planar CRS to lon/lat, for coordinates and the scale bar.
+    pub to_lonlat: Option<Arc<Transformer>>,
+    /// The file, if the map came from one.
+    pub path: Option<PathBuf>,
+}
+
+impl LoadedMap {
+    /// Builds a loaded map from an import, preparing geometry as `detail` says.
+    pub fn from_import(imported: Imported, path: Option<PathBuf>, detail: Detail) -> LoadedMap {
+        let Imported { region, report } = imported;
+        let prepared = PreparedMap::prepare(&region, detail, &|_| {});
+        let stats = RegionStats::new(&region);
+        let to_lonlat = Crs::from_epsg(region.crs.epsg)
+            .and_then(|planar| Ok(Transformer::new(planar, Crs::from_epsg(WGS84)?)))
+            .ok()
+            .map(Arc::new);
+        LoadedMap {
+            region: Arc::new(region),
+            prepared: Arc::new(prepared),
+            detail,
+            report,
+            stats: Arc::new(stats),
+            to_lonlat,
+            path,
+        }
+    }
+}
+
+/// What a loading thread reports.
+pub enum LoadMessage {
+    /// The map, prepared for an overview.
+    Overview(Box<LoadedMap>),
+    /// The full preparation of the map sent before.
+    Full(Arc<PreparedMap>),
+    /// The file could not be opened.
+    Failed(ImportError),
+}
+
+/// A load in progress.
+pub struct LoadJob {
+    /// Id of this load.
+    pub id: u64,
+    /// The file.
+    pub path: PathBuf,
+    /// Shared progress; cancel through it.
+    pub progress: Arc<Progress>,
+    receiver: Receiver<(u64, LoadMessage)>,
+    /// Whether the overview has arrived and only the details are still being prepared.
+    pub overview_done: bool,
+}
+
+impl LoadJob {
+    /// Starts loading `path` on a background thread. `wake` is called when there is news.
+    pub fn start(
+        id: u64,
+        path: PathBuf,
+        options: ImportOptions,
+        wake: impl Fn() + Send + Sync + Clone + 'static,
+    ) -> LoadJob {
+        let (sender, receiver) = channel();
+        let progress = Progress::with_waker(wake.clone());
+        let thread_progress = Arc::clone(&progress);
+        let thread_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("map-loader".into())
+            .spawn(move || run(id, thread_path, options, &thread_progress, &sender, wake));
+        if let Err(e) = spawned {
+            // No thread: report it as an I/O problem of this file.
+            let (fail_sender, fail_receiver) = channel();
+            let _ = fail_sender.send((
+                id,
+                LoadMessage::Failed(ImportError::Io {
+                    file: path.display().to_string(),
+                    source: e,
+                }),
+            ));
+            return LoadJob {
+                id,
+                path,
+                progress,
+                receiver: fail_receiver,
+                overview_done: false,
+            };
+        }
+        LoadJob {
+            id,
+            path,
+            progress,
+            receiver,
+            overview_done: false,
+        }
+    }
+
+    /// The next message, if one arrived.
+    pub fn poll(&self) -> Poll {
+        match self.receiver.try_recv() {
+            Ok((id, message)) if id == self.id => Poll::Message(message),
+            Ok(_) | Err(TryRecvError::Empty) => Poll::Empty,
+            Err(TryRecvError::Disconnected) => Poll::Finished,
+        }
+    }
+}
+
+/// The answer of [`LoadJob::poll`].
+pub enum Poll {
+    /// News from the load.
+    Message(LoadMessage),
+    /// Nothing new yet.
+    Empty,
+    /// The loading thread has ended and everything it sent was taken.
+    Finished,
+}
+
+fn run(
+    id: u64,
+    path: PathBuf,
+    options: ImportOptions,
+    progress: &Progress,
+    sender: &Sender<(u64, LoadMessage)>,
+    wake: impl Fn(),
+) {
+    let imported = match import_file(&path, &options, progress) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = sender.send((id, LoadMessage::Failed(e)));
+            wake();
+            return;
+        }
+    };
+    progress.start(Stage::Preparing, 0);
+    if progress.is_cancelled() {
+        let _ = sender.send((id, LoadMessage::Failed(ImportError::Cancelled)));
+        wake();
+        return;
+    }
+    let map = LoadedMap::from_import(imported, Some(path), Detail::Overview);
+    let region = Arc::clone(&map.region);
+    if sender
+        .send((id, LoadMessage::Overview(Box::new(map))))
+        .is_err()
+    {
+        return;
+    }
+    wake();
+    if progress.is_cancelled() {
+        return;
+    }
+    progress.start(Stage::Preparing, 100);
+    let full = PreparedMap::prepare(&region, Detail::Full, &|f| {
+        progress.set((f * 100.0) as u64);
+    });
+    let _ = sender.send((id, LoadMessage::Full(Arc::new(full))));
+    wake();
+}

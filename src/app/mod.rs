@@ -1,0 +1,259 @@
+//! The application: owns the state, lays out the panels, applies their commands.
+//!
+//! `SozialraumApp::show` draws one frame into any `egui::Ui`, so the real window (eframe) and
+//! the UI tests (egui_kittest) run exactly the same code.
+
+mod loader;
+mod state;
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, Context, Ui, ViewportCommand};
+
+pub use loader::{LoadJob, LoadMessage, LoadedMap};
+pub use state::{AppState, Command, OpenWindows, Window};
+
+use crate::i18n::{Lang, T};
+use crate::io::ImportOptions;
+use crate::render::egui_map::MapPainter;
+use crate::ui::dialogs::{self, OpenForm};
+use crate::ui::{self as panels, inspector, legend, map_view, menu, status_bar};
+
+/// How the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// A file to open instead of the demo map.
+    pub path: Option<PathBuf>,
+    /// Field and CRS choices for that file.
+    pub import: ImportOptions,
+    /// The language, if chosen on the command line.
+    pub lang: Option<Lang>,
+}
+
+const STORAGE_LANG: &str = "lang";
+const STORAGE_RECENT: &str = "recent";
+
+/// The Sozialraum-Atlas window.
+pub struct SozialraumApp {
+    /// All state.
+    pub state: AppState,
+    painter: MapPainter,
+    open_form: OpenForm,
+    title: String,
+}
+
+impl SozialraumApp {
+    /// Creates the app: shows the demo map at once, then starts loading `start.path` if given.
+    pub fn new(ctx: &Context, start: StartOptions, storage: Option<&dyn eframe::Storage>) -> Self {
+        // A light theme: the map is light, and printed maps are too.
+        ctx.set_theme(egui::ThemePreference::Light);
+        let repaint = ctx.clone();
+        let mut state = AppState::new(move || repaint.request_repaint());
+        if let Some(storage) = storage {
+            if let Some(lang) = storage
+                .get_string(STORAGE_LANG)
+                .and_then(|l| Lang::parse(&l))
+            {
+                state.view.lang = lang;
+            }
+            if let Some(recent) = storage.get_string(STORAGE_RECENT) {
+                state.recent = recent
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(PathBuf::from)
+                    .collect();
+            }
+        }
+        if let Some(lang) = start.lang {
+            state.view.lang = lang;
+        }
+        state.apply(Command::OpenDemo);
+        if let Some(path) = start.path {
+            state.apply(Command::Open {
+                path,
+                options: start.import,
+            });
+        }
+        SozialraumApp {
+            state,
+            painter: MapPainter::default(),
+            open_form: OpenForm::default(),
+            title: String::new(),
+        }
+    }
+
+    /// Draws one frame and applies what the user did.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.state.poll_loading();
+        let lang = self.state.lang();
+        let mut commands: Vec<Command> = Vec::new();
+        let mut zoom: Option<f64> = None;
+
+        // Files dropped onto the window, and global shortcuts.
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            commands.push(Command::Open {
+                path,
+                options: ImportOptions::default(),
+            });
+        }
+        let (open_pressed, quit_pressed, help_pressed) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+            )
+        });
+        if open_pressed {
+            commands.push(Command::ShowWindow(Window::Open, true));
+        }
+        if help_pressed {
+            commands.push(Command::ShowWindow(Window::Shortcuts, true));
+        }
+
+        let menu_outcome = egui::Panel::top("menu")
+            .show(ui, |ui| menu::menu_bar_ui(ui, &self.state))
+            .inner;
+        commands.extend(menu_outcome.commands);
+        zoom = zoom.or(menu_outcome.zoom);
+        if menu_outcome.quit || quit_pressed {
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
+
+        let (ground, cursor) = self.view_readout(&ctx);
+        let stats = self.painter.last_stats;
+        let status = egui::Panel::bottom("status")
+            .show(ui, |ui| {
+                status_bar::status_bar_ui(ui, &self.state, ground, cursor, stats)
+            })
+            .inner;
+        commands.extend(status);
+
+        let left = egui::Panel::left("legend")
+            .default_size(290.0)
+            .size_range(220.0..=440.0)
+            .show(ui, |ui| {
+                // Resizable panels keep the width their content uses.
+                ui.set_min_width(ui.available_width());
+                let mut out = Vec::new();
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let Some(scene) = &self.state.scene {
+                        out.extend(legend::legend_ui(ui, scene, lang));
+                        ui.separator();
+                    }
+                    out.extend(panels::map_info_ui(ui, &self.state));
+                });
+                out
+            })
+            .inner;
+        commands.extend(left);
+
+        let right = egui::Panel::right("inspector")
+            .default_size(470.0)
+            .size_range(300.0..=680.0)
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                match (&self.state.map, &self.state.scene) {
+                    (Some(map), Some(scene)) => {
+                        inspector::inspector_ui(ui, map, scene, self.state.selection, lang)
+                    }
+                    _ => Vec::new(),
+                }
+            })
+            .inner;
+        commands.extend(right);
+
+        let central = egui::CentralPanel::no_frame()
+            .show(ui, |ui| {
+                map_view::map_view_ui(ui, &mut self.state, &mut self.painter)
+            })
+            .inner;
+        commands.extend(central);
+
+        if let Some(factor) = zoom
+            && let Some(v) = &mut self.state.viewport
+        {
+            let center = [v.offset[0] + v.size[0] / 2.0, v.offset[1] + v.size[1] / 2.0];
+            v.zoom_about(factor, center);
+        }
+
+        // Windows on top.
+        if self.state.windows.open {
+            commands.extend(dialogs::open_window_ui(&ctx, &mut self.open_form, lang));
+        }
+        if self.state.windows.report
+            && let Some(map) = &self.state.map
+        {
+            commands.extend(dialogs::report_window_ui(&ctx, &map.report, lang));
+        }
+        commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
+        if let Some(message) = &self.state.error {
+            commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
+        }
+
+        for command in commands {
+            self.state.apply(command);
+        }
+        self.update_title(&ctx);
+        if self.state.loading.is_some() {
+            // Progress moves even if the loader's wake-ups are coalesced.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn view_readout(&self, ctx: &Context) -> (Option<f64>, Option<[f64; 2]>) {
+        let (Some(map), Some(viewport)) = (&self.state.map, &self.state.viewport) else {
+            return (None, None);
+        };
+        let ground = map_view::ground_m_per_px(map, viewport);
+        let cursor = ctx
+            .pointer_hover_pos()
+            .filter(|p| {
+                p.x >= viewport.offset[0]
+                    && p.y >= viewport.offset[1]
+                    && p.x <= viewport.offset[0] + viewport.size[0]
+                    && p.y <= viewport.offset[1] + viewport.size[1]
+            })
+            .and_then(|p| {
+                let planar = viewport.map_from_screen([p.x, p.y]);
+                map.to_lonlat.as_ref().and_then(|t| t.point(planar).ok())
+            });
+        (Some(ground), cursor)
+    }
+
+    fn update_title(&mut self, ctx: &Context) {
+        let lang = self.state.lang();
+        let title = match &self.state.map {
+            Some(map) => format!("{} – {}", map.region.title, lang.t(T::AppName)),
+            None => lang.t(T::AppName).to_string(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}
+
+impl eframe::App for SozialraumApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        storage.set_string(STORAGE_LANG, self.state.lang().code().to_string());
+        let recent: Vec<String> = self
+            .state
+            .recent
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        storage.set_string(STORAGE_RECENT, recent.join("\n"));
+    }
+}

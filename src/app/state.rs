@@ -1,0 +1,298 @@
+//! The application state and the one place where it changes: [`AppState::apply`].
+//!
+//! Panels read the state and return [`Command`]s; nothing else writes it (the viewport, pure
+//! view state, is the exception: dragging changes it directly). That gives undo, persistence
+//! and tests a single seam: a test applies commands and checks the state, without a window.
+
+use std::path::PathBuf;
+
+use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
+use crate::i18n::{Lang, T};
+use crate::io::demo::{DEMO_LABEL, load_demo};
+use crate::io::{ImportError, ImportOptions, Progress};
+use crate::model::ActionField;
+use crate::scene::{Scene, ViewSettings};
+use crate::spatial::prepared::Detail;
+use crate::spatial::viewport::Viewport;
+
+/// A change the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open a boundary file in the background.
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Field and CRS choices.
+        options: ImportOptions,
+    },
+    /// Show the embedded demo map.
+    OpenDemo,
+    /// Stop the running load.
+    CancelLoad,
+    /// Select an area (None clears the selection).
+    Select(Option<usize>),
+    /// Hide or show a Handlungsfeld.
+    ToggleField(ActionField),
+    /// Switch the language.
+    SetLanguage(Lang),
+    /// Show or hide the code labels.
+    SetLabels(bool),
+    /// Emphasise municipality borders or not.
+    SetBorders(bool),
+    /// Fit the whole map into the view.
+    FitAll,
+    /// Open or close a window.
+    ShowWindow(Window, bool),
+    /// Close the error message.
+    DismissError,
+}
+
+/// The app's secondary windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The import report.
+    Report,
+    /// The open-file form.
+    Open,
+    /// Keyboard shortcuts.
+    Shortcuts,
+    /// About.
+    About,
+}
+
+/// Which windows are open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenWindows {
+    /// The import report.
+    pub report: bool,
+    /// The open-file form.
+    pub open: bool,
+    /// Keyboard shortcuts.
+    pub shortcuts: bool,
+    /// About.
+    pub about: bool,
+}
+
+/// Everything the app knows.
+pub struct AppState {
+    /// The map shown, if any.
+    pub map: Option<LoadedMap>,
+    /// How it is shown.
+    pub view: ViewSettings,
+    /// Which part is shown; None until the map view knows its size and fits the map.
+    pub viewport: Option<Viewport>,
+    /// The selected area.
+    pub selection: Option<usize>,
+    /// The area under the cursor.
+    pub hover: Option<usize>,
+    /// The scene of the current map and view settings.
+    pub scene: Option<Scene>,
+    /// Changes whenever `scene` does.
+    pub scene_generation: u64,
+    /// A load running in the background.
+    pub loading: Option<LoadJob>,
+    next_job: u64,
+    /// An error to show (file that could not be opened).
+    pub error: Option<String>,
+    /// Open windows.
+    pub windows: OpenWindows,
+    /// Recently opened files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Called by background work to ask for a repaint.
+    waker: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+impl AppState {
+    /// A state with nothing loaded. `waker` requests a repaint from any thread.
+    pub fn new(waker: impl Fn() + Send + Sync + 'static) -> AppState {
+        AppState {
+            map: None,
+            view: ViewSettings::default(),
+            viewport: None,
+            selection: None,
+            hover: None,
+            scene: None,
+            scene_generation: 0,
+            loading: None,
+            next_job: 1,
+            error: None,
+            windows: OpenWindows::default(),
+            recent: Vec::new(),
+            waker: std::sync::Arc::new(waker),
+        }
+    }
+
+    /// The language of the UI.
+    pub fn lang(&self) -> Lang {
+        self.view.lang
+    }
+
+    /// Shows a newly loaded map, replacing the old one.
+    fn show_map(&mut self, map: LoadedMap) {
+        if let Some(path) = &map.path {
+            self.recent.retain(|p| p != path);
+            self.recent.insert(0, path.clone());
+            self.recent.truncate(10);
+        }
+        self.map = Some(map);
+        self.selection = None;
+        self.hover = None;
+        self.viewport = None;
+        self.rebuild_scene();
+    }
+
+    /// Rebuilds the scene after a change of map or view settings.
+    pub fn rebuild_scene(&mut self) {
+        self.scene = self
+            .map
+            .as_ref()
+            .map(|m| Scene::build(&m.region, &self.view));
+        self.scene_generation += 1;
+    }
+
+    /// Applies a command.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::Open { path, options } => {
+                if let Some(job) = self.loading.take() {
+                    job.progress.cancel();
+                }
+                let waker = std::sync::Arc::clone(&self.waker);
+                let id = self.next_job;
+                self.next_job += 1;
+                self.loading = Some(LoadJob::start(id, path, options, move || waker()));
+                self.windows.open = false;
+            }
+            Command::OpenDemo => match load_demo(&Progress::default()) {
+                Ok(imported) => self.show_map(LoadedMap::from_import(imported, None, Detail::Full)),
+                Err(e) => self.error = Some(format!("{DEMO_LABEL}: {}", e.describe(self.lang()))),
+            },
+            Command::CancelLoad => {
+                if let Some(job) = self.loading.take() {
+                    job.progress.cancel();
+                }
+            }
+            Command::Select(selection) => {
+                self.selection = selection.filter(|i| {
+                    self.map
+                        .as_ref()
+                        .is_some_and(|m| *i < m.region.spaces.len())
+                });
+            }
+            Command::ToggleField(field) => {
+                if self.view.visible_fields.contains(field) {
+                    self.view.visible_fields.remove(field);
+                } else {
+                    self.view.visible_fields.insert(field);
+                }
+                self.rebuild_scene();
+            }
+            Command::SetLanguage(lang) => {
+                self.view.lang = lang;
+                self.rebuild_scene();
+            }
+            Command::SetLabels(on) => {
+                self.view.show_labels = on;
+                self.rebuild_scene();
+            }
+            Command::SetBorders(on) => {
+                self.view.show_borders = on;
+                self.rebuild_scene();
+            }
+            Command::FitAll => self.viewport = None,
+            Command::ShowWindow(window, open) => match window {
+                Window::Report => self.windows.report = open,
+                Window::Open => self.windows.open = open,
+                Window::Shortcuts => self.windows.shortcuts = open,
+                Window::About => self.windows.about = open,
+            },
+            Command::DismissError => self.error = None,
+        }
+    }
+
+    /// Takes what the background load has produced. Call once per frame.
+    pub fn poll_loading(&mut self) {
+        loop {
+            let Some(job) = &mut self.loading else {
+                return;
+            };
+            let message = match job.poll() {
+                Poll::Message(m) => m,
+                Poll::Empty => return,
+                Poll::Finished => {
+                    self.loading = None;
+                    return;
+                }
+            };
+            match message {
+                LoadMessage::Overview(map) => {
+                    job.overview_done = true;
+                    let problems = map.report.problems.len();
+                    self.show_map(*map);
+                    if problems > 0 {
+                        self.windows.report = true;
+                    }
+                }
+                LoadMessage::Full(prepared) => {
+                    if let Some(map) = &mut self.map {
+                        map.prepared = prepared;
+                        map.detail = Detail::Full;
+                    }
+                    self.loading = None;
+                }
+                LoadMessage::Failed(ImportError::Cancelled) => self.loading = None,
+                LoadMessage::Failed(e) => {
+                    let lang = self.view.lang;
+                    let mut text = e.describe(lang);
+                    if self.map.is_some() {
+                        text = format!("{text}\n\n{}", lang.t(T::KeptMap));
+                    }
+                    self.error = Some(text);
+                    self.loading = None;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ActionFieldSet;
+
+    #[test]
+    fn the_demo_opens_with_every_field_visible() {
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        let map = state.map.as_ref().expect("demo loaded");
+        assert_eq!(map.region.spaces.len(), 93);
+        assert_eq!(state.view.visible_fields, ActionFieldSet::all());
+        assert!(state.scene.is_some());
+    }
+
+    #[test]
+    fn toggling_a_field_rebuilds_the_scene_and_legend() {
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        let before = state.scene_generation;
+        state.apply(Command::ToggleField(ActionField::Elderly));
+        assert!(state.scene_generation > before);
+        let legend = &state.scene.as_ref().expect("scene").legend;
+        let elderly = legend
+            .entries
+            .iter()
+            .find(|e| e.field == Some(ActionField::Elderly))
+            .expect("entry");
+        assert!(!elderly.visible);
+    }
+
+    #[test]
+    fn a_selection_outside_the_map_is_ignored() {
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        state.apply(Command::Select(Some(5)));
+        assert_eq!(state.selection, Some(5));
+        state.apply(Command::Select(Some(5000)));
+        assert_eq!(state.selection, None);
+    }
+}

@@ -1,0 +1,432 @@
+//! Drawing a scene with egui: cached meshes per frame, stripe textures, labels with halos.
+//!
+//! [`build_frame`] is the whole per-frame geometry work (pick the level of detail, cull by
+//! bounding box, transform the visible vertices, stroke outlines and borders) and needs no egui
+//! context, so benches measure exactly what a frame costs. [`MapPainter`] keeps the result as
+//! long as nothing that affects it changes: hovering re-uses the meshes and only adds its
+//! own outline.
+
+use std::sync::Arc;
+
+use eframe::egui::epaint::{Color32, Mesh, Pos2, Vertex, WHITE_UV};
+use eframe::egui::{self, ColorImage, FontId, Painter, Shape, TextureHandle, TextureOptions};
+
+use super::lines::stroke;
+use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
+use crate::scene::style::{self, FillStyle, Pattern, Rgba};
+use crate::scene::{LineStyle, Scene};
+use crate::spatial::prepared::{Lod, PreparedMap};
+use crate::spatial::viewport::Viewport;
+
+/// Converts a scene colour to egui's premultiplied colour.
+pub fn color32(c: Rgba) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
+}
+
+/// The geometry of one frame.
+#[derive(Debug, Default)]
+pub struct FrameMeshes {
+    /// Areas with a solid fill.
+    pub solid: Mesh,
+    /// Areas with a stripe pattern, one mesh per pattern (texture set by the painter).
+    pub patterns: Vec<Mesh>,
+    /// Outlines of the areas.
+    pub outlines: Mesh,
+    /// Municipality borders.
+    pub borders: Mesh,
+    /// Number of areas drawn.
+    pub visible: usize,
+    /// Tolerance of the level of detail used, in metres.
+    pub lod_tolerance_m: f64,
+}
+
+impl FrameMeshes {
+    /// Total vertices, for statistics.
+    pub fn vertex_count(&self) -> usize {
+        self.solid.vertices.len()
+            + self
+                .patterns
+                .iter()
+                .map(|m| m.vertices.len())
+                .sum::<usize>()
+            + self.outlines.vertices.len()
+            + self.borders.vertices.len()
+    }
+}
+
+/// Builds the frame geometry for `viewport` at `pixels_per_point`.
+pub fn build_frame(
+    scene: &Scene,
+    prepared: &PreparedMap,
+    viewport: &Viewport,
+    pixels_per_point: f32,
+) -> FrameMeshes {
+    let mut frame = FrameMeshes {
+        patterns: scene.patterns.iter().map(|_| Mesh::default()).collect(),
+        ..FrameMeshes::default()
+    };
+    let device_m_per_px = viewport.m_per_px / f64::from(pixels_per_point.max(0.1));
+    let Some(lod) = prepared.lod_for(device_m_per_px) else {
+        return frame;
+    };
+    frame.lod_tolerance_m = lod.tolerance_m;
+    let t = viewport.relative_transform(prepared.origin);
+    let vis = viewport.visible_bounds();
+    let o = prepared.origin;
+    let view_rel = [
+        (vis[0] - o[0]) as f32,
+        (vis[1] - o[1]) as f32,
+        (vis[2] - o[0]) as f32,
+        (vis[3] - o[1]) as f32,
+    ];
+    let feather = 1.0 / pixels_per_point.max(0.1);
+    let outline_color = color32(scene.outline.color);
+    let mut screen: Vec<[f32; 2]> = Vec::new();
+    let mut scratch: Vec<[f32; 2]> = Vec::new();
+    for (i, slices) in lod.features.iter().enumerate() {
+        let b = prepared.feature_bounds[i];
+        if b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3] {
+            continue;
+        }
+        if slices.vertices.is_empty() {
+            continue;
+        }
+        frame.visible += 1;
+        screen.clear();
+        screen.extend(
+            lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
+                .iter()
+                .map(|p| t.apply(*p)),
+        );
+        let (mesh, color, period) = match scene.fills.get(i) {
+            Some(FillStyle::Pattern(p)) if *p < frame.patterns.len() => (
+                &mut frame.patterns[*p],
+                Color32::WHITE,
+                scene.patterns[*p].period_pt(),
+            ),
+            Some(FillStyle::Solid(c)) => (&mut frame.solid, color32(*c), 0.0),
+            _ => (&mut frame.solid, color32(style::NO_NEED), 0.0),
+        };
+        let base = mesh.vertices.len() as u32;
+        if period > 0.0 {
+            mesh.vertices.extend(screen.iter().map(|p| Vertex {
+                pos: Pos2::new(p[0], p[1]),
+                uv: Pos2::new(p[0] / period, p[1] / period),
+                color,
+            }));
+        } else {
+            mesh.vertices.extend(screen.iter().map(|p| Vertex {
+                pos: Pos2::new(p[0], p[1]),
+                uv: WHITE_UV,
+                color,
+            }));
+        }
+        mesh.indices.extend(
+            lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize]
+                .iter()
+                .map(|k| base + k),
+        );
+        let mut start = 0usize;
+        for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
+            let end = end as usize;
+            stroke(
+                &screen[start..end],
+                true,
+                scene.outline.width_pt,
+                outline_color,
+                feather,
+                &mut scratch,
+                &mut frame.outlines,
+            );
+            start = end;
+        }
+    }
+    if let Some(border) = scene.border {
+        stroke_borders(
+            lod,
+            &t,
+            border,
+            feather,
+            &mut screen,
+            &mut scratch,
+            &mut frame.borders,
+        );
+    }
+    frame
+}
+
+fn stroke_borders(
+    lod: &Lod,
+    t: &crate::spatial::viewport::RelativeTransform,
+    style: LineStyle,
+    feather: f32,
+    screen: &mut Vec<[f32; 2]>,
+    scratch: &mut Vec<[f32; 2]>,
+    mesh: &mut Mesh,
+) {
+    let color = color32(style.color);
+    let mut start = 0usize;
+    for &end in &lod.border_ends {
+        let end = end as usize;
+        screen.clear();
+        screen.extend(lod.borders[start..end].iter().map(|p| t.apply(*p)));
+        stroke(screen, false, style.width_pt, color, feather, scratch, mesh);
+        start = end;
+    }
+}
+
+/// What the screen shows on top of the scene.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overlay {
+    /// The area under the cursor.
+    pub hover: Option<usize>,
+    /// The selected area.
+    pub selection: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct FrameKey {
+    scene_generation: u64,
+    prepared: usize,
+    viewport: Viewport,
+    pixels_per_point: f32,
+}
+
+/// Draws scenes into an egui painter, keeping meshes and textures between frames.
+#[derive(Default)]
+pub struct MapPainter {
+    textures: Vec<(Pattern, TextureHandle)>,
+    cached: Option<(FrameKey, Vec<Shape>, Vec<PlacedLabel>)>,
+    /// Statistics of the last built frame.
+    pub last_stats: FrameStats,
+}
+
+/// Numbers about the last frame built, shown in the status bar and used by benches.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FrameStats {
+    /// Areas drawn.
+    pub visible: usize,
+    /// Vertices sent to the GPU for the map.
+    pub vertices: usize,
+    /// Level-of-detail tolerance in metres.
+    pub lod_tolerance_m: f64,
+    /// Time to build the frame's geometry, in milliseconds.
+    pub build_ms: f64,
+}
+
+const LABEL_SIZE: f32 = 12.5;
+
+impl MapPainter {
+    fn texture_for(&mut self, ctx: &egui::Context, pattern: &Pattern) -> egui::TextureId {
+        if let Some((_, handle)) = self.textures.iter().find(|(p, _)| p == pattern) {
+            return handle.id();
+        }
+        // Four texels per point, each supersampled 4 x 4, so stripes stay crisp when zoomed.
+        let texels_per_pt = 4.0;
+        let side = (pattern.period_pt() * texels_per_pt).round().max(1.0) as usize;
+        let mut image = ColorImage::filled([side, side], Color32::TRANSPARENT);
+        for y in 0..side {
+            for x in 0..side {
+                let mut acc = [0u32; 4];
+                for sy in 0..4 {
+                    for sx in 0..4 {
+                        let px = (x as f32 + (sx as f32 + 0.5) / 4.0) / texels_per_pt;
+                        let py = (y as f32 + (sy as f32 + 0.5) / 4.0) / texels_per_pt;
+                        let c = pattern.color_at(px, py);
+                        for (sum, channel) in acc.iter_mut().zip(c.0) {
+                            *sum += u32::from(channel);
+                        }
+                    }
+                }
+                let avg = |k: usize| (acc[k] / 16) as u8;
+                image.pixels[y * side + x] =
+                    Color32::from_rgba_unmultiplied(avg(0), avg(1), avg(2), avg(3));
+            }
+        }
+        let name = format!("stripes-{}", self.textures.len());
+        let handle = ctx.load_texture(name, image, TextureOptions::LINEAR_REPEAT);
+        let id = handle.id();
+        self.textures.push((pattern.clone(), handle));
+        id
+    }
+
+    /// Paints the map. `scene_generation` must change whenever `scene` does.
+    pub fn paint(
+        &mut self,
+        painter: &Painter,
+        scene: &Scene,
+        scene_generation: u64,
+        prepared: &Arc<PreparedMap>,
+        viewport: &Viewport,
+        overlay: Overlay,
+    ) {
+        let ctx = painter.ctx().clone();
+        let pixels_per_point = ctx.pixels_per_point();
+        let key = FrameKey {
+            scene_generation,
+            prepared: Arc::as_ptr(prepared) as usize,
+            viewport: *viewport,
+            pixels_per_point,
+        };
+        let fresh = !matches!(&self.cached, Some((k, _, _)) if *k == key);
+        if fresh {
+            let started = std::time::Instant::now();
+            let mut frame = build_frame(scene, prepared, viewport, pixels_per_point);
+            let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+            self.last_stats = FrameStats {
+                visible: frame.visible,
+                vertices: frame.vertex_count(),
+                lod_tolerance_m: frame.lod_tolerance_m,
+                build_ms,
+            };
+            let mut shapes = Vec::new();
+            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.solid))));
+            for (i, mut mesh) in frame.patterns.into_iter().enumerate() {
+                if mesh.is_empty() {
+                    continue;
+                }
+                mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
+                shapes.push(Shape::Mesh(Arc::new(mesh)));
+            }
+            shapes.push(Shape::Mesh(Arc::new(frame.outlines)));
+            shapes.push(Shape::Mesh(Arc::new(frame.borders)));
+            let labels = match &scene.labels {
+                Some(texts) => {
+                    let font = FontId::proportional(LABEL_SIZE);
+                    let mut measure = |text: &str| {
+                        let g =
+                            painter.layout_no_wrap(text.to_string(), font.clone(), Color32::BLACK);
+                        [g.size().x, g.size().y]
+                    };
+                    let obstacles: Vec<ScreenRect> = Vec::new();
+                    let visible = prepared.index.in_rect(
+                        [viewport.visible_bounds()[0], viewport.visible_bounds()[1]],
+                        [viewport.visible_bounds()[2], viewport.visible_bounds()[3]],
+                    );
+                    place_labels(
+                        visible.into_iter(),
+                        &prepared.labels,
+                        viewport,
+                        &|i| texts.get(i).map_or("", String::as_str),
+                        &mut measure,
+                        &obstacles,
+                    )
+                }
+                None => Vec::new(),
+            };
+            self.cached = Some((key, shapes, labels));
+        }
+        let Some((_, shapes, labels)) = &self.cached else {
+            return;
+        };
+        painter.extend(shapes.iter().cloned());
+        self.paint_overlay(painter, prepared, viewport, overlay, pixels_per_point);
+        if let Some(texts) = &scene.labels {
+            paint_labels(painter, labels, texts);
+        }
+    }
+
+    fn paint_overlay(
+        &self,
+        painter: &Painter,
+        prepared: &PreparedMap,
+        viewport: &Viewport,
+        overlay: Overlay,
+        pixels_per_point: f32,
+    ) {
+        let Some(lod) = prepared.lod_for(viewport.m_per_px / f64::from(pixels_per_point)) else {
+            return;
+        };
+        let t = viewport.relative_transform(prepared.origin);
+        let feather = 1.0 / pixels_per_point;
+        let mut mesh = Mesh::default();
+        let mut screen = Vec::new();
+        let mut scratch = Vec::new();
+        let mut outline = |i: usize, width: f32, color: Color32, mesh: &mut Mesh| {
+            let Some(slices) = lod.features.get(i) else {
+                return;
+            };
+            screen.clear();
+            screen.extend(
+                lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
+                    .iter()
+                    .map(|p| t.apply(*p)),
+            );
+            let mut start = 0usize;
+            for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
+                stroke(
+                    &screen[start..end as usize],
+                    true,
+                    width,
+                    color,
+                    feather,
+                    &mut scratch,
+                    mesh,
+                );
+                start = end as usize;
+            }
+        };
+        if let Some(h) = overlay.hover.filter(|h| Some(*h) != overlay.selection) {
+            // A light veil over the area lifts it on any fill colour.
+            if let Some(slices) = lod.features.get(h) {
+                let veil = color32(style::HOVER_VEIL);
+                let base = mesh.vertices.len() as u32;
+                mesh.vertices.extend(
+                    lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
+                        .iter()
+                        .map(|p| {
+                            let s = t.apply(*p);
+                            Vertex {
+                                pos: Pos2::new(s[0], s[1]),
+                                uv: WHITE_UV,
+                                color: veil,
+                            }
+                        }),
+                );
+                mesh.indices.extend(
+                    lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize]
+                        .iter()
+                        .map(|k| base + k),
+                );
+            }
+            outline(h, 2.5, color32(style::HOVER), &mut mesh);
+        }
+        if let Some(s) = overlay.selection {
+            outline(s, 4.0, color32(style::SELECTION), &mut mesh);
+            outline(s, 1.5, color32(style::SELECTION_INNER), &mut mesh);
+        }
+        if !mesh.is_empty() {
+            painter.add(Shape::Mesh(Arc::new(mesh)));
+        }
+    }
+}
+
+fn paint_labels(painter: &Painter, labels: &[PlacedLabel], texts: &[String]) {
+    let font = FontId::proportional(LABEL_SIZE);
+    let halo = color32(style::LABEL_HALO);
+    let ink = color32(style::LABEL);
+    for label in labels {
+        let Some(text) = texts.get(label.space) else {
+            continue;
+        };
+        let pos = Pos2::new(
+            label.center[0] - label.size[0] / 2.0,
+            label.center[1] - label.size[1] / 2.0,
+        );
+        let halo_galley = painter.layout_no_wrap(text.clone(), font.clone(), halo);
+        for (dx, dy) in [
+            (-1.0, 0.0),
+            (1.0, 0.0),
+            (0.0, -1.0),
+            (0.0, 1.0),
+            (-0.8, -0.8),
+            (0.8, 0.8),
+            (-0.8, 0.8),
+            (0.8, -0.8),
+        ] {
+            painter.galley(pos + egui::vec2(dx, dy), halo_galley.clone(), halo);
+        }
+        let galley = painter.layout_no_wrap(text.clone(), font.clone(), ink);
+        painter.galley(pos, galley, ink);
+    }
+}

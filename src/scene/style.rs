@@ -1,0 +1,240 @@
+//! Colours and fill styles of the map, shared by the screen and every export.
+//!
+//! The four Handlungsfeld colours come from the Okabe–Ito palette, chosen by computing the
+//! smallest CIELAB distance among them and the neutral grey under simulated deuteranopia,
+//! protanopia and tritanopia (Machado et al. 2009): vermillion, blue, yellow and bluish green
+//! stay at least ΔE 17 apart for every kind of colour vision (see the test). An area in several
+//! fields is filled with diagonal stripes of all its colours, which reads at any zoom and keeps
+//! every field visible, unlike a split fill that hides small shares.
+
+use crate::model::{ActionField, ActionFieldSet};
+
+/// An sRGB colour with straight (not premultiplied) alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgba(pub [u8; 4]);
+
+impl Rgba {
+    /// An opaque colour.
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Rgba {
+        Rgba([r, g, b, 255])
+    }
+
+    /// The same colour with alpha `a`.
+    pub const fn with_alpha(self, a: u8) -> Rgba {
+        Rgba([self.0[0], self.0[1], self.0[2], a])
+    }
+
+    /// `#rrggbb` for SVG and documentation.
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
+    }
+}
+
+/// Fill of an area without any (visible) Handlungsfeld: "kein Gestaltungsbedarf".
+pub const NO_NEED: Rgba = Rgba::rgb(0xe6, 0xe6, 0xe6);
+/// Outline of every Sozialraum.
+pub const OUTLINE: Rgba = Rgba([0x40, 0x40, 0x40, 0xb0]);
+/// Municipality borders and the region's outline.
+pub const BORDER: Rgba = Rgba::rgb(0x1e, 0x1e, 0x1e);
+/// Map background (sea of nothing around the region).
+pub const BACKGROUND: Rgba = Rgba::rgb(0xfa, 0xfa, 0xf7);
+/// Label text.
+pub const LABEL: Rgba = Rgba::rgb(0x14, 0x14, 0x14);
+/// Halo around label text, so labels read on stripes.
+pub const LABEL_HALO: Rgba = Rgba([0xff, 0xff, 0xff, 0xd8]);
+/// Outline of the selected area.
+pub const SELECTION: Rgba = Rgba::rgb(0x00, 0x00, 0x00);
+/// Inner contrast line of the selected area.
+pub const SELECTION_INNER: Rgba = Rgba::rgb(0xff, 0xff, 0xff);
+/// Veil over the area under the cursor.
+pub const HOVER_VEIL: Rgba = Rgba([0xff, 0xff, 0xff, 0x60]);
+/// Outline of the area under the cursor.
+pub const HOVER: Rgba = Rgba([0x10, 0x10, 0x10, 0xc0]);
+
+/// The colour of a Handlungsfeld.
+pub fn field_color(field: ActionField) -> Rgba {
+    match field {
+        ActionField::Disadvantaged => Rgba::rgb(0xd5, 0x5e, 0x00),
+        ActionField::Elderly => Rgba::rgb(0x00, 0x72, 0xb2),
+        ActionField::ChildrenFamilies => Rgba::rgb(0xf0, 0xe4, 0x42),
+        ActionField::Integration => Rgba::rgb(0x00, 0x9e, 0x73),
+    }
+}
+
+/// Width of one stripe of a multi-field pattern, in points.
+pub const STRIPE_PT: f32 = 5.0;
+
+/// Diagonal stripes of several colours, each `stripe_pt` wide, repeating.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    /// The stripe colours in order.
+    pub colors: Vec<Rgba>,
+    /// Width of each stripe in points (measured along the x axis).
+    pub stripe_pt: f32,
+}
+
+impl Pattern {
+    /// Length of one repeat in points.
+    pub fn period_pt(&self) -> f32 {
+        self.stripe_pt * self.colors.len() as f32
+    }
+
+    /// The colour at a position (in points) of the plane: stripes run from top right to
+    /// bottom left, `x + y` constant along a stripe.
+    pub fn color_at(&self, x: f32, y: f32) -> Rgba {
+        let period = self.period_pt();
+        let t = (x + y).rem_euclid(period);
+        let i = ((t / self.stripe_pt) as usize).min(self.colors.len().saturating_sub(1));
+        self.colors.get(i).copied().unwrap_or(NO_NEED)
+    }
+}
+
+/// How an area is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FillStyle {
+    /// One colour.
+    Solid(Rgba),
+    /// A stripe pattern, by index into [`super::Scene::patterns`].
+    Pattern(usize),
+}
+
+/// The fill for a set of (visible) Handlungsfelder, registering stripe patterns in `patterns`.
+pub fn fill_for_fields(fields: ActionFieldSet, patterns: &mut Vec<Pattern>) -> FillStyle {
+    match fields.len() {
+        0 => FillStyle::Solid(NO_NEED),
+        1 => FillStyle::Solid(fields.iter().next().map_or(NO_NEED, field_color)),
+        _ => {
+            let colors: Vec<Rgba> = fields.iter().map(field_color).collect();
+            let index = patterns
+                .iter()
+                .position(|p| p.colors == colors)
+                .unwrap_or_else(|| {
+                    patterns.push(Pattern {
+                        colors,
+                        stripe_pt: STRIPE_PT,
+                    });
+                    patterns.len() - 1
+                });
+            FillStyle::Pattern(index)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// sRGB (0–255) to linear light.
+    fn linear(c: u8) -> f64 {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    /// Simulated colour vision (Machado 2009, severity 1) and conversion to CIELAB.
+    fn lab_seen(color: Rgba, matrix: &[[f64; 3]; 3]) -> [f64; 3] {
+        let l = [linear(color.0[0]), linear(color.0[1]), linear(color.0[2])];
+        let s: Vec<f64> = (0..3)
+            .map(|i| {
+                (0..3)
+                    .map(|j| matrix[i][j] * l[j])
+                    .sum::<f64>()
+                    .clamp(0.0, 1.0)
+            })
+            .collect();
+        let x = (0.4124 * s[0] + 0.3576 * s[1] + 0.1805 * s[2]) / 0.95047;
+        let y = 0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2];
+        let z = (0.0193 * s[0] + 0.1192 * s[1] + 0.9505 * s[2]) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    #[test]
+    fn field_colours_stay_apart_under_every_colour_vision_deficiency() {
+        let visions: [(&str, [[f64; 3]; 3]); 4] = [
+            (
+                "normal",
+                [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+            ),
+            (
+                "deuteranopia",
+                [
+                    [0.367322, 0.860646, -0.227968],
+                    [0.280085, 0.672501, 0.047413],
+                    [-0.011820, 0.042940, 0.968881],
+                ],
+            ),
+            (
+                "protanopia",
+                [
+                    [0.152286, 1.052583, -0.204868],
+                    [0.114503, 0.786281, 0.099216],
+                    [-0.003882, -0.048116, 1.051998],
+                ],
+            ),
+            (
+                "tritanopia",
+                [
+                    [1.255528, -0.076749, -0.178779],
+                    [-0.078411, 0.930809, 0.147602],
+                    [0.004733, 0.691367, 0.303900],
+                ],
+            ),
+        ];
+        let mut colors: Vec<Rgba> = ActionField::ALL.iter().map(|f| field_color(*f)).collect();
+        colors.push(NO_NEED);
+        for (name, matrix) in &visions {
+            let labs: Vec<[f64; 3]> = colors.iter().map(|c| lab_seen(*c, matrix)).collect();
+            for a in 0..labs.len() {
+                for b in a + 1..labs.len() {
+                    let d = ((labs[a][0] - labs[b][0]).powi(2)
+                        + (labs[a][1] - labs[b][1]).powi(2)
+                        + (labs[a][2] - labs[b][2]).powi(2))
+                    .sqrt();
+                    assert!(d > 15.0, "{name}: colours {a} and {b} only ΔE {d:.1} apart");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn several_fields_share_one_pattern_per_combination() {
+        let mut patterns = Vec::new();
+        let both =
+            ActionFieldSet::from_fields([ActionField::Disadvantaged, ActionField::Integration]);
+        let a = fill_for_fields(both, &mut patterns);
+        let b = fill_for_fields(both, &mut patterns);
+        assert_eq!(a, b);
+        assert_eq!(patterns.len(), 1);
+        assert_eq!(
+            fill_for_fields(ActionFieldSet::EMPTY, &mut patterns),
+            FillStyle::Solid(NO_NEED)
+        );
+        let p = &patterns[0];
+        assert_eq!(
+            p.color_at(0.5, 0.0),
+            field_color(ActionField::Disadvantaged)
+        );
+        assert_eq!(
+            p.color_at(STRIPE_PT + 0.5, 0.0),
+            field_color(ActionField::Integration)
+        );
+        assert_eq!(
+            p.color_at(2.0 * STRIPE_PT + 0.5, 0.0),
+            field_color(ActionField::Disadvantaged)
+        );
+    }
+}

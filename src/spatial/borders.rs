@@ -1,0 +1,157 @@
+//! Municipality borders, derived from the Sozialräume themselves.
+//!
+//! An edge shared by two areas of the same municipality is an inner edge; an edge shared by
+//! areas of different municipalities, or used by only one area (the region's outline), is a
+//! border and is drawn stronger. Matching edges by their end points (rounded to a centimetre)
+//! is a sort of the edges (no polygon union, parallel), and works for any file with
+//! shared vertices, which GIS-made boundary layers have. Where neighbours do not share vertices
+//! every edge counts as a border; the map then simply draws all outlines strong.
+
+use rayon::slice::ParallelSliceMut;
+
+/// Rounds a coordinate to centimetres, the identity of a vertex for matching.
+fn key(p: [f64; 2]) -> (i64, i64) {
+    ((p[0] * 100.0).round() as i64, (p[1] * 100.0).round() as i64)
+}
+
+/// A 64-bit fingerprint of an undirected edge. Two different edges colliding is about as
+/// likely as 1 in 10^7 for two million edges, and would only make one border segment thin.
+fn edge_key(a: [f64; 2], b: [f64; 2]) -> u64 {
+    let (ka, kb) = (key(a), key(b));
+    let (lo, hi) = if ka <= kb { (ka, kb) } else { (kb, ka) };
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for v in [lo.0, lo.1, hi.0, hi.1] {
+        h = (h.rotate_left(5) ^ v as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h ^ (h >> 29)
+}
+
+/// One area's rings (closed) and its municipality (None: unknown, all unknowns form one group).
+pub struct AreaRings<'a> {
+    /// Closed rings of the area.
+    pub rings: Vec<&'a [[f64; 2]]>,
+    /// Municipality index, if known.
+    pub municipality: Option<usize>,
+}
+
+/// The border lines as polylines, each drawn once.
+pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
+    // Every edge once, numbered in traversal order: (fingerprint, edge number, area).
+    let mut edges: Vec<(u64, u32, u32)> = Vec::new();
+    let mut number = 0u32;
+    for (i, area) in areas.iter().enumerate() {
+        for ring in &area.rings {
+            for w in ring.windows(2) {
+                edges.push((edge_key(w[0], w[1]), number, i as u32));
+                number += 1;
+            }
+        }
+    }
+    // Sorting groups equal edges without a hash table: cache-friendly and parallel.
+    edges.par_sort_unstable();
+    let mut is_border = vec![false; number as usize];
+    for group in edges.chunk_by(|a, b| a.0 == b.0) {
+        let first = group[0];
+        let municipality = |e: &(u64, u32, u32)| areas[e.2 as usize].municipality;
+        // Drawn by its first occurrence only, so each border appears once.
+        if group.len() == 1
+            || group
+                .iter()
+                .any(|e| municipality(e) != municipality(&first))
+        {
+            is_border[first.1 as usize] = true;
+        }
+    }
+    drop(edges);
+    let mut lines = Vec::new();
+    let mut number = 0usize;
+    for area in areas {
+        for ring in &area.rings {
+            let mut run: Vec<[f64; 2]> = Vec::new();
+            for w in ring.windows(2) {
+                let border = is_border[number] && key(w[0]) != key(w[1]);
+                number += 1;
+                if border {
+                    if run.last() != Some(&w[0]) {
+                        if run.len() >= 2 {
+                            lines.push(std::mem::take(&mut run));
+                        }
+                        run.clear();
+                        run.push(w[0]);
+                    }
+                    run.push(w[1]);
+                } else if run.len() >= 2 {
+                    lines.push(std::mem::take(&mut run));
+                } else {
+                    run.clear();
+                }
+            }
+            if run.len() >= 2 {
+                lines.push(run);
+            }
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x0: f64, y0: f64) -> Vec<[f64; 2]> {
+        vec![
+            [x0, y0],
+            [x0 + 1.0, y0],
+            [x0 + 1.0, y0 + 1.0],
+            [x0, y0 + 1.0],
+            [x0, y0],
+        ]
+    }
+
+    fn total_length(lines: &[Vec<[f64; 2]>]) -> f64 {
+        lines
+            .iter()
+            .flat_map(|l| l.windows(2))
+            .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+            .sum()
+    }
+
+    #[test]
+    fn inner_edges_of_one_municipality_are_not_borders() {
+        // Three unit squares in a row: 0 and 1 in municipality A, 2 in B.
+        let (a, b, c) = (square(0.0, 0.0), square(1.0, 0.0), square(2.0, 0.0));
+        let areas = [
+            AreaRings {
+                rings: vec![&a],
+                municipality: Some(0),
+            },
+            AreaRings {
+                rings: vec![&b],
+                municipality: Some(0),
+            },
+            AreaRings {
+                rings: vec![&c],
+                municipality: Some(1),
+            },
+        ];
+        let lines = border_lines(&areas);
+        // Outline 3 + 1 + 3 + 1 = 8, plus the A/B border (1); the A/A edge is not a border.
+        assert!((total_length(&lines) - 9.0).abs() < 1e-9, "{lines:?}");
+    }
+
+    #[test]
+    fn without_municipalities_only_the_outline_is_a_border() {
+        let (a, b) = (square(0.0, 0.0), square(1.0, 0.0));
+        let areas = [
+            AreaRings {
+                rings: vec![&a],
+                municipality: None,
+            },
+            AreaRings {
+                rings: vec![&b],
+                municipality: None,
+            },
+        ];
+        assert!((total_length(&border_lines(&areas)) - 6.0).abs() < 1e-9);
+    }
+}

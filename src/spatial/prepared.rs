@@ -1,0 +1,373 @@
+//! Geometry prepared once per map for fast drawing: levels of detail, triangles, labels, index.
+//!
+//! Everything a frame needs is computed here, in the background, right after import: each
+//! Sozialraum's rings simplified at a ladder of tolerances (each level from the one below, so
+//! the cost shrinks geometrically), triangulated with earcut (egui fills only convex shapes),
+//! stored as `f32` relative to the map's centre (precise to millimetres over a country), plus
+//! the municipality borders per level, a label anchor per area and the R-tree. A frame then
+//! only picks the level whose tolerance is under half a pixel and transforms what is visible.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::borders::{AreaRings, border_lines};
+use super::index::{SpaceIndex, bounds_of};
+use super::label_point::{LabelAnchor, label_anchor};
+use super::simplify::{simplify_line, simplify_ring};
+use crate::model::Region;
+
+/// Where one area's data sits in a level's shared arrays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeatureSlices {
+    /// Its vertices in [`Lod::vertices`].
+    pub vertices: Range<u32>,
+    /// Its triangle indices in [`Lod::triangles`] (relative to `vertices.start`).
+    pub triangles: Range<u32>,
+    /// Its rings in [`Lod::ring_ends`].
+    pub rings: Range<u32>,
+}
+
+/// One level of detail.
+#[derive(Debug, Clone, Default)]
+pub struct Lod {
+    /// Simplification tolerance in metres (0 = full resolution).
+    pub tolerance_m: f64,
+    /// All vertices, relative to [`PreparedMap::origin`]; rings without the closing vertex.
+    pub vertices: Vec<[f32; 2]>,
+    /// Triangle corner indices, relative to each area's first vertex.
+    pub triangles: Vec<u32>,
+    /// End of each ring, relative to its area's first vertex.
+    pub ring_ends: Vec<u32>,
+    /// Per area, in region order.
+    pub features: Vec<FeatureSlices>,
+    /// Municipality border polylines, relative to the origin.
+    pub borders: Vec<[f32; 2]>,
+    /// End of each border polyline in `borders`.
+    pub border_ends: Vec<u32>,
+}
+
+impl Lod {
+    /// Number of vertices at this level.
+    pub fn vertex_count(&self) -> usize {
+        self.vertices.len()
+    }
+}
+
+/// A region's geometry, ready to draw and to hit-test.
+#[derive(Debug, Default)]
+pub struct PreparedMap {
+    /// Planar coordinates of the map's centre; all `f32` data is relative to it.
+    pub origin: [f64; 2],
+    /// Bounding box of all areas in planar metres: [min x, min y, max x, max y].
+    pub bounds: [f64; 4],
+    /// Per area, its bounding box relative to the origin.
+    pub feature_bounds: Vec<[f32; 4]>,
+    /// Levels of detail by increasing tolerance; `lods[0]` is full resolution after a
+    /// [`Detail::Full`] preparation.
+    pub lods: Vec<Lod>,
+    /// Per area, where its label goes.
+    pub labels: Vec<Option<LabelAnchor>>,
+    /// R-tree over the areas.
+    pub index: SpaceIndex,
+}
+
+/// How much to prepare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Only the coarse levels needed to show the whole map: fast, for the first frame.
+    Overview,
+    /// Every level down to full resolution, labels and municipality borders.
+    Full,
+}
+
+/// Closed rings per polygon, per area, in planar metres.
+type Shapes = Vec<Vec<Vec<[f64; 2]>>>;
+
+fn shapes_of(region: &Region, i: usize) -> Shapes {
+    region.spaces[i]
+        .geometry
+        .0
+        .iter()
+        .map(|poly| {
+            std::iter::once(poly.exterior())
+                .chain(poly.interiors())
+                .map(|ring| {
+                    let mut pts: Vec<[f64; 2]> = Vec::with_capacity(ring.0.len());
+                    for c in &ring.0 {
+                        // Repeated vertices would make zero-length edges.
+                        if pts.last() != Some(&[c.x, c.y]) {
+                            pts.push([c.x, c.y]);
+                        }
+                    }
+                    pts
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Simplifies every ring; a polygon whose outer ring collapses disappears, as do holes.
+fn simplify_shapes(shapes: &Shapes, tolerance: f64) -> Shapes {
+    shapes
+        .iter()
+        .filter_map(|poly| {
+            let mut rings = Vec::with_capacity(poly.len());
+            for (r, ring) in poly.iter().enumerate() {
+                let mut out = Vec::new();
+                simplify_ring(ring, tolerance, &mut out);
+                if out.len() >= 4 {
+                    rings.push(out);
+                } else if r == 0 {
+                    return None;
+                }
+            }
+            Some(rings)
+        })
+        .collect()
+}
+
+fn vertex_count(shapes: &Shapes) -> usize {
+    shapes
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|r| r.len().saturating_sub(1))
+        .sum()
+}
+
+/// One area's mesh at one level.
+#[derive(Default)]
+struct LocalMesh {
+    vertices: Vec<[f32; 2]>,
+    triangles: Vec<u32>,
+    ring_ends: Vec<u32>,
+}
+
+fn triangulate(shapes: &Shapes, origin: [f64; 2], earcut: &mut earcut::Earcut<f64>) -> LocalMesh {
+    let mut mesh = LocalMesh::default();
+    let mut data: Vec<[f64; 2]> = Vec::new();
+    let mut holes: Vec<u32> = Vec::new();
+    let mut tris: Vec<u32> = Vec::new();
+    for poly in shapes {
+        data.clear();
+        holes.clear();
+        let base = mesh.vertices.len() as u32;
+        for (r, ring) in poly.iter().enumerate() {
+            if r > 0 {
+                holes.push(data.len() as u32);
+            }
+            let open = &ring[..ring.len().saturating_sub(1)];
+            data.extend_from_slice(open);
+            mesh.ring_ends.push(base + data.len() as u32);
+        }
+        earcut.earcut(data.iter().copied(), &holes, &mut tris);
+        mesh.triangles.extend(tris.iter().map(|t| t + base));
+        mesh.vertices.extend(
+            data.iter()
+                .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+        );
+    }
+    mesh
+}
+
+/// The largest polygon's pole of inaccessibility, found on a lightly simplified copy.
+fn label_for(shapes: &Shapes) -> Option<LabelAnchor> {
+    let largest = shapes
+        .iter()
+        .max_by(|a, b| ring_area(&a[0]).abs().total_cmp(&ring_area(&b[0]).abs()))?;
+    let size = ring_area(&largest[0]).abs().sqrt();
+    let simplified: Vec<Vec<[f64; 2]>> = largest
+        .iter()
+        .map(|ring| {
+            let mut out = Vec::new();
+            simplify_ring(ring, size / 100.0, &mut out);
+            if out.len() >= 4 { out } else { ring.clone() }
+        })
+        .collect();
+    label_anchor(&simplified, size / 100.0)
+}
+
+fn ring_area(ring: &[[f64; 2]]) -> f64 {
+    ring.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum::<f64>()
+        / 2.0
+}
+
+impl PreparedMap {
+    /// Prepares a region. `on_progress` receives a fraction 0–1 now and then.
+    pub fn prepare(
+        region: &Region,
+        detail: Detail,
+        on_progress: &(dyn Fn(f32) + Sync),
+    ) -> PreparedMap {
+        let full = detail == Detail::Full;
+        let n = region.spaces.len();
+        let bounds_each: Vec<Option<[f64; 4]>> = region
+            .spaces
+            .iter()
+            .map(|s| bounds_of(&s.geometry))
+            .collect();
+        let bounds = bounds_each
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+            .unwrap_or([0.0; 4]);
+        let origin = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+        let extent = (bounds[2] - bounds[0]).max(bounds[3] - bounds[1]).max(1.0);
+        // Tolerances from about half a pixel of the whole map at 250 px, downwards by 4.
+        let coarsest = extent / 500.0;
+        let steps = if full { 6 } else { 3 };
+        let candidates: Vec<f64> = (0..steps).rev().map(|k| coarsest / 4f64.powi(k)).collect();
+        on_progress(0.05);
+
+        // Per area: full-resolution shapes, then the cascade of simplifications, and a label.
+        let per_area: Vec<(Vec<Shapes>, Option<LabelAnchor>)> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let shapes = shapes_of(region, i);
+                let label = if full { label_for(&shapes) } else { None };
+                let mut levels = Vec::with_capacity(candidates.len() + 1);
+                levels.push(shapes);
+                for t in &candidates {
+                    let prev = levels
+                        .last()
+                        .map(|l| simplify_shapes(l, *t))
+                        .unwrap_or_default();
+                    levels.push(prev);
+                }
+                (levels, label)
+            })
+            .collect();
+        on_progress(0.4);
+
+        // Keep a level only where it saves real work over the last kept one.
+        let counts: Vec<usize> = (0..=candidates.len())
+            .map(|l| {
+                per_area
+                    .iter()
+                    .map(|(levels, _)| vertex_count(&levels[l]))
+                    .sum()
+            })
+            .collect();
+        // The overview never keeps full resolution: that is the expensive part.
+        let mut kept = vec![if full { 0 } else { 1 }];
+        for l in (kept[0] + 1)..=candidates.len() {
+            let last = counts[*kept.last().unwrap_or(&0)];
+            if (counts[l] as f64) < 0.6 * last as f64 {
+                kept.push(l);
+            }
+        }
+        let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
+
+        // Triangulate the kept levels.
+        let meshes: Vec<Vec<LocalMesh>> = per_area
+            .par_iter()
+            .map_init(earcut::Earcut::new, |earcut, (levels, _)| {
+                kept.iter()
+                    .map(|&l| triangulate(&levels[l], origin, earcut))
+                    .collect()
+            })
+            .collect();
+        on_progress(0.8);
+
+        // Borders from full resolution, simplified per level.
+        let areas: Vec<AreaRings<'_>> = per_area
+            .iter()
+            .zip(&region.spaces)
+            .map(|((levels, _), space)| AreaRings {
+                rings: levels[0]
+                    .iter()
+                    .flat_map(|p| p.iter().map(Vec::as_slice))
+                    .collect(),
+                municipality: space.municipality,
+            })
+            .collect();
+        let border_full = if full {
+            border_lines(&areas)
+        } else {
+            Vec::new()
+        };
+
+        let mut lods: Vec<Lod> = kept
+            .iter()
+            .map(|&l| Lod {
+                tolerance_m: tolerance_of(l),
+                ..Lod::default()
+            })
+            .collect();
+        drop(areas);
+        for (k, lod) in lods.iter_mut().enumerate() {
+            for area_meshes in &meshes {
+                let m = &area_meshes[k];
+                let v0 = lod.vertices.len() as u32;
+                let t0 = lod.triangles.len() as u32;
+                let r0 = lod.ring_ends.len() as u32;
+                lod.vertices.extend_from_slice(&m.vertices);
+                lod.triangles.extend_from_slice(&m.triangles);
+                lod.ring_ends.extend_from_slice(&m.ring_ends);
+                lod.features.push(FeatureSlices {
+                    vertices: v0..lod.vertices.len() as u32,
+                    triangles: t0..lod.triangles.len() as u32,
+                    rings: r0..lod.ring_ends.len() as u32,
+                });
+            }
+            let mut simplified = Vec::new();
+            for line in &border_full {
+                simplified.clear();
+                simplify_line(line, lod.tolerance_m, &mut simplified);
+                lod.borders.extend(
+                    simplified
+                        .iter()
+                        .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+                );
+                lod.border_ends.push(lod.borders.len() as u32);
+            }
+        }
+        let feature_bounds = bounds_each
+            .iter()
+            .map(|b| match b {
+                Some(b) => [
+                    (b[0] - origin[0]) as f32,
+                    (b[1] - origin[1]) as f32,
+                    (b[2] - origin[0]) as f32,
+                    (b[3] - origin[1]) as f32,
+                ],
+                // An area without geometry is never visible.
+                None => [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
+            })
+            .collect();
+        let labels = per_area.into_iter().map(|(_, label)| label).collect();
+        on_progress(1.0);
+        PreparedMap {
+            origin,
+            bounds,
+            feature_bounds,
+            lods,
+            labels,
+            index: SpaceIndex::new(&bounds_each),
+        }
+    }
+
+    /// The coarsest level whose tolerance stays under half a device pixel at `m_per_px`.
+    pub fn lod_for(&self, m_per_px: f64) -> Option<&Lod> {
+        self.lods
+            .iter()
+            .rev()
+            .find(|l| l.tolerance_m <= 0.5 * m_per_px)
+            .or_else(|| self.lods.first())
+    }
+
+    /// The area at planar point `p`.
+    pub fn hit(&self, region: &Region, p: [f64; 2]) -> Option<usize> {
+        self.index.hit(p, |i| &region.spaces[i].geometry)
+    }
+}

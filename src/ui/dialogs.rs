@@ -1,0 +1,267 @@
+//! Secondary windows: the open form, the import report, errors, shortcuts, about.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui::{self, Context, RichText, ScrollArea, TextEdit};
+
+use crate::app::{AppState, Command, Window};
+use crate::i18n::{Lang, T};
+use crate::io::fields::FieldOverrides;
+use crate::io::{ImportOptions, ImportReport};
+use crate::spatial::crs::epsg_from_text;
+
+/// What the user typed into the open form; kept between frames.
+#[derive(Default)]
+pub struct OpenForm {
+    /// Path to the file.
+    pub path: String,
+    /// CRS, e.g. "EPSG:25832".
+    pub crs: String,
+    /// Code property.
+    pub code: String,
+    /// Name property.
+    pub name: String,
+    /// Municipality property.
+    pub municipality: String,
+    /// Handlungsfeld property.
+    pub action_fields: String,
+    /// A problem with the input.
+    pub problem: Option<String>,
+    /// A native file dialog running on another thread.
+    browsing: Option<Receiver<Option<PathBuf>>>,
+    /// The native dialog came back empty: perhaps there is none on this system.
+    pub dialog_unavailable: bool,
+}
+
+fn optional(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl OpenForm {
+    /// The options the form describes, or a message saying what is wrong.
+    pub fn options(&self, lang: Lang) -> Result<(PathBuf, ImportOptions), String> {
+        let path = optional(&self.path).ok_or_else(|| lang.t(T::OpenNoPath).to_string())?;
+        let source_epsg = match optional(&self.crs) {
+            None => None,
+            Some(crs) => {
+                Some(epsg_from_text(&crs).ok_or_else(|| lang.tf(T::OpenBadCrs, &[("crs", &crs)]))?)
+            }
+        };
+        Ok((
+            PathBuf::from(path),
+            ImportOptions {
+                fields: FieldOverrides {
+                    code: optional(&self.code),
+                    name: optional(&self.name),
+                    municipality: optional(&self.municipality),
+                    action_fields: optional(&self.action_fields),
+                },
+                source_epsg,
+            },
+        ))
+    }
+
+    fn browse(&mut self, ctx: &Context) {
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        // The native dialog blocks; on its own thread the window keeps drawing.
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let picked = rfd::FileDialog::new()
+                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .pick_file();
+                let _ = sender.send(picked);
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.browsing = Some(receiver);
+        } else {
+            self.dialog_unavailable = true;
+        }
+    }
+
+    fn poll_browse(&mut self) {
+        let Some(receiver) = &self.browsing else {
+            return;
+        };
+        if let Ok(picked) = receiver.try_recv() {
+            match picked {
+                Some(path) => self.path = path.display().to_string(),
+                None => self.dialog_unavailable = true,
+            }
+            self.browsing = None;
+        }
+    }
+}
+
+/// The open form.
+pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    form.poll_browse();
+    let mut open = true;
+    egui::Window::new(lang.t(T::OpenTitle))
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            ui.label(lang.t(T::OpenPath));
+            ui.horizontal(|ui| {
+                let edit = ui.add(
+                    TextEdit::singleline(&mut form.path)
+                        .desired_width(380.0)
+                        .hint_text("/home/…/sozialraeume.geojson"),
+                );
+                edit.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::TextInput, true, lang.t(T::OpenPath))
+                });
+                if ui
+                    .add_enabled(
+                        form.browsing.is_none(),
+                        egui::Button::new(lang.t(T::OpenBrowse)),
+                    )
+                    .clicked()
+                {
+                    form.browse(ctx);
+                }
+            });
+            if form.dialog_unavailable {
+                ui.label(RichText::new(lang.t(T::NoDialog)).weak());
+            }
+            ui.label(RichText::new(lang.t(T::OpenDropHint)).weak());
+            ui.add_space(6.0);
+            ui.label(lang.t(T::OpenCrs));
+            ui.add(TextEdit::singleline(&mut form.crs).hint_text(lang.t(T::OpenCrsHint)));
+            ui.add_space(6.0);
+            ui.label(lang.t(T::OpenFields));
+            egui::Grid::new("open-fields")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for (label, value) in [
+                        (T::FieldCode, &mut form.code),
+                        (T::FieldName, &mut form.name),
+                        (T::FieldMunicipality, &mut form.municipality),
+                        (T::FieldActionFields, &mut form.action_fields),
+                    ] {
+                        ui.label(lang.t(label));
+                        ui.add(TextEdit::singleline(value).desired_width(200.0));
+                        ui.end_row();
+                    }
+                });
+            if let Some(problem) = &form.problem {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::OpenButton)).clicked() {
+                    match form.options(lang) {
+                        Ok((path, options)) => {
+                            form.problem = None;
+                            commands.push(Command::Open { path, options });
+                        }
+                        Err(problem) => form.problem = Some(problem),
+                    }
+                }
+                if ui.button(lang.t(T::Cancel)).clicked() {
+                    commands.push(Command::ShowWindow(Window::Open, false));
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::ShowWindow(Window::Open, false));
+    }
+    commands
+}
+
+/// The import report window.
+pub fn report_window_ui(ctx: &Context, report: &ImportReport, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut open = true;
+    let text = report.to_text(lang);
+    egui::Window::new(lang.t(T::ReportTitle))
+        .open(&mut open)
+        .default_width(640.0)
+        .default_height(420.0)
+        .show(ctx, |ui| {
+            ScrollArea::vertical().max_height(460.0).show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(&text).monospace()).wrap());
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::ReportCopy)).clicked() {
+                    ui.ctx().copy_text(text.clone());
+                }
+                if ui.button(lang.t(T::Close)).clicked() {
+                    commands.push(Command::ShowWindow(Window::Report, false));
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::ShowWindow(Window::Report, false));
+    }
+    commands
+}
+
+/// A modal error message that keeps the map behind it.
+pub fn error_modal_ui(ctx: &Context, message: &str, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let response = egui::Modal::new(egui::Id::unique("error-modal")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(lang.t(T::ErrorTitle));
+        ui.add_space(6.0);
+        ui.add(egui::Label::new(message).wrap());
+        ui.add_space(8.0);
+        if ui.button(lang.t(T::Ok)).clicked() {
+            commands.push(Command::DismissError);
+        }
+    });
+    if response.should_close() {
+        commands.push(Command::DismissError);
+    }
+    commands
+}
+
+/// Keyboard shortcuts and about.
+pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
+    let lang = state.lang();
+    let mut commands = Vec::new();
+    if state.windows.shortcuts {
+        let mut open = true;
+        egui::Window::new(lang.t(T::ShortcutsTitle))
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                for t in [
+                    T::ShortcutPan,
+                    T::ShortcutZoom,
+                    T::ShortcutFit,
+                    T::ShortcutSelect,
+                    T::ShortcutClear,
+                    T::ShortcutOpen,
+                ] {
+                    ui.label(lang.t(t));
+                }
+            });
+        if !open {
+            commands.push(Command::ShowWindow(Window::Shortcuts, false));
+        }
+    }
+    if state.windows.about {
+        let mut open = true;
+        egui::Window::new(lang.t(T::MenuAbout))
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                ui.heading(lang.t(T::AppName));
+                ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+                ui.label(lang.t(T::AboutText));
+            });
+        if !open {
+            commands.push(Command::ShowWindow(Window::About, false));
+        }
+    }
+    commands
+}

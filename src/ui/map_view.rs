@@ -1,0 +1,252 @@
+//! The map view: navigation (drag, wheel, keys, double-click), hover and click, and the things
+//! drawn over the map: the "Beispieldaten" badge, the scale bar and the attribution.
+
+use eframe::egui::{
+    self, Align2, Color32, CornerRadius, FontId, Key, Pos2, Rect, Sense, Stroke, StrokeKind, Ui,
+    Vec2,
+};
+use geo::{Distance, Haversine, Point};
+
+use crate::app::{AppState, Command, LoadedMap};
+use crate::i18n::{Lang, T};
+use crate::render::egui_map::{MapPainter, Overlay, color32};
+use crate::scene::scale_bar::scale_bar;
+use crate::scene::style;
+use crate::spatial::viewport::Viewport;
+
+/// Margin around the map when it is fitted, in points.
+const FIT_MARGIN: f32 = 24.0;
+/// Arrow keys pan by this many points.
+const KEY_PAN: f32 = 80.0;
+/// One +/- key press zooms by this factor.
+const KEY_ZOOM: f64 = 1.5;
+
+/// Ground metres per point at the centre of the view, measured geodesically.
+pub fn ground_m_per_px(map: &LoadedMap, viewport: &Viewport) -> f64 {
+    let Some(t) = &map.to_lonlat else {
+        return viewport.m_per_px;
+    };
+    let c = [
+        viewport.offset[0] + viewport.size[0] / 2.0,
+        viewport.offset[1] + viewport.size[1] / 2.0,
+    ];
+    let a = t.point(viewport.map_from_screen([c[0] - 50.0, c[1]]));
+    let b = t.point(viewport.map_from_screen([c[0] + 50.0, c[1]]));
+    match (a, b) {
+        (Ok(a), Ok(b)) => {
+            Haversine.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1])) / 100.0
+        }
+        _ => viewport.m_per_px,
+    }
+}
+
+/// Shows the map and handles its input.
+pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let lang = state.lang();
+    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let canvas = ui.painter_at(rect);
+    canvas.rect_filled(rect, 0.0, color32(style::BACKGROUND));
+    let (Some(map), Some(scene)) = (&state.map, &state.scene) else {
+        return commands;
+    };
+    let size = [rect.width(), rect.height()];
+    let offset = [rect.min.x, rect.min.y];
+    let bounds = map.prepared.bounds;
+    let viewport = state
+        .viewport
+        .get_or_insert_with(|| Viewport::fit(bounds, size, offset, FIT_MARGIN));
+    viewport.size = size;
+    viewport.offset = offset;
+    let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
+
+    // Navigation.
+    if response.dragged() {
+        let d = response.drag_delta();
+        viewport.pan_by_screen([d.x, d.y]);
+    }
+    let pointer = response.hover_pos();
+    if let Some(p) = pointer {
+        let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = (f64::from(scroll) / 300.0).exp() * f64::from(zoom);
+        if (factor - 1.0).abs() > 1e-6 {
+            viewport.zoom_about(factor, [p.x, p.y]);
+        }
+        if response.double_clicked() {
+            viewport.zoom_about(2.0, [p.x, p.y]);
+        }
+    }
+    let keys_free = ui.memory(|m| m.focused().is_none());
+    if keys_free {
+        let center = [rect.center().x, rect.center().y];
+        ui.input(|i| {
+            let step = KEY_PAN;
+            if i.key_pressed(Key::ArrowLeft) {
+                viewport.pan_by_screen([step, 0.0]);
+            }
+            if i.key_pressed(Key::ArrowRight) {
+                viewport.pan_by_screen([-step, 0.0]);
+            }
+            if i.key_pressed(Key::ArrowUp) {
+                viewport.pan_by_screen([0.0, step]);
+            }
+            if i.key_pressed(Key::ArrowDown) {
+                viewport.pan_by_screen([0.0, -step]);
+            }
+            if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+                viewport.zoom_about(KEY_ZOOM, center);
+            }
+            if i.key_pressed(Key::Minus) {
+                viewport.zoom_about(1.0 / KEY_ZOOM, center);
+            }
+            if i.key_pressed(Key::Home) {
+                commands.push(Command::FitAll);
+            }
+            if i.key_pressed(Key::Escape) {
+                commands.push(Command::Select(None));
+            }
+        });
+    }
+    // Keep the map findable: no further out than 8 times the fitted view, no closer than 5 cm.
+    viewport.m_per_px = viewport.m_per_px.clamp(0.05, fitted.m_per_px * 8.0);
+    let viewport = *viewport;
+
+    // Hover and click.
+    let hover = pointer.and_then(|p| {
+        map.prepared
+            .hit(&map.region, viewport.map_from_screen([p.x, p.y]))
+    });
+    state.hover = hover;
+    if response.clicked() {
+        commands.push(Command::Select(hover));
+    }
+
+    painter.paint(
+        &canvas,
+        scene,
+        state.scene_generation,
+        &map.prepared,
+        &viewport,
+        Overlay {
+            hover,
+            selection: state.selection,
+        },
+    );
+    overlays_ui(&canvas, rect, map, scene, &viewport, lang);
+    if let Some(i) = hover
+        && let Some(space) = map.region.spaces.get(i)
+    {
+        let municipality = map.region.municipality_of(i).map(|m| m.name.clone());
+        response.on_hover_ui_at_pointer(|ui| {
+            ui.label(egui::RichText::new(space.display_name()).strong());
+            if let Some(m) = municipality {
+                ui.label(format!("{}: {m}", lang.t(T::HoverMunicipality)));
+            }
+        });
+    }
+    commands
+}
+
+fn pill(
+    painter: &egui::Painter,
+    anchor: Pos2,
+    align: Align2,
+    text: &str,
+    font: FontId,
+    strong: bool,
+) {
+    let galley = painter.layout_no_wrap(
+        text.to_string(),
+        font,
+        if strong {
+            Color32::WHITE
+        } else {
+            Color32::from_gray(30)
+        },
+    );
+    let size = galley.size() + Vec2::new(12.0, 6.0);
+    let rect = align.anchor_size(anchor, size);
+    let fill = if strong {
+        Color32::from_rgb(0x8a, 0x1c, 0x1c)
+    } else {
+        Color32::from_white_alpha(215)
+    };
+    painter.rect_filled(rect, CornerRadius::same(4), fill);
+    painter.galley(rect.min + Vec2::new(6.0, 3.0), galley, Color32::BLACK);
+}
+
+fn overlays_ui(
+    painter: &egui::Painter,
+    rect: Rect,
+    map: &LoadedMap,
+    scene: &crate::scene::Scene,
+    viewport: &Viewport,
+    lang: Lang,
+) {
+    let margin = 10.0;
+    if let Some(badge) = &scene.badge {
+        pill(
+            painter,
+            rect.left_top() + Vec2::new(margin, margin),
+            Align2::LEFT_TOP,
+            badge,
+            FontId::proportional(14.0),
+            true,
+        );
+    }
+    // The attribution runs along the bottom edge; the scale bar sits above it.
+    let attribution = painter.layout(
+        scene.attribution.clone(),
+        FontId::proportional(11.0),
+        Color32::from_gray(40),
+        (rect.width() - 2.0 * margin - 12.0).max(50.0),
+    );
+    let text_size = attribution.size();
+    let attribution_rect = Align2::RIGHT_BOTTOM.anchor_size(
+        rect.right_bottom() - Vec2::new(margin, 4.0),
+        text_size + Vec2::new(12.0, 4.0),
+    );
+    painter.rect_filled(
+        attribution_rect,
+        CornerRadius::same(3),
+        Color32::from_white_alpha(215),
+    );
+    painter.galley(
+        attribution_rect.min + Vec2::new(6.0, 2.0),
+        attribution,
+        Color32::BLACK,
+    );
+    let above_attribution = attribution_rect.height() + 10.0;
+    let ground = ground_m_per_px(map, viewport);
+    if let Some(bar) = scale_bar(ground, (rect.width() / 4.0).min(220.0), lang) {
+        let base = rect.left_bottom() + Vec2::new(margin + 6.0, -above_attribution - 10.0);
+        let box_rect = Rect::from_min_max(
+            base + Vec2::new(-6.0, -26.0),
+            base + Vec2::new(bar.length_px + 6.0, 6.0),
+        );
+        painter.rect_filled(
+            box_rect,
+            CornerRadius::same(4),
+            Color32::from_white_alpha(215),
+        );
+        let end = base + Vec2::new(bar.length_px, 0.0);
+        let ink = Color32::from_gray(20);
+        painter.line_segment([base, end], Stroke::new(2.0, ink));
+        for x in [base, end] {
+            painter.line_segment([x, x - Vec2::new(0.0, 6.0)], Stroke::new(2.0, ink));
+        }
+        painter.text(
+            base + Vec2::new(bar.length_px / 2.0, -8.0),
+            Align2::CENTER_BOTTOM,
+            bar.label,
+            FontId::proportional(12.0),
+            ink,
+        );
+        painter.rect_stroke(
+            box_rect,
+            CornerRadius::same(4),
+            Stroke::NONE,
+            StrokeKind::Inside,
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! egui panels. Each `*_ui` function reads the state and returns the commands the user gave;
+//! none of them changes the model.
+
+pub mod dialogs;
+pub mod inspector;
+pub mod legend;
+pub mod map_view;
+pub mod menu;
+pub mod status_bar;
+pub mod swatch;
+
+use eframe::egui::{self, RichText, Ui};
+
+use crate::app::{AppState, Command, Window};
+use crate::i18n::{T, format};
+
+/// The left panel's map section: file, counts, projection, problems.
+pub fn map_info_ui(ui: &mut Ui, state: &AppState) -> Vec<Command> {
+    let lang = state.lang();
+    let mut commands = Vec::new();
+    let Some(map) = &state.map else {
+        return commands;
+    };
+    ui.heading(lang.t(T::MapPanelHeading));
+    ui.label(RichText::new(&map.region.title).strong());
+    egui::Grid::new("map-info").num_columns(2).show(ui, |ui| {
+        ui.label(lang.t(T::MapAreas));
+        ui.label(format::count(map.region.spaces.len(), lang));
+        ui.end_row();
+        if !map.region.municipalities.is_empty() {
+            ui.label(lang.t(T::MapMunicipalities));
+            ui.label(format::count(map.region.municipalities.len(), lang));
+            ui.end_row();
+        }
+        ui.label(lang.t(T::MapCrs));
+        ui.label(format!("EPSG:{}", map.region.crs.epsg));
+        ui.end_row();
+    });
+    let problems = map.report.problems.len();
+    if problems > 0 {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            lang.tf(T::ReportProblems, &[("n", &format::count(problems, lang))]),
+        );
+    }
+    if ui.button(lang.t(T::ShowReport)).clicked() {
+        commands.push(Command::ShowWindow(Window::Report, true));
+    }
+    commands
+}

@@ -1,0 +1,134 @@
+//! The status bar: loading progress, cursor position, scale, the number of areas.
+
+use eframe::egui::{self, ProgressBar, Ui};
+
+use crate::app::{AppState, Command};
+use crate::i18n::{Lang, T, format};
+use crate::io::Stage;
+use crate::render::egui_map::FrameStats;
+
+/// Pixels per metre on a typical screen (96 dpi), for the "1 : n" scale.
+const SCREEN_M_PER_PT: f64 = 0.0254 / 96.0;
+
+/// Shows the status bar. `ground_m_per_px` and `cursor_lonlat` describe the view.
+pub fn status_bar_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    ground_m_per_px: Option<f64>,
+    cursor_lonlat: Option<[f64; 2]>,
+    stats: FrameStats,
+) -> Vec<Command> {
+    let lang = state.lang();
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        if let Some(job) = &state.loading {
+            let file = job.path.file_name().map_or_else(
+                || job.path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            if job.overview_done {
+                ui.spinner();
+                ui.label(lang.t(T::LoadingDetails));
+            } else {
+                let stage = lang.t(match job.progress.stage() {
+                    Stage::Reading => T::StageReading,
+                    Stage::Parsing => T::StageParsing,
+                    Stage::Building => T::StageBuilding,
+                    Stage::Preparing => T::StagePreparing,
+                });
+                ui.label(lang.tf(T::Loading, &[("file", &file)]));
+                let (done, _) = job.progress.counts();
+                let bar = match job.progress.fraction() {
+                    Some(f) => ProgressBar::new(f).show_percentage(),
+                    None => ProgressBar::new(0.0)
+                        .animate(true)
+                        .text(format::count(done as usize, lang)),
+                };
+                ui.add(bar.desired_width(180.0));
+                ui.label(stage);
+                if ui.button(lang.t(T::Cancel)).clicked() {
+                    commands.push(Command::CancelLoad);
+                }
+            }
+            ui.separator();
+        }
+        if let Some(map) = &state.map {
+            ui.label(lang.tf(
+                T::StatusAreas,
+                &[("n", &format::count(map.region.spaces.len(), lang))],
+            ));
+            ui.separator();
+        }
+        if let Some(m) = ground_m_per_px {
+            let scale = m / SCREEN_M_PER_PT;
+            let rounded = round_scale(scale);
+            ui.label(format!(
+                "{} 1 : {}",
+                lang.t(T::StatusScale),
+                format::number(rounded, 0, lang)
+            ));
+            ui.separator();
+        }
+        if let Some([lon, lat]) = cursor_lonlat {
+            ui.label(lonlat_text(lon, lat, lang));
+            ui.separator();
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(
+                egui::RichText::new(lang.tf(
+                    T::StatusFrame,
+                    &[
+                        ("ms", &format::number(stats.build_ms, 1, lang)),
+                        ("v", &format::count(stats.vertices, lang)),
+                    ],
+                ))
+                .weak(),
+            );
+        });
+    });
+    commands
+}
+
+/// A scale rounded to two significant digits: 1 : 48.734 reads as 1 : 49.000.
+fn round_scale(scale: f64) -> f64 {
+    if scale <= 0.0 || !scale.is_finite() {
+        return 0.0;
+    }
+    let magnitude = 10f64.powf(scale.log10().floor() - 1.0);
+    (scale / magnitude).round() * magnitude
+}
+
+/// "50,7747° N 6,0838° O" in German, "50.7747° N 6.0838° E" in English.
+pub fn lonlat_text(lon: f64, lat: f64, lang: Lang) -> String {
+    let (north, south, east, west) = match lang {
+        Lang::De => ("N", "S", "O", "W"),
+        Lang::En => ("N", "S", "E", "W"),
+    };
+    format!(
+        "{}° {} {}° {}",
+        format::number(lat.abs(), 4, lang),
+        if lat >= 0.0 { north } else { south },
+        format::number(lon.abs(), 4, lang),
+        if lon >= 0.0 { east } else { west }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_read_in_the_users_language() {
+        assert_eq!(
+            lonlat_text(6.0838, 50.7747, Lang::De),
+            "50,7747° N 6,0838° O"
+        );
+        assert_eq!(lonlat_text(-3.5, -12.25, Lang::En), "12.2500° S 3.5000° W");
+    }
+
+    #[test]
+    fn scales_are_rounded_to_two_digits() {
+        assert_eq!(round_scale(48_734.0), 49_000.0);
+        assert_eq!(round_scale(1234.0), 1200.0);
+    }
+}
