@@ -146,12 +146,10 @@ mod tests {
         assert_eq!(mesh.vertices.len(), 4 * 4);
         assert_eq!(mesh.indices.len(), 4 * 18);
         assert!(mesh.is_valid());
-        // The core of the line runs half a width minus feather from the path.
+        // At a right-angled corner the core's edge sits on the miter: half the core width
+        // along both sides, here outside the square's corner (0, 0).
         let v = mesh.vertices[1].pos;
-        assert!(
-            (v.x - 0.5).abs() < 1e-4 && (v.y + 0.5).abs() < 1e-4,
-            "{v:?}"
-        );
+        assert!((v.x + 0.5).abs() < 1e-4 && (v.y + 0.5).abs() < 1e-4, "{v:?}");
     }
 
     #[test]
