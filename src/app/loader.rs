@@ -77,6 +77,8 @@ pub struct LoadJob {
     receiver: Receiver<(u64, LoadMessage)>,
     /// Whether the overview has arrived and only the details are still being prepared.
     pub overview_done: bool,
+    /// When the load was started.
+    pub started: std::time::Instant,
 }
 
 impl LoadJob {
@@ -110,6 +112,7 @@ impl LoadJob {
                 progress,
                 receiver: fail_receiver,
                 overview_done: false,
+                started: std::time::Instant::now(),
             };
         }
         LoadJob {
@@ -118,6 +121,7 @@ impl LoadJob {
             progress,
             receiver,
             overview_done: false,
+            started: std::time::Instant::now(),
         }
     }
 

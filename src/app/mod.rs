@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use eframe::egui::{self, Context, Ui, ViewportCommand};
 
 pub use loader::{LoadJob, LoadMessage, LoadedMap};
-pub use state::{AppState, Command, OpenWindows, Window};
+pub use state::{AppState, Command, LoadTiming, OpenWindows, Window};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -176,6 +176,7 @@ impl SozialraumApp {
             })
             .inner;
         commands.extend(central);
+        self.report_timing();
 
         if let Some(factor) = zoom
             && let Some(v) = &mut self.state.viewport
@@ -205,6 +206,35 @@ impl SozialraumApp {
         if self.state.loading.is_some() {
             // Progress moves even if the loader's wake-ups are coalesced.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// With `SOZIALRAUM_ATLAS_TIMING=1`, prints how long opening a file took until the map
+    /// was drawn and until full detail was ready (for the README's measurements).
+    fn report_timing(&mut self) {
+        let timing = &mut self.state.timing;
+        let Some(started) = timing.started else {
+            return;
+        };
+        let verbose = std::env::var_os("SOZIALRAUM_ATLAS_TIMING").is_some();
+        if timing.overview.is_some() && timing.first_frame.is_none() {
+            timing.first_frame = Some(started.elapsed());
+            if verbose {
+                eprintln!(
+                    "timing: overview {:.0} ms, first frame drawn {:.0} ms after opening",
+                    timing.overview.unwrap_or_default().as_secs_f64() * 1000.0,
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        }
+        if let Some(full) = timing.full.take() {
+            if verbose {
+                eprintln!(
+                    "timing: full detail ready {:.0} ms after opening",
+                    full.as_secs_f64() * 1000.0
+                );
+            }
+            timing.started = None;
         }
     }
 

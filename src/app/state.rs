@@ -47,6 +47,19 @@ pub enum Command {
     DismissError,
 }
 
+/// How long the last load took, measured on the window's side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadTiming {
+    /// When the load started.
+    pub started: Option<std::time::Instant>,
+    /// Until the overview arrived.
+    pub overview: Option<std::time::Duration>,
+    /// Until the first frame showing it was drawn.
+    pub first_frame: Option<std::time::Duration>,
+    /// Until the full detail arrived.
+    pub full: Option<std::time::Duration>,
+}
+
 /// The app's secondary windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Window {
@@ -98,6 +111,8 @@ pub struct AppState {
     pub windows: OpenWindows,
     /// Recently opened files, newest first.
     pub recent: Vec<PathBuf>,
+    /// Timing of the last load, for `SOZIALRAUM_ATLAS_TIMING=1`.
+    pub timing: LoadTiming,
     /// Called by background work to ask for a repaint.
     waker: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
@@ -118,6 +133,7 @@ impl AppState {
             error: None,
             windows: OpenWindows::default(),
             recent: Vec::new(),
+            timing: LoadTiming::default(),
             waker: std::sync::Arc::new(waker),
         }
     }
@@ -227,13 +243,20 @@ impl AppState {
             match message {
                 LoadMessage::Overview(map) => {
                     job.overview_done = true;
-                    let problems = map.report.problems.len();
+                    self.timing = LoadTiming {
+                        started: Some(job.started),
+                        overview: Some(job.started.elapsed()),
+                        ..LoadTiming::default()
+                    };
+                    // Open the report by itself only when features were lost.
+                    let skipped = map.report.skipped();
                     self.show_map(*map);
-                    if problems > 0 {
+                    if skipped > 0 {
                         self.windows.report = true;
                     }
                 }
                 LoadMessage::Full(prepared) => {
+                    self.timing.full = Some(job.started.elapsed());
                     if let Some(map) = &mut self.map {
                         map.prepared = prepared;
                         map.detail = Detail::Full;

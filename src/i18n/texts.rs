@@ -50,6 +50,7 @@ texts! {
     MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
     LegendTitle => "Handlungsfelder", "Fields of action";
     LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
+    LegendNoClassification => "Die Datei enthält keine Einstufung nach Handlungsfeldern (Eigenschaft „handlungsfelder“, siehe README).", "The file holds no classification by field of action (property \"handlungsfelder\", see the README).";
     LegendSeveralFields => "in mehreren Handlungsfeldern (gestreift)", "in several fields (striped)";
     LegendNoNeed => "kein Gestaltungsbedarf", "no need for action";
     LegendToggleHint => "Klicken blendet dieses Handlungsfeld auf der Karte aus oder ein", "Click to hide or show this field on the map";

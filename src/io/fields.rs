@@ -201,9 +201,10 @@ fn detect_code(
         return Some(known);
     }
     // Then a key-like name with unique values.
+    let name_like = |l: &str| l.contains("name") || NAME_NAMES.contains(&l);
     let hinted = names.iter().find(|n| {
         let l = n.to_lowercase();
-        CODE_HINTS.iter().any(|h| l.contains(h)) && uniqueness(props, n) >= 0.99
+        CODE_HINTS.iter().any(|h| l.contains(h)) && !name_like(&l) && uniqueness(props, n) >= 0.99
     });
     if let Some(h) = hinted {
         return Some(h.clone());

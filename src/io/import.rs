@@ -180,14 +180,15 @@ pub fn import_bytes(
         .unzip();
 
     let mut type_counts = std::collections::BTreeMap::new();
-    let shapes: Vec<Result<Shape, ProblemKind>> =
-        geometries.into_par_iter().map(shape_of).collect::<Vec<_>>();
-    for (shape, info) in shapes.iter().zip(&infos) {
-        let name = match shape {
-            Ok(s) => s.kind.clone(),
-            Err(ProblemKind::UnsupportedGeometry(t)) => t.clone(),
-            Err(_) if info.not_an_object => "?".to_string(),
-            Err(_) => type_name(&super::geojson::reader::RawGeometry::Null),
+    let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
+        .into_par_iter()
+        .map(|g| (type_name(&g), shape_of(g)))
+        .unzip();
+    for (name, info) in type_names.into_iter().zip(&infos) {
+        let name = if info.not_an_object {
+            "?".to_string()
+        } else {
+            name
         };
         *type_counts.entry(name).or_insert(0usize) += 1;
     }

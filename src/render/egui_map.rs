@@ -126,6 +126,14 @@ pub fn build_frame(
                 .iter()
                 .map(|k| base + k),
         );
+        // Outlines of areas only a few points wide fade out, so a country-wide map of
+        // thousands of areas stays readable instead of turning grey with lines.
+        let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
+        let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
+        if fade <= 0.0 {
+            continue;
+        }
+        let color = outline_color.gamma_multiply(0.25 + 0.75 * fade);
         let mut start = 0usize;
         for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
             let end = end as usize;
@@ -133,7 +141,7 @@ pub fn build_frame(
                 &screen[start..end],
                 true,
                 scene.outline.width_pt,
-                outline_color,
+                color,
                 feather,
                 &mut scratch,
                 &mut frame.outlines,

@@ -149,7 +149,10 @@ mod tests {
         // At a right-angled corner the core's edge sits on the miter: half the core width
         // along both sides, here outside the square's corner (0, 0).
         let v = mesh.vertices[1].pos;
-        assert!((v.x + 0.5).abs() < 1e-4 && (v.y + 0.5).abs() < 1e-4, "{v:?}");
+        assert!(
+            (v.x + 0.5).abs() < 1e-4 && (v.y + 0.5).abs() < 1e-4,
+            "{v:?}"
+        );
     }
 
     #[test]

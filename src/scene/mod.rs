@@ -160,15 +160,29 @@ impl Scene {
             field: None,
             visible: true,
         });
+        if region.mapping.action_fields.is_none() {
+            // A file without classification: one neutral class, and say why.
+            entries = vec![LegendEntry {
+                fill: FillStyle::Solid(style::NO_NEED),
+                label: lang.t(T::MapAreas).to_string(),
+                count: counts.total,
+                field: None,
+                visible: true,
+            }];
+        }
         let legend = Legend {
             title: lang.t(T::LegendTitle).to_string(),
-            summary: lang.tf(
-                T::LegendSummary,
-                &[
-                    ("n", &format::count(counts.flagged, lang)),
-                    ("total", &format::count(counts.total, lang)),
-                ],
-            ),
+            summary: if region.mapping.action_fields.is_some() {
+                lang.tf(
+                    T::LegendSummary,
+                    &[
+                        ("n", &format::count(counts.flagged, lang)),
+                        ("total", &format::count(counts.total, lang)),
+                    ],
+                )
+            } else {
+                lang.t(T::LegendNoClassification).to_string()
+            },
             entries,
         };
         let attribution = if region.source.attribution.is_empty() {

@@ -1,0 +1,96 @@
+//! The app state driven by commands, as the window does it, including background loading:
+//! a good file replaces the map, a bad one leaves it and says why.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::test_file;
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::io::ImportOptions;
+use sozialraum_atlas::spatial::prepared::Detail;
+
+/// Applies `command` and polls until the background load has finished.
+fn open_and_wait(state: &mut AppState, relative: &str) {
+    state.apply(Command::Open {
+        path: test_file(relative),
+        options: ImportOptions::default(),
+    });
+    let started = Instant::now();
+    while state.loading.is_some() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "load did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        state.poll_loading();
+    }
+}
+
+fn demo_state() -> AppState {
+    let mut state = AppState::new(|| {});
+    state.apply(Command::OpenDemo);
+    state
+}
+
+#[test]
+fn a_good_file_replaces_the_map_and_arrives_in_full_detail() {
+    let mut state = demo_state();
+    state.apply(Command::Select(Some(3)));
+    open_and_wait(&mut state, "good/holes_and_parts.geojson");
+    let map = state.map.as_ref().expect("map");
+    assert_eq!(map.region.spaces.len(), 3);
+    assert_eq!(map.detail, Detail::Full);
+    assert!(map.prepared.labels.iter().all(Option::is_some));
+    assert_eq!(state.selection, None, "the old selection is gone");
+    assert_eq!(
+        state.recent.first(),
+        Some(&test_file("good/holes_and_parts.geojson"))
+    );
+    assert!(state.error.is_none());
+}
+
+#[test]
+fn a_bad_file_keeps_the_map_and_explains_the_problem() {
+    let mut state = demo_state();
+    for file in [
+        "bad/truncated.geojson",
+        "bad/not_geojson.json",
+        "bad/empty_collection.geojson",
+    ] {
+        open_and_wait(&mut state, file);
+        let message = state.error.take().expect("an error message");
+        assert!(
+            message.contains(file.rsplit('/').next().unwrap_or(file)),
+            "{message}"
+        );
+        assert!(message.contains("bleibt geöffnet"), "{message}");
+        assert_eq!(
+            state.map.as_ref().expect("still a map").region.spaces.len(),
+            93
+        );
+    }
+}
+
+#[test]
+fn a_file_with_skipped_features_opens_the_report() {
+    let mut state = demo_state();
+    open_and_wait(&mut state, "bad/mixed_problems.geojson");
+    assert!(state.windows.report);
+    let map = state.map.as_ref().expect("map");
+    assert_eq!(map.report.skipped(), 5);
+}
+
+#[test]
+fn cancelling_a_load_keeps_the_map() {
+    let mut state = demo_state();
+    state.apply(Command::Open {
+        path: test_file("good/holes_and_parts.geojson"),
+        options: ImportOptions::default(),
+    });
+    state.apply(Command::CancelLoad);
+    assert!(state.loading.is_none());
+    std::thread::sleep(Duration::from_millis(50));
+    state.poll_loading();
+    assert_eq!(state.map.as_ref().expect("map").region.spaces.len(), 93);
+}

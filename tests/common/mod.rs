@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests: paths to test files and to the shared real data.
+//!
+//! Real boundary files live outside the repository in `../shared/data`. When that folder is
+//! missing, tests that need it say so and pass, unless `REQUIRE_SHARED_DATA=1` (as in CI), in
+//! which case they fail.
+#![allow(dead_code)] // Each test binary uses a different part.
+
+use std::path::PathBuf;
+
+/// A file under `tests/data`.
+pub fn test_file(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(relative)
+}
+
+/// A file under `../shared/data`, or None (with a note) when the folder is not there.
+pub fn shared_data(relative: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let path = root.join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    let required = std::env::var("REQUIRE_SHARED_DATA").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "REQUIRE_SHARED_DATA=1 but {} is missing",
+        path.display()
+    );
+    eprintln!(
+        "note: {} not found; skipping the part of this test that needs the shared real data",
+        path.display()
+    );
+    None
+}

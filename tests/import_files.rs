@@ -1,0 +1,229 @@
+//! Importing boundary files: geometry cases, CRS handling, and a set of malformed files whose
+//! problems must be reported while the rest loads.
+
+mod common;
+
+use common::test_file;
+use sozialraum_atlas::i18n::Lang;
+use sozialraum_atlas::io::report::{Effect, ProblemKind};
+use sozialraum_atlas::io::{ImportError, ImportOptions, Imported, Progress, import_file};
+use sozialraum_atlas::model::ActionField;
+use sozialraum_atlas::spatial::crs::{Crs, Transformer, WGS84};
+use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap};
+
+fn import(relative: &str) -> Result<Imported, ImportError> {
+    import_file(
+        &test_file(relative),
+        &ImportOptions::default(),
+        &Progress::default(),
+    )
+}
+
+fn lonlat_of(imported: &Imported, p: [f64; 2]) -> [f64; 2] {
+    let planar = Crs::from_epsg(imported.region.crs.epsg).expect("planar crs");
+    Transformer::new(planar, Crs::from_epsg(WGS84).expect("wgs84"))
+        .point(p)
+        .expect("inverse")
+}
+
+#[test]
+fn holes_parts_and_exclaves_load_and_hit_test_correctly() {
+    let imported = import("good/holes_and_parts.geojson").expect("loads");
+    let region = &imported.region;
+    assert!(imported.report.is_clean(), "{:?}", imported.report.problems);
+    assert_eq!(region.spaces.len(), 3);
+    let ring = &region.spaces[region.space_by_code("X 1").expect("X 1")];
+    assert_eq!(ring.geometry.0[0].interiors().len(), 1);
+    assert!(ring.action_fields.contains(ActionField::Disadvantaged));
+    assert!(ring.action_fields.contains(ActionField::Integration));
+    let exclave = &region.spaces[region.space_by_code("Y 1").expect("Y 1")];
+    assert_eq!(exclave.geometry.0.len(), 2);
+    assert_eq!(region.municipalities.len(), 2);
+    assert_eq!(region.municipalities[0].name, "Anderstadt");
+
+    // Hit testing through the prepared map, with lon/lat turned into planar metres.
+    let prepared = PreparedMap::prepare(region, Detail::Full, &|_| {});
+    let to_planar = Transformer::new(
+        Crs::from_epsg(WGS84).expect("wgs84"),
+        Crs::from_epsg(region.crs.epsg).expect("planar"),
+    );
+    let at = |lon: f64, lat: f64| {
+        let p = to_planar.point([lon, lat]).expect("projects");
+        prepared
+            .hit(region, p)
+            .map(|i| region.spaces[i].code.clone())
+    };
+    assert_eq!(at(6.01, 50.71).as_deref(), Some("X 1"), "in the ring");
+    assert_eq!(
+        at(6.05, 50.75).as_deref(),
+        Some("X 2"),
+        "in the hole: the core, not the ring"
+    );
+    assert_eq!(at(6.15, 50.75).as_deref(), Some("Y 1"), "main part");
+    assert_eq!(at(6.31, 50.71).as_deref(), Some("Y 1"), "exclave");
+    assert_eq!(at(6.25, 50.75), None, "between the parts");
+    assert_eq!(at(5.0, 50.0), None, "far outside");
+}
+
+#[test]
+fn a_legacy_utm32_crs_member_is_honoured() {
+    let imported = import("good/utm32_with_crs.geojson").expect("loads");
+    assert_eq!(
+        imported.region.crs.epsg, 25832,
+        "kept in its own planar CRS"
+    );
+    assert!(imported.report.source_crs_declared);
+    // The feature id is the code when no property is one.
+    assert_eq!(imported.region.spaces[0].code, "DOM");
+    let b = imported.report.bbox_lonlat.expect("bbox");
+    let (lon, lat) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+    assert!(
+        (lon - 6.0838).abs() < 0.0005 && (lat - 50.7747).abs() < 0.0005,
+        "{b:?}"
+    );
+}
+
+#[test]
+fn gauss_krueger_and_web_mercator_files_land_in_aachen() {
+    for file in [
+        "good/gk2_with_crs.geojson",
+        "good/web_mercator_with_crs.geojson",
+    ] {
+        let imported = import(file).expect(file);
+        let b = imported.report.bbox_lonlat.expect("bbox");
+        assert!(
+            b[0] > 6.05 && b[2] < 6.12 && b[1] > 50.75 && b[3] < 50.80,
+            "{file}: {b:?}"
+        );
+        let centre = imported.region.spaces[0].geometry.0[0].exterior().0[0];
+        let ll = lonlat_of(&imported, [centre.x, centre.y]);
+        assert!((ll[0] - 6.08).abs() < 0.05 && (ll[1] - 50.77).abs() < 0.05);
+    }
+    // Web Mercator is reprojected into UTM for honest distances.
+    let merc = import("good/web_mercator_with_crs.geojson").expect("loads");
+    assert_eq!(merc.region.crs.epsg, 25832);
+}
+
+#[test]
+fn bad_features_are_reported_while_the_rest_loads() {
+    let imported = import("bad/mixed_problems.geojson").expect("the good ones load");
+    let report = &imported.report;
+    let codes: Vec<&str> = imported
+        .region
+        .spaces
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(codes, vec!["OK 1", "OPEN 1", "HF 1"]);
+    let find = |feature: usize| {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.feature == feature)
+            .map(|p| (p.kind.clone(), p.effect))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find(1), vec![(ProblemKind::NoGeometry, Effect::Skipped)]);
+    assert_eq!(
+        find(2),
+        vec![(
+            ProblemKind::RingNotClosed {
+                polygon: 1,
+                ring: 1
+            },
+            Effect::Repaired
+        )]
+    );
+    assert!(matches!(
+        find(3)[0].0,
+        ProblemKind::RingTooShort { points: 3, .. }
+    ));
+    assert!(matches!(find(4)[0].0, ProblemKind::BadCoordinates(_)));
+    assert_eq!(
+        find(5),
+        vec![(
+            ProblemKind::DuplicateCode { first_feature: 0 },
+            Effect::Merged
+        )]
+    );
+    assert_eq!(
+        find(6),
+        vec![(
+            ProblemKind::UnsupportedGeometry("Point".into()),
+            Effect::Skipped
+        )]
+    );
+    assert!(matches!(find(7)[0].0, ProblemKind::MissingCode { .. }));
+    assert_eq!(
+        find(8),
+        vec![(ProblemKind::UnknownActionField("9".into()), Effect::Ignored)]
+    );
+    assert_eq!(report.skipped(), 5);
+    // The merged duplicate adds its polygon to the first feature with that code.
+    let ok = &imported.region.spaces[0];
+    assert_eq!(ok.geometry.0.len(), 2);
+    // Every problem names its feature in the text the user reads.
+    let text = report.to_text(Lang::De);
+    assert!(
+        text.contains("Feature 2 (NULL 1): keine Geometrie – übersprungen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Feature 6 (OK 1): Code schon bei Feature 1 vergeben"),
+        "{text}"
+    );
+}
+
+#[test]
+fn files_that_are_no_geojson_get_one_clear_message() {
+    let cases: [(&str, &str); 5] = [
+        (
+            "bad/not_json.csv",
+            "kein gültiges JSON – Fehler in Zeile 1, Spalte 1",
+        ),
+        (
+            "bad/truncated.geojson",
+            "kein gültiges JSON – Fehler in Zeile 2",
+        ),
+        ("bad/not_geojson.json", "gültiges JSON, aber kein GeoJSON"),
+        ("bad/empty_collection.geojson", "enthält keine Features"),
+        ("bad/all_unusable.geojson", "kein Feature ist verwendbar"),
+    ];
+    for (file, expected) in cases {
+        let err = import(file).expect_err(file);
+        let text = err.describe(Lang::De);
+        assert!(text.contains(expected), "{file}: {text}");
+        assert!(
+            text.contains(file.rsplit('/').next().unwrap_or(file)),
+            "names the file: {text}"
+        );
+    }
+}
+
+#[test]
+fn projected_coordinates_without_crs_suggest_the_likely_epsg_code() {
+    let err = import("bad/projected_without_crs.geojson").expect_err("no crs");
+    let text = err.describe(Lang::De);
+    assert!(text.contains("EPSG:25832"), "{text}");
+    assert!(text.contains("--crs"), "says how to fix it: {text}");
+    // Stating the CRS makes the same file load.
+    let options = ImportOptions {
+        source_epsg: Some(25832),
+        ..ImportOptions::default()
+    };
+    let imported = import_file(
+        &test_file("bad/projected_without_crs.geojson"),
+        &options,
+        &Progress::default(),
+    )
+    .expect("loads with --crs");
+    assert_eq!(imported.region.spaces.len(), 1);
+}
+
+#[test]
+fn a_missing_file_or_a_folder_is_named_in_the_message() {
+    let err = import("good/does_not_exist.geojson").expect_err("missing");
+    assert!(err.describe(Lang::De).contains("Datei nicht gefunden"));
+    let err = import("good").expect_err("a folder");
+    assert!(err.describe(Lang::De).contains("ist ein Ordner"));
+}
