@@ -61,13 +61,39 @@ pub fn build_frame(
     viewport: &Viewport,
     pixels_per_point: f32,
 ) -> FrameMeshes {
-    let mut frame = FrameMeshes {
-        patterns: scene.patterns.iter().map(|_| Mesh::default()).collect(),
-        ..FrameMeshes::default()
-    };
+    let mut frame = FrameMeshes::default();
+    build_frame_into(&mut frame, scene, prepared, viewport, pixels_per_point);
+    frame
+}
+
+impl FrameMeshes {
+    /// Empties every mesh but keeps its memory, and sizes the pattern meshes for `patterns`.
+    pub fn clear(&mut self, patterns: usize) {
+        for mesh in std::iter::once(&mut self.solid)
+            .chain(self.patterns.iter_mut())
+            .chain([&mut self.outlines, &mut self.borders])
+        {
+            mesh.clear();
+        }
+        self.patterns.resize_with(patterns, Mesh::default);
+        self.visible = 0;
+        self.lod_tolerance_m = 0.0;
+    }
+}
+
+/// Like [`build_frame`], re-using the memory of `frame`: at 160,000 vertices a frame,
+/// fresh buffers would cost more in page faults than the geometry work itself.
+pub fn build_frame_into(
+    frame: &mut FrameMeshes,
+    scene: &Scene,
+    prepared: &PreparedMap,
+    viewport: &Viewport,
+    pixels_per_point: f32,
+) {
+    frame.clear(scene.patterns.len());
     let device_m_per_px = viewport.m_per_px / f64::from(pixels_per_point.max(0.1));
     let Some(lod) = prepared.lod_for(device_m_per_px) else {
-        return frame;
+        return;
     };
     frame.lod_tolerance_m = lod.tolerance_m;
     let t = viewport.relative_transform(prepared.origin);
@@ -160,7 +186,6 @@ pub fn build_frame(
             &mut frame.borders,
         );
     }
-    frame
 }
 
 fn stroke_borders(
@@ -204,6 +229,8 @@ struct FrameKey {
 #[derive(Default)]
 pub struct MapPainter {
     textures: Vec<(Pattern, TextureHandle)>,
+    /// Buffers of earlier frames, recovered once egui has drawn them.
+    spare: FrameMeshes,
     cached: Option<(FrameKey, Vec<Shape>, Vec<PlacedLabel>)>,
     /// Statistics of the last built frame.
     pub last_stats: FrameStats,
@@ -278,8 +305,10 @@ impl MapPainter {
         };
         let fresh = !matches!(&self.cached, Some((k, _, _)) if *k == key);
         if fresh {
+            self.recover_buffers();
             let started = std::time::Instant::now();
-            let mut frame = build_frame(scene, prepared, viewport, pixels_per_point);
+            let mut frame = std::mem::take(&mut self.spare);
+            build_frame_into(&mut frame, scene, prepared, viewport, pixels_per_point);
             let build_ms = started.elapsed().as_secs_f64() * 1000.0;
             self.last_stats = FrameStats {
                 visible: frame.visible,
@@ -289,15 +318,16 @@ impl MapPainter {
             };
             let mut shapes = Vec::new();
             shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.solid))));
-            for (i, mut mesh) in frame.patterns.into_iter().enumerate() {
+            for (i, mesh) in frame.patterns.iter_mut().enumerate() {
                 if mesh.is_empty() {
                     continue;
                 }
+                let mut mesh = std::mem::take(mesh);
                 mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
                 shapes.push(Shape::Mesh(Arc::new(mesh)));
             }
-            shapes.push(Shape::Mesh(Arc::new(frame.outlines)));
-            shapes.push(Shape::Mesh(Arc::new(frame.borders)));
+            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.outlines))));
+            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.borders))));
             let labels = match &scene.labels {
                 Some(texts) => {
                     let font = FontId::proportional(LABEL_SIZE);
@@ -331,6 +361,36 @@ impl MapPainter {
         self.paint_overlay(painter, prepared, viewport, overlay, pixels_per_point);
         if let Some(texts) = &scene.labels {
             paint_labels(painter, labels, texts);
+        }
+    }
+
+    /// Takes the meshes of the cached frame back (egui has drawn and released them) so the
+    /// next frame can fill their memory instead of allocating.
+    fn recover_buffers(&mut self) {
+        let Some((_, shapes, _)) = self.cached.take() else {
+            return;
+        };
+        let mut meshes: Vec<Mesh> = shapes
+            .into_iter()
+            .filter_map(|s| match s {
+                Shape::Mesh(arc) => Arc::try_unwrap(arc).ok(),
+                _ => None,
+            })
+            .collect();
+        // Popped largest first: the largest buffers go to the roles that need the most room.
+        meshes.sort_by_key(|m| m.vertices.capacity());
+        let mut next = || meshes.pop().map(|mut m| {
+            m.texture_id = egui::TextureId::default();
+            m
+        });
+        let spare = &mut self.spare;
+        let roles = [&mut spare.outlines, &mut spare.solid, &mut spare.borders];
+        for role in roles {
+            if role.vertices.capacity() == 0
+                && let Some(m) = next()
+            {
+                *role = m;
+            }
         }
     }
 
