@@ -47,7 +47,9 @@ fn germany_open(c: &mut Criterion) {
         return;
     };
     let mut group = c.benchmark_group("german municipalities");
-    group.sample_size(10).measurement_time(Duration::from_secs(15));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
     group.bench_function("open 78 MB GeoJSON to a drawn map", |b| {
         b.iter(|| {
             let imported =
@@ -65,7 +67,8 @@ fn germany_frames(c: &mut Criterion) {
     let Some(path) = germany() else {
         return;
     };
-    let imported = import_file(&path, &ImportOptions::default(), &Progress::default()).expect("loads");
+    let imported =
+        import_file(&path, &ImportOptions::default(), &Progress::default()).expect("loads");
     let prepared = PreparedMap::prepare(&imported.region, Detail::Full, &|_| {});
     let scene = Scene::build(&imported.region, &ViewSettings::default());
     let fitted = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);

@@ -6,6 +6,7 @@ use sozialraum_atlas::cli::{Cli, CliCommand};
 use sozialraum_atlas::i18n::Lang;
 
 fn main() -> anyhow::Result<()> {
+    let process_started = std::time::Instant::now();
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or(Lang::De);
     match cli.command {
@@ -17,6 +18,7 @@ fn main() -> anyhow::Result<()> {
                 path: cli.path,
                 import: cli.import.options(),
                 lang: cli.lang,
+                process_started: Some(process_started),
             };
             let options = eframe::NativeOptions {
                 viewport: eframe::egui::ViewportBuilder::default()

@@ -179,10 +179,8 @@ fn run(
     if progress.is_cancelled() {
         return;
     }
-    progress.start(Stage::Preparing, 100);
-    let full = PreparedMap::prepare(&region, Detail::Full, &|f| {
-        progress.set((f * 100.0) as u64);
-    });
+    // Quietly: the map is on screen, and repaints for a percentage would slow this down.
+    let full = PreparedMap::prepare(&region, Detail::Full, &|_| {});
     let _ = sender.send((id, LoadMessage::Full(Arc::new(full))));
     wake();
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::time::Instant;
 
 /// The stages of opening a map file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,9 @@ pub struct Progress {
     total: AtomicU64,
     cancel: AtomicBool,
     waker: Option<Waker>,
+    created: Instant,
+    /// Milliseconds after `created` of the last wake-up.
+    last_wake_ms: AtomicU64,
 }
 
 impl std::fmt::Debug for Progress {
@@ -59,6 +63,8 @@ impl Default for Progress {
             total: AtomicU64::new(0),
             cancel: AtomicBool::new(false),
             waker: None,
+            created: Instant::now(),
+            last_wake_ms: AtomicU64::new(0),
         }
     }
 }
@@ -87,10 +93,16 @@ impl Progress {
 
     /// Reports `done` units of the current stage.
     pub fn set(&self, done: u64) {
-        let before = self.done.swap(done, Ordering::Relaxed);
-        let total = self.total.load(Ordering::Relaxed).max(1);
-        // Wake about a hundred times per stage, not per feature.
-        if done * 100 / total != before * 100 / total {
+        self.done.store(done, Ordering::Relaxed);
+        // At most ten wake-ups a second: every repaint costs the loading thread CPU time.
+        let now = self.created.elapsed().as_millis() as u64;
+        let last = self.last_wake_ms.load(Ordering::Relaxed);
+        if now >= last + 100
+            && self
+                .last_wake_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
             self.wake();
         }
     }

@@ -379,10 +379,12 @@ impl MapPainter {
             .collect();
         // Popped largest first: the largest buffers go to the roles that need the most room.
         meshes.sort_by_key(|m| m.vertices.capacity());
-        let mut next = || meshes.pop().map(|mut m| {
-            m.texture_id = egui::TextureId::default();
-            m
-        });
+        let mut next = || {
+            meshes.pop().map(|mut m| {
+                m.texture_id = egui::TextureId::default();
+                m
+            })
+        };
         let spare = &mut self.spare;
         let roles = [&mut spare.outlines, &mut spare.solid, &mut spare.borders];
         for role in roles {

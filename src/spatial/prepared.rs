@@ -225,7 +225,7 @@ impl PreparedMap {
         let extent = (bounds[2] - bounds[0]).max(bounds[3] - bounds[1]).max(1.0);
         // Tolerances from about half a pixel of the whole map at 250 px, downwards by 4.
         let coarsest = extent / 500.0;
-        let steps = if full { 6 } else { 3 };
+        let steps = if full { 6 } else { 2 };
         let candidates: Vec<f64> = (0..steps).rev().map(|k| coarsest / 4f64.powi(k)).collect();
         on_progress(0.05);
 

@@ -26,8 +26,9 @@ pub fn status_bar_ui(
                 || job.path.display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             );
+            // No spinners or animated bars: on a software renderer every extra repaint takes
+            // CPU time from the load; the loader wakes the window when there is news.
             if job.overview_done {
-                ui.spinner();
                 ui.label(lang.t(T::LoadingDetails));
             } else {
                 let stage = lang.t(match job.progress.stage() {
