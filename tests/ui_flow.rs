@@ -130,3 +130,119 @@ fn the_language_switches_to_english() {
     harness.get_by_label("59 of 93 areas with a need for action");
     harness.get_by_label("Fields of action");
 }
+
+fn viewport(harness: &Harness<'_, SozialraumApp>) -> sozialraum_atlas::spatial::viewport::Viewport {
+    harness.state().state.viewport.expect("fitted")
+}
+
+fn map_centre(harness: &Harness<'_, SozialraumApp>) -> egui::Pos2 {
+    let v = viewport(harness);
+    egui::pos2(v.offset[0] + v.size[0] / 2.0, v.offset[1] + v.size[1] / 2.0)
+}
+
+#[test]
+fn keys_zoom_pan_and_fit_the_map() {
+    let mut harness = harness();
+    let fitted = viewport(&harness);
+    harness.hover_at(map_centre(&harness));
+    harness.key_press(egui::Key::Plus);
+    harness.run();
+    let zoomed = viewport(&harness);
+    assert!(
+        (fitted.m_per_px / zoomed.m_per_px - 1.5).abs() < 1e-6,
+        "+ zooms in by 1.5"
+    );
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run();
+    let panned = viewport(&harness);
+    assert!(
+        panned.center[0] > zoomed.center[0],
+        "→ shows more of the east"
+    );
+    assert_eq!(panned.m_per_px, zoomed.m_per_px);
+    harness.key_press(egui::Key::Minus);
+    harness.key_press(egui::Key::Minus);
+    harness.run();
+    assert!(viewport(&harness).m_per_px > zoomed.m_per_px);
+    harness.key_press(egui::Key::Home);
+    harness.run();
+    let refitted = viewport(&harness);
+    assert!(
+        (refitted.m_per_px - fitted.m_per_px).abs() < 1e-9,
+        "Home fits everything again"
+    );
+}
+
+#[test]
+fn the_wheel_zooms_about_the_cursor_and_dragging_pans() {
+    let mut harness = harness();
+    let fitted_m_per_px = viewport(&harness).m_per_px;
+    let at = map_centre(&harness) + egui::vec2(120.0, -80.0);
+    harness.hover_at(at);
+    harness.run();
+    let before = viewport(&harness).map_from_screen([at.x, at.y]);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 120.0),
+        phase: egui::TouchPhase::Move,
+        modifiers: egui::Modifiers::NONE,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    // The hover tooltip fades in over several frames: step instead of waiting for rest.
+    harness.run_steps(3);
+    let v = viewport(&harness);
+    assert!(v.m_per_px < fitted_m_per_px, "the wheel zoomed in");
+    let after = v.map_from_screen([at.x, at.y]);
+    assert!(
+        (before[0] - after[0]).abs() < 1.0 && (before[1] - after[1]).abs() < 1.0,
+        "the point under the cursor stays: {before:?} {after:?}"
+    );
+
+    // Drag the map 100 points to the left: the same map point moves with the pointer.
+    let start = map_centre(&harness);
+    let target = viewport(&harness).map_from_screen([start.x, start.y]);
+    harness.drag_at(start);
+    harness.step();
+    for dx in [20.0, 40.0, 60.0, 80.0, 100.0] {
+        harness.hover_at(start - egui::vec2(dx, 0.0));
+        harness.step();
+    }
+    harness.drop_at(start - egui::vec2(100.0, 0.0));
+    harness.run_steps(3);
+    let now = viewport(&harness).screen_from_map(target);
+    assert!((now[0] - (start.x - 100.0)).abs() < 2.0, "{now:?}");
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_file_dropped_onto_the_window_opens() {
+    let mut harness = harness();
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/good/holes_and_parts.geojson");
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    harness.run();
+    let started = std::time::Instant::now();
+    while harness.state().state.loading.is_some() {
+        assert!(started.elapsed().as_secs() < 30);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(3);
+    let map = harness.state().state.map.as_ref().expect("map");
+    assert_eq!(map.region.spaces.len(), 3);
+    harness.get_by_label("holes_and_parts");
+}

@@ -204,6 +204,10 @@ impl SozialraumApp {
         }
 
         for command in commands {
+            if command == Command::ShowWindow(Window::Open, true) {
+                self.open_form
+                    .opening(self.state.recent.first().map(PathBuf::as_path));
+            }
             self.state.apply(command);
         }
         self.update_title(&ctx);

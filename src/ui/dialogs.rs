@@ -32,6 +32,8 @@ pub struct OpenForm {
     browsing: Option<Receiver<Option<PathBuf>>>,
     /// The native dialog came back empty: perhaps there is none on this system.
     pub dialog_unavailable: bool,
+    /// Put the cursor into the path field on the next frame.
+    focus_path: bool,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -40,6 +42,18 @@ fn optional(text: &str) -> Option<String> {
 }
 
 impl OpenForm {
+    /// Prepares the form for showing: cursor in the path field, which starts in the folder
+    /// of the most recent file when empty.
+    pub fn opening(&mut self, recent: Option<&std::path::Path>) {
+        self.focus_path = true;
+        self.problem = None;
+        if self.path.is_empty()
+            && let Some(dir) = recent.and_then(std::path::Path::parent)
+        {
+            self.path = format!("{}/", dir.display());
+        }
+    }
+
     /// The options the form describes, or a message saying what is wrong.
     pub fn options(&self, lang: Lang) -> Result<(PathBuf, ImportOptions), String> {
         let path = optional(&self.path).ok_or_else(|| lang.t(T::OpenNoPath).to_string())?;
@@ -118,6 +132,15 @@ pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Com
                 edit.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::TextInput, true, lang.t(T::OpenPath))
                 });
+                if std::mem::take(&mut form.focus_path) {
+                    edit.request_focus();
+                }
+                if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    match form.options(lang) {
+                        Ok((path, options)) => commands.push(Command::Open { path, options }),
+                        Err(problem) => form.problem = Some(problem),
+                    }
+                }
                 if ui
                     .add_enabled(
                         form.browsing.is_none(),

@@ -41,9 +41,7 @@ pub fn status_bar_ui(
                 let (done, _) = job.progress.counts();
                 let bar = match job.progress.fraction() {
                     Some(f) => ProgressBar::new(f).show_percentage(),
-                    None => ProgressBar::new(0.0)
-                        .animate(true)
-                        .text(format::count(done as usize, lang)),
+                    None => ProgressBar::new(0.0).text(format::count(done as usize, lang)),
                 };
                 ui.add(bar.desired_width(180.0));
                 ui.label(stage);
