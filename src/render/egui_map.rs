@@ -73,7 +73,9 @@ impl FrameMeshes {
             .chain(self.patterns.iter_mut())
             .chain([&mut self.outlines, &mut self.borders])
         {
-            mesh.clear();
+            // Not `Mesh::clear`: that one drops the vertex buffer's memory.
+            mesh.indices.clear();
+            mesh.vertices.clear();
         }
         self.patterns.resize_with(patterns, Mesh::default);
         self.visible = 0;
@@ -179,6 +181,7 @@ pub fn build_frame_into(
         stroke_borders(
             lod,
             &t,
+            view_rel,
             border,
             feather,
             &mut screen,
@@ -188,9 +191,11 @@ pub fn build_frame_into(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // Internal helper; the buffers are the caller's scratch.
 fn stroke_borders(
     lod: &Lod,
     t: &crate::spatial::viewport::RelativeTransform,
+    view_rel: [f32; 4],
     style: LineStyle,
     feather: f32,
     screen: &mut Vec<[f32; 2]>,
@@ -199,8 +204,14 @@ fn stroke_borders(
 ) {
     let color = color32(style.color);
     let mut start = 0usize;
-    for &end in &lod.border_ends {
+    for (&end, b) in lod.border_ends.iter().zip(&lod.border_bounds) {
         let end = end as usize;
+        let outside =
+            b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3];
+        if outside {
+            start = end;
+            continue;
+        }
         screen.clear();
         screen.extend(lod.borders[start..end].iter().map(|p| t.apply(*p)));
         stroke(screen, false, style.width_pt, color, feather, scratch, mesh);

@@ -45,6 +45,8 @@ pub struct Lod {
     pub borders: Vec<[f32; 2]>,
     /// End of each border polyline in `borders`.
     pub border_ends: Vec<u32>,
+    /// Bounding box of each border polyline, relative to the origin, for culling.
+    pub border_bounds: Vec<[f32; 4]>,
 }
 
 impl Lod {
@@ -324,12 +326,30 @@ impl PreparedMap {
             for line in &border_full {
                 simplified.clear();
                 simplify_line(line, lod.tolerance_m, &mut simplified);
-                lod.borders.extend(
-                    simplified
-                        .iter()
-                        .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
-                );
-                lod.border_ends.push(lod.borders.len() as u32);
+                // Pieces of at most 128 points (sharing their end points) so that a frame
+                // skips the pieces outside the view instead of a whole national border.
+                let mut first = 0usize;
+                while first + 1 < simplified.len() {
+                    let last = (first + 127).min(simplified.len() - 1);
+                    let start = lod.borders.len();
+                    lod.borders.extend(
+                        simplified[first..=last]
+                            .iter()
+                            .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+                    );
+                    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+                    for p in &lod.borders[start..] {
+                        b = [
+                            b[0].min(p[0]),
+                            b[1].min(p[1]),
+                            b[2].max(p[0]),
+                            b[3].max(p[1]),
+                        ];
+                    }
+                    lod.border_bounds.push(b);
+                    lod.border_ends.push(lod.borders.len() as u32);
+                    first = last;
+                }
             }
         }
         let feature_bounds = bounds_each
