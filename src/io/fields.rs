@@ -25,6 +25,24 @@ pub struct FieldOverrides {
     pub action_fields: Option<String>,
 }
 
+impl FieldOverrides {
+    /// These choices, each falling back to `other`'s where this one has none.
+    pub fn or(&self, other: &FieldOverrides) -> FieldOverrides {
+        FieldOverrides {
+            code: self.code.clone().or_else(|| other.code.clone()),
+            name: self.name.clone().or_else(|| other.name.clone()),
+            municipality: self
+                .municipality
+                .clone()
+                .or_else(|| other.municipality.clone()),
+            action_fields: self
+                .action_fields
+                .clone()
+                .or_else(|| other.action_fields.clone()),
+        }
+    }
+}
+
 const CODE_NAMES: &[&str] = &[
     "code",
     "sozialraum_code",

@@ -7,7 +7,7 @@
 //! failures are [`ImportError`]s and leave whatever the caller already had untouched;
 //! feature-level failures are problems in the report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::error::ImportError;
 use super::fields::{self, FieldOverrides, code_text};
 use super::geojson::meta::{self, AtlasMeta};
-use super::geojson::reader::{RawFeature, ReadError, read_document};
+use super::geojson::reader::{RawDocument, RawFeature, RawGeometry, ReadError, read_document};
 use super::geojson::shape::{Shape, ShapeProblem, build_polygons, shape_of, type_name};
 use super::progress::{Progress, Stage};
 use super::report::{Effect, ImportReport, Problem, ProblemKind};
@@ -96,8 +96,132 @@ pub fn import_bytes(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
+    let mut doc = parse(bytes, file, progress)?;
+    let (atlas, metadata_error) = atlas_meta(&mut doc);
+    let declared = declared_epsg(options, doc.crs.as_ref(), file)?;
+
+    let feature_count = doc.features.len();
+    progress.start(Stage::Building, feature_count as u64);
+    let (geometries, infos): (Vec<_>, Vec<_>) = doc.features.into_iter().map(split_feature).unzip();
+    let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
+        .into_par_iter()
+        .map(|g| (type_name(&g), shape_of(g)))
+        .unzip();
+    let mut type_counts = BTreeMap::new();
+    for (name, info) in type_names.into_iter().zip(&infos) {
+        let name = if info.not_an_object {
+            "?".to_string()
+        } else {
+            name
+        };
+        *type_counts.entry(name).or_insert(0usize) += 1;
+    }
+    let raw_boxes: Vec<Option<[f64; 4]>> = shapes
+        .iter()
+        .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
+        .collect();
+    let crs = match choose_crs(file, declared, &raw_boxes)? {
+        Some(crs) => crs,
+        None => {
+            let problems = skipped_shapes(&shapes);
+            return Err(nothing_usable(file, feature_count, type_counts, problems));
+        }
+    };
+
+    let built: Vec<Built> = shapes
+        .into_par_iter()
+        .zip(crs.in_range.par_iter())
+        .map(|(shape, ok)| build_feature(shape, *ok, &crs.projector))
+        .collect();
+    progress.set(feature_count as u64);
+
+    let overrides = options.fields.or(&FieldOverrides {
+        code: atlas.fields.code.clone(),
+        name: atlas.fields.name.clone(),
+        municipality: atlas.fields.municipality.clone(),
+        action_fields: atlas.fields.action_fields.clone(),
+    });
+    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
+    let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
+    let mapping = fields::detect(&props, &ids, &overrides);
+    let code_source = match &mapping.code {
+        Some(field) => CodeSource::Property(field.clone()),
+        None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
+        None => CodeSource::Position,
+    };
+
+    let mut assembly = Assembly::new(mapping.clone(), code_source.clone());
+    let mut loaded_box: Option<[f64; 4]> = None;
+    for (index, ((info, built), raw_box)) in infos.into_iter().zip(built).zip(raw_boxes).enumerate()
+    {
+        if assembly.add(index, info, built) {
+            loaded_box = match (loaded_box, raw_box) {
+                (Some(a), Some(b)) => Some(union_box(a, b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    let Assembly {
+        spaces,
+        municipality_names,
+        mut problems,
+        ..
+    } = assembly;
+    problems.sort_by_key(|p| p.feature);
+    if spaces.is_empty() {
+        return Err(nothing_usable(file, feature_count, type_counts, problems));
+    }
+
+    let (spaces, municipalities) = group_municipalities(spaces, &municipality_names, &mapping);
+    let indicators = build_indicators(&spaces, &atlas.indicators, &mapping);
+    let bbox_lonlat = loaded_box.map(|b| crs.lonlat_box(b));
+    let title = atlas
+        .title
+        .clone()
+        .or(doc.name.clone())
+        .unwrap_or_else(|| file_stem(file));
+    let report = ImportReport {
+        file: file.to_string(),
+        feature_count,
+        loaded: spaces.len(),
+        geometry_types: type_counts,
+        source_crs: crs.source_name.clone(),
+        source_crs_declared: declared.is_some(),
+        planar_crs: crs.planar_name.clone(),
+        bbox_lonlat,
+        code_field: code_source.describe(),
+        name_field: mapping.name.clone(),
+        municipality_field: mapping.municipality.clone(),
+        action_field_field: mapping.action_fields.clone(),
+        indicator_count: indicators.len(),
+        metadata_error,
+        problems,
+    };
+    let source_info = SourceInfo {
+        label: file_stem(file),
+        synthetic: atlas.synthetic,
+        attribution: atlas.attribution.clone().unwrap_or_default(),
+        data_year: atlas.data_year.clone(),
+        source_crs: report.source_crs.clone(),
+    };
+    let region = Region::new(
+        title,
+        spaces,
+        municipalities,
+        indicators,
+        source_info,
+        PlanarCrs {
+            epsg: crs.planar_epsg,
+        },
+        mapping,
+    );
+    Ok(Imported { region, report })
+}
+
+/// Reads the JSON and checks it is a FeatureCollection (or Feature) with features.
+fn parse(bytes: &[u8], file: &str, progress: &Progress) -> Result<RawDocument, ImportError> {
     progress.start(Stage::Parsing, 0);
-    let mut doc = read_document(bytes, &mut |n| {
+    let doc = read_document(bytes, &mut |n| {
         progress.set(n as u64);
         !progress.is_cancelled()
     })
@@ -128,97 +252,105 @@ pub fn import_bytes(
             file: file.to_string(),
         });
     }
-    let (atlas, metadata_error) = match doc.foreign.remove(meta::MEMBER) {
+    Ok(doc)
+}
+
+/// This program's `atlas` member, and why it was ignored if it was.
+fn atlas_meta(doc: &mut RawDocument) -> (AtlasMeta, Option<String>) {
+    match doc.foreign.remove(meta::MEMBER) {
         None => (AtlasMeta::default(), None),
         Some(v) => match serde_json::from_value::<AtlasMeta>(v) {
             Ok(m) => (m, None),
             Err(e) => (AtlasMeta::default(), Some(e.to_string())),
         },
-    };
+    }
+}
 
-    let declared = match (options.source_epsg, &doc.crs) {
-        (Some(code), _) => Some(code),
+/// The CRS the user or the file declares: the user's choice wins over the `crs` member.
+fn declared_epsg(
+    options: &ImportOptions,
+    member: Option<&Value>,
+    file: &str,
+) -> Result<Option<u32>, ImportError> {
+    match (options.source_epsg, member) {
+        (Some(code), _) => Ok(Some(code)),
         (None, Some(member)) => {
-            Some(
-                epsg_from_crs_member(member).map_err(|e| ImportError::UnreadableCrs {
+            epsg_from_crs_member(member)
+                .map(Some)
+                .map_err(|e| ImportError::UnreadableCrs {
                     file: file.to_string(),
                     detail: e.to_string(),
-                })?,
-            )
+                })
         }
-        (None, None) => None,
-    };
-    let source =
-        Crs::from_epsg(declared.unwrap_or(WGS84)).map_err(|_| ImportError::UnknownCrs {
-            file: file.to_string(),
-            epsg: declared.unwrap_or(WGS84),
-        })?;
-
-    let feature_count = doc.features.len();
-    progress.start(Stage::Building, feature_count as u64);
-    let (geometries, infos): (Vec<_>, Vec<_>) = doc
-        .features
-        .into_iter()
-        .map(|f| {
-            let RawFeature {
-                id,
-                properties,
-                properties_invalid,
-                geometry,
-                not_an_object,
-            } = f;
-            (
-                geometry,
-                FeatureInfo {
-                    id,
-                    properties,
-                    properties_invalid,
-                    not_an_object,
-                },
-            )
-        })
-        .unzip();
-
-    let mut type_counts = std::collections::BTreeMap::new();
-    let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
-        .into_par_iter()
-        .map(|g| (type_name(&g), shape_of(g)))
-        .unzip();
-    for (name, info) in type_names.into_iter().zip(&infos) {
-        let name = if info.not_an_object {
-            "?".to_string()
-        } else {
-            name
-        };
-        *type_counts.entry(name).or_insert(0usize) += 1;
+        (None, None) => Ok(None),
     }
+}
 
-    // Decide the CRS from the coordinates where the file is silent or claims lon/lat.
-    let raw_boxes: Vec<Option<[f64; 4]>> = shapes
-        .iter()
-        .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
-        .collect();
-    let all_box = raw_boxes.iter().flatten().copied().reduce(union_box);
+fn split_feature(f: RawFeature) -> (RawGeometry, FeatureInfo) {
+    let RawFeature {
+        id,
+        properties,
+        properties_invalid,
+        geometry,
+        not_an_object,
+    } = f;
+    (
+        geometry,
+        FeatureInfo {
+            id,
+            properties,
+            properties_invalid,
+            not_an_object,
+        },
+    )
+}
+
+/// How the file's coordinates become planar metres.
+struct CrsChoice {
+    geographic: bool,
+    source_epsg: u32,
+    source_name: String,
+    planar_epsg: u32,
+    planar_name: String,
+    projector: Projector,
+    /// Per feature: whether its coordinates fit the source CRS (lon/lat within range).
+    in_range: Vec<bool>,
+}
+
+impl CrsChoice {
+    /// A box in source coordinates, in lon/lat.
+    fn lonlat_box(&self, b: [f64; 4]) -> [f64; 4] {
+        if self.geographic {
+            return b;
+        }
+        match to_lonlat(self.source_epsg) {
+            Some(t) => corners_to_lonlat(&t, b),
+            None => b,
+        }
+    }
+}
+
+fn to_lonlat(epsg: u32) -> Option<Transformer> {
+    Some(Transformer::new(
+        Crs::from_epsg(epsg).ok()?,
+        Crs::from_epsg(WGS84).ok()?,
+    ))
+}
+
+/// Decides source and planar CRS from what was declared and where the coordinates lie.
+/// `Ok(None)` when no feature has usable coordinates at all.
+fn choose_crs(
+    file: &str,
+    declared: Option<u32>,
+    raw_boxes: &[Option<[f64; 4]>],
+) -> Result<Option<CrsChoice>, ImportError> {
+    let source_epsg = declared.unwrap_or(WGS84);
+    let source = Crs::from_epsg(source_epsg).map_err(|_| unknown(file, source_epsg))?;
     let geographic = source.is_geographic();
     let in_range: Vec<bool> = raw_boxes
         .iter()
         .map(|b| b.is_none_or(|b| !geographic || looks_geographic([b[0], b[1]], [b[2], b[3]])))
         .collect();
-    if geographic
-        && let Some(b) = all_box
-        && !raw_boxes
-            .iter()
-            .zip(&in_range)
-            .any(|(b, ok)| b.is_some() && *ok)
-    {
-        return Err(ImportError::ProjectedWithoutCrs {
-            file: file.to_string(),
-            declared,
-            min: [b[0], b[1]],
-            max: [b[2], b[3]],
-            guesses: guess_projected_crs([b[0], b[1]], [b[2], b[3]]),
-        });
-    }
     let usable_box = raw_boxes
         .iter()
         .zip(&in_range)
@@ -226,146 +358,42 @@ pub fn import_bytes(
         .filter_map(|(b, _)| *b)
         .reduce(union_box);
     let Some(usable_box) = usable_box else {
-        return Err(nothing_usable(file, feature_count, type_counts, &shapes));
-    };
-    let to_lonlat = |epsg: u32| -> Result<Transformer, ImportError> {
-        let wgs = Crs::from_epsg(WGS84).map_err(|_| unknown(file, WGS84))?;
-        Ok(Transformer::new(
-            Crs::from_epsg(epsg).map_err(|_| unknown(file, epsg))?,
-            wgs,
-        ))
+        // Coordinates exist but none is lon/lat: a projected file that does not say so.
+        return match raw_boxes.iter().flatten().copied().reduce(union_box) {
+            Some(b) => Err(ImportError::ProjectedWithoutCrs {
+                file: file.to_string(),
+                declared,
+                min: [b[0], b[1]],
+                max: [b[2], b[3]],
+                guesses: guess_projected_crs([b[0], b[1]], [b[2], b[3]]),
+            }),
+            None => Ok(None),
+        };
     };
     let lonlat_box = if geographic {
         usable_box
     } else {
-        corners_to_lonlat(&to_lonlat(source.epsg())?, usable_box)
+        let t = to_lonlat(source_epsg).ok_or_else(|| unknown(file, source_epsg))?;
+        corners_to_lonlat(&t, usable_box)
     };
-    let planar_epsg = if geographic || is_web_mercator(source.epsg()) {
+    let planar_epsg = if geographic || is_web_mercator(source_epsg) {
         planar_epsg_for(
             (lonlat_box[0] + lonlat_box[2]) / 2.0,
             (lonlat_box[1] + lonlat_box[3]) / 2.0,
         )
     } else {
-        source.epsg()
+        source_epsg
     };
-    let source_crs = source.describe();
     let planar = Crs::from_epsg(planar_epsg).map_err(|_| unknown(file, planar_epsg))?;
-    let planar_crs = planar.describe();
-    let source_epsg = source.epsg();
-    let projector = Projector::new(source, planar);
-
-    let built: Vec<Built> = shapes
-        .into_par_iter()
-        .zip(in_range.into_par_iter())
-        .map(|(shape, ok)| build_feature(shape, ok, &projector))
-        .collect();
-    progress.set(feature_count as u64);
-
-    // Fields.
-    let overrides = FieldOverrides {
-        code: options.fields.code.clone().or(atlas.fields.code.clone()),
-        name: options.fields.name.clone().or(atlas.fields.name.clone()),
-        municipality: options
-            .fields
-            .municipality
-            .clone()
-            .or(atlas.fields.municipality.clone()),
-        action_fields: options
-            .fields
-            .action_fields
-            .clone()
-            .or(atlas.fields.action_fields.clone()),
-    };
-    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
-    let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
-    let mapping = fields::detect(&props, &ids, &overrides);
-    let code_source = match &mapping.code {
-        Some(field) => CodeSource::Property(field.clone()),
-        None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
-        None => CodeSource::Position,
-    };
-
-    let mut assembly = Assembly::new(mapping.clone(), code_source.clone());
-    let mut loaded_box: Option<[f64; 4]> = None;
-    for (index, ((info, built), raw_box)) in infos.into_iter().zip(built).zip(raw_boxes).enumerate()
-    {
-        if assembly.add(index, info, built) {
-            loaded_box = match (loaded_box, raw_box) {
-                (Some(a), Some(b)) => Some(union_box(a, b)),
-                (a, b) => a.or(b),
-            };
-        }
-    }
-    let Assembly {
-        spaces,
-        municipality_names,
-        mut problems,
-        ..
-    } = assembly;
-    problems.sort_by_key(|p| p.feature);
-    if spaces.is_empty() {
-        return Err(ImportError::NothingUsable {
-            file: file.to_string(),
-            report: Box::new(ImportReport {
-                file: file.to_string(),
-                feature_count,
-                geometry_types: type_counts,
-                problems,
-                ..ImportReport::default()
-            }),
-        });
-    }
-
-    let (spaces, municipalities) = group_municipalities(spaces, &municipality_names, &mapping);
-    let indicators = build_indicators(&spaces, &atlas.indicators, &mapping);
-    let bbox_lonlat = loaded_box.map(|b| {
-        if geographic {
-            b
-        } else {
-            to_lonlat(source_epsg)
-                .map(|t| corners_to_lonlat(&t, b))
-                .unwrap_or(lonlat_box)
-        }
-    });
-    let title = atlas
-        .title
-        .clone()
-        .or(doc.name.clone())
-        .unwrap_or_else(|| file_stem(file));
-    let report = ImportReport {
-        file: file.to_string(),
-        feature_count,
-        loaded: spaces.len(),
-        geometry_types: type_counts,
-        source_crs,
-        source_crs_declared: declared.is_some(),
-        planar_crs,
-        bbox_lonlat,
-        code_field: code_source.describe(),
-        name_field: mapping.name.clone(),
-        municipality_field: mapping.municipality.clone(),
-        action_field_field: mapping.action_fields.clone(),
-        indicator_count: indicators.len(),
-        metadata_error,
-        problems,
-    };
-    let source_info = SourceInfo {
-        label: file_stem(file),
-        synthetic: atlas.synthetic,
-        attribution: atlas.attribution.clone().unwrap_or_default(),
-        data_year: atlas.data_year.clone(),
-        source_crs: report.source_crs.clone(),
-    };
-    let region = Region::new(
-        title,
-        spaces,
-        municipalities,
-        indicators,
-        source_info,
-        PlanarCrs { epsg: planar_epsg },
-        mapping,
-    );
-    Ok(Imported { region, report })
+    Ok(Some(CrsChoice {
+        geographic,
+        source_epsg,
+        source_name: source.describe(),
+        planar_epsg,
+        planar_name: planar.describe(),
+        projector: Projector::new(source, planar),
+        in_range,
+    }))
 }
 
 fn unknown(file: &str, epsg: u32) -> ImportError {
@@ -375,13 +403,8 @@ fn unknown(file: &str, epsg: u32) -> ImportError {
     }
 }
 
-fn nothing_usable(
-    file: &str,
-    feature_count: usize,
-    type_counts: std::collections::BTreeMap<String, usize>,
-    shapes: &[Result<Shape, ProblemKind>],
-) -> ImportError {
-    let problems = shapes
+fn skipped_shapes(shapes: &[Result<Shape, ProblemKind>]) -> Vec<Problem> {
+    shapes
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
@@ -392,13 +415,21 @@ fn nothing_usable(
                 effect: Effect::Skipped,
             })
         })
-        .collect();
+        .collect()
+}
+
+fn nothing_usable(
+    file: &str,
+    feature_count: usize,
+    geometry_types: BTreeMap<String, usize>,
+    problems: Vec<Problem>,
+) -> ImportError {
     ImportError::NothingUsable {
         file: file.to_string(),
         report: Box::new(ImportReport {
             file: file.to_string(),
             feature_count,
-            geometry_types: type_counts,
+            geometry_types,
             problems,
             ..ImportReport::default()
         }),

@@ -215,3 +215,78 @@ impl Scene {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::demo::load_demo;
+    use crate::io::{ImportOptions, Progress, import_bytes};
+
+    #[test]
+    fn the_demo_legend_counts_59_of_93_and_every_field() {
+        let region = load_demo(&Progress::default()).expect("demo").region;
+        let scene = Scene::build(&region, &ViewSettings::default());
+        assert_eq!(
+            scene.legend.summary,
+            "59 von 93 Sozialräumen mit Gestaltungsbedarf"
+        );
+        assert_eq!(scene.legend.entries.len(), 6);
+        for f in ActionField::ALL {
+            let expected = region
+                .spaces
+                .iter()
+                .filter(|s| s.action_fields.contains(f))
+                .count();
+            let entry = scene
+                .legend
+                .entries
+                .iter()
+                .find(|e| e.field == Some(f))
+                .expect("row");
+            assert_eq!(entry.count, expected);
+        }
+        let no_need = scene.legend.entries.last().expect("row");
+        assert_eq!(
+            (no_need.label.as_str(), no_need.count),
+            ("kein Gestaltungsbedarf", 34)
+        );
+        // Areas in several fields are striped, the others solid.
+        for (space, fill) in region.spaces.iter().zip(&scene.fills) {
+            assert_eq!(
+                matches!(fill, FillStyle::Pattern(_)),
+                space.action_fields.len() > 1
+            );
+        }
+        assert!(scene.badge.is_some(), "synthetic data says so");
+        let english = Scene::build(
+            &region,
+            &ViewSettings {
+                lang: Lang::En,
+                ..ViewSettings::default()
+            },
+        );
+        assert_eq!(
+            english.legend.summary,
+            "59 of 93 areas with a need for action"
+        );
+    }
+
+    #[test]
+    fn a_file_without_classification_gets_one_neutral_class() {
+        let json = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
+            "geometry":{"type":"Polygon","coordinates":[[[6,50],[6.1,50],[6.1,50.1],[6,50]]]}}]}"#;
+        let region = import_bytes(
+            json,
+            "x.geojson",
+            &ImportOptions::default(),
+            &Progress::default(),
+        )
+        .expect("loads")
+        .region;
+        let scene = Scene::build(&region, &ViewSettings::default());
+        assert_eq!(scene.legend.entries.len(), 1);
+        assert!(scene.legend.summary.contains("keine Einstufung"));
+        assert!(scene.badge.is_none());
+        assert_eq!(scene.attribution, "Quelle: x");
+    }
+}

@@ -288,3 +288,45 @@ pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
     }
     commands
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_path_and_crs_become_import_options() {
+        let form = OpenForm {
+            path: " /daten/sozialräume mit leerzeichen.geojson ".into(),
+            crs: "EPSG:25832".into(),
+            code: "SR_NR".into(),
+            ..OpenForm::default()
+        };
+        let (path, options) = form.options(Lang::De).expect("valid");
+        assert_eq!(
+            path,
+            PathBuf::from("/daten/sozialräume mit leerzeichen.geojson")
+        );
+        assert_eq!(options.source_epsg, Some(25832));
+        assert_eq!(options.fields.code.as_deref(), Some("SR_NR"));
+        assert_eq!(options.fields.name, None);
+    }
+
+    #[test]
+    fn an_empty_path_or_a_bad_crs_is_explained() {
+        let empty = OpenForm::default();
+        assert_eq!(
+            empty.options(Lang::De).expect_err("empty"),
+            "Bitte einen Dateipfad eingeben."
+        );
+        let bad = OpenForm {
+            path: "a.geojson".into(),
+            crs: "Lambert".into(),
+            ..OpenForm::default()
+        };
+        assert!(
+            bad.options(Lang::De)
+                .expect_err("bad crs")
+                .contains("Lambert")
+        );
+    }
+}
