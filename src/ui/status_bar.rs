@@ -39,11 +39,15 @@ pub fn status_bar_ui(
                 });
                 ui.label(lang.tf(T::Loading, &[("file", &file)]));
                 let (done, _) = job.progress.counts();
-                let bar = match job.progress.fraction() {
-                    Some(f) => ProgressBar::new(f).show_percentage(),
-                    None => ProgressBar::new(0.0).text(format::count(done as usize, lang)),
-                };
-                ui.add(bar.desired_width(180.0));
+                match job.progress.fraction() {
+                    Some(f) => {
+                        ui.add(ProgressBar::new(f).show_percentage().desired_width(180.0));
+                    }
+                    // While parsing, the total is unknown: count what has been read.
+                    None => {
+                        ui.label(format::count(done as usize, lang));
+                    }
+                }
                 ui.label(stage);
                 if ui.button(lang.t(T::Cancel)).clicked() {
                     commands.push(Command::CancelLoad);
