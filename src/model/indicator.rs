@@ -33,18 +33,21 @@ pub enum Unit {
 }
 
 impl Unit {
-    /// The unit's symbol as written after a number (empty for [`Unit::None`]).
-    pub fn symbol(&self) -> &'static str {
-        match self {
-            Unit::Percent => "%",
-            Unit::PerThousand => "‰",
-            Unit::Persons => "Pers.",
-            Unit::PersonsPerKm2 => "EW/km²",
-            Unit::SquareKilometres => "km²",
-            Unit::Euro => "€",
-            Unit::Years => "J.",
-            Unit::Index => "",
-            Unit::None => "",
+    /// The unit's symbol as written after a number (empty for [`Unit::None`]), in German
+    /// or English.
+    pub fn symbol(&self, english: bool) -> &'static str {
+        match (self, english) {
+            (Unit::Percent, _) => "%",
+            (Unit::PerThousand, _) => "‰",
+            (Unit::Persons, false) => "Pers.",
+            (Unit::Persons, true) => "pers.",
+            (Unit::PersonsPerKm2, false) => "EW/km²",
+            (Unit::PersonsPerKm2, true) => "pers./km²",
+            (Unit::SquareKilometres, _) => "km²",
+            (Unit::Euro, _) => "€",
+            (Unit::Years, false) => "J.",
+            (Unit::Years, true) => "yrs",
+            (Unit::Index | Unit::None, _) => "",
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn format_value(value: IndicatorValue, indicator: &Indicator, lang: Lang) ->
 
 fn format_number(v: f64, indicator: &Indicator, lang: Lang) -> String {
     let n = format::number(v, usize::from(indicator.decimals), lang);
-    match indicator.unit.symbol() {
+    match indicator.unit.symbol(lang.is_english()) {
         "" => n,
         unit => format!("{n} {unit}"),
     }
