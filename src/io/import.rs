@@ -55,8 +55,12 @@ pub fn import_file(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
+    let file = path.display().to_string();
     let bytes = read_with_progress(path, progress)?;
-    import_bytes(&bytes, &path.display().to_string(), options, progress)
+    let doc = parse(&bytes, &file, progress)?;
+    // The text is no longer needed: free it before the geometry is built.
+    drop(bytes);
+    import_document(doc, &file, options, progress)
 }
 
 fn read_with_progress(path: &Path, progress: &Progress) -> Result<Vec<u8>, ImportError> {
@@ -96,7 +100,17 @@ pub fn import_bytes(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
-    let mut doc = parse(bytes, file, progress)?;
+    let doc = parse(bytes, file, progress)?;
+    import_document(doc, file, options, progress)
+}
+
+/// Builds the region from a parsed document.
+fn import_document(
+    mut doc: RawDocument,
+    file: &str,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<Imported, ImportError> {
     let (atlas, metadata_error) = atlas_meta(&mut doc);
     let declared = declared_epsg(options, doc.crs.as_ref(), file)?;
 

@@ -9,14 +9,16 @@
 
 use rayon::slice::ParallelSliceMut;
 
+use geo::Coord;
+
 /// Rounds a coordinate to centimetres, the identity of a vertex for matching.
-fn key(p: [f64; 2]) -> (i64, i64) {
-    ((p[0] * 100.0).round() as i64, (p[1] * 100.0).round() as i64)
+fn key(p: Coord<f64>) -> (i64, i64) {
+    ((p.x * 100.0).round() as i64, (p.y * 100.0).round() as i64)
 }
 
 /// A 64-bit fingerprint of an undirected edge. Two different edges colliding is about as
 /// likely as 1 in 10^7 for two million edges, and would only make one border segment thin.
-fn edge_key(a: [f64; 2], b: [f64; 2]) -> u64 {
+fn edge_key(a: Coord<f64>, b: Coord<f64>) -> u64 {
     let (ka, kb) = (key(a), key(b));
     let (lo, hi) = if ka <= kb { (ka, kb) } else { (kb, ka) };
     let mut h = 0xcbf2_9ce4_8422_2325u64;
@@ -29,7 +31,7 @@ fn edge_key(a: [f64; 2], b: [f64; 2]) -> u64 {
 /// One area's rings (closed) and its municipality (None: unknown, all unknowns form one group).
 pub struct AreaRings<'a> {
     /// Closed rings of the area.
-    pub rings: Vec<&'a [[f64; 2]]>,
+    pub rings: Vec<&'a [Coord<f64>]>,
     /// Municipality index, if known.
     pub municipality: Option<usize>,
 }
@@ -72,14 +74,15 @@ pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
                 let border = is_border[number] && key(w[0]) != key(w[1]);
                 number += 1;
                 if border {
-                    if run.last() != Some(&w[0]) {
+                    let (a, b) = ([w[0].x, w[0].y], [w[1].x, w[1].y]);
+                    if run.last() != Some(&a) {
                         if run.len() >= 2 {
                             lines.push(std::mem::take(&mut run));
                         }
                         run.clear();
-                        run.push(w[0]);
+                        run.push(a);
                     }
-                    run.push(w[1]);
+                    run.push(b);
                 } else if run.len() >= 2 {
                     lines.push(std::mem::take(&mut run));
                 } else {
@@ -98,14 +101,17 @@ pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
 mod tests {
     use super::*;
 
-    fn square(x0: f64, y0: f64) -> Vec<[f64; 2]> {
-        vec![
+    fn square(x0: f64, y0: f64) -> Vec<Coord<f64>> {
+        [
             [x0, y0],
             [x0 + 1.0, y0],
             [x0 + 1.0, y0 + 1.0],
             [x0, y0 + 1.0],
             [x0, y0],
         ]
+        .into_iter()
+        .map(|[x, y]| Coord { x, y })
+        .collect()
     }
 
     fn total_length(lines: &[Vec<[f64; 2]>]) -> f64 {

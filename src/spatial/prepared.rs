@@ -129,6 +129,18 @@ fn simplify_shapes(shapes: &Shapes, tolerance: f64) -> Shapes {
         .collect()
 }
 
+/// Walks the ladder of simplifications of one area: `visit(0, full)`, then `visit(l, level l)`
+/// for each tolerance, each level simplified from the one before.
+fn cascade(full: &Shapes, tolerances: &[f64], mut visit: impl FnMut(usize, &Shapes)) {
+    visit(0, full);
+    let mut previous: Option<Shapes> = None;
+    for (k, t) in tolerances.iter().enumerate() {
+        let next = simplify_shapes(previous.as_ref().unwrap_or(full), *t);
+        visit(k + 1, &next);
+        previous = Some(next);
+    }
+}
+
 fn vertex_count(shapes: &Shapes) -> usize {
     shapes
         .iter()
@@ -231,38 +243,28 @@ impl PreparedMap {
         let candidates: Vec<f64> = (0..steps).rev().map(|k| coarsest / 4f64.powi(k)).collect();
         on_progress(0.05);
 
-        // Per area: full-resolution shapes, then the cascade of simplifications, and a label.
-        let per_area: Vec<(Vec<Shapes>, Option<LabelAnchor>)> = (0..n)
+        // Pass 1: how many vertices each candidate level would have, summed over all areas.
+        // Only counts are kept, so memory stays at one area's shapes per thread.
+        let levels = candidates.len() + 1;
+        let counts: Vec<usize> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let shapes = shapes_of(region, i);
-                let label = if full { label_for(&shapes) } else { None };
-                let mut levels = Vec::with_capacity(candidates.len() + 1);
-                levels.push(shapes);
-                for t in &candidates {
-                    let prev = levels
-                        .last()
-                        .map(|l| simplify_shapes(l, *t))
-                        .unwrap_or_default();
-                    levels.push(prev);
-                }
-                (levels, label)
+                let mut counts = vec![0usize; levels];
+                cascade(&shapes_of(region, i), &candidates, |l, shapes| {
+                    counts[l] = vertex_count(shapes);
+                });
+                counts
             })
-            .collect();
-        on_progress(0.4);
+            .reduce(
+                || vec![0usize; levels],
+                |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+            );
+        on_progress(0.3);
 
         // Keep a level only where it saves real work over the last kept one.
-        let counts: Vec<usize> = (0..=candidates.len())
-            .map(|l| {
-                per_area
-                    .iter()
-                    .map(|(levels, _)| vertex_count(&levels[l]))
-                    .sum()
-            })
-            .collect();
         // The overview never keeps full resolution: that is the expensive part.
         let mut kept = vec![if full { 0 } else { 1 }];
-        for l in (kept[0] + 1)..=candidates.len() {
+        for l in (kept[0] + 1)..levels {
             let last = counts[*kept.last().unwrap_or(&0)];
             if (counts[l] as f64) < 0.6 * last as f64 {
                 kept.push(l);
@@ -270,30 +272,39 @@ impl PreparedMap {
         }
         let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
 
-        // Triangulate the kept levels.
-        let meshes: Vec<Vec<LocalMesh>> = per_area
-            .par_iter()
-            .map_init(earcut::Earcut::new, |earcut, (levels, _)| {
-                kept.iter()
-                    .map(|&l| triangulate(&levels[l], origin, earcut))
-                    .collect()
+        // Pass 2: the same cascade again, triangulating the kept levels as they come by.
+        let per_area: Vec<(Vec<LocalMesh>, Option<LabelAnchor>)> = (0..n)
+            .into_par_iter()
+            .map_init(earcut::Earcut::new, |earcut, i| {
+                let shapes = shapes_of(region, i);
+                let label = if full { label_for(&shapes) } else { None };
+                let mut meshes = Vec::with_capacity(kept.len());
+                cascade(&shapes, &candidates, |l, shapes| {
+                    if kept.contains(&l) {
+                        meshes.push(triangulate(shapes, origin, earcut));
+                    }
+                });
+                (meshes, label)
             })
             .collect();
         on_progress(0.8);
 
-        // Borders from full resolution, simplified per level.
-        let areas: Vec<AreaRings<'_>> = per_area
-            .iter()
-            .zip(&region.spaces)
-            .map(|((levels, _), space)| AreaRings {
-                rings: levels[0]
-                    .iter()
-                    .flat_map(|p| p.iter().map(Vec::as_slice))
-                    .collect(),
-                municipality: space.municipality,
-            })
-            .collect();
+        // Borders from the full-resolution geometry of the model itself.
         let border_full = if full {
+            let areas: Vec<AreaRings<'_>> = region
+                .spaces
+                .iter()
+                .map(|space| AreaRings {
+                    rings: space
+                        .geometry
+                        .0
+                        .iter()
+                        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                        .map(|ring| ring.0.as_slice())
+                        .collect(),
+                    municipality: space.municipality,
+                })
+                .collect();
             border_lines(&areas)
         } else {
             Vec::new()
@@ -306,10 +317,11 @@ impl PreparedMap {
                 ..Lod::default()
             })
             .collect();
-        drop(areas);
         for (k, lod) in lods.iter_mut().enumerate() {
-            for area_meshes in &meshes {
-                let m = &area_meshes[k];
+            for (area_meshes, _) in &per_area {
+                let Some(m) = area_meshes.get(k) else {
+                    continue;
+                };
                 let v0 = lod.vertices.len() as u32;
                 let t0 = lod.triangles.len() as u32;
                 let r0 = lod.ring_ends.len() as u32;
