@@ -348,10 +348,8 @@ impl MapPainter {
                         [g.size().x, g.size().y]
                     };
                     let obstacles: Vec<ScreenRect> = Vec::new();
-                    let visible = prepared.index.in_rect(
-                        [viewport.visible_bounds()[0], viewport.visible_bounds()[1]],
-                        [viewport.visible_bounds()[2], viewport.visible_bounds()[3]],
-                    );
+                    let vis = viewport.visible_bounds();
+                    let visible = prepared.index.in_rect([vis[0], vis[1]], [vis[2], vis[3]]);
                     place_labels(
                         visible.into_iter(),
                         &prepared.labels,
