@@ -19,9 +19,9 @@ fn demo() -> Imported {
 
 fn value(imported: &Imported, code: &str, key: &str) -> f64 {
     let region = &imported.region;
-    let column = region.indicators.position(key).expect(key);
+    let column = imported.indicators.position(key).expect(key);
     let space = region.space_by_code(code).expect(code);
-    region
+    imported
         .indicators
         .value(column, space)
         .number()
@@ -134,7 +134,7 @@ fn the_synthetic_data_follows_the_known_pattern() {
     assert_eq!(setterich.name.as_deref(), Some("Setterich-Nord"));
     // Population adds up to the census 2011 per municipality.
     let population: f64 = (0..region.spaces.len())
-        .filter_map(|i| region.indicators.value(0, i).number())
+        .filter_map(|i| imported.indicators.value(0, i).number())
         .sum();
     assert!((population - 539_516.0).abs() < 20.0, "{population}");
 }

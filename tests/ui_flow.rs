@@ -53,13 +53,9 @@ fn clicking_an_area_shows_its_code_and_indicators_in_the_inspector() {
         let map = harness.state().state.map.as_ref().expect("map");
         let i = map.region.space_by_code("S 1").expect("S 1");
         assert_eq!(harness.state().state.selection, Some(i));
-        let column = map
-            .region
-            .indicators
-            .position("sgb2_quote")
-            .expect("indicator");
-        let indicator = &map.region.indicators.indicators()[column];
-        let value = format_value(map.region.indicators.value(column, i), indicator, Lang::De);
+        let column = map.indicators.position("sgb2_quote").expect("indicator");
+        let indicator = &map.indicators.indicators()[column];
+        let value = format_value(map.indicators.value(column, i), indicator, Lang::De);
         let (rank, n) = map.stats.indicators[column].rank[i].expect("ranked");
         (
             value,

@@ -1,8 +1,10 @@
-//! Pure functions over the model: statistics now; classification rules and class breaks later.
+//! Pure functions over the model: statistics, Handlungsfeld rules with explanations, counts.
 //!
 //! No files, no egui: everything here is a function of a `Region` and is tested by tables.
 
+pub mod breaks;
 pub mod classification;
+pub mod rules;
 pub mod statistics;
 
 pub use statistics::{IndicatorStats, RegionStats};

@@ -98,9 +98,8 @@ pub fn ranks(values: &[IndicatorValue]) -> Vec<Option<(usize, usize)>> {
 }
 
 impl RegionStats {
-    /// Computes the statistics of every indicator.
-    pub fn new(region: &Region) -> RegionStats {
-        let table = &region.indicators;
+    /// Computes the statistics of every indicator of `table` over `region`.
+    pub fn new(region: &Region, table: &IndicatorTable) -> RegionStats {
         let all: Vec<usize> = (0..region.spaces.len()).collect();
         let indicators = table
             .indicators()

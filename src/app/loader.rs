@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::analysis::RegionStats;
 use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, Stage, import_file};
-use crate::model::Region;
+use crate::model::{IndicatorTable, Region};
 use crate::spatial::crs::{Crs, Transformer, WGS84};
 use crate::spatial::prepared::{Detail, PreparedMap};
 
@@ -20,6 +20,8 @@ use crate::spatial::prepared::{Detail, PreparedMap};
 pub struct LoadedMap {
     /// The Sozialräume.
     pub region: Arc<Region>,
+    /// Indicator catalogue and values.
+    pub indicators: Arc<IndicatorTable>,
     /// Prepared geometry (overview first, then full detail).
     pub prepared: Arc<PreparedMap>,
     /// Whether `prepared` is complete.
@@ -37,15 +39,20 @@ pub struct LoadedMap {
 impl LoadedMap {
     /// Builds a loaded map from an import, preparing geometry as `detail` says.
     pub fn from_import(imported: Imported, path: Option<PathBuf>, detail: Detail) -> LoadedMap {
-        let Imported { region, report } = imported;
+        let Imported {
+            region,
+            indicators,
+            report,
+        } = imported;
         let prepared = PreparedMap::prepare(&region, detail, &|_| {});
-        let stats = RegionStats::new(&region);
+        let stats = RegionStats::new(&region, &indicators);
         let to_lonlat = Crs::from_epsg(region.crs.epsg)
             .and_then(|planar| Ok(Transformer::new(planar, Crs::from_epsg(WGS84)?)))
             .ok()
             .map(Arc::new);
         LoadedMap {
             region: Arc::new(region),
+            indicators: Arc::new(indicators),
             prepared: Arc::new(prepared),
             detail,
             report,

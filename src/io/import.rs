@@ -45,6 +45,8 @@ pub struct ImportOptions {
 pub struct Imported {
     /// The Sozialräume.
     pub region: Region,
+    /// The indicators the file carries (its catalogue, or its numeric properties).
+    pub indicators: IndicatorTable,
     /// What happened on the way.
     pub report: ImportReport,
 }
@@ -222,14 +224,17 @@ fn import_document(
         title,
         spaces,
         municipalities,
-        indicators,
         source_info,
         PlanarCrs {
             epsg: crs.planar_epsg,
         },
         mapping,
     );
-    Ok(Imported { region, report })
+    Ok(Imported {
+        region,
+        indicators,
+        report,
+    })
 }
 
 /// Reads the JSON and checks it is a FeatureCollection (or Feature) with features.

@@ -10,6 +10,7 @@ pub mod geojson;
 pub mod import;
 pub mod progress;
 pub mod report;
+pub mod rules_file;
 
 pub use error::ImportError;
 pub use import::{ImportOptions, Imported, import_bytes, import_file};

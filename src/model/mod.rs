@@ -7,10 +7,14 @@ mod action_field;
 mod code_order;
 mod indicator;
 mod region;
+mod rules;
 mod social_space;
 
 pub use action_field::{ActionField, ActionFieldSet};
 pub use code_order::natural_cmp;
 pub use indicator::{Aggregation, Indicator, IndicatorTable, IndicatorValue, Polarity, Unit};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
+pub use rules::{
+    Combinator, Comparison, Condition, FieldRule, Measure, Override, Reference, RuleSet,
+};
 pub use social_space::{Municipality, MunicipalityId, SocialSpace};

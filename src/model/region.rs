@@ -1,12 +1,12 @@
 //! The region: all Sozialräume of one map with their municipalities, indicators and source.
 //!
-//! A `Region` is what a loaded boundary file becomes. It is immutable once built (shared as
-//! `Arc<Region>` between the UI and background work); edits arrive later as commands that
-//! produce a new state, so undo never has to reverse a mutation in place.
+//! A `Region` is what a loaded boundary file becomes: geometry and identity. It is immutable
+//! once built (shared as `Arc<Region>` between the UI and background work). What planners edit
+//! (indicators, rules, overrides) lives beside it, so an edit never copies the geometry.
 
 use std::collections::HashMap;
 
-use super::{IndicatorTable, Municipality, SocialSpace};
+use super::{Municipality, SocialSpace};
 
 /// Which properties of the source features carry the code, name and so on.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,8 +56,6 @@ pub struct Region {
     pub spaces: Vec<SocialSpace>,
     /// The municipalities, sorted by name.
     pub municipalities: Vec<Municipality>,
-    /// Indicator catalogue and values.
-    pub indicators: IndicatorTable,
     /// Source and attribution.
     pub source: SourceInfo,
     /// The planar CRS of every geometry.
@@ -73,7 +71,6 @@ impl Region {
         title: String,
         spaces: Vec<SocialSpace>,
         municipalities: Vec<Municipality>,
-        indicators: IndicatorTable,
         source: SourceInfo,
         crs: PlanarCrs,
         mapping: FieldMapping,
@@ -87,7 +84,6 @@ impl Region {
             title,
             spaces,
             municipalities,
-            indicators,
             source,
             crs,
             mapping,

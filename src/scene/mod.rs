@@ -7,6 +7,7 @@
 //! model or the view settings change, never per frame.
 
 pub mod labels;
+pub mod palette;
 pub mod scale_bar;
 pub mod style;
 

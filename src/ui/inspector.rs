@@ -139,7 +139,7 @@ pub fn inspector_ui(
 
 fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
     let region = &map.region;
-    let table = &region.indicators;
+    let table = &map.indicators;
     ui.label(RichText::new(lang.t(T::InspectorIndicators)).strong());
     if table.is_empty() {
         ui.label(lang.t(T::InspectorNoIndicators));
