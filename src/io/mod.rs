@@ -8,9 +8,11 @@ pub mod error;
 pub mod fields;
 pub mod geojson;
 pub mod import;
+pub mod join;
 pub mod progress;
 pub mod report;
 pub mod rules_file;
+pub mod table;
 
 pub use error::ImportError;
 pub use import::{ImportOptions, Imported, import_bytes, import_file};

@@ -1,0 +1,549 @@
+//! Joining an indicator table to the Sozialräume, with a report of everything that did not fit.
+//!
+//! Keys are compared normalised: spaces and case ignored, a one-letter prefix before a long
+//! number dropped (`k053340002002` → `053340002002`) and leading zeros ignored (Excel loses
+//! them), so a table can meet the areas' codes or any property (e.g. the 12-digit `RS` of the
+//! BKG files). A wide table has one row per area and one column per indicator; a long ("tidy")
+//! table has one row per area, indicator (and year) and is pivoted. Suppressed cells stay
+//! suppressed, empty cells missing; text where a number belongs is reported with row and column.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::fields::code_text;
+use super::table::{ParsedNumber, Table, parse_number};
+use crate::model::{Indicator, IndicatorTable, IndicatorValue, Region, Unit};
+
+/// How a table is laid out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One row per area; every other numeric column is an indicator.
+    #[default]
+    Wide,
+    /// One row per area and indicator (and year).
+    Long {
+        /// Column(s) naming the indicator; several are joined with " – ".
+        indicator: Vec<String>,
+        /// Column with the value.
+        value: String,
+        /// Column with the year, and the year to take (the latest if None).
+        year: Option<(String, Option<String>)>,
+    },
+}
+
+/// Choices for a join.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JoinOptions {
+    /// The table's key column (None: the column that matches most areas).
+    pub key_column: Option<String>,
+    /// The areas' property to match (None: the code, or the best-matching property).
+    pub target: Option<String>,
+    /// Wide or long.
+    pub layout: Layout,
+}
+
+/// A cell that should have been a number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadCell {
+    /// 1-based line or row in the file.
+    pub line: usize,
+    /// Column name.
+    pub column: String,
+    /// What it held.
+    pub text: String,
+}
+
+/// What the join did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JoinReport {
+    /// The table file.
+    pub file: String,
+    /// The key column used.
+    pub key_column: String,
+    /// What it was matched against: "Code" or a property name.
+    pub target: String,
+    /// Indicators imported (keys), in table order.
+    pub indicators: Vec<String>,
+    /// Indicators that already existed and were replaced.
+    pub replaced: Vec<String>,
+    /// Areas that got at least one value.
+    pub matched_areas: usize,
+    /// Rows whose key matches no area: (line, key).
+    pub unmatched_rows: Vec<(usize, String)>,
+    /// Codes of areas without any value from this table.
+    pub areas_without_data: Vec<String>,
+    /// Keys that appear in more than one row: (key, lines).
+    pub duplicate_keys: Vec<(String, Vec<usize>)>,
+    /// Cells that are not numbers.
+    pub bad_cells: Vec<BadCell>,
+    /// Cells marked as suppressed.
+    pub suppressed: usize,
+    /// Years in a long table, and the one taken.
+    pub year: Option<String>,
+}
+
+/// Why a join cannot be done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinError {
+    /// A named column is not in the table.
+    MissingColumn(String),
+    /// No column of the table matches the areas.
+    NoKey,
+    /// Nothing to import.
+    NoIndicators,
+}
+
+impl JoinError {
+    /// The message for the user.
+    pub fn describe(&self, file: &str, lang: crate::i18n::Lang) -> String {
+        let de = lang == crate::i18n::Lang::De;
+        match (self, de) {
+            (JoinError::MissingColumn(c), true) => format!("{file}: keine Spalte „{c}“"),
+            (JoinError::MissingColumn(c), false) => format!("{file}: no column \"{c}\""),
+            (JoinError::NoKey, true) => format!(
+                "{file}: keine Spalte passt zu den Codes der Sozialräume (Schlüsselspalte angeben)"
+            ),
+            (JoinError::NoKey, false) => {
+                format!("{file}: no column matches the areas' codes (state the key column)")
+            }
+            (JoinError::NoIndicators, true) => format!("{file}: keine Zahlenspalten zum Übernehmen"),
+            (JoinError::NoIndicators, false) => format!("{file}: no numeric columns to import"),
+        }
+    }
+}
+
+/// A key as compared: see the module documentation.
+pub fn normalize_key(text: &str) -> String {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let t = match t.strip_prefix(|c: char| c.is_ascii_alphabetic()) {
+        Some(rest) if rest.len() >= 5 && rest.chars().all(|c| c.is_ascii_digit()) => rest.to_string(),
+        _ => t,
+    };
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+        let stripped = t.trim_start_matches('0');
+        if stripped.is_empty() { "0".to_string() } else { stripped.to_string() }
+    } else {
+        t
+    }
+}
+
+/// Area index by normalised key, for the code or a property.
+fn area_keys(region: &Region, target: Option<&str>) -> HashMap<String, usize> {
+    let mut keys = HashMap::new();
+    for (i, space) in region.spaces.iter().enumerate() {
+        let key = match target {
+            None => Some(space.code.clone()),
+            Some(p) => space.properties.get(p).and_then(code_text),
+        };
+        if let Some(k) = key {
+            keys.entry(normalize_key(&k)).or_insert(i);
+        }
+    }
+    keys
+}
+
+/// Properties of the areas worth trying as join targets: those that identify an area (at
+/// least 99 % distinct values), so that names shared by several places do not win.
+fn candidate_targets(region: &Region) -> Vec<Option<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for space in region.spaces.iter().take(50) {
+        for (k, v) in &space.properties {
+            if matches!(v, Value::String(_) | Value::Number(_)) && !names.contains(k) {
+                names.push(k.clone());
+            }
+        }
+    }
+    let n = region.spaces.len().max(1);
+    names.retain(|name| area_keys(region, Some(name)).len() * 100 >= n * 99);
+    std::iter::once(None).chain(names.into_iter().map(Some)).collect()
+}
+
+/// Finds the table column and area key that match best.
+fn choose_key(
+    region: &Region,
+    table: &Table,
+    options: &JoinOptions,
+) -> Result<(usize, Option<String>), JoinError> {
+    let columns: Vec<usize> = match &options.key_column {
+        Some(name) => vec![
+            table
+                .column(name)
+                .ok_or_else(|| JoinError::MissingColumn(name.clone()))?,
+        ],
+        // In a wide table the key (mostly) identifies a row: at least half distinct values.
+        None => (0..table.headers.len())
+            .filter(|&c| {
+                let wide = options.layout == Layout::Wide;
+                let distinct: HashSet<String> =
+                    table.rows.iter().map(|r| normalize_key(&r[c].text())).collect();
+                !wide || distinct.len() * 2 >= table.rows.len()
+            })
+            .collect(),
+    };
+    let targets = match &options.target {
+        Some(t) => vec![Some(t.clone())],
+        None => candidate_targets(region),
+    };
+    let mut best: Option<(usize, usize, Option<String>)> = None;
+    for target in targets {
+        let keys = area_keys(region, target.as_deref());
+        for &c in &columns {
+            let mut seen = HashSet::new();
+            let matches = table
+                .rows
+                .iter()
+                .map(|r| normalize_key(&r[c].text()))
+                .filter(|k| keys.contains_key(k) && seen.insert(k.clone()))
+                .count();
+            if matches > best.as_ref().map_or(0, |b| b.0) {
+                best = Some((matches, c, target.clone()));
+            }
+        }
+    }
+    match best {
+        Some((_, c, target)) => Ok((c, target)),
+        None => Err(JoinError::NoKey),
+    }
+}
+
+/// A key for an indicator from a column name: lower case, `_` for anything but letters and
+/// digits, umlauts spelled out.
+pub fn indicator_key(name: &str) -> String {
+    let mut key = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        match c {
+            'ä' => key.push_str("ae"),
+            'ö' => key.push_str("oe"),
+            'ü' => key.push_str("ue"),
+            'ß' => key.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => key.push(c),
+            _ => {
+                if !key.ends_with('_') {
+                    key.push('_');
+                }
+            }
+        }
+    }
+    key.trim_matches('_').to_string()
+}
+
+/// A catalogue entry guessed from a column name: percent for shares and rates.
+fn guessed_indicator(name: &str, source: &str) -> Indicator {
+    let mut indicator = Indicator::from_key(&indicator_key(name));
+    indicator.label_de = name.trim().to_string();
+    indicator.label_en = name.trim().to_string();
+    indicator.source = source.to_string();
+    let l = name.to_lowercase();
+    if l.contains('%') || l.contains("quote") || l.contains("anteil") || l.contains("rate") {
+        indicator.unit = Unit::Percent;
+        indicator.decimals = 1;
+    }
+    indicator
+}
+
+/// Joins `table` to `region`: returns the indicators with one value per area and the report.
+pub fn join_table(
+    region: &Region,
+    existing: &IndicatorTable,
+    table: &Table,
+    options: &JoinOptions,
+) -> Result<(Vec<(Indicator, Vec<IndicatorValue>)>, JoinReport), JoinError> {
+    let (key_col, target) = choose_key(region, table, options)?;
+    let keys = area_keys(region, target.as_deref());
+    let source = std::path::Path::new(&table.file)
+        .file_name()
+        .map_or_else(|| table.file.clone(), |f| f.to_string_lossy().into_owned());
+    let mut report = JoinReport {
+        file: table.file.clone(),
+        key_column: table.headers[key_col].clone(),
+        target: target.clone().unwrap_or_else(|| "Code".to_string()),
+        ..JoinReport::default()
+    };
+    let n = region.spaces.len();
+    // (indicator name, area) → value, in table order of indicators.
+    let mut order: Vec<String> = Vec::new();
+    let mut values: HashMap<String, Vec<IndicatorValue>> = HashMap::new();
+    let mut first_line: HashMap<(String, usize), usize> = HashMap::new();
+    let mut duplicates: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut store = |name: &str,
+                     area: usize,
+                     value: IndicatorValue,
+                     line: usize,
+                     order: &mut Vec<String>,
+                     duplicates: &mut BTreeMap<String, Vec<usize>>| {
+        if !values.contains_key(name) {
+            order.push(name.to_string());
+            values.insert(name.to_string(), vec![IndicatorValue::Missing; n]);
+        }
+        match first_line.get(&(name.to_string(), area)) {
+            Some(&first) => {
+                let key = region.spaces[area].code.clone();
+                let lines = duplicates.entry(key).or_insert_with(|| vec![first]);
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
+            }
+            None => {
+                first_line.insert((name.to_string(), area), line);
+                if let Some(column) = values.get_mut(name) {
+                    column[area] = value;
+                }
+            }
+        }
+    };
+    let mut bad = Vec::new();
+    let mut suppressed = 0usize;
+    let mut parse = |cell: &super::table::Cell, line: usize, column: &str| -> Option<IndicatorValue> {
+        match parse_number(cell, table.dialect.decimal) {
+            ParsedNumber::Number(v) => Some(IndicatorValue::Number(v)),
+            ParsedNumber::Suppressed => {
+                suppressed += 1;
+                Some(IndicatorValue::Suppressed)
+            }
+            ParsedNumber::Empty => Some(IndicatorValue::Missing),
+            ParsedNumber::NotANumber => {
+                bad.push(BadCell {
+                    line,
+                    column: column.to_string(),
+                    text: cell.text(),
+                });
+                None
+            }
+        }
+    };
+    match &options.layout {
+        Layout::Wide => {
+            // Value columns: every column but the key with at least one number.
+            let value_cols: Vec<usize> = (0..table.headers.len())
+                .filter(|&c| c != key_col)
+                .filter(|&c| {
+                    table.rows.iter().any(|r| {
+                        matches!(parse_number(&r[c], table.dialect.decimal), ParsedNumber::Number(_))
+                    })
+                })
+                .collect();
+            for (row, &line) in table.rows.iter().zip(&table.lines) {
+                let key = row[key_col].text();
+                let Some(&area) = keys.get(&normalize_key(&key)) else {
+                    report.unmatched_rows.push((line, key));
+                    continue;
+                };
+                for &c in &value_cols {
+                    if let Some(v) = parse(&row[c], line, &table.headers[c]) {
+                        store(&table.headers[c], area, v, line, &mut order, &mut duplicates);
+                    }
+                }
+            }
+        }
+        Layout::Long {
+            indicator,
+            value,
+            year,
+        } => {
+            let col = |name: &String| table.column(name).ok_or_else(|| JoinError::MissingColumn(name.clone()));
+            let indicator_cols = indicator.iter().map(col).collect::<Result<Vec<_>, _>>()?;
+            let value_col = col(value)?;
+            let year_col = match year {
+                Some((c, _)) => Some(col(c)?),
+                None => None,
+            };
+            let chosen_year = year_col.map(|yc| {
+                year.as_ref().and_then(|(_, y)| y.clone()).unwrap_or_else(|| {
+                    table
+                        .rows
+                        .iter()
+                        .map(|r| r[yc].text())
+                        .max_by(|a, b| crate::model::natural_cmp(a, b))
+                        .unwrap_or_default()
+                })
+            });
+            report.year = chosen_year.clone();
+            for (row, &line) in table.rows.iter().zip(&table.lines) {
+                if let (Some(yc), Some(y)) = (year_col, &chosen_year)
+                    && row[yc].text() != *y
+                {
+                    continue;
+                }
+                let key = row[key_col].text();
+                let Some(&area) = keys.get(&normalize_key(&key)) else {
+                    report.unmatched_rows.push((line, key));
+                    continue;
+                };
+                let name = indicator_cols
+                    .iter()
+                    .map(|&c| row[c].text())
+                    .collect::<Vec<_>>()
+                    .join(" – ");
+                if let Some(v) = parse(&row[value_col], line, &table.headers[value_col]) {
+                    store(&name, area, v, line, &mut order, &mut duplicates);
+                }
+            }
+        }
+    }
+    report.bad_cells = bad;
+    report.suppressed = suppressed;
+    report.duplicate_keys = duplicates.into_iter().collect();
+    if order.is_empty() {
+        return Err(JoinError::NoIndicators);
+    }
+    let mut with_data = vec![false; n];
+    let mut out = Vec::new();
+    for name in &order {
+        let column = values.remove(name).unwrap_or_default();
+        for (i, v) in column.iter().enumerate() {
+            if *v != IndicatorValue::Missing {
+                with_data[i] = true;
+            }
+        }
+        let indicator = guessed_indicator(name, &source);
+        if existing.position(&indicator.key).is_some() {
+            report.replaced.push(indicator.key.clone());
+        }
+        report.indicators.push(indicator.key.clone());
+        out.push((indicator, column));
+    }
+    report.matched_areas = with_data.iter().filter(|w| **w).count();
+    report.areas_without_data = region
+        .spaces
+        .iter()
+        .zip(&with_data)
+        .filter(|(_, w)| !**w)
+        .map(|(s, _)| s.code.clone())
+        .collect();
+    Ok((out, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::table::parse_csv;
+    use crate::model::{ActionFieldSet, PlanarCrs, SocialSpace, SourceInfo};
+
+    fn region(codes: &[(&str, &str)]) -> Region {
+        let spaces = codes
+            .iter()
+            .map(|(code, rs)| {
+                let mut properties = serde_json::Map::new();
+                properties.insert("RS".into(), Value::String((*rs).into()));
+                SocialSpace {
+                    code: (*code).into(),
+                    name: None,
+                    municipality: None,
+                    geometry: geo::MultiPolygon(vec![]),
+                    area_m2: 0.0,
+                    action_fields: ActionFieldSet::EMPTY,
+                    properties,
+                    source_feature: 0,
+                }
+            })
+            .collect();
+        Region::new(
+            "t".into(),
+            spaces,
+            vec![],
+            SourceInfo::default(),
+            PlanarCrs { epsg: 25832 },
+            Default::default(),
+        )
+    }
+
+    #[test]
+    fn keys_match_despite_spaces_case_prefixes_and_lost_zeros() {
+        let cases = [
+            ("AC 1", "ac1"),
+            ("k053340002002", "53340002002"),
+            ("053340002002", "53340002002"),
+            ("5334002", "5334002"),
+            ("A 1a", "a1a"),
+            ("k12", "k12"),
+            ("000", "0"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(normalize_key(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_wide_table_joins_by_code_and_reports_what_does_not_fit() {
+        let r = region(&[("AC 1", "1"), ("AC 2", "2"), ("AC 3", "3")]);
+        let csv = "Code;SGB-II-Quote;Alleinerziehende\nAC 1;24,1;*\nac2;3,5;k.A.\nXY 9;1,0;2,0\nAC 1;99;99\n";
+        let table = parse_csv(csv.as_bytes(), "werte.csv").expect("table");
+        let (indicators, report) =
+            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).expect("join");
+        assert_eq!(report.key_column, "Code");
+        assert_eq!(report.target, "Code");
+        assert_eq!(report.indicators, vec!["sgb_ii_quote", "alleinerziehende"]);
+        let (quote, values) = &indicators[0];
+        assert_eq!(quote.unit, Unit::Percent);
+        assert_eq!(values[0], IndicatorValue::Number(24.1), "the first row wins over the duplicate");
+        assert_eq!(values[1], IndicatorValue::Number(3.5));
+        assert_eq!(values[2], IndicatorValue::Missing);
+        assert_eq!(indicators[1].1[0], IndicatorValue::Suppressed, "never zero");
+        assert_eq!(report.matched_areas, 2);
+        assert_eq!(report.areas_without_data, vec!["AC 3"]);
+        assert_eq!(report.unmatched_rows, vec![(4, "XY 9".to_string())]);
+        assert_eq!(report.duplicate_keys, vec![("AC 1".to_string(), vec![2, 5])]);
+        assert_eq!(
+            report.bad_cells,
+            vec![BadCell {
+                line: 3,
+                column: "Alleinerziehende".into(),
+                text: "k.A.".into()
+            }]
+        );
+        assert_eq!(report.suppressed, 1);
+    }
+
+    #[test]
+    fn a_prefixed_key_finds_the_matching_property() {
+        let r = region(&[("05334002", "053340002002"), ("05334004", "053340004004")]);
+        let table = parse_csv(b"AGS;Einwohner\nk053340002002;236.420\nk053340004004;46.567\n", "z.csv").expect("t");
+        let (indicators, report) =
+            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).expect("join");
+        assert_eq!(report.target, "RS");
+        assert_eq!(indicators[0].1[0], IndicatorValue::Number(236_420.0));
+    }
+
+    #[test]
+    fn a_long_table_is_pivoted_for_one_year() {
+        let r = region(&[("101", "x"), ("102", "y")]);
+        let csv = "jahr;raum_id;tabelle;zeile;zahl\n\
+                   2011;101;Einwohner;insgesamt;100\n\
+                   2012;101;Einwohner;insgesamt;110\n\
+                   2012;102;Einwohner;insgesamt;200\n\
+                   2012;101;Alter;unter 18;20\n\
+                   2012;000;Einwohner;insgesamt;310\n";
+        let table = parse_csv(csv.as_bytes(), "lang.csv").expect("t");
+        let options = JoinOptions {
+            key_column: Some("raum_id".into()),
+            target: None,
+            layout: Layout::Long {
+                indicator: vec!["tabelle".into(), "zeile".into()],
+                value: "zahl".into(),
+                year: Some(("jahr".into(), None)),
+            },
+        };
+        let (indicators, report) =
+            join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
+        assert_eq!(report.year.as_deref(), Some("2012"));
+        assert_eq!(report.indicators, vec!["einwohner_insgesamt", "alter_unter_18"]);
+        assert_eq!(indicators[0].1, vec![IndicatorValue::Number(110.0), IndicatorValue::Number(200.0)]);
+        assert_eq!(indicators[1].1[1], IndicatorValue::Missing);
+        assert_eq!(report.unmatched_rows, vec![(6, "000".to_string())]);
+    }
+
+    #[test]
+    fn a_table_that_fits_no_area_says_so() {
+        let r = region(&[("AC 1", "rs-1")]);
+        let table = parse_csv(b"a;b\nzz;1\n", "x.csv").expect("t");
+        assert_eq!(
+            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).err(),
+            Some(JoinError::NoKey)
+        );
+    }
+}

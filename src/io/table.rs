@@ -1,0 +1,558 @@
+//! Indicator tables from CSV and XLSX, the way planners' Excel exports really look.
+//!
+//! CSV: UTF-8 with or without BOM, else Windows-1252; `;`, `,`, tab or `|` separated (the one
+//! that splits the lines most consistently); quoted fields with `""` escapes and line breaks;
+//! note lines above the header are skipped (the header is the first line with the table's usual
+//! number of fields). Numbers are read as German (`1.234,5`) or English (`1,234.5`) depending on
+//! what the cells show. XLSX (and XLS, ODS) through calamine: typed numbers, cached formula
+//! results, merged cells as empty except their first cell. Cells stay as they are here;
+//! [`parse_number`] turns them into values when a table is joined.
+
+use std::path::Path;
+
+use thiserror::Error;
+
+/// A cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text as written (numbers in CSV are text until parsed).
+    Text(String),
+    /// A typed number (XLSX).
+    Number(f64),
+}
+
+impl Cell {
+    /// The cell as text, for keys and messages.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.trim().to_string(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+            Cell::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// How numbers are written in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalStyle {
+    /// `1.234,5`
+    Comma,
+    /// `1,234.5`
+    Point,
+}
+
+/// What the reader found out about the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialect {
+    /// The separator (None for spreadsheets).
+    pub delimiter: Option<char>,
+    /// Number format.
+    pub decimal: DecimalStyle,
+    /// "UTF-8", "UTF-8 mit BOM", "Windows-1252" or "XLSX".
+    pub encoding: &'static str,
+    /// Lines skipped above the header.
+    pub skipped_lines: usize,
+}
+
+/// A table: a header and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file, for messages.
+    pub file: String,
+    /// Column names.
+    pub headers: Vec<String>,
+    /// Data rows, each as long as `headers`.
+    pub rows: Vec<Vec<Cell>>,
+    /// 1-based line (CSV) or row (sheet) of each data row, for messages.
+    pub lines: Vec<usize>,
+    /// How the file was read.
+    pub dialect: Dialect,
+}
+
+impl Table {
+    /// The index of a column by name (exact, then case-insensitive).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .or_else(|| self.headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// Why a table cannot be read.
+#[derive(Debug, Error)]
+pub enum TableError {
+    /// Reading failed.
+    #[error("{file}: cannot be read: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The spreadsheet cannot be opened.
+    #[error("{file}: not a readable spreadsheet: {message}")]
+    Spreadsheet {
+        /// The file.
+        file: String,
+        /// calamine's message.
+        message: String,
+    },
+    /// No header with at least two columns.
+    #[error("{file}: no table found (no line with at least two columns)")]
+    NoTable {
+        /// The file.
+        file: String,
+    },
+}
+
+impl TableError {
+    /// The message for the user, in German or English.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        if lang == crate::i18n::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            TableError::Io { file, source } => format!("{file}: kann nicht gelesen werden: {source}"),
+            TableError::Spreadsheet { file, message } => {
+                format!("{file}: keine lesbare Tabellendatei: {message}")
+            }
+            TableError::NoTable { file } => {
+                format!("{file}: keine Tabelle gefunden (keine Zeile mit mindestens zwei Spalten)")
+            }
+        }
+    }
+}
+
+/// Reads a CSV or spreadsheet file, by its extension.
+pub fn read_table(path: &Path) -> Result<Table, TableError> {
+    let file = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
+        return read_spreadsheet(path, &file);
+    }
+    let bytes = std::fs::read(path).map_err(|source| TableError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_csv(&bytes, &file)
+}
+
+/// Decodes CSV bytes: UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252.
+fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 mit BOM");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text.into_owned(), "Windows-1252")
+        }
+    }
+}
+
+/// Splits CSV text into records of fields (RFC 4180 quoting), with each record's line.
+fn records(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut quoted = false;
+    let mut line = 1usize;
+    let mut record_line = 1usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            '\r' => {}
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                out.push((record_line, std::mem::take(&mut record)));
+                line += 1;
+                record_line = line;
+            }
+            c if c == delimiter => record.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        out.push((record_line, record));
+    }
+    out.retain(|(_, r)| r.iter().any(|f| !f.trim().is_empty()) || r.len() > 1);
+    out
+}
+
+/// The separator that splits the first lines into the most consistent number of fields.
+fn detect_delimiter(text: &str) -> char {
+    let candidates = [';', ',', '\t', '|'];
+    let sample: String = text.lines().take(60).collect::<Vec<_>>().join("\n");
+    let mut best = (';', 0usize);
+    for d in candidates {
+        let recs = records(&sample, d);
+        let counts: Vec<usize> = recs.iter().map(|(_, r)| r.len()).collect();
+        let mode = mode_of(&counts);
+        if mode < 2 {
+            continue;
+        }
+        // Lines that agree with the most common field count, weighted by that count.
+        let score = counts.iter().filter(|c| **c == mode).count() * mode;
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn mode_of(counts: &[usize]) -> usize {
+    let mut freq = std::collections::BTreeMap::new();
+    for c in counts {
+        *freq.entry(*c).or_insert(0usize) += 1;
+    }
+    freq.into_iter()
+        .max_by_key(|(count, n)| (*n, *count))
+        .map_or(0, |(count, _)| count)
+}
+
+/// Parses CSV bytes; `file` names the file in messages.
+pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {
+    let (text, encoding) = decode(bytes);
+    let delimiter = detect_delimiter(&text);
+    let recs = records(&text, delimiter);
+    let counts: Vec<usize> = recs.iter().take(60).map(|(_, r)| r.len()).collect();
+    let width = mode_of(&counts);
+    if width < 2 {
+        return Err(TableError::NoTable {
+            file: file.to_string(),
+        });
+    }
+    // The header: the first line of the usual width whose fields are mostly filled (a note
+    // line padded with separators, as Excel writes them, is not).
+    let header_at = recs
+        .iter()
+        .position(|(_, r)| {
+            let filled = r.iter().filter(|f| !f.trim().is_empty()).count();
+            r.len() == width && filled >= 2 && filled * 2 >= width
+        })
+        .ok_or_else(|| TableError::NoTable {
+            file: file.to_string(),
+        })?;
+    let headers: Vec<String> = recs[header_at]
+        .1
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for (line, record) in recs.into_iter().skip(header_at + 1) {
+        let mut row: Vec<Cell> = record
+            .into_iter()
+            .map(|f| {
+                if f.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(f)
+                }
+            })
+            .collect();
+        row.resize(width, Cell::Empty);
+        rows.push(row);
+        lines.push(line);
+    }
+    let decimal = detect_decimal(&rows, Some(delimiter));
+    Ok(Table {
+        file: file.to_string(),
+        headers,
+        rows,
+        lines,
+        dialect: Dialect {
+            delimiter: Some(delimiter),
+            decimal,
+            encoding,
+            skipped_lines: header_at,
+        },
+    })
+}
+
+fn read_spreadsheet(path: &Path, file: &str) -> Result<Table, TableError> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut workbook = open_workbook_auto(path).map_err(|e| TableError::Spreadsheet {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| TableError::NoTable {
+            file: file.to_string(),
+        })?
+        .map_err(|e| TableError::Spreadsheet {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let cells: Vec<Vec<Cell>> = range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|d| match d {
+                    Data::Empty => Cell::Empty,
+                    Data::Int(i) => Cell::Number(*i as f64),
+                    Data::Float(f) => Cell::Number(*f),
+                    Data::String(s) if s.trim().is_empty() => Cell::Empty,
+                    Data::String(s) => Cell::Text(s.clone()),
+                    other => Cell::Text(other.to_string()),
+                })
+                .collect()
+        })
+        .collect();
+    let filled = |row: &Vec<Cell>| row.iter().filter(|c| **c != Cell::Empty).count();
+    let counts: Vec<usize> = cells.iter().take(60).map(filled).collect();
+    let width = mode_of(&counts.iter().copied().filter(|c| *c > 0).collect::<Vec<_>>());
+    let header_at = cells
+        .iter()
+        .position(|r| filled(r) >= width.max(2))
+        .ok_or_else(|| TableError::NoTable {
+            file: file.to_string(),
+        })?;
+    let columns = cells[header_at]
+        .iter()
+        .rposition(|c| *c != Cell::Empty)
+        .map_or(0, |i| i + 1);
+    let headers: Vec<String> = cells[header_at][..columns].iter().map(Cell::text).collect();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for (i, mut row) in cells.into_iter().enumerate().skip(header_at + 1) {
+        if row.iter().all(|c| *c == Cell::Empty) {
+            continue;
+        }
+        row.resize(columns, Cell::Empty);
+        rows.push(row);
+        lines.push(first_row + i + 1);
+    }
+    let decimal = detect_decimal(&rows, None);
+    Ok(Table {
+        file: file.to_string(),
+        headers,
+        rows,
+        lines,
+        dialect: Dialect {
+            delimiter: None,
+            decimal,
+            encoding: "XLSX",
+            skipped_lines: header_at,
+        },
+    })
+}
+
+/// German or English numbers, by counting cells only one of them can explain.
+fn detect_decimal(rows: &[Vec<Cell>], delimiter: Option<char>) -> DecimalStyle {
+    let (mut german, mut english) = (0usize, 0usize);
+    for cell in rows.iter().flatten() {
+        let Cell::Text(t) = cell else { continue };
+        let t = strip_number_decoration(t);
+        let Some(body) = t.strip_prefix(['-', '+']).or(Some(t.as_str())) else {
+            continue;
+        };
+        if !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') || body.is_empty() {
+            continue;
+        }
+        let dots = body.matches('.').count();
+        let commas = body.matches(',').count();
+        match (dots, commas) {
+            (0, 1) => german += 1,
+            (1, 0) => {
+                let frac = body.split('.').nth(1).map_or(0, str::len);
+                // "1.234" could be a German thousand; other lengths are English decimals.
+                if frac != 3 {
+                    english += 1;
+                }
+            }
+            (d, 1) if d >= 1 && body.rfind(',') > body.rfind('.') => german += 1,
+            (1, c) if c >= 1 && body.rfind('.') > body.rfind(',') => english += 1,
+            (d, 0) if d > 1 => german += 1,
+            (0, c) if c > 1 => english += 1,
+            _ => {}
+        }
+    }
+    if german > english {
+        DecimalStyle::Comma
+    } else if english > german {
+        DecimalStyle::Point
+    } else if delimiter == Some(';') {
+        DecimalStyle::Comma
+    } else {
+        DecimalStyle::Point
+    }
+}
+
+/// Removes units and spacing around a number: "12,5 %" → "12,5", "1 234" → "1234".
+fn strip_number_decoration(text: &str) -> String {
+    text.trim()
+        .trim_end_matches(['%', '‰'])
+        .replace('−', "-")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '\'')
+        .collect()
+}
+
+/// Markers that mean "withheld for data protection" in German statistics tables.
+pub const SUPPRESSION_MARKERS: &[&str] = &["*", "–", "-", "—", "x", "X", ".", "()", "/", "…"];
+
+/// What a cell holds as a value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParsedNumber {
+    /// A number.
+    Number(f64),
+    /// A suppression marker.
+    Suppressed,
+    /// Nothing.
+    Empty,
+    /// Text that is no number.
+    NotANumber,
+}
+
+/// Parses a cell as a number in `style`.
+pub fn parse_number(cell: &Cell, style: DecimalStyle) -> ParsedNumber {
+    let text = match cell {
+        Cell::Empty => return ParsedNumber::Empty,
+        Cell::Number(n) if n.is_finite() => return ParsedNumber::Number(*n),
+        Cell::Number(_) => return ParsedNumber::NotANumber,
+        Cell::Text(t) => t,
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return ParsedNumber::Empty;
+    }
+    if SUPPRESSION_MARKERS.contains(&trimmed) {
+        return ParsedNumber::Suppressed;
+    }
+    let t = strip_number_decoration(trimmed);
+    let normalised = match style {
+        DecimalStyle::Comma => t.replace('.', "").replace(',', "."),
+        DecimalStyle::Point => t.replace(',', ""),
+    };
+    let plain = normalised.strip_prefix('+').unwrap_or(&normalised);
+    let looks_numeric = !plain.is_empty()
+        && plain
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E');
+    match plain.parse::<f64>() {
+        Ok(v) if looks_numeric && v.is_finite() => ParsedNumber::Number(v),
+        _ => ParsedNumber::NotANumber,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(t: &str) -> Cell {
+        Cell::Text(t.to_string())
+    }
+
+    #[test]
+    fn numbers_in_german_and_english_writing() {
+        use DecimalStyle::{Comma, Point};
+        let cases = [
+            ("1.234,5", Comma, ParsedNumber::Number(1234.5)),
+            ("24,1 %", Comma, ParsedNumber::Number(24.1)),
+            ("−3,5", Comma, ParsedNumber::Number(-3.5)),
+            ("258.246", Comma, ParsedNumber::Number(258_246.0)),
+            ("1 234", Comma, ParsedNumber::Number(1234.0)),
+            ("1,234.5", Point, ParsedNumber::Number(1234.5)),
+            ("12.5", Point, ParsedNumber::Number(12.5)),
+            ("+7", Point, ParsedNumber::Number(7.0)),
+            ("*", Comma, ParsedNumber::Suppressed),
+            ("–", Comma, ParsedNumber::Suppressed),
+            (".", Point, ParsedNumber::Suppressed),
+            ("", Comma, ParsedNumber::Empty),
+            ("k.A.", Comma, ParsedNumber::NotANumber),
+            ("12a", Point, ParsedNumber::NotANumber),
+        ];
+        for (text, style, expected) in cases {
+            assert_eq!(parse_number(&cell(text), style), expected, "{text:?} {style:?}");
+        }
+        assert_eq!(parse_number(&Cell::Number(3.0), DecimalStyle::Comma), ParsedNumber::Number(3.0));
+    }
+
+    fn table(text: &[u8]) -> Table {
+        parse_csv(text, "t.csv").expect("a table")
+    }
+
+    #[test]
+    fn german_excel_csv_with_bom_semicolons_and_decimal_commas() {
+        let t = table("\u{feff}Code;Name;SGB-II-Quote;Einwohner\nAC 1;Markt;24,1;1.234\n\"AC 2\";\"Dom; Altstadt\";3,5;12.345\n".as_bytes());
+        assert_eq!(t.dialect.delimiter, Some(';'));
+        assert_eq!(t.dialect.decimal, DecimalStyle::Comma);
+        assert_eq!(t.dialect.encoding, "UTF-8 mit BOM");
+        assert_eq!(t.headers, vec!["Code", "Name", "SGB-II-Quote", "Einwohner"]);
+        assert_eq!(t.rows[1][1], cell("Dom; Altstadt"));
+        assert_eq!(parse_number(&t.rows[1][3], t.dialect.decimal), ParsedNumber::Number(12_345.0));
+        assert_eq!(t.lines, vec![2, 3]);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded() {
+        // "Würselen" with ü = 0xFC in Windows-1252.
+        let mut bytes = b"code;name;wert\nW 1;W".to_vec();
+        bytes.push(0xFC);
+        bytes.extend_from_slice(b"rselen;1,5\n");
+        let t = table(&bytes);
+        assert_eq!(t.dialect.encoding, "Windows-1252");
+        assert_eq!(t.rows[0][1], cell("Würselen"));
+    }
+
+    #[test]
+    fn comma_separated_english_tables_use_decimal_points() {
+        let t = table(b"code,value,share\nA,1234.5,0.25\nB,\"1,234.5\",12.0\n");
+        assert_eq!(t.dialect.delimiter, Some(','));
+        assert_eq!(t.dialect.decimal, DecimalStyle::Point);
+        assert_eq!(parse_number(&t.rows[1][1], t.dialect.decimal), ParsedNumber::Number(1234.5));
+    }
+
+    #[test]
+    fn note_lines_above_the_header_are_skipped_and_quotes_may_span_lines() {
+        let t = table("Quelle: Statistisches Amt;;\n;;\nAGS;Name;Wert\nk1;\"zwei\nZeilen\";1,5\nk2;x;2,5\n".as_bytes());
+        assert_eq!(t.dialect.skipped_lines, 2);
+        assert_eq!(t.headers[0], "AGS");
+        assert_eq!(t.rows[0][1], cell("zwei\nZeilen"));
+        assert_eq!(t.lines, vec![4, 6]);
+    }
+
+    #[test]
+    fn tabs_and_quoted_quotes() {
+        let t = table(b"a\tb\n\"say \"\"hi\"\"\"\t1.5\n");
+        assert_eq!(t.dialect.delimiter, Some('\t'));
+        assert_eq!(t.rows[0][0], cell("say \"hi\""));
+    }
+
+    #[test]
+    fn a_file_without_columns_is_no_table() {
+        assert!(matches!(parse_csv(b"nur Text\nohne Spalten\n", "x.csv"), Err(TableError::NoTable { .. })));
+    }
+}
