@@ -9,11 +9,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use sozialraum_atlas::analysis::rules::classify;
 use sozialraum_atlas::app::LoadedMap;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::render::egui_map::{FrameMeshes, build_frame, build_frame_into};
-use sozialraum_atlas::scene::{Scene, ViewSettings};
+use sozialraum_atlas::scene::{Scene, SceneInput, ViewSettings};
 use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap};
 use sozialraum_atlas::spatial::viewport::Viewport;
 
@@ -35,7 +36,7 @@ fn demo_start(c: &mut Criterion) {
         b.iter(|| {
             let imported = load_demo(&Progress::default()).expect("demo");
             let map = LoadedMap::from_import(imported, None, Detail::Full);
-            let scene = Scene::build(&map.region, &ViewSettings::default());
+            let scene = Scene::build(map.scene_input(), &ViewSettings::default());
             let viewport = Viewport::fit(map.prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
             black_box(build_frame(&scene, &map.prepared, &viewport, 1.0).vertex_count())
         });
@@ -55,7 +56,14 @@ fn germany_open(c: &mut Criterion) {
             let imported =
                 import_file(&path, &ImportOptions::default(), &Progress::default()).expect("loads");
             let prepared = PreparedMap::prepare(&imported.region, Detail::Overview, &|_| {});
-            let scene = Scene::build(&imported.region, &ViewSettings::default());
+            let classification =
+                classify(&imported.region, &imported.indicators, &imported.rules, &[]);
+            let input = SceneInput {
+                region: &imported.region,
+                indicators: &imported.indicators,
+                classification: &classification,
+            };
+            let scene = Scene::build(input, &ViewSettings::default());
             let viewport = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
             black_box(build_frame(&scene, &prepared, &viewport, 1.0).vertex_count())
         });
@@ -70,7 +78,13 @@ fn germany_frames(c: &mut Criterion) {
     let imported =
         import_file(&path, &ImportOptions::default(), &Progress::default()).expect("loads");
     let prepared = PreparedMap::prepare(&imported.region, Detail::Full, &|_| {});
-    let scene = Scene::build(&imported.region, &ViewSettings::default());
+    let classification = classify(&imported.region, &imported.indicators, &imported.rules, &[]);
+    let input = SceneInput {
+        region: &imported.region,
+        indicators: &imported.indicators,
+        classification: &classification,
+    };
+    let scene = Scene::build(input, &ViewSettings::default());
     let fitted = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
     let mut group = c.benchmark_group("frame preparation, German municipalities");
     for zoom in [1.0, 4.0, 16.0, 64.0, 512.0] {

@@ -18,8 +18,10 @@ use geo::{
 };
 use serde_json::{Map, Value, json};
 use sozialraum_atlas::io::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, MetaFields};
+use sozialraum_atlas::io::rules_file::RulesDocument;
 use sozialraum_atlas::model::{
-    ActionField, ActionFieldSet, Aggregation, Indicator, Polarity, Unit, natural_cmp,
+    ActionField, ActionFieldSet, Aggregation, Combinator, Comparison, Condition, FieldRule,
+    Indicator, Measure, Polarity, Reference, RuleSet, Unit, natural_cmp,
 };
 use sozialraum_atlas::spatial::tmerc::{GRS80_F, Utm};
 
@@ -490,14 +492,16 @@ struct Space {
 }
 
 /// Indicator keys in catalogue order.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 15] = [
     "einwohner",
+    "einwohner_u65",
     "flaeche_km2",
     "bevoelkerungsdichte",
     "anteil_u18",
     "anteil_65plus",
     "anteil_80plus",
     "sgb2_quote",
+    "sgb2_personen",
     "sgb2_quote_u15",
     "mindestsicherungsquote",
     "grundsicherung_65plus",
@@ -527,9 +531,11 @@ fn catalogue() -> Vec<Indicator> {
         reference_date: date.clone(),
         decimals,
         aggregation,
+        cases: None,
+        denominator: None,
     };
     let by_pop = || Aggregation::WeightedBy("einwohner".to_string());
-    vec![
+    let mut list = vec![
         ind(
             "einwohner",
             "Einwohner",
@@ -660,7 +666,41 @@ fn catalogue() -> Vec<Indicator> {
             1,
             by_pop(),
         ),
-    ]
+    ];
+    let position = |list: &[Indicator], key: &str| list.iter().position(|i| i.key == key);
+    if let Some(q) = position(&list, "sgb2_quote") {
+        list[q].cases = Some("sgb2_personen".to_string());
+        list[q].denominator = Some("einwohner_u65".to_string());
+        list.insert(
+            q + 1,
+            ind(
+                "sgb2_personen",
+                "SGB-II-Leistungsberechtigte (unter 65)",
+                "SGB II recipients (under 65)",
+                Unit::Persons,
+                Polarity::HighIsNeed,
+                "Sozioökonomie",
+                0,
+                Aggregation::Sum,
+            ),
+        );
+    }
+    if let Some(e) = position(&list, "einwohner") {
+        list.insert(
+            e + 1,
+            ind(
+                "einwohner_u65",
+                "Einwohner unter 65 Jahren",
+                "Population under 65",
+                Unit::Persons,
+                Polarity::Neutral,
+                "Soziodemografie",
+                0,
+                Aggregation::Sum,
+            ),
+        );
+    }
+    list
 }
 
 fn round_to(v: f64, decimals: i32) -> f64 {
@@ -703,6 +743,58 @@ fn utm_area_km2(geometry: &MultiPolygon<f64>) -> f64 {
             .collect(),
     );
     projected.unsigned_area() / 1e6
+}
+
+/// The demo's rules as the app's rule model: the same thresholds as [`classify`].
+fn rule_set(t: f64, extra: [f64; 4]) -> RuleSet {
+    let z = |key: &str, comparison: Comparison, threshold: f64| Condition {
+        indicator: key.to_string(),
+        measure: Measure::ZScore(Reference::Region),
+        comparison,
+        threshold,
+    };
+    let rule = |field, combinator, conditions| FieldRule {
+        field,
+        combinator,
+        conditions,
+    };
+    use Comparison::{AtLeast, AtMost};
+    RuleSet {
+        rules: vec![
+            rule(
+                ActionField::Disadvantaged,
+                Combinator::All,
+                vec![
+                    z("sgb2_quote", AtLeast, 0.8 + t + extra[0]),
+                    z("arbeitslosenquote", AtLeast, 0.3 + t + extra[0]),
+                ],
+            ),
+            rule(
+                ActionField::Elderly,
+                Combinator::All,
+                vec![
+                    z("anteil_65plus", AtLeast, 0.4 + t + extra[1]),
+                    z("bevoelkerungsdichte", AtMost, 0.0),
+                ],
+            ),
+            rule(
+                ActionField::ChildrenFamilies,
+                Combinator::Any,
+                vec![
+                    z("sgb2_quote_u15", AtLeast, 0.4 + t + extra[2]),
+                    z("alleinerziehende", AtLeast, 0.9 + t + extra[2]),
+                ],
+            ),
+            rule(
+                ActionField::Integration,
+                Combinator::All,
+                vec![
+                    z("auslaender", AtLeast, 0.5 + t + extra[3]),
+                    z("sgb2_quote", AtLeast, 0.0),
+                ],
+            ),
+        ],
+    }
 }
 
 /// z-scores of the indicators the rules use.
@@ -917,7 +1009,7 @@ fn carve_core(spaces: &mut Vec<Space>, code: &str, rows: &[CodeRow], kommune: &K
         .lines()
         .map(|l| geo::Euclidean.distance(&l, &Point(c)))
         .fold(f64::INFINITY, f64::min);
-    let base = 0.5 * room;
+    let base = 0.6 * room;
     let core_ring: Vec<Coord<f64>> = (0..=16)
         .map(|i| {
             let a = f64::from(i % 16) / 16.0 * std::f64::consts::TAU;
@@ -972,8 +1064,10 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
     // Areas as the app measures them: the written (rounded) lon/lat in ETRS89 / UTM 32N.
     let area_km2: Vec<f64> = spaces.iter().map(|s| utm_area_km2(&s.geometry)).collect();
     // Population: each municipality's census population, spread by area and urbanity.
+    // Sozialräume are drawn to hold comparable numbers of people: population grows only
+    // slowly with area, and more in dense urban cells.
     let raw: Vec<f64> = (0..n)
-        .map(|i| area_km2[i] * (60.0 + 5500.0 * urb[i] + 1500.0 * dep[i] * urb[i]))
+        .map(|i| area_km2[i].powf(0.4) * (1.0 + 2.5 * urb[i] + 0.8 * dep[i]))
         .collect();
     let mut population = vec![0.0; n];
     for (k, kommune) in inputs.kommunen.iter().enumerate() {
@@ -990,7 +1084,7 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
         column(&mut |i| round_to(16.0 + 13.0 * age[i] - 2.5 * urb[i] + 1.2 * rng.normal(), 1));
     let sgb2 = column(&mut |i| {
         round_to(
-            (4.4 + 23.0 * dep[i] + 1.5 * urb[i] + 1.0 * rng.normal()).max(0.8),
+            (5.5 + 22.5 * dep[i] + 1.5 * urb[i] + 1.0 * rng.normal()).max(0.8),
             1,
         )
     });
@@ -1046,6 +1140,17 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
         "arbeitslosenquote",
         column(&mut |i| round_to((2.8 + 10.5 * dep[i] + 0.6 * rng.normal()).max(1.0), 1)),
     );
+    // Case numbers behind the SGB II quota: recipients among the population under 65.
+    let under_65: Vec<f64> = (0..n)
+        .map(|i| (population[i] * (1.0 - a65[i] / 100.0)).round())
+        .collect();
+    columns.insert(
+        "sgb2_personen",
+        (0..n)
+            .map(|i| (under_65[i] * sgb2[i] / 100.0).round())
+            .collect(),
+    );
+    columns.insert("einwohner_u65", under_65);
     columns.insert("anteil_65plus", a65);
     columns.insert("sgb2_quote", sgb2);
 
@@ -1122,15 +1227,9 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
             "Beispieldaten: Grenzen frei nach Lage und Ausdehnung der Kommunen gezeichnet, Indikatoren synthetisch".to_string(),
         ),
         data_year: Some("2023".to_string()),
-        note: Some(format!(
-            "Synthetische Daten für Vorführung und Tests, erzeugt von maps/generate.rs. Codes und Anzahl je Kommune wie im Sozialbericht 2018; Namen teils bekannt, teils nur angenommen zugeordnet (Eigenschaft name_zuordnung). Handlungsfelder nach z-Werten gegen das Regionsmittel: 1 = SGB-II-Quote ≥ {:.2} und Arbeitslosenquote ≥ {:.2}; 2 = Anteil 65+ ≥ {:.2} und Dichte ≤ 0; 3 = SGB-II-Quote u15 ≥ {:.2} oder Alleinerziehende ≥ {:.2}; 4 = Ausländeranteil ≥ {:.2} und SGB-II-Quote ≥ 0.",
-            0.8 + offset + extra[0],
-            0.3 + offset + extra[0],
-            0.4 + offset + extra[1],
-            0.4 + offset + extra[2],
-            0.9 + offset + extra[2],
-            0.5 + offset + extra[3]
-        )),
+        note: Some(
+            "Synthetische Daten für Vorführung und Tests, erzeugt von maps/generate.rs. Codes und Anzahl je Kommune wie im Sozialbericht 2018; Namen teils bekannt, teils nur angenommen zugeordnet (Eigenschaft name_zuordnung). Die Handlungsfelder folgen aus den Regeln unter „rules“ (z-Werte gegen das Regionsmittel).".to_string(),
+        ),
         fields: MetaFields {
             code: Some("code".to_string()),
             name: Some("name".to_string()),
@@ -1138,6 +1237,7 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
             action_fields: Some("handlungsfelder".to_string()),
         },
         indicators: catalogue(),
+        rules: Some(RulesDocument::from_model(&rule_set(offset, extra), &[])),
     };
     let mut out = String::new();
     out.push_str("{\"type\":\"FeatureCollection\",\n\"name\":\"staedteregion_aachen_demo\",\n");

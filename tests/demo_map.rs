@@ -161,3 +161,35 @@ fn the_generator_reproduces_the_committed_demo_map() {
          run `cargo run --example generate-demo-map`"
     );
 }
+
+#[test]
+fn the_demo_rules_reproduce_its_59_of_93() {
+    let imported = demo();
+    assert!(!imported.rules.is_empty(), "the demo carries its rules");
+    let c = sozialraum_atlas::analysis::rules::classify(
+        &imported.region,
+        &imported.indicators,
+        &imported.rules,
+        &imported.overrides,
+    );
+    assert!(c.from_rules);
+    assert_eq!(
+        c.by_rules, c.official,
+        "rules and the official classification agree area by area"
+    );
+    assert_eq!(c.fields.iter().filter(|f| !f.is_empty()).count(), 59);
+}
+
+#[test]
+fn the_sgb2_quota_links_its_case_numbers() {
+    let imported = demo();
+    let t = &imported.indicators;
+    let q = t.position("sgb2_quote").expect("quota");
+    assert_eq!(t.indicators()[q].cases.as_deref(), Some("sgb2_personen"));
+    let s1 = imported.region.space_by_code("S 1").expect("S 1");
+    let cases = t
+        .value(t.position("sgb2_personen").expect("cases"), s1)
+        .number()
+        .expect("n");
+    assert!(cases > 100.0 && !t.is_small_number(q, s1));
+}

@@ -10,8 +10,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::analysis::RegionStats;
+use crate::analysis::rules::{Classification, classify};
 use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, Stage, import_file};
-use crate::model::{IndicatorTable, Region};
+use crate::model::{IndicatorTable, Override, Region, RuleSet};
+use crate::scene::SceneInput;
 use crate::spatial::crs::{Crs, Transformer, WGS84};
 use crate::spatial::prepared::{Detail, PreparedMap};
 
@@ -22,6 +24,12 @@ pub struct LoadedMap {
     pub region: Arc<Region>,
     /// Indicator catalogue and values.
     pub indicators: Arc<IndicatorTable>,
+    /// Handlungsfeld rules (empty: the classification comes from the data).
+    pub rules: RuleSet,
+    /// Planners' overrides.
+    pub overrides: Vec<Override>,
+    /// The classification of every area (rules or data, with overrides).
+    pub classification: Arc<Classification>,
     /// Prepared geometry (overview first, then full detail).
     pub prepared: Arc<PreparedMap>,
     /// Whether `prepared` is complete.
@@ -37,15 +45,43 @@ pub struct LoadedMap {
 }
 
 impl LoadedMap {
+    /// What the scene is built from.
+    pub fn scene_input(&self) -> SceneInput<'_> {
+        SceneInput {
+            region: &self.region,
+            indicators: &self.indicators,
+            classification: &self.classification,
+        }
+    }
+
+    /// Recomputes statistics and classification after indicators, rules or overrides changed.
+    pub fn refresh(&mut self) {
+        self.stats = Arc::new(RegionStats::new(&self.region, &self.indicators));
+        self.reclassify();
+    }
+
+    /// Recomputes the classification after rules or overrides changed.
+    pub fn reclassify(&mut self) {
+        self.classification = Arc::new(classify(
+            &self.region,
+            &self.indicators,
+            &self.rules,
+            &self.overrides,
+        ));
+    }
+
     /// Builds a loaded map from an import, preparing geometry as `detail` says.
     pub fn from_import(imported: Imported, path: Option<PathBuf>, detail: Detail) -> LoadedMap {
         let Imported {
             region,
             indicators,
+            rules,
+            overrides,
             report,
         } = imported;
         let prepared = PreparedMap::prepare(&region, detail, &|_| {});
         let stats = RegionStats::new(&region, &indicators);
+        let classification = classify(&region, &indicators, &rules, &overrides);
         let to_lonlat = Crs::from_epsg(region.crs.epsg)
             .and_then(|planar| Ok(Transformer::new(planar, Crs::from_epsg(WGS84)?)))
             .ok()
@@ -53,6 +89,9 @@ impl LoadedMap {
         LoadedMap {
             region: Arc::new(region),
             indicators: Arc::new(indicators),
+            rules,
+            overrides,
+            classification: Arc::new(classification),
             prepared: Arc::new(prepared),
             detail,
             report,

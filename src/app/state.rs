@@ -162,7 +162,7 @@ impl AppState {
         self.scene = self
             .map
             .as_ref()
-            .map(|m| Scene::build(&m.region, &self.view));
+            .map(|m| Scene::build(m.scene_input(), &self.view));
         self.scene_generation += 1;
     }
 

@@ -51,6 +51,14 @@ texts! {
     LegendTitle => "Handlungsfelder", "Fields of action";
     LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
     LegendNoClassification => "Die Datei enthält keine Einstufung nach Handlungsfeldern (Eigenschaft „handlungsfelder“, siehe README).", "The file holds no classification by field of action (property \"handlungsfelder\", see the README).";
+    LegendNoData => "keine Daten", "no data";
+    LegendProtected => "Datenschutz: kleine Zahl", "data protection: small number";
+    LegendIndicatorSummary => "{method}, {classes} Klassen · {n} Sozialräume mit Wert", "{method}, {classes} classes · {n} areas with a value";
+    MethodQuantile => "Quantile", "Quantiles";
+    MethodEqual => "Gleiche Intervalle", "Equal intervals";
+    MethodJenks => "Natürliche Unterbrechungen (Jenks)", "Natural breaks (Jenks)";
+    MethodStdDev => "Standardabweichung", "Standard deviation";
+    MethodManual => "Manuell", "Manual";
     LegendSeveralFields => "in mehreren Handlungsfeldern (gestreift)", "in several fields (striped)";
     LegendNoNeed => "kein Gestaltungsbedarf", "no need for action";
     LegendToggleHint => "Klicken blendet dieses Handlungsfeld auf der Karte aus oder ein", "Click to hide or show this field on the map";

@@ -22,9 +22,10 @@ use super::geojson::reader::{RawDocument, RawFeature, RawGeometry, ReadError, re
 use super::geojson::shape::{Shape, ShapeProblem, build_polygons, shape_of, type_name};
 use super::progress::{Progress, Stage};
 use super::report::{Effect, ImportReport, Problem, ProblemKind};
+use super::rules_file::RulesDocument;
 use crate::model::{
     ActionField, ActionFieldSet, FieldMapping, Indicator, IndicatorTable, IndicatorValue,
-    Municipality, PlanarCrs, Region, SocialSpace, SourceInfo, natural_cmp,
+    Municipality, Override, PlanarCrs, Region, RuleSet, SocialSpace, SourceInfo, natural_cmp,
 };
 use crate::spatial::crs::{
     Crs, Projector, Transformer, WGS84, epsg_from_crs_member, guess_projected_crs, is_web_mercator,
@@ -47,6 +48,10 @@ pub struct Imported {
     pub region: Region,
     /// The indicators the file carries (its catalogue, or its numeric properties).
     pub indicators: IndicatorTable,
+    /// Handlungsfeld rules the file carries (empty if none).
+    pub rules: RuleSet,
+    /// Overrides the file carries.
+    pub overrides: Vec<Override>,
     /// What happened on the way.
     pub report: ImportReport,
 }
@@ -113,7 +118,15 @@ fn import_document(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
-    let (atlas, metadata_error) = atlas_meta(&mut doc);
+    let (atlas, mut metadata_error) = atlas_meta(&mut doc);
+    let (rules, overrides) = match atlas.rules.as_ref().map(RulesDocument::to_model) {
+        None => (RuleSet::default(), Vec::new()),
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            metadata_error = Some(e);
+            (RuleSet::default(), Vec::new())
+        }
+    };
     let declared = declared_epsg(options, doc.crs.as_ref(), file)?;
 
     let feature_count = doc.features.len();
@@ -151,7 +164,7 @@ fn import_document(
         .collect();
     progress.set(feature_count as u64);
 
-    let overrides = options.fields.or(&FieldOverrides {
+    let field_choice = options.fields.or(&FieldOverrides {
         code: atlas.fields.code.clone(),
         name: atlas.fields.name.clone(),
         municipality: atlas.fields.municipality.clone(),
@@ -159,7 +172,7 @@ fn import_document(
     });
     let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
     let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
-    let mapping = fields::detect(&props, &ids, &overrides);
+    let mapping = fields::detect(&props, &ids, &field_choice);
     let code_source = match &mapping.code {
         Some(field) => CodeSource::Property(field.clone()),
         None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
@@ -233,6 +246,8 @@ fn import_document(
     Ok(Imported {
         region,
         indicators,
+        rules,
+        overrides,
         report,
     })
 }

@@ -107,7 +107,9 @@ impl JoinError {
             (JoinError::NoKey, false) => {
                 format!("{file}: no column matches the areas' codes (state the key column)")
             }
-            (JoinError::NoIndicators, true) => format!("{file}: keine Zahlenspalten zum Übernehmen"),
+            (JoinError::NoIndicators, true) => {
+                format!("{file}: keine Zahlenspalten zum Übernehmen")
+            }
             (JoinError::NoIndicators, false) => format!("{file}: no numeric columns to import"),
         }
     }
@@ -121,12 +123,18 @@ pub fn normalize_key(text: &str) -> String {
         .collect::<String>()
         .to_lowercase();
     let t = match t.strip_prefix(|c: char| c.is_ascii_alphabetic()) {
-        Some(rest) if rest.len() >= 5 && rest.chars().all(|c| c.is_ascii_digit()) => rest.to_string(),
+        Some(rest) if rest.len() >= 5 && rest.chars().all(|c| c.is_ascii_digit()) => {
+            rest.to_string()
+        }
         _ => t,
     };
     if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
         let stripped = t.trim_start_matches('0');
-        if stripped.is_empty() { "0".to_string() } else { stripped.to_string() }
+        if stripped.is_empty() {
+            "0".to_string()
+        } else {
+            stripped.to_string()
+        }
     } else {
         t
     }
@@ -160,7 +168,9 @@ fn candidate_targets(region: &Region) -> Vec<Option<String>> {
     }
     let n = region.spaces.len().max(1);
     names.retain(|name| area_keys(region, Some(name)).len() * 100 >= n * 99);
-    std::iter::once(None).chain(names.into_iter().map(Some)).collect()
+    std::iter::once(None)
+        .chain(names.into_iter().map(Some))
+        .collect()
 }
 
 /// Finds the table column and area key that match best.
@@ -179,8 +189,11 @@ fn choose_key(
         None => (0..table.headers.len())
             .filter(|&c| {
                 let wide = options.layout == Layout::Wide;
-                let distinct: HashSet<String> =
-                    table.rows.iter().map(|r| normalize_key(&r[c].text())).collect();
+                let distinct: HashSet<String> = table
+                    .rows
+                    .iter()
+                    .map(|r| normalize_key(&r[c].text()))
+                    .collect();
                 !wide || distinct.len() * 2 >= table.rows.len()
             })
             .collect(),
@@ -246,13 +259,16 @@ fn guessed_indicator(name: &str, source: &str) -> Indicator {
     indicator
 }
 
+/// Indicators with one value per area, as a join produces them.
+pub type JoinedIndicators = Vec<(Indicator, Vec<IndicatorValue>)>;
+
 /// Joins `table` to `region`: returns the indicators with one value per area and the report.
 pub fn join_table(
     region: &Region,
     existing: &IndicatorTable,
     table: &Table,
     options: &JoinOptions,
-) -> Result<(Vec<(Indicator, Vec<IndicatorValue>)>, JoinReport), JoinError> {
+) -> Result<(JoinedIndicators, JoinReport), JoinError> {
     let (key_col, target) = choose_key(region, table, options)?;
     let keys = area_keys(region, target.as_deref());
     let source = std::path::Path::new(&table.file)
@@ -298,24 +314,25 @@ pub fn join_table(
     };
     let mut bad = Vec::new();
     let mut suppressed = 0usize;
-    let mut parse = |cell: &super::table::Cell, line: usize, column: &str| -> Option<IndicatorValue> {
-        match parse_number(cell, table.dialect.decimal) {
-            ParsedNumber::Number(v) => Some(IndicatorValue::Number(v)),
-            ParsedNumber::Suppressed => {
-                suppressed += 1;
-                Some(IndicatorValue::Suppressed)
+    let mut parse =
+        |cell: &super::table::Cell, line: usize, column: &str| -> Option<IndicatorValue> {
+            match parse_number(cell, table.dialect.decimal) {
+                ParsedNumber::Number(v) => Some(IndicatorValue::Number(v)),
+                ParsedNumber::Suppressed => {
+                    suppressed += 1;
+                    Some(IndicatorValue::Suppressed)
+                }
+                ParsedNumber::Empty => Some(IndicatorValue::Missing),
+                ParsedNumber::NotANumber => {
+                    bad.push(BadCell {
+                        line,
+                        column: column.to_string(),
+                        text: cell.text(),
+                    });
+                    None
+                }
             }
-            ParsedNumber::Empty => Some(IndicatorValue::Missing),
-            ParsedNumber::NotANumber => {
-                bad.push(BadCell {
-                    line,
-                    column: column.to_string(),
-                    text: cell.text(),
-                });
-                None
-            }
-        }
-    };
+        };
     match &options.layout {
         Layout::Wide => {
             // Value columns: every column but the key with at least one number.
@@ -323,7 +340,10 @@ pub fn join_table(
                 .filter(|&c| c != key_col)
                 .filter(|&c| {
                     table.rows.iter().any(|r| {
-                        matches!(parse_number(&r[c], table.dialect.decimal), ParsedNumber::Number(_))
+                        matches!(
+                            parse_number(&r[c], table.dialect.decimal),
+                            ParsedNumber::Number(_)
+                        )
                     })
                 })
                 .collect();
@@ -335,7 +355,14 @@ pub fn join_table(
                 };
                 for &c in &value_cols {
                     if let Some(v) = parse(&row[c], line, &table.headers[c]) {
-                        store(&table.headers[c], area, v, line, &mut order, &mut duplicates);
+                        store(
+                            &table.headers[c],
+                            area,
+                            v,
+                            line,
+                            &mut order,
+                            &mut duplicates,
+                        );
                     }
                 }
             }
@@ -345,7 +372,11 @@ pub fn join_table(
             value,
             year,
         } => {
-            let col = |name: &String| table.column(name).ok_or_else(|| JoinError::MissingColumn(name.clone()));
+            let col = |name: &String| {
+                table
+                    .column(name)
+                    .ok_or_else(|| JoinError::MissingColumn(name.clone()))
+            };
             let indicator_cols = indicator.iter().map(col).collect::<Result<Vec<_>, _>>()?;
             let value_col = col(value)?;
             let year_col = match year {
@@ -353,14 +384,16 @@ pub fn join_table(
                 None => None,
             };
             let chosen_year = year_col.map(|yc| {
-                year.as_ref().and_then(|(_, y)| y.clone()).unwrap_or_else(|| {
-                    table
-                        .rows
-                        .iter()
-                        .map(|r| r[yc].text())
-                        .max_by(|a, b| crate::model::natural_cmp(a, b))
-                        .unwrap_or_default()
-                })
+                year.as_ref()
+                    .and_then(|(_, y)| y.clone())
+                    .unwrap_or_else(|| {
+                        table
+                            .rows
+                            .iter()
+                            .map(|r| r[yc].text())
+                            .max_by(|a, b| crate::model::natural_cmp(a, b))
+                            .unwrap_or_default()
+                    })
             });
             report.year = chosen_year.clone();
             for (row, &line) in table.rows.iter().zip(&table.lines) {
@@ -473,21 +506,33 @@ mod tests {
         let r = region(&[("AC 1", "1"), ("AC 2", "2"), ("AC 3", "3")]);
         let csv = "Code;SGB-II-Quote;Alleinerziehende\nAC 1;24,1;*\nac2;3,5;k.A.\nXY 9;1,0;2,0\nAC 1;99;99\n";
         let table = parse_csv(csv.as_bytes(), "werte.csv").expect("table");
-        let (indicators, report) =
-            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).expect("join");
+        let (indicators, report) = join_table(
+            &r,
+            &IndicatorTable::default(),
+            &table,
+            &JoinOptions::default(),
+        )
+        .expect("join");
         assert_eq!(report.key_column, "Code");
         assert_eq!(report.target, "Code");
         assert_eq!(report.indicators, vec!["sgb_ii_quote", "alleinerziehende"]);
         let (quote, values) = &indicators[0];
         assert_eq!(quote.unit, Unit::Percent);
-        assert_eq!(values[0], IndicatorValue::Number(24.1), "the first row wins over the duplicate");
+        assert_eq!(
+            values[0],
+            IndicatorValue::Number(24.1),
+            "the first row wins over the duplicate"
+        );
         assert_eq!(values[1], IndicatorValue::Number(3.5));
         assert_eq!(values[2], IndicatorValue::Missing);
         assert_eq!(indicators[1].1[0], IndicatorValue::Suppressed, "never zero");
         assert_eq!(report.matched_areas, 2);
         assert_eq!(report.areas_without_data, vec!["AC 3"]);
         assert_eq!(report.unmatched_rows, vec![(4, "XY 9".to_string())]);
-        assert_eq!(report.duplicate_keys, vec![("AC 1".to_string(), vec![2, 5])]);
+        assert_eq!(
+            report.duplicate_keys,
+            vec![("AC 1".to_string(), vec![2, 5])]
+        );
         assert_eq!(
             report.bad_cells,
             vec![BadCell {
@@ -502,9 +547,18 @@ mod tests {
     #[test]
     fn a_prefixed_key_finds_the_matching_property() {
         let r = region(&[("05334002", "053340002002"), ("05334004", "053340004004")]);
-        let table = parse_csv(b"AGS;Einwohner\nk053340002002;236.420\nk053340004004;46.567\n", "z.csv").expect("t");
-        let (indicators, report) =
-            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).expect("join");
+        let table = parse_csv(
+            b"AGS;Einwohner\nk053340002002;236.420\nk053340004004;46.567\n",
+            "z.csv",
+        )
+        .expect("t");
+        let (indicators, report) = join_table(
+            &r,
+            &IndicatorTable::default(),
+            &table,
+            &JoinOptions::default(),
+        )
+        .expect("join");
         assert_eq!(report.target, "RS");
         assert_eq!(indicators[0].1[0], IndicatorValue::Number(236_420.0));
     }
@@ -531,8 +585,14 @@ mod tests {
         let (indicators, report) =
             join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
         assert_eq!(report.year.as_deref(), Some("2012"));
-        assert_eq!(report.indicators, vec!["einwohner_insgesamt", "alter_unter_18"]);
-        assert_eq!(indicators[0].1, vec![IndicatorValue::Number(110.0), IndicatorValue::Number(200.0)]);
+        assert_eq!(
+            report.indicators,
+            vec!["einwohner_insgesamt", "alter_unter_18"]
+        );
+        assert_eq!(
+            indicators[0].1,
+            vec![IndicatorValue::Number(110.0), IndicatorValue::Number(200.0)]
+        );
         assert_eq!(indicators[1].1[1], IndicatorValue::Missing);
         assert_eq!(report.unmatched_rows, vec![(6, "000".to_string())]);
     }
@@ -542,7 +602,13 @@ mod tests {
         let r = region(&[("AC 1", "rs-1")]);
         let table = parse_csv(b"a;b\nzz;1\n", "x.csv").expect("t");
         assert_eq!(
-            join_table(&r, &IndicatorTable::default(), &table, &JoinOptions::default()).err(),
+            join_table(
+                &r,
+                &IndicatorTable::default(),
+                &table,
+                &JoinOptions::default()
+            )
+            .err(),
             Some(JoinError::NoKey)
         );
     }

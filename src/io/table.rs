@@ -75,10 +75,11 @@ pub struct Table {
 impl Table {
     /// The index of a column by name (exact, then case-insensitive).
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| h == name)
-            .or_else(|| self.headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        self.headers.iter().position(|h| h == name).or_else(|| {
+            self.headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case(name))
+        })
     }
 }
 
@@ -116,7 +117,9 @@ impl TableError {
             return self.to_string();
         }
         match self {
-            TableError::Io { file, source } => format!("{file}: kann nicht gelesen werden: {source}"),
+            TableError::Io { file, source } => {
+                format!("{file}: kann nicht gelesen werden: {source}")
+            }
             TableError::Spreadsheet { file, message } => {
                 format!("{file}: keine lesbare Tabellendatei: {message}")
             }
@@ -332,7 +335,13 @@ fn read_spreadsheet(path: &Path, file: &str) -> Result<Table, TableError> {
         .collect();
     let filled = |row: &Vec<Cell>| row.iter().filter(|c| **c != Cell::Empty).count();
     let counts: Vec<usize> = cells.iter().take(60).map(filled).collect();
-    let width = mode_of(&counts.iter().copied().filter(|c| *c > 0).collect::<Vec<_>>());
+    let width = mode_of(
+        &counts
+            .iter()
+            .copied()
+            .filter(|c| *c > 0)
+            .collect::<Vec<_>>(),
+    );
     let header_at = cells
         .iter()
         .position(|r| filled(r) >= width.max(2))
@@ -378,7 +387,11 @@ fn detect_decimal(rows: &[Vec<Cell>], delimiter: Option<char>) -> DecimalStyle {
         let Some(body) = t.strip_prefix(['-', '+']).or(Some(t.as_str())) else {
             continue;
         };
-        if !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') || body.is_empty() {
+        if !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            || body.is_empty()
+        {
             continue;
         }
         let dots = body.matches('.').count();
@@ -495,9 +508,16 @@ mod tests {
             ("12a", Point, ParsedNumber::NotANumber),
         ];
         for (text, style, expected) in cases {
-            assert_eq!(parse_number(&cell(text), style), expected, "{text:?} {style:?}");
+            assert_eq!(
+                parse_number(&cell(text), style),
+                expected,
+                "{text:?} {style:?}"
+            );
         }
-        assert_eq!(parse_number(&Cell::Number(3.0), DecimalStyle::Comma), ParsedNumber::Number(3.0));
+        assert_eq!(
+            parse_number(&Cell::Number(3.0), DecimalStyle::Comma),
+            ParsedNumber::Number(3.0)
+        );
     }
 
     fn table(text: &[u8]) -> Table {
@@ -512,7 +532,10 @@ mod tests {
         assert_eq!(t.dialect.encoding, "UTF-8 mit BOM");
         assert_eq!(t.headers, vec!["Code", "Name", "SGB-II-Quote", "Einwohner"]);
         assert_eq!(t.rows[1][1], cell("Dom; Altstadt"));
-        assert_eq!(parse_number(&t.rows[1][3], t.dialect.decimal), ParsedNumber::Number(12_345.0));
+        assert_eq!(
+            parse_number(&t.rows[1][3], t.dialect.decimal),
+            ParsedNumber::Number(12_345.0)
+        );
         assert_eq!(t.lines, vec![2, 3]);
     }
 
@@ -532,12 +555,18 @@ mod tests {
         let t = table(b"code,value,share\nA,1234.5,0.25\nB,\"1,234.5\",12.0\n");
         assert_eq!(t.dialect.delimiter, Some(','));
         assert_eq!(t.dialect.decimal, DecimalStyle::Point);
-        assert_eq!(parse_number(&t.rows[1][1], t.dialect.decimal), ParsedNumber::Number(1234.5));
+        assert_eq!(
+            parse_number(&t.rows[1][1], t.dialect.decimal),
+            ParsedNumber::Number(1234.5)
+        );
     }
 
     #[test]
     fn note_lines_above_the_header_are_skipped_and_quotes_may_span_lines() {
-        let t = table("Quelle: Statistisches Amt;;\n;;\nAGS;Name;Wert\nk1;\"zwei\nZeilen\";1,5\nk2;x;2,5\n".as_bytes());
+        let t = table(
+            "Quelle: Statistisches Amt;;\n;;\nAGS;Name;Wert\nk1;\"zwei\nZeilen\";1,5\nk2;x;2,5\n"
+                .as_bytes(),
+        );
         assert_eq!(t.dialect.skipped_lines, 2);
         assert_eq!(t.headers[0], "AGS");
         assert_eq!(t.rows[0][1], cell("zwei\nZeilen"));
@@ -553,6 +582,9 @@ mod tests {
 
     #[test]
     fn a_file_without_columns_is_no_table() {
-        assert!(matches!(parse_csv(b"nur Text\nohne Spalten\n", "x.csv"), Err(TableError::NoTable { .. })));
+        assert!(matches!(
+            parse_csv(b"nur Text\nohne Spalten\n", "x.csv"),
+            Err(TableError::NoTable { .. })
+        ));
     }
 }

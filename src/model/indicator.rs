@@ -110,7 +110,19 @@ pub struct Indicator {
     /// How municipality and region values are formed.
     #[serde(default)]
     pub aggregation: Aggregation,
+    /// Key of the indicator with the case count behind this share (e.g. SGB II recipients),
+    /// shown beside the share and used for the data-protection rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<String>,
+    /// Key of the indicator with the denominator of this share (e.g. population under 65).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<String>,
 }
+
+/// Fewest persons in a denominator for a published share.
+pub const MIN_DENOMINATOR: f64 = 100.0;
+/// Fewest cases for a published share.
+pub const MIN_CASES: f64 = 3.0;
 
 fn default_decimals() -> u8 {
     1
@@ -130,6 +142,8 @@ impl Indicator {
             reference_date: String::new(),
             decimals: 2,
             aggregation: Aggregation::Mean,
+            cases: None,
+            denominator: None,
         }
     }
 
@@ -203,6 +217,39 @@ impl IndicatorTable {
             .unwrap_or_default()
     }
 
+    /// Replaces or adds an indicator with its values.
+    pub fn upsert(&mut self, indicator: Indicator, values: Vec<IndicatorValue>) {
+        match self.position(&indicator.key) {
+            Some(i) => {
+                self.indicators[i] = indicator;
+                self.columns[i] = values;
+            }
+            None => self.push(indicator, values),
+        }
+    }
+
+    /// Replaces the catalogue entry at `position`, keeping its values.
+    pub fn set_indicator(&mut self, position: usize, indicator: Indicator) {
+        if let Some(slot) = self.indicators.get_mut(position) {
+            *slot = indicator;
+        }
+    }
+
+    /// Whether the value of indicator `position` for area `space` falls under the
+    /// data-protection rule: its denominator is under 100 persons or its case count under 3.
+    pub fn is_small_number(&self, position: usize, space: usize) -> bool {
+        let Some(indicator) = self.indicators.get(position) else {
+            return false;
+        };
+        let below = |key: &Option<String>, min: f64| {
+            key.as_deref()
+                .and_then(|k| self.position(k))
+                .and_then(|c| self.value(c, space).number())
+                .is_some_and(|v| v < min)
+        };
+        below(&indicator.denominator, MIN_DENOMINATOR) || below(&indicator.cases, MIN_CASES)
+    }
+
     /// Number of indicators.
     pub fn len(&self) -> usize {
         self.indicators.len()
@@ -211,5 +258,42 @@ impl IndicatorTable {
     /// Whether there are no indicators.
     pub fn is_empty(&self) -> bool {
         self.indicators.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use IndicatorValue::Number;
+
+    #[test]
+    fn small_denominators_and_case_counts_are_flagged() {
+        let mut t = IndicatorTable::default();
+        let mut quote = Indicator::from_key("quote");
+        quote.cases = Some("faelle".into());
+        quote.denominator = Some("basis".into());
+        t.push(quote, vec![Number(10.0), Number(20.0), Number(30.0)]);
+        t.push(
+            Indicator::from_key("faelle"),
+            vec![Number(50.0), Number(2.0), Number(40.0)],
+        );
+        t.push(
+            Indicator::from_key("basis"),
+            vec![Number(500.0), Number(10.0), Number(99.0)],
+        );
+        assert!(!t.is_small_number(0, 0));
+        assert!(t.is_small_number(0, 1), "2 cases");
+        assert!(t.is_small_number(0, 2), "99 in the denominator");
+        assert!(!t.is_small_number(1, 1), "no links: never flagged");
+    }
+
+    #[test]
+    fn upsert_replaces_by_key() {
+        let mut t = IndicatorTable::default();
+        t.push(Indicator::from_key("a"), vec![Number(1.0)]);
+        t.upsert(Indicator::from_key("a"), vec![Number(2.0)]);
+        t.upsert(Indicator::from_key("b"), vec![Number(3.0)]);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.value(0, 0), Number(2.0));
     }
 }

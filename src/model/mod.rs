@@ -12,7 +12,10 @@ mod social_space;
 
 pub use action_field::{ActionField, ActionFieldSet};
 pub use code_order::natural_cmp;
-pub use indicator::{Aggregation, Indicator, IndicatorTable, IndicatorValue, Polarity, Unit};
+pub use indicator::{
+    Aggregation, Indicator, IndicatorTable, IndicatorValue, MIN_CASES, MIN_DENOMINATOR, Polarity,
+    Unit,
+};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
 pub use rules::{
     Combinator, Comparison, Condition, FieldRule, Measure, Override, Reference, RuleSet,

@@ -11,14 +11,66 @@ pub mod palette;
 pub mod scale_bar;
 pub mod style;
 
+use crate::analysis::breaks::{BreakMethod, class_breaks, class_of};
 use crate::analysis::classification::{FieldCounts, count_fields};
+use crate::analysis::rules::Classification;
 use crate::i18n::{Lang, T, format};
-use crate::model::{ActionField, ActionFieldSet, Region};
+use crate::model::{ActionField, ActionFieldSet, Indicator, IndicatorTable, Polarity, Region};
+use palette::palette;
 use style::{FillStyle, Pattern, Rgba, field_color, fill_for_fields};
 
+/// How an indicator map is classed and coloured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorStyle {
+    /// The indicator's key.
+    pub key: String,
+    /// Class break method.
+    pub method: BreakMethod,
+    /// Number of classes, 3–9.
+    pub classes: usize,
+    /// ColorBrewer scheme name.
+    pub palette: String,
+    /// Colours in reverse order.
+    pub reversed: bool,
+    /// Inner limits for the manual method.
+    pub manual: Vec<f64>,
+}
+
+impl IndicatorStyle {
+    /// Sensible defaults for an indicator: 5 quantile classes, a sequential scheme whose dark
+    /// end means need (red) or strength (blue).
+    pub fn for_indicator(indicator: &Indicator) -> IndicatorStyle {
+        let palette = match indicator.polarity {
+            Polarity::HighIsNeed => "YlOrRd",
+            Polarity::HighIsStrength => "YlGnBu",
+            Polarity::Neutral => "PuBu",
+        };
+        IndicatorStyle {
+            key: indicator.key.clone(),
+            method: BreakMethod::Quantile,
+            classes: 5,
+            palette: palette.to_string(),
+            reversed: false,
+            manual: Vec::new(),
+        }
+    }
+}
+
+/// What the areas are coloured by.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Colouring {
+    /// The Handlungsfelder.
+    #[default]
+    ActionFields,
+    /// An indicator's classes.
+    Indicator(IndicatorStyle),
+}
+
 /// How the map is shown: the "blueprint" beside the model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViewSettings {
+    /// What the areas are coloured by.
+    pub colouring: Colouring,
     /// Handlungsfelder switched on in the legend.
     pub visible_fields: ActionFieldSet,
     /// Whether Sozialraum codes are drawn.
@@ -32,6 +84,7 @@ pub struct ViewSettings {
 impl Default for ViewSettings {
     fn default() -> Self {
         ViewSettings {
+            colouring: Colouring::ActionFields,
             visible_fields: ActionFieldSet::all(),
             show_labels: true,
             show_borders: true,
@@ -75,6 +128,21 @@ pub struct Legend {
     pub entries: Vec<LegendEntry>,
 }
 
+/// The distribution of an indicator with its class limits, for the histogram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Counts of equal-width bins from `min` to `max`.
+    pub bins: Vec<usize>,
+    /// Class limits.
+    pub limits: Vec<f64>,
+    /// Class colours.
+    pub colors: Vec<Rgba>,
+}
+
 /// Everything the map shows, ready for a backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scene {
@@ -86,17 +154,23 @@ pub struct Scene {
     pub outline: LineStyle,
     /// Municipality borders, if shown.
     pub border: Option<LineStyle>,
+    /// Areas drawn with an extra outline (overridden classification).
+    pub emphasis: Vec<usize>,
+    /// The extra outline.
+    pub emphasis_style: LineStyle,
     /// Label text per area (its code), if labels are shown.
     pub labels: Option<Vec<String>>,
     /// The legend.
     pub legend: Legend,
+    /// The indicator's distribution, in an indicator map.
+    pub histogram: Option<Histogram>,
     /// Map title.
     pub title: String,
     /// Source and attribution line.
     pub attribution: String,
     /// A notice shown on the map, e.g. "Beispieldaten".
     pub badge: Option<String>,
-    /// Counts behind the legend.
+    /// Counts behind the Handlungsfeld legend.
     pub counts: FieldCounts,
 }
 
@@ -110,22 +184,128 @@ pub fn field_name(field: ActionField, lang: Lang) -> &'static str {
     })
 }
 
+/// The name of a class break method in `lang`.
+pub fn method_name(method: BreakMethod, lang: Lang) -> &'static str {
+    lang.t(match method {
+        BreakMethod::Quantile => T::MethodQuantile,
+        BreakMethod::EqualInterval => T::MethodEqual,
+        BreakMethod::NaturalBreaks => T::MethodJenks,
+        BreakMethod::StdDev => T::MethodStdDev,
+        BreakMethod::Manual => T::MethodManual,
+    })
+}
+
+/// Hatching for areas without a value ("keine Daten"), outside every class.
+pub fn no_data_pattern() -> Pattern {
+    Pattern {
+        colors: vec![
+            Rgba::rgb(0xb8, 0xb8, 0xb8),
+            Rgba::rgb(0xf2, 0xf2, 0xf2),
+            Rgba::rgb(0xf2, 0xf2, 0xf2),
+        ],
+        stripe_pt: 1.5,
+    }
+}
+
+/// Hatching for values withheld because of small numbers (data protection).
+pub fn protected_pattern() -> Pattern {
+    Pattern {
+        colors: vec![
+            Rgba::rgb(0xa0, 0x7c, 0xb0),
+            Rgba::rgb(0xf4, 0xee, 0xf6),
+            Rgba::rgb(0xf4, 0xee, 0xf6),
+        ],
+        stripe_pt: 1.5,
+    }
+}
+
+/// Outline of areas whose classification a planner overrode.
+pub const EMPHASIS: Rgba = Rgba::rgb(0xcc, 0x33, 0x99);
+
+/// What a scene is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct SceneInput<'a> {
+    /// The areas.
+    pub region: &'a Region,
+    /// Indicator values.
+    pub indicators: &'a IndicatorTable,
+    /// The classification.
+    pub classification: &'a Classification,
+}
+
 impl Scene {
-    /// Builds the scene of `region` as `settings` say.
-    pub fn build(region: &Region, settings: &ViewSettings) -> Scene {
+    /// Builds the scene as `settings` say.
+    pub fn build(input: SceneInput<'_>, settings: &ViewSettings) -> Scene {
+        let region = input.region;
         let lang = settings.lang;
-        let mut patterns = Vec::new();
-        let fills = region
-            .spaces
+        let counts = count_fields(&input.classification.fields, settings.visible_fields);
+        let mut scene = Scene {
+            fills: Vec::new(),
+            patterns: Vec::new(),
+            outline: LineStyle {
+                color: style::OUTLINE,
+                width_pt: 0.8,
+            },
+            border: settings.show_borders.then_some(LineStyle {
+                color: style::BORDER,
+                width_pt: 2.2,
+            }),
+            emphasis: Vec::new(),
+            emphasis_style: LineStyle {
+                color: EMPHASIS,
+                width_pt: 3.0,
+            },
+            labels: settings
+                .show_labels
+                .then(|| region.spaces.iter().map(|s| s.code.clone()).collect()),
+            legend: Legend {
+                title: String::new(),
+                summary: String::new(),
+                entries: Vec::new(),
+            },
+            histogram: None,
+            title: region.title.clone(),
+            attribution: if region.source.attribution.is_empty() {
+                format!("{}: {}", lang.t(T::Source), region.source.label)
+            } else {
+                region.source.attribution.clone()
+            },
+            badge: region
+                .source
+                .synthetic
+                .then(|| lang.t(T::SyntheticBadge).to_string()),
+            counts,
+        };
+        let indicator_style = match &settings.colouring {
+            Colouring::Indicator(style) => input
+                .indicators
+                .position(&style.key)
+                .map(|column| (style, column)),
+            Colouring::ActionFields => None,
+        };
+        match indicator_style {
+            Some((style, column)) => scene.colour_by_indicator(input, style, column, lang),
+            None => scene.colour_by_fields(input, settings),
+        }
+        scene
+    }
+
+    fn colour_by_fields(&mut self, input: SceneInput<'_>, settings: &ViewSettings) {
+        let lang = settings.lang;
+        let classification = input.classification;
+        self.fills = classification
+            .fields
             .iter()
-            .map(|s| {
-                fill_for_fields(
-                    s.action_fields.intersection(settings.visible_fields),
-                    &mut patterns,
-                )
-            })
+            .map(|f| fill_for_fields(f.intersection(settings.visible_fields), &mut self.patterns))
             .collect();
-        let counts = count_fields(region, settings.visible_fields);
+        self.emphasis = classification
+            .overridden
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        let counts = self.counts;
         let mut entries: Vec<LegendEntry> = ActionField::ALL
             .iter()
             .map(|&f| LegendEntry {
@@ -136,18 +316,18 @@ impl Scene {
                 visible: settings.visible_fields.contains(f),
             })
             .collect();
-        let all_colors = ActionField::ALL
+        let visible_colors = ActionField::ALL
             .iter()
             .filter(|f| settings.visible_fields.contains(**f))
             .map(|f| field_color(*f))
             .collect::<Vec<_>>();
-        if all_colors.len() > 1 {
-            patterns.push(Pattern {
-                colors: all_colors,
+        if visible_colors.len() > 1 {
+            self.patterns.push(Pattern {
+                colors: visible_colors,
                 stripe_pt: style::STRIPE_PT,
             });
             entries.push(LegendEntry {
-                fill: FillStyle::Pattern(patterns.len() - 1),
+                fill: FillStyle::Pattern(self.patterns.len() - 1),
                 label: lang.t(T::LegendSeveralFields).to_string(),
                 count: counts.several,
                 field: None,
@@ -161,7 +341,9 @@ impl Scene {
             field: None,
             visible: true,
         });
-        if region.mapping.action_fields.is_none() {
+        let has_classification =
+            classification.from_rules || input.region.mapping.action_fields.is_some();
+        if !has_classification {
             // A file without classification: one neutral class, and say why.
             entries = vec![LegendEntry {
                 fill: FillStyle::Solid(style::NO_NEED),
@@ -171,9 +353,9 @@ impl Scene {
                 visible: true,
             }];
         }
-        let legend = Legend {
+        self.legend = Legend {
             title: lang.t(T::LegendTitle).to_string(),
-            summary: if region.mapping.action_fields.is_some() {
+            summary: if has_classification {
                 lang.tf(
                     T::LegendSummary,
                     &[
@@ -186,33 +368,124 @@ impl Scene {
             },
             entries,
         };
-        let attribution = if region.source.attribution.is_empty() {
-            format!("{}: {}", lang.t(T::Source), region.source.label)
-        } else {
-            region.source.attribution.clone()
+    }
+
+    fn colour_by_indicator(
+        &mut self,
+        input: SceneInput<'_>,
+        style: &IndicatorStyle,
+        column: usize,
+        lang: Lang,
+    ) {
+        let table = input.indicators;
+        let indicator = &table.indicators()[column];
+        let values = table.column(column);
+        let n = input.region.spaces.len();
+        let protected: Vec<bool> = (0..n).map(|i| table.is_small_number(column, i)).collect();
+        let numbers: Vec<f64> = (0..n)
+            .filter(|&i| !protected[i])
+            .filter_map(|i| values.get(i).and_then(|v| v.number()))
+            .collect();
+        let limits = class_breaks(&numbers, style.method, style.classes, &style.manual)
+            .or_else(|_| class_breaks(&numbers, BreakMethod::Quantile, style.classes, &[]))
+            .unwrap_or_default();
+        let classes = limits.len().saturating_sub(1);
+        let colors = palette(&style.palette)
+            .or_else(|| palette("YlOrRd"))
+            .map(|p| p.colors_for(classes, style.reversed))
+            .unwrap_or_default();
+        self.patterns = vec![no_data_pattern(), protected_pattern()];
+        let mut counts = vec![0usize; classes];
+        let (mut missing, mut withheld) = (0usize, 0usize);
+        self.fills = (0..n)
+            .map(|i| {
+                if protected[i] {
+                    withheld += 1;
+                    return FillStyle::Pattern(1);
+                }
+                match values
+                    .get(i)
+                    .and_then(|v| v.number())
+                    .and_then(|v| class_of(v, &limits))
+                {
+                    Some(c) => {
+                        counts[c] += 1;
+                        FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED))
+                    }
+                    None => {
+                        missing += 1;
+                        FillStyle::Pattern(0)
+                    }
+                }
+            })
+            .collect();
+        let unit = indicator.unit.symbol(lang.is_english());
+        let decimals = usize::from(indicator.decimals);
+        let number = |v: f64| format::number(v, decimals, lang);
+        let mut entries: Vec<LegendEntry> = (0..classes)
+            .map(|c| LegendEntry {
+                fill: FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED)),
+                label: format!(
+                    "{} – {}{}",
+                    number(limits[c]),
+                    number(limits[c + 1]),
+                    if unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {unit}")
+                    }
+                ),
+                count: counts[c],
+                field: None,
+                visible: true,
+            })
+            .collect();
+        entries.push(LegendEntry {
+            fill: FillStyle::Pattern(0),
+            label: lang.t(T::LegendNoData).to_string(),
+            count: missing,
+            field: None,
+            visible: true,
+        });
+        if withheld > 0 {
+            entries.push(LegendEntry {
+                fill: FillStyle::Pattern(1),
+                label: lang.t(T::LegendProtected).to_string(),
+                count: withheld,
+                field: None,
+                visible: true,
+            });
+        }
+        self.legend = Legend {
+            title: indicator.label(lang.is_english()).to_string(),
+            summary: lang.tf(
+                T::LegendIndicatorSummary,
+                &[
+                    ("method", method_name(style.method, lang)),
+                    ("classes", &format::count(classes, lang)),
+                    ("n", &format::count(numbers.len(), lang)),
+                ],
+            ),
+            entries,
         };
-        Scene {
-            fills,
-            patterns,
-            outline: LineStyle {
-                color: style::OUTLINE,
-                width_pt: 0.8,
-            },
-            border: settings.show_borders.then_some(LineStyle {
-                color: style::BORDER,
-                width_pt: 2.2,
-            }),
-            labels: settings
-                .show_labels
-                .then(|| region.spaces.iter().map(|s| s.code.clone()).collect()),
-            legend,
-            title: region.title.clone(),
-            attribution,
-            badge: region
-                .source
-                .synthetic
-                .then(|| lang.t(T::SyntheticBadge).to_string()),
-            counts,
+        if let (Some(&min), Some(&max)) = (limits.first(), limits.last()) {
+            let bins = 24;
+            let mut counts = vec![0usize; bins];
+            for v in &numbers {
+                let t = if max > min {
+                    (v - min) / (max - min)
+                } else {
+                    0.0
+                };
+                counts[((t * bins as f64) as usize).min(bins - 1)] += 1;
+            }
+            self.histogram = Some(Histogram {
+                min,
+                max,
+                bins: counts,
+                limits: limits.clone(),
+                colors,
+            });
         }
     }
 }
@@ -220,13 +493,21 @@ impl Scene {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rules::classify;
     use crate::io::demo::load_demo;
     use crate::io::{ImportOptions, Progress, import_bytes};
 
     #[test]
     fn the_demo_legend_counts_59_of_93_and_every_field() {
-        let region = load_demo(&Progress::default()).expect("demo").region;
-        let scene = Scene::build(&region, &ViewSettings::default());
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let region = &demo.region;
+        let classification = classify(region, &demo.indicators, &demo.rules, &demo.overrides);
+        let input = SceneInput {
+            region,
+            indicators: &demo.indicators,
+            classification: &classification,
+        };
+        let scene = Scene::build(input, &ViewSettings::default());
         assert_eq!(
             scene.legend.summary,
             "59 von 93 Sozialräumen mit Gestaltungsbedarf"
@@ -260,7 +541,7 @@ mod tests {
         }
         assert!(scene.badge.is_some(), "synthetic data says so");
         let english = Scene::build(
-            &region,
+            input,
             &ViewSettings {
                 lang: Lang::En,
                 ..ViewSettings::default()
@@ -273,18 +554,68 @@ mod tests {
     }
 
     #[test]
+    fn an_indicator_map_classes_every_value_and_keeps_missing_ones_apart() {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let mut indicators = demo.indicators.clone();
+        // Two areas lose their value: they must land in "keine Daten", not in a class.
+        let q = indicators.position("sgb2_quote").expect("quota");
+        let mut column = indicators.column(q).to_vec();
+        column[0] = crate::model::IndicatorValue::Missing;
+        column[1] = crate::model::IndicatorValue::Suppressed;
+        let entry = indicators.indicators()[q].clone();
+        indicators.upsert(entry.clone(), column);
+        let classification = classify(&demo.region, &indicators, &demo.rules, &[]);
+        let input = SceneInput {
+            region: &demo.region,
+            indicators: &indicators,
+            classification: &classification,
+        };
+        let settings = ViewSettings {
+            colouring: Colouring::Indicator(IndicatorStyle::for_indicator(&entry)),
+            ..ViewSettings::default()
+        };
+        let scene = Scene::build(input, &settings);
+        assert_eq!(scene.legend.title, "SGB-II-Quote");
+        assert_eq!(scene.legend.entries.len(), 6, "5 classes and keine Daten");
+        let classed: usize = scene.legend.entries[..5].iter().map(|e| e.count).sum();
+        assert_eq!(classed, 91);
+        assert_eq!(scene.legend.entries[5].label, "keine Daten");
+        assert_eq!(scene.legend.entries[5].count, 2);
+        assert_eq!(scene.fills[0], FillStyle::Pattern(0));
+        assert!(
+            scene.legend.entries[0].label.ends_with(" %"),
+            "{}",
+            scene.legend.entries[0].label
+        );
+        assert!(
+            scene
+                .legend
+                .summary
+                .starts_with("Quantile, 5 Klassen · 91 Sozialräume")
+        );
+        let histogram = scene.histogram.expect("histogram");
+        assert_eq!(histogram.bins.iter().sum::<usize>(), 91);
+        assert_eq!(histogram.limits.len(), 6);
+    }
+
+    #[test]
     fn a_file_without_classification_gets_one_neutral_class() {
         let json = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
             "geometry":{"type":"Polygon","coordinates":[[[6,50],[6.1,50],[6.1,50.1],[6,50]]]}}]}"#;
-        let region = import_bytes(
+        let imported = import_bytes(
             json,
             "x.geojson",
             &ImportOptions::default(),
             &Progress::default(),
         )
-        .expect("loads")
-        .region;
-        let scene = Scene::build(&region, &ViewSettings::default());
+        .expect("loads");
+        let classification = classify(&imported.region, &imported.indicators, &imported.rules, &[]);
+        let input = SceneInput {
+            region: &imported.region,
+            indicators: &imported.indicators,
+            classification: &classification,
+        };
+        let scene = Scene::build(input, &ViewSettings::default());
         assert_eq!(scene.legend.entries.len(), 1);
         assert!(scene.legend.summary.contains("keine Einstufung"));
         assert!(scene.badge.is_none());

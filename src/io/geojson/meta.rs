@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::io::rules_file::RulesDocument;
 use crate::model::Indicator;
 
 /// Name of the foreign member.
@@ -58,4 +59,7 @@ pub struct AtlasMeta {
     /// Indicator catalogue.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// Handlungsfeld rules and overrides, as in a rules file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RulesDocument>,
 }
