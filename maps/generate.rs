@@ -13,9 +13,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use geo::{
-    Area, BooleanOps, Centroid, Contains, Coord, Distance, LineString, MultiPolygon, Point, Polygon,
-};
+use geo::{Area, BooleanOps, Centroid, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use serde_json::{Map, Value, json};
 use sozialraum_atlas::io::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, MetaFields};
 use sozialraum_atlas::io::rules_file::RulesDocument;
@@ -23,6 +21,7 @@ use sozialraum_atlas::model::{
     ActionField, ActionFieldSet, Aggregation, Combinator, Comparison, Condition, FieldRule,
     Indicator, Measure, Polarity, Reference, RuleSet, Unit, natural_cmp,
 };
+use sozialraum_atlas::spatial::label_point::label_anchor;
 use sozialraum_atlas::spatial::tmerc::{GRS80_F, Utm};
 
 /// Number of Sozialräume with a Gestaltungsbedarf in the Handlungskonzept.
@@ -1003,20 +1002,27 @@ fn carve_core(spaces: &mut Vec<Space>, code: &str, rows: &[CodeRow], kommune: &K
     let Some(poly) = host.geometry.0.iter_mut().find(|p| p.contains(&Point(c))) else {
         panic!("no polygon contains the centre of {}", kommune.name);
     };
-    // Half the distance to the host's boundary keeps the core well inside.
-    let room = poly
-        .exterior()
-        .lines()
-        .map(|l| geo::Euclidean.distance(&l, &Point(c)))
-        .fold(f64::INFINITY, f64::min);
+    // The core sits in the widest part of the cell around the centre (its pole of
+    // inaccessibility), at 60 % of the room there, so it stays well inside.
+    let ring: Vec<[f64; 2]> = poly.exterior().0.iter().map(|p| [p.x, p.y]).collect();
+    let (centre, room) = match label_anchor(&[ring], 1.0) {
+        Some(a) => (
+            Coord {
+                x: a.pos[0],
+                y: a.pos[1],
+            },
+            a.radius_m,
+        ),
+        None => (c, 100.0),
+    };
     let base = 0.6 * room;
     let core_ring: Vec<Coord<f64>> = (0..=16)
         .map(|i| {
             let a = f64::from(i % 16) / 16.0 * std::f64::consts::TAU;
             let r = base * (1.0 + 0.15 * (3.0 * a).sin());
             Coord {
-                x: c.x + r * a.cos(),
-                y: c.y + r * a.sin(),
+                x: centre.x + r * a.cos(),
+                y: centre.y + r * a.sin(),
             }
         })
         .collect();

@@ -1,7 +1,8 @@
-//! The command line: the window by default, `check` for a file's import report.
+//! The command line: the window by default, `check` for a file's import report, `classify`
+//! for the Handlungsfelder with their reasons as a CSV.
 //!
 //! Exit codes of `check`: 0 the file is clean, 1 it loaded with problems (features skipped,
-//! merged or repaired), 2 it cannot be used at all.
+//! merged or repaired), 2 it cannot be used at all. `classify`: 0 written, 2 failed.
 
 use std::path::PathBuf;
 
@@ -79,6 +80,26 @@ pub enum CliCommand {
         #[command(flatten)]
         import: ImportArgs,
     },
+    /// Classify every area by rules and write code, fields and reasons as CSV.
+    Classify {
+        /// The boundary file (GeoJSON).
+        map: PathBuf,
+        /// An indicator table (CSV or XLSX) to join first.
+        #[arg(long)]
+        indicators: Option<PathBuf>,
+        /// The table's key column (default: the one matching most areas).
+        #[arg(long)]
+        key_column: Option<String>,
+        /// A rules file (TOML); default: the rules carried by the map.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// The CSV to write (German Excel: `;`, UTF-8 with BOM).
+        #[arg(long)]
+        out: PathBuf,
+        /// Import choices for MAP.
+        #[command(flatten)]
+        import: ImportArgs,
+    },
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -113,4 +134,123 @@ pub fn check(path: &std::path::Path, import: &ImportArgs, lang: Lang) -> i32 {
             2
         }
     }
+}
+
+/// What `classify` needs.
+pub struct ClassifyArgs<'a> {
+    /// The map.
+    pub map: &'a std::path::Path,
+    /// A table to join.
+    pub indicators: Option<&'a std::path::Path>,
+    /// Its key column.
+    pub key_column: Option<String>,
+    /// A rules file.
+    pub rules: Option<&'a std::path::Path>,
+    /// Output CSV.
+    pub out: &'a std::path::Path,
+    /// Import choices.
+    pub import: &'a ImportArgs,
+}
+
+/// Runs `classify`; returns the exit code.
+pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
+    match classify_inner(args, lang) {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            0
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            2
+        }
+    }
+}
+
+fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
+    use crate::analysis::rules::{Evaluator, classify};
+    use crate::io::join::{JoinOptions, join_table};
+    use crate::io::rules_file::read_rules;
+    use crate::io::table::read_table;
+    use crate::scene::text::field_explanation_text;
+
+    let imported = import_file(args.map, &args.import.options(), &Progress::default())
+        .map_err(|e| e.describe(lang))?;
+    let region = imported.region;
+    let mut indicators = imported.indicators;
+    let mut notes = Vec::new();
+    if let Some(table_path) = args.indicators {
+        let table = read_table(table_path).map_err(|e| e.describe(lang))?;
+        let options = JoinOptions {
+            key_column: args.key_column.clone(),
+            ..JoinOptions::default()
+        };
+        let (joined, report) = join_table(&region, &indicators, &table, &options)
+            .map_err(|e| e.describe(&table.file, lang))?;
+        for (indicator, values) in joined {
+            indicators.upsert(indicator, values);
+        }
+        notes.push(format!(
+            "{}: {} / {}",
+            table.file,
+            report.matched_areas,
+            region.spaces.len()
+        ));
+    }
+    let (rules, overrides) = match args.rules {
+        Some(path) => read_rules(path).map_err(|e| e.to_string())?,
+        None => (imported.rules, imported.overrides),
+    };
+    let c = classify(&region, &indicators, &rules, &overrides);
+    let evaluator = Evaluator::new(&region, &indicators, &rules);
+    let mut csv = String::from(
+        "\u{feff}code;name;kommune;handlungsfelder_daten;handlungsfelder_regeln;handlungsfelder_final;begruendung\r\n",
+    );
+    let quote = |s: &str| {
+        if s.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    for (i, space) in region.spaces.iter().enumerate() {
+        let reasons: Vec<String> = if c.from_rules || !overrides.is_empty() {
+            evaluator
+                .explain(i, &overrides)
+                .iter()
+                .filter(|e| e.combinator.is_some() || e.overridden.is_some())
+                .map(|e| field_explanation_text(e, &indicators, lang))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let row = [
+            space.code.clone(),
+            space.name.clone().unwrap_or_default(),
+            region
+                .municipality_of(i)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            c.official[i].to_numbers(),
+            c.by_rules[i].to_numbers(),
+            c.fields[i].to_numbers(),
+            reasons.join(" | "),
+        ];
+        csv.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(";"));
+        csv.push_str("\r\n");
+    }
+    crate::io::export_geojson::write_atomically(args.out, csv.as_bytes())
+        .map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let flagged = c.fields.iter().filter(|f| !f.is_empty()).count();
+    notes.push(format!(
+        "{}: {} / {} {}",
+        args.out.display(),
+        flagged,
+        region.spaces.len(),
+        if lang == Lang::De {
+            "mit Gestaltungsbedarf"
+        } else {
+            "with a need for action"
+        }
+    ));
+    Ok(notes.join("\n"))
 }

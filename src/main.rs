@@ -13,6 +13,24 @@ fn main() -> anyhow::Result<()> {
         Some(CliCommand::Check { path, import }) => {
             std::process::exit(sozialraum_atlas::cli::check(&path, &import, lang));
         }
+        Some(CliCommand::Classify {
+            map,
+            indicators,
+            key_column,
+            rules,
+            out,
+            import,
+        }) => {
+            let args = sozialraum_atlas::cli::ClassifyArgs {
+                map: &map,
+                indicators: indicators.as_deref(),
+                key_column,
+                rules: rules.as_deref(),
+                out: &out,
+                import: &import,
+            };
+            std::process::exit(sozialraum_atlas::cli::classify(&args, lang));
+        }
         None => {
             let start = StartOptions {
                 path: cli.path,

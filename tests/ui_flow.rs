@@ -7,7 +7,7 @@ use egui_kittest::kittest::Queryable;
 use sozialraum_atlas::app::{SozialraumApp, StartOptions};
 use sozialraum_atlas::i18n::{Lang, format};
 use sozialraum_atlas::model::ActionField;
-use sozialraum_atlas::ui::inspector::format_value;
+use sozialraum_atlas::scene::text::value_with_cases;
 
 fn harness() -> Harness<'static, SozialraumApp> {
     let mut harness = Harness::builder()
@@ -26,6 +26,12 @@ fn screen_pos_of(harness: &Harness<'_, SozialraumApp>, code: &str) -> egui::Pos2
     let anchor = map.prepared.labels[i].expect("label point");
     let s = viewport.screen_from_map(anchor.pos);
     egui::pos2(s[0], s[1])
+}
+
+/// Whether some widget shows exactly `label` (it may appear more than once, e.g. in a table
+/// and a chart).
+fn shown(harness: &Harness<'_, SozialraumApp>, label: &str) -> bool {
+    harness.query_all_by_label(label).next().is_some()
 }
 
 fn click(harness: &mut Harness<'_, SozialraumApp>, pos: egui::Pos2) {
@@ -54,18 +60,16 @@ fn clicking_an_area_shows_its_code_and_indicators_in_the_inspector() {
         let i = map.region.space_by_code("S 1").expect("S 1");
         assert_eq!(harness.state().state.selection, Some(i));
         let column = map.indicators.position("sgb2_quote").expect("indicator");
-        let indicator = &map.indicators.indicators()[column];
-        let value = format_value(map.indicators.value(column, i), indicator, Lang::De);
+        let value = value_with_cases(&map.indicators, column, i, Lang::De);
         let (rank, n) = map.stats.indicators[column].rank[i].expect("ranked");
         (
             value,
             format!("{} von {}", format::count(rank, Lang::De), n),
         )
     };
-    harness.get_by_label("S 1");
-    harness.get_by_label("Unterstolberg");
-    harness.get_by_label("Stolberg (Rhld.)");
-    harness.get_by_label("SGB-II-Quote");
+    for label in ["S 1", "Unterstolberg", "Stolberg (Rhld.)", "SGB-II-Quote"] {
+        assert!(shown(&harness, label), "{label} is shown");
+    }
     assert!(
         !harness
             .query_all_by_label(&expected_value)
@@ -123,8 +127,8 @@ fn the_language_switches_to_english() {
     harness.run();
     harness.get_by_label("English").click();
     harness.run();
-    harness.get_by_label("59 of 93 areas with a need for action");
-    harness.get_by_label("Fields of action");
+    assert!(shown(&harness, "59 of 93 areas with a need for action"));
+    assert!(shown(&harness, "Fields of action"));
 }
 
 fn viewport(harness: &Harness<'_, SozialraumApp>) -> sozialraum_atlas::spatial::viewport::Viewport {
@@ -230,7 +234,8 @@ fn a_file_dropped_onto_the_window_opens() {
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(Dropped(path)));
-    harness.run();
+    // `step`, not `run`: while loading, the spinner keeps asking for frames.
+    harness.step();
     let started = std::time::Instant::now();
     while harness.state().state.loading.is_some() {
         assert!(started.elapsed().as_secs() < 30);
@@ -241,4 +246,115 @@ fn a_file_dropped_onto_the_window_opens() {
     let map = harness.state().state.map.as_ref().expect("map");
     assert_eq!(map.region.spaces.len(), 3);
     harness.get_by_label("holes_and_parts");
+}
+
+#[test]
+fn an_indicator_map_switches_method_and_shows_its_legend() {
+    use sozialraum_atlas::scene::Colouring;
+    let mut harness = harness();
+    harness.get_by_label("Indikator").click();
+    harness.run();
+    let style = match &harness.state().state.view.colouring {
+        Colouring::Indicator(style) => style.clone(),
+        Colouring::ActionFields => panic!("still the Handlungsfeld view"),
+    };
+    assert!(shown(
+        &harness,
+        "Quantile, 5 Klassen · 93 Sozialräume mit Wert"
+    ));
+    // Every class row of the legend is on screen with its count.
+    let entries = harness
+        .state()
+        .state
+        .scene
+        .as_ref()
+        .expect("scene")
+        .legend
+        .entries
+        .clone();
+    for e in &entries {
+        let text = format!("{} ({})", e.label, format::count(e.count, Lang::De));
+        assert!(shown(&harness, &text), "legend row {text}");
+    }
+    assert_eq!(
+        entries.last().map(|e| e.label.as_str()),
+        Some("keine Daten")
+    );
+    // Change the method to natural breaks.
+    harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Klassen")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Natürliche Unterbrechungen (Jenks)")
+        .click();
+    harness.run();
+    assert!(shown(
+        &harness,
+        "Natürliche Unterbrechungen (Jenks), 5 Klassen · 93 Sozialräume mit Wert"
+    ));
+    match &harness.state().state.view.colouring {
+        Colouring::Indicator(now) => {
+            assert_eq!(now.key, style.key);
+            assert_eq!(
+                now.method,
+                sozialraum_atlas::analysis::breaks::BreakMethod::NaturalBreaks
+            );
+        }
+        Colouring::ActionFields => panic!("left the indicator view"),
+    }
+    // Back to the Handlungsfelder in one click.
+    harness.get_by_label("Handlungsfelder").click();
+    harness.run();
+    assert!(matches!(
+        harness.state().state.view.colouring,
+        Colouring::ActionFields
+    ));
+}
+
+#[test]
+fn an_override_needs_a_reason_and_shows_on_map_and_in_the_inspector() {
+    let mut harness = harness();
+    let pos = screen_pos_of(&harness, "SI 2");
+    click(&mut harness, pos);
+    let before = {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let i = map.region.space_by_code("SI 2").expect("SI 2");
+        map.classification.fields[i]
+    };
+    assert!(!before.contains(ActionField::Disadvantaged));
+    // The first "Übersteuern …" button belongs to field 1.
+    harness
+        .query_all_by_label("Übersteuern …")
+        .next()
+        .expect("override button")
+        .click();
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert!(
+        shown(&harness, "Bitte eine Begründung angeben."),
+        "no reason, no override"
+    );
+    harness.get_by_role(egui::Role::MultilineTextInput).click();
+    harness.run();
+    harness
+        .get_by_role(egui::Role::MultilineTextInput)
+        .type_text("Neue Sozialwohnungen, Daten von 2016");
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    let state = &harness.state().state;
+    let map = state.map.as_ref().expect("map");
+    let i = map.region.space_by_code("SI 2").expect("SI 2");
+    assert_eq!(map.overrides.len(), 1);
+    assert!(map.classification.fields[i].contains(ActionField::Disadvantaged));
+    assert!(
+        state.scene.as_ref().expect("scene").emphasis.contains(&i),
+        "marked on the map"
+    );
+    assert!(shown(
+        &harness,
+        "übersteuert: drin – „Neue Sozialwohnungen, Daten von 2016“"
+    ));
 }

@@ -3,6 +3,7 @@
 //! `SozialraumApp::show` draws one frame into any `egui::Ui`, so the real window (eframe) and
 //! the UI tests (egui_kittest) run exactly the same code.
 
+mod editing;
 mod loader;
 mod state;
 
@@ -10,14 +11,18 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Context, Ui, ViewportCommand};
 
+pub use editing::Edit;
 pub use loader::{LoadJob, LoadMessage, LoadedMap};
-pub use state::{AppState, Command, LoadTiming, OpenWindows, Window};
+pub use state::{AppState, Command, LoadTiming, OpenWindows, PathPurpose, Window};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 use crate::render::egui_map::MapPainter;
+use crate::ui::data_windows::{self, PathForm, TableForm};
 use crate::ui::dialogs::{self, OpenForm};
-use crate::ui::{self as panels, inspector, legend, map_view, menu, status_bar};
+use crate::ui::inspector::OverrideForm;
+use crate::ui::view_panel::{ViewPanelState, view_panel_ui};
+use crate::ui::{self as panels, inspector, map_view, menu, rules_window, status_bar};
 
 /// How the app starts.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +46,10 @@ pub struct SozialraumApp {
     pub state: AppState,
     painter: MapPainter,
     open_form: OpenForm,
+    view_panel: ViewPanelState,
+    override_form: OverrideForm,
+    table_form: TableForm,
+    path_form: PathForm,
     title: String,
     process_started: Option<std::time::Instant>,
 }
@@ -50,6 +59,7 @@ impl SozialraumApp {
     pub fn new(ctx: &Context, start: StartOptions, storage: Option<&dyn eframe::Storage>) -> Self {
         // A light theme: the map is light, and printed maps are too.
         ctx.set_theme(egui::ThemePreference::Light);
+        crate::ui::fonts::install(ctx);
         let repaint = ctx.clone();
         let mut state = AppState::new(move || repaint.request_repaint());
         if let Some(storage) = storage {
@@ -81,6 +91,10 @@ impl SozialraumApp {
             state,
             painter: MapPainter::default(),
             open_form: OpenForm::default(),
+            view_panel: ViewPanelState::default(),
+            override_form: OverrideForm::default(),
+            table_form: TableForm::default(),
+            path_form: PathForm::default(),
             title: String::new(),
             process_started: start.process_started,
         }
@@ -148,8 +162,14 @@ impl SozialraumApp {
                 ui.set_min_width(ui.available_width());
                 let mut out = Vec::new();
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    if let Some(scene) = &self.state.scene {
-                        out.extend(legend::legend_ui(ui, scene, lang));
+                    if let (Some(map), Some(scene)) = (&self.state.map, &self.state.scene) {
+                        out.extend(view_panel_ui(
+                            ui,
+                            map,
+                            scene,
+                            &self.state.view,
+                            &mut self.view_panel,
+                        ));
                         ui.separator();
                     }
                     out.extend(panels::map_info_ui(ui, &self.state));
@@ -165,9 +185,14 @@ impl SozialraumApp {
             .show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 match (&self.state.map, &self.state.scene) {
-                    (Some(map), Some(scene)) => {
-                        inspector::inspector_ui(ui, map, scene, self.state.selection, lang)
-                    }
+                    (Some(map), Some(scene)) => inspector::inspector_ui(
+                        ui,
+                        map,
+                        scene,
+                        self.state.selection,
+                        &mut self.override_form,
+                        lang,
+                    ),
                     _ => Vec::new(),
                 }
             })
@@ -199,6 +224,7 @@ impl SozialraumApp {
             commands.extend(dialogs::report_window_ui(&ctx, &map.report, lang));
         }
         commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
+        commands.extend(self.data_windows(&ctx, lang));
         if let Some(message) = &self.state.error {
             commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
         }
@@ -215,6 +241,52 @@ impl SozialraumApp {
             // A safety net: the loader wakes the window itself, at most ten times a second.
             ctx.request_repaint_after(std::time::Duration::from_millis(500));
         }
+    }
+
+    /// The windows about rules and data.
+    fn data_windows(&mut self, ctx: &Context, lang: Lang) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let windows = self.state.windows;
+        if let Some(map) = &self.state.map {
+            if windows.rules {
+                commands.extend(rules_window::rules_window_ui(ctx, map, lang));
+            }
+            if windows.compare {
+                commands.extend(rules_window::compare_window_ui(ctx, map, lang));
+            }
+            if windows.overrides {
+                commands.extend(rules_window::overrides_window_ui(ctx, map, lang));
+            }
+            if windows.catalogue {
+                commands.extend(data_windows::catalogue_window_ui(ctx, map, lang));
+            }
+            if windows.join_report
+                && let Some(report) = &self.state.join_report
+            {
+                commands.extend(data_windows::join_report_window_ui(
+                    ctx,
+                    report,
+                    map.region.spaces.len(),
+                    lang,
+                ));
+            }
+        }
+        if windows.import_table {
+            commands.extend(data_windows::import_table_window_ui(
+                ctx,
+                &mut self.table_form,
+                lang,
+            ));
+        }
+        if let Some(purpose) = windows.path {
+            commands.extend(data_windows::path_window_ui(
+                ctx,
+                purpose,
+                &mut self.path_form,
+                lang,
+            ));
+        }
+        commands
     }
 
     /// With `SOZIALRAUM_ATLAS_TIMING=1`, prints how long opening a file took until the map

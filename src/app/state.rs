@@ -6,12 +6,14 @@
 
 use std::path::PathBuf;
 
+use super::editing::Edit;
 use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
+use crate::io::join::JoinReport;
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
-use crate::scene::{Scene, ViewSettings};
+use crate::scene::{Colouring, Scene, ViewSettings};
 use crate::spatial::prepared::Detail;
 use crate::spatial::viewport::Viewport;
 
@@ -45,6 +47,12 @@ pub enum Command {
     ShowWindow(Window, bool),
     /// Close the error message.
     DismissError,
+    /// Close the notice.
+    DismissNotice,
+    /// Colour by the Handlungsfelder or an indicator.
+    SetColouring(Colouring),
+    /// Change the planners' data.
+    Edit(Edit),
 }
 
 /// How long the last load took, measured on the window's side.
@@ -71,6 +79,32 @@ pub enum Window {
     Shortcuts,
     /// About.
     About,
+    /// The rules editor.
+    Rules,
+    /// Rules against the data's classification.
+    Compare,
+    /// The list of overrides.
+    Overrides,
+    /// The indicator catalogue.
+    Catalogue,
+    /// Importing an indicator table.
+    ImportTable,
+    /// The last join report.
+    JoinReport,
+    /// Asking for a file path to save or load.
+    Path(PathPurpose),
+}
+
+/// What a typed path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathPurpose {
+    /// Save the map as GeoJSON.
+    #[default]
+    SaveMap,
+    /// Save the rules as TOML.
+    SaveRules,
+    /// Load rules from TOML.
+    LoadRules,
 }
 
 /// Which windows are open.
@@ -84,6 +118,20 @@ pub struct OpenWindows {
     pub shortcuts: bool,
     /// About.
     pub about: bool,
+    /// The rules editor.
+    pub rules: bool,
+    /// The comparison.
+    pub compare: bool,
+    /// The overrides.
+    pub overrides: bool,
+    /// The catalogue.
+    pub catalogue: bool,
+    /// The table import.
+    pub import_table: bool,
+    /// The join report.
+    pub join_report: bool,
+    /// The path prompt, if open.
+    pub path: Option<PathPurpose>,
 }
 
 /// Everything the app knows.
@@ -113,6 +161,10 @@ pub struct AppState {
     pub recent: Vec<PathBuf>,
     /// Timing of the last load, for `SOZIALRAUM_ATLAS_TIMING=1`.
     pub timing: LoadTiming,
+    /// A message that something worked (saved, imported).
+    pub notice: Option<String>,
+    /// The report of the last table import.
+    pub join_report: Option<JoinReport>,
     /// Called by background work to ask for a repaint.
     waker: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
@@ -134,6 +186,8 @@ impl AppState {
             windows: OpenWindows::default(),
             recent: Vec::new(),
             timing: LoadTiming::default(),
+            notice: None,
+            join_report: None,
             waker: std::sync::Arc::new(waker),
         }
     }
@@ -221,8 +275,21 @@ impl AppState {
                 Window::Open => self.windows.open = open,
                 Window::Shortcuts => self.windows.shortcuts = open,
                 Window::About => self.windows.about = open,
+                Window::Rules => self.windows.rules = open,
+                Window::Compare => self.windows.compare = open,
+                Window::Overrides => self.windows.overrides = open,
+                Window::Catalogue => self.windows.catalogue = open,
+                Window::ImportTable => self.windows.import_table = open,
+                Window::JoinReport => self.windows.join_report = open,
+                Window::Path(purpose) => self.windows.path = open.then_some(purpose),
             },
             Command::DismissError => self.error = None,
+            Command::DismissNotice => self.notice = None,
+            Command::SetColouring(colouring) => {
+                self.view.colouring = colouring;
+                self.rebuild_scene();
+            }
+            Command::Edit(edit) => self.apply_edit(edit),
         }
     }
 

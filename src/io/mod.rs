@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod export_geojson;
 pub mod fields;
 pub mod geojson;
 pub mod import;

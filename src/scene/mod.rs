@@ -10,6 +10,7 @@ pub mod labels;
 pub mod palette;
 pub mod scale_bar;
 pub mod style;
+pub mod text;
 
 use crate::analysis::breaks::{BreakMethod, class_breaks, class_of};
 use crate::analysis::classification::{FieldCounts, count_fields};

@@ -1,34 +1,36 @@
-//! The inspector: one Sozialraum with its fields and every indicator against its municipality
-//! and the region, with its rank.
+//! The inspector: one Sozialraum with its Handlungsfelder and why (rule by rule, with
+//! overrides), every indicator against its municipality and the region with its rank, and a
+//! compact profile chart.
 
-use eframe::egui::{self, Grid, RichText, ScrollArea, Ui, Vec2};
+use eframe::egui::{self, Color32, Grid, RichText, ScrollArea, Sense, Stroke, Ui, Vec2};
 use serde_json::Value;
 
 use super::swatch::swatch;
-use crate::app::{Command, LoadedMap};
+use crate::analysis::rules::Evaluator;
+use crate::app::{Command, Edit, LoadedMap};
 use crate::i18n::{Lang, T, format};
-use crate::model::{Aggregation, Indicator, IndicatorValue, Polarity};
+use crate::model::{ActionField, Aggregation, Indicator, Override, Polarity};
 use crate::scene::style::{FillStyle, field_color};
-use crate::scene::{Scene, field_name};
+use crate::scene::text::{combinator_name, condition_text, value_with_cases};
+use crate::scene::{EMPHASIS, Scene, field_name};
 
-/// Formats an indicator value with its unit, e.g. "24,1 %", or "keine Daten".
-pub fn format_value(value: IndicatorValue, indicator: &Indicator, lang: Lang) -> String {
-    match value {
-        IndicatorValue::Number(v) => format_number(v, indicator, lang),
-        IndicatorValue::Missing => lang.t(T::ValueMissing).to_string(),
-        IndicatorValue::Suppressed => lang.t(T::ValueSuppressed).to_string(),
-    }
+pub use crate::scene::text::format_value;
+
+/// The override being written, kept between frames.
+#[derive(Debug, Default)]
+pub struct OverrideForm {
+    /// The field being overridden (None: no form open).
+    pub field: Option<ActionField>,
+    /// The area's code.
+    pub code: String,
+    /// In or out.
+    pub member: bool,
+    /// Why.
+    pub reason: String,
+    /// The user tried to save without a reason.
+    pub reason_missing: bool,
 }
 
-fn format_number(v: f64, indicator: &Indicator, lang: Lang) -> String {
-    let n = format::number(v, usize::from(indicator.decimals), lang);
-    match indicator.unit.symbol(lang.is_english()) {
-        "" => n,
-        unit => format!("{n} {unit}"),
-    }
-}
-
-/// A comparison value without its unit (the value column shows it), to keep the table narrow.
 fn optional(v: Option<f64>, indicator: &Indicator, lang: Lang) -> String {
     v.map_or_else(
         || "–".to_string(),
@@ -50,6 +52,7 @@ pub fn inspector_ui(
     map: &LoadedMap,
     scene: &Scene,
     selection: Option<usize>,
+    form: &mut OverrideForm,
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -62,6 +65,9 @@ pub fn inspector_ui(
     let Some(space) = region.spaces.get(index) else {
         return commands;
     };
+    if form.field.is_some() && form.code != space.code {
+        *form = OverrideForm::default();
+    }
     let municipality = region.municipality_of(index);
     ScrollArea::both()
         .auto_shrink([false, false])
@@ -97,28 +103,16 @@ pub fn inspector_ui(
                 ui.end_row();
             });
             ui.add_space(4.0);
-            ui.label(RichText::new(lang.t(T::InspectorFields)).strong());
-            if space.action_fields.is_empty() {
-                ui.label(lang.t(T::InspectorNoNeed));
-            }
-            for field in space.action_fields.iter() {
-                ui.horizontal(|ui| {
-                    swatch(
-                        ui,
-                        Vec2::new(18.0, 12.0),
-                        FillStyle::Solid(field_color(field)),
-                        &scene.patterns,
-                        false,
-                    );
-                    ui.label(format!("{} {}", field.number(), field_name(field, lang)));
-                });
-            }
+            commands.extend(fields_ui(ui, map, scene, index, form, lang));
             if ui.button(lang.t(T::ClearSelection)).clicked() {
                 commands.push(Command::Select(None));
             }
             ui.separator();
             indicators_ui(ui, map, index, lang);
             ui.separator();
+            egui::CollapsingHeader::new(lang.t(T::ProfileTitle))
+                .default_open(true)
+                .show(ui, |ui| profile_ui(ui, map, index, lang));
             egui::CollapsingHeader::new(lang.t(T::AllProperties))
                 .default_open(false)
                 .show(ui, |ui| {
@@ -134,6 +128,152 @@ pub fn inspector_ui(
                         });
                 });
         });
+    commands
+}
+
+/// The area's fields: final membership, why (rules), and overrides.
+fn fields_ui(
+    ui: &mut Ui,
+    map: &LoadedMap,
+    scene: &Scene,
+    index: usize,
+    form: &mut OverrideForm,
+    lang: Lang,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let space = &map.region.spaces[index];
+    let c = &map.classification;
+    ui.label(RichText::new(lang.t(T::InspectorFields)).strong());
+    let fields = c.fields.get(index).copied().unwrap_or_default();
+    if fields.is_empty() {
+        ui.label(lang.t(T::InspectorNoNeed));
+    }
+    let evaluator = Evaluator::new(&map.region, &map.indicators, &map.rules);
+    let explained = evaluator.explain(index, &map.overrides);
+    for e in &explained {
+        let f = e.field;
+        let member = fields.contains(f);
+        ui.horizontal(|ui| {
+            swatch(
+                ui,
+                Vec2::new(18.0, 12.0),
+                FillStyle::Solid(field_color(f)),
+                &scene.patterns,
+                !member,
+            );
+            let mark = if member { "✓" } else { "✗" };
+            let text = format!("{mark} {} {}", f.number(), field_name(f, lang));
+            let label = if member {
+                RichText::new(text).strong()
+            } else {
+                RichText::new(text).weak()
+            };
+            ui.label(label);
+            if e.overridden.is_some() {
+                if ui.small_button(lang.t(T::OverrideLift)).clicked() {
+                    commands.push(Command::Edit(Edit::RemoveOverride {
+                        code: space.code.clone(),
+                        field: f,
+                    }));
+                }
+            } else if ui.small_button(lang.t(T::OverrideButton)).clicked() {
+                *form = OverrideForm {
+                    field: Some(f),
+                    code: space.code.clone(),
+                    member: !member,
+                    reason: String::new(),
+                    reason_missing: false,
+                };
+            }
+        });
+        ui.indent(("why", f.number()), |ui| {
+            if let Some(o) = &e.overridden {
+                let verdict = lang.t(if o.member {
+                    T::OverrideIn
+                } else {
+                    T::OverrideOut
+                });
+                ui.colored_label(
+                    crate::render::egui_map::color32(EMPHASIS),
+                    format!("{}: {verdict} – „{}“", lang.t(T::Overridden), o.reason),
+                );
+            }
+            if c.from_rules {
+                match e.combinator {
+                    Some(comb) if !e.results.is_empty() => {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} ({})",
+                                lang.t(T::Why),
+                                combinator_name(comb, lang)
+                            ))
+                            .weak(),
+                        );
+                        for r in &e.results {
+                            let text = condition_text(r, &map.indicators, lang);
+                            let color = if r.passed {
+                                Color32::from_rgb(0x1a, 0x6e, 0x2a)
+                            } else {
+                                ui.visuals().weak_text_color()
+                            };
+                            ui.colored_label(color, text);
+                        }
+                    }
+                    _ => {
+                        ui.label(RichText::new(lang.t(T::NoRule)).weak());
+                    }
+                }
+            }
+        });
+        if form.field == Some(f) {
+            commands.extend(override_form_ui(ui, form, lang));
+        }
+    }
+    commands
+}
+
+fn override_form_ui(ui: &mut Ui, form: &mut OverrideForm, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(field) = form.field else {
+        return commands;
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut form.member, true, lang.t(T::OverrideMember));
+            ui.radio_value(&mut form.member, false, lang.t(T::OverrideNotMember));
+        });
+        ui.label(lang.t(T::OverrideReason));
+        let edit = ui.add(
+            egui::TextEdit::multiline(&mut form.reason)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        );
+        super::name(&edit, lang.t(T::OverrideReason));
+        if form.reason_missing {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                lang.t(T::OverrideReasonMissing),
+            );
+        }
+        ui.horizontal(|ui| {
+            if ui.button(lang.t(T::Ok)).clicked() {
+                if form.reason.trim().is_empty() {
+                    form.reason_missing = true;
+                } else {
+                    commands.push(Command::Edit(Edit::SetOverride(Override {
+                        code: form.code.clone(),
+                        field,
+                        member: form.member,
+                        reason: form.reason.trim().to_string(),
+                    })));
+                    *form = OverrideForm::default();
+                }
+            }
+            if ui.button(lang.t(T::Cancel)).clicked() {
+                *form = OverrideForm::default();
+            }
+        });
+    });
     commands
 }
 
@@ -167,7 +307,7 @@ fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
                     ui.add(egui::Label::new(indicator.label(lang.is_english())).wrap())
                         .on_hover_ui(|ui| indicator_details_ui(ui, indicator, lang));
                 });
-                ui.label(format_value(table.value(c, index), indicator, lang));
+                ui.label(value_with_cases(table, c, index, lang));
                 let m_value = stats
                     .zip(municipality)
                     .and_then(|(s, m)| s.municipality.get(m).copied().flatten());
@@ -186,6 +326,79 @@ fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
                         )
                     },
                 ));
+                ui.end_row();
+            }
+        });
+}
+
+/// One line per indicator: the range of all areas, the area (dot), its municipality
+/// (diamond) and the region (triangle), with the value and case number beside it.
+fn profile_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
+    let table = &map.indicators;
+    let municipality = map.region.spaces.get(index).and_then(|s| s.municipality);
+    ui.label(RichText::new(lang.t(T::ProfileLegend)).weak().small());
+    let chart_width = (ui.available_width() - 250.0).clamp(120.0, 260.0);
+    Grid::new("profile")
+        .num_columns(3)
+        .spacing([8.0, 2.0])
+        .show(ui, |ui| {
+            for (c, indicator) in table.indicators().iter().enumerate() {
+                let Some(stats) = map.stats.indicators.get(c) else {
+                    continue;
+                };
+                let Some((min, max)) = stats.range else {
+                    continue;
+                };
+                ui.add(
+                    egui::Label::new(RichText::new(indicator.label(lang.is_english())).small())
+                        .truncate(),
+                );
+                let (rect, _) =
+                    ui.allocate_exact_size(Vec2::new(chart_width, 12.0), Sense::hover());
+                let painter = ui.painter_at(rect.expand(2.0));
+                let span = (max - min).max(f64::EPSILON);
+                let x =
+                    |v: f64| rect.min.x + ((v - min) / span).clamp(0.0, 1.0) as f32 * rect.width();
+                let y = rect.center().y;
+                let line = ui.visuals().weak_text_color();
+                painter.hline(rect.x_range(), y, Stroke::new(1.0, line));
+                // Need on the right is worth a warm colour, strength a cool one.
+                let ink = match indicator.polarity {
+                    Polarity::HighIsNeed => Color32::from_rgb(0xb3, 0x2a, 0x0e),
+                    Polarity::HighIsStrength => Color32::from_rgb(0x1f, 0x5f, 0x9e),
+                    Polarity::Neutral => ui.visuals().text_color(),
+                };
+                if let Some(r) = stats.region {
+                    let p = egui::pos2(x(r), y);
+                    painter.add(egui::Shape::convex_polygon(
+                        vec![
+                            p + Vec2::new(0.0, -5.0),
+                            p + Vec2::new(4.5, 4.0),
+                            p + Vec2::new(-4.5, 4.0),
+                        ],
+                        Color32::TRANSPARENT,
+                        Stroke::new(1.2, ui.visuals().text_color()),
+                    ));
+                }
+                if let Some(m) =
+                    municipality.and_then(|m| stats.municipality.get(m).copied().flatten())
+                {
+                    let p = egui::pos2(x(m), y);
+                    painter.add(egui::Shape::convex_polygon(
+                        vec![
+                            p + Vec2::new(0.0, -5.0),
+                            p + Vec2::new(5.0, 0.0),
+                            p + Vec2::new(0.0, 5.0),
+                            p + Vec2::new(-5.0, 0.0),
+                        ],
+                        Color32::TRANSPARENT,
+                        Stroke::new(1.2, ui.visuals().text_color()),
+                    ));
+                }
+                if let Some(v) = table.value(c, index).number() {
+                    painter.circle_filled(egui::pos2(x(v), y), 4.5, ink);
+                }
+                ui.label(RichText::new(value_with_cases(table, c, index, lang)).small());
                 ui.end_row();
             }
         });

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, Ui};
 
-use crate::app::{AppState, Command, Window};
+use crate::app::{AppState, Command, PathPurpose, Window};
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 
@@ -45,6 +45,28 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                     }
                 }
             });
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuImportTable)),
+                )
+                .clicked()
+            {
+                out.commands
+                    .push(Command::ShowWindow(Window::ImportTable, true));
+            }
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuSaveMap)),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(
+                    Window::Path(PathPurpose::SaveMap),
+                    true,
+                ));
+            }
             let has_report = state.map.is_some();
             if ui
                 .add_enabled(has_report, egui::Button::new(lang.t(T::MenuReport)))
@@ -78,6 +100,14 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 .clicked()
             {
                 out.zoom = Some(1.0 / 1.5);
+            }
+            ui.separator();
+            if ui.button(lang.t(T::MenuRules)).clicked() {
+                out.commands.push(Command::ShowWindow(Window::Rules, true));
+            }
+            if ui.button(lang.t(T::MenuCatalogue)).clicked() {
+                out.commands
+                    .push(Command::ShowWindow(Window::Catalogue, true));
             }
             ui.separator();
             let mut labels = state.view.show_labels;

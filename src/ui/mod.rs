@@ -1,18 +1,31 @@
 //! egui panels. Each `*_ui` function reads the state and returns the commands the user gave;
 //! none of them changes the model.
 
+pub mod data_windows;
 pub mod dialogs;
+pub mod fonts;
 pub mod inspector;
 pub mod legend;
 pub mod map_view;
 pub mod menu;
+pub mod rules_window;
 pub mod status_bar;
 pub mod swatch;
+pub mod view_panel;
 
 use eframe::egui::{self, RichText, Ui};
 
 use crate::app::{AppState, Command, Window};
 use crate::i18n::{T, format};
+
+/// Gives a widget without a visible label of its own an accessible name, so screen readers
+/// (and the UI tests) can find it.
+pub fn name(response: &egui::Response, name: &str) {
+    let name = name.to_string();
+    response
+        .ctx
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+}
 
 /// The left panel's map section: file, counts, projection, problems.
 pub fn map_info_ui(ui: &mut Ui, state: &AppState) -> Vec<Command> {

@@ -76,6 +76,13 @@ pub fn status_bar_ui(
             ui.label(lonlat_text(lon, lat, lang));
             ui.separator();
         }
+        if let Some(notice) = &state.notice {
+            ui.label(egui::RichText::new(notice).color(egui::Color32::from_rgb(0x1a, 0x6e, 0x2a)));
+            if ui.small_button("×").clicked() {
+                commands.push(Command::DismissNotice);
+            }
+            ui.separator();
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(
                 egui::RichText::new(lang.tf(

@@ -1,0 +1,312 @@
+//! The rules editor, the comparison with the data's classification, and the list of overrides.
+
+use eframe::egui::{self, ComboBox, Context, DragValue, RichText, ScrollArea, Ui};
+
+use crate::analysis::classification::compare;
+use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
+use crate::i18n::{Lang, T, format};
+use crate::model::{ActionField, Combinator, Comparison, Condition, Measure, Reference, RuleSet};
+use crate::scene::field_name;
+use crate::scene::text::{combinator_name, measure_name};
+
+const MEASURES: [Measure; 4] = [
+    Measure::ZScore(Reference::Region),
+    Measure::ZScore(Reference::Municipality),
+    Measure::Percentile,
+    Measure::Value,
+];
+
+/// The rules editor window: every change is a new rule set, applied at once.
+pub fn rules_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut open = true;
+    let mut rules = map.rules.clone();
+    egui::Window::new(lang.t(T::RulesTitle))
+        .open(&mut open)
+        .default_width(720.0)
+        .default_height(520.0)
+        .show(ctx, |ui| {
+            ui.label(RichText::new(lang.t(T::RulesHint)).weak());
+            if rules.is_empty() {
+                ui.label(lang.t(T::NoRulesYet));
+            }
+            ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
+                for field in ActionField::ALL {
+                    field_rule_ui(ui, map, &mut rules, field, lang);
+                }
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui.button(lang.t(T::LoadRules)).clicked() {
+                    commands.push(Command::ShowWindow(
+                        Window::Path(PathPurpose::LoadRules),
+                        true,
+                    ));
+                }
+                if ui.button(lang.t(T::SaveRules)).clicked() {
+                    commands.push(Command::ShowWindow(
+                        Window::Path(PathPurpose::SaveRules),
+                        true,
+                    ));
+                }
+                if ui.button(lang.t(T::OpenCompare)).clicked() {
+                    commands.push(Command::ShowWindow(Window::Compare, true));
+                }
+            });
+        });
+    if rules != map.rules {
+        commands.push(Command::Edit(Edit::SetRules(rules)));
+    }
+    if !open {
+        commands.push(Command::ShowWindow(Window::Rules, false));
+    }
+    commands
+}
+
+fn field_rule_ui(
+    ui: &mut Ui,
+    map: &LoadedMap,
+    rules: &mut RuleSet,
+    field: ActionField,
+    lang: Lang,
+) {
+    let flagged = map
+        .classification
+        .by_rules
+        .iter()
+        .filter(|f| f.contains(field))
+        .count();
+    let title = format!(
+        "{} {} – {}",
+        field.number(),
+        field_name(field, lang),
+        lang.tf(T::RulesFlagged, &[("n", &format::count(flagged, lang))])
+    );
+    egui::CollapsingHeader::new(RichText::new(title).strong())
+        .id_salt(("rule", field.number()))
+        .default_open(true)
+        .show(ui, |ui| {
+            let rule = rules.rule_mut(field);
+            ui.horizontal(|ui| {
+                ui.label(lang.t(T::Combine));
+                let mut kind = match rule.combinator {
+                    Combinator::All => 0,
+                    Combinator::Any => 1,
+                    Combinator::AtLeast(_) => 2,
+                };
+                let mut k = match rule.combinator {
+                    Combinator::AtLeast(k) => k,
+                    _ => 2,
+                };
+                ComboBox::from_id_salt(("combinator", field.number()))
+                    .selected_text(combinator_name(rule.combinator, lang))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut kind, 0, combinator_name(Combinator::All, lang));
+                        ui.selectable_value(&mut kind, 1, combinator_name(Combinator::Any, lang));
+                        ui.selectable_value(
+                            &mut kind,
+                            2,
+                            combinator_name(Combinator::AtLeast(k), lang),
+                        );
+                    });
+                if kind == 2 {
+                    ui.add(DragValue::new(&mut k).range(1..=rule.conditions.len().max(1)));
+                }
+                rule.combinator = match kind {
+                    0 => Combinator::All,
+                    1 => Combinator::Any,
+                    _ => Combinator::AtLeast(k),
+                };
+            });
+            let mut remove = None;
+            egui::Grid::new(("conditions", field.number()))
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for (i, c) in rule.conditions.iter_mut().enumerate() {
+                        condition_ui(ui, map, c, (field.number(), i), lang);
+                        if ui
+                            .button("✕")
+                            .on_hover_text(lang.t(T::RemoveCondition))
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                        ui.end_row();
+                    }
+                });
+            if let Some(i) = remove {
+                rule.conditions.remove(i);
+            }
+            if ui.button(lang.t(T::AddCondition)).clicked() {
+                let first = map
+                    .indicators
+                    .indicators()
+                    .first()
+                    .map(|i| i.key.clone())
+                    .unwrap_or_default();
+                rule.conditions.push(Condition {
+                    indicator: first,
+                    measure: Measure::ZScore(Reference::Region),
+                    comparison: Comparison::AtLeast,
+                    threshold: 1.0,
+                });
+            }
+        });
+}
+
+fn condition_ui(ui: &mut Ui, map: &LoadedMap, c: &mut Condition, id: (u8, usize), lang: Lang) {
+    let table = &map.indicators;
+    let label = table
+        .position(&c.indicator)
+        .map_or(c.indicator.clone(), |p| {
+            table.indicators()[p].label(lang.is_english()).to_string()
+        });
+    ComboBox::from_id_salt(("indicator", id))
+        .selected_text(label)
+        .width(230.0)
+        .show_ui(ui, |ui| {
+            for indicator in table.indicators() {
+                ui.selectable_value(
+                    &mut c.indicator,
+                    indicator.key.clone(),
+                    indicator.label(lang.is_english()),
+                );
+            }
+        });
+    ComboBox::from_id_salt(("measure", id))
+        .selected_text(measure_name(c.measure, lang))
+        .width(130.0)
+        .show_ui(ui, |ui| {
+            for m in MEASURES {
+                ui.selectable_value(&mut c.measure, m, measure_name(m, lang));
+            }
+        });
+    ComboBox::from_id_salt(("comparison", id))
+        .selected_text(c.comparison.symbol())
+        .width(40.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut c.comparison, Comparison::AtLeast, "≥");
+            ui.selectable_value(&mut c.comparison, Comparison::AtMost, "≤");
+        });
+    let speed = match c.measure {
+        Measure::ZScore(_) => 0.01,
+        Measure::Percentile => 1.0,
+        Measure::Value => 0.1,
+    };
+    ui.add(
+        DragValue::new(&mut c.threshold)
+            .speed(speed)
+            .max_decimals(2),
+    );
+}
+
+/// The comparison of the rules with the data's classification.
+pub fn compare_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut open = true;
+    let c = &map.classification;
+    egui::Window::new(lang.t(T::CompareTitle))
+        .open(&mut open)
+        .default_width(640.0)
+        .show(ctx, |ui| {
+            if map.region.mapping.action_fields.is_none() {
+                ui.label(lang.t(T::CompareNoOfficial));
+                return;
+            }
+            let rows = compare(&c.official, &c.by_rules);
+            let codes = |list: &[usize]| {
+                list.iter()
+                    .filter_map(|&i| map.region.spaces.get(i).map(|s| s.code.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            egui::Grid::new("compare")
+                .striped(true)
+                .num_columns(6)
+                .show(ui, |ui| {
+                    for h in [
+                        T::ViewFields,
+                        T::CompareData,
+                        T::CompareRules,
+                        T::CompareBoth,
+                        T::CompareAdded,
+                        T::CompareDropped,
+                    ] {
+                        ui.label(RichText::new(lang.t(h)).strong());
+                    }
+                    ui.end_row();
+                    for row in &rows {
+                        let name = row.field.map_or_else(
+                            || lang.t(T::CompareAny).to_string(),
+                            |f| format!("{} {}", f.number(), field_name(f, lang)),
+                        );
+                        ui.label(name);
+                        ui.label(format::count(row.official, lang));
+                        ui.label(format::count(row.rules, lang));
+                        ui.label(format::count(row.both, lang));
+                        ui.add(
+                            egui::Label::new(format!("{} {}", row.added.len(), codes(&row.added)))
+                                .wrap(),
+                        );
+                        ui.add(
+                            egui::Label::new(format!(
+                                "{} {}",
+                                row.dropped.len(),
+                                codes(&row.dropped)
+                            ))
+                            .wrap(),
+                        );
+                        ui.end_row();
+                    }
+                });
+        });
+    if !open {
+        commands.push(Command::ShowWindow(Window::Compare, false));
+    }
+    commands
+}
+
+/// The list of overrides.
+pub fn overrides_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut open = true;
+    egui::Window::new(lang.t(T::OverridesTitle))
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            if map.overrides.is_empty() {
+                ui.label(lang.t(T::OverridesEmpty));
+                return;
+            }
+            egui::Grid::new("overrides")
+                .striped(true)
+                .num_columns(5)
+                .show(ui, |ui| {
+                    for o in &map.overrides {
+                        ui.label(RichText::new(&o.code).strong());
+                        ui.label(format!(
+                            "{} {}",
+                            o.field.number(),
+                            field_name(o.field, lang)
+                        ));
+                        ui.label(lang.t(if o.member {
+                            T::OverrideIn
+                        } else {
+                            T::OverrideOut
+                        }));
+                        ui.add(egui::Label::new(&o.reason).wrap());
+                        if ui.button(lang.t(T::Remove)).clicked() {
+                            commands.push(Command::Edit(Edit::RemoveOverride {
+                                code: o.code.clone(),
+                                field: o.field,
+                            }));
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    if !open {
+        commands.push(Command::ShowWindow(Window::Overrides, false));
+    }
+    commands
+}

@@ -1,0 +1,288 @@
+//! The left panel's top: Handlungsfelder or indicator, and how an indicator map is classed;
+//! then the legend and, for indicators, the histogram.
+
+use eframe::egui::{self, Color32, ComboBox, Rect, RichText, Sense, Stroke, Ui, Vec2};
+
+use super::legend::legend_ui;
+use crate::analysis::breaks::{BreakMethod, class_breaks};
+use crate::app::{Command, LoadedMap, Window};
+use crate::i18n::{Lang, T, format};
+use crate::render::egui_map::color32;
+use crate::scene::palette::PALETTES;
+use crate::scene::{Colouring, Histogram, IndicatorStyle, Scene, ViewSettings, method_name};
+
+/// The text of the manual-limits field, kept while the user types.
+#[derive(Debug, Default)]
+pub struct ViewPanelState {
+    /// What the user typed.
+    pub manual_text: String,
+    /// Whether the typed limits were refused.
+    pub manual_bad: bool,
+}
+
+/// Parses "5; 10,5; 20" (German) or "5; 10.5; 20".
+fn parse_limits(text: &str) -> Option<Vec<f64>> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.replace(',', ".").parse::<f64>().ok())
+        .collect()
+}
+
+/// Shows the view switch, the indicator options, the legend and the histogram.
+pub fn view_panel_ui(
+    ui: &mut Ui,
+    map: &LoadedMap,
+    scene: &Scene,
+    view: &ViewSettings,
+    state: &mut ViewPanelState,
+) -> Vec<Command> {
+    let lang = view.lang;
+    let mut commands = Vec::new();
+    let indicators = map.indicators.indicators();
+    ui.horizontal(|ui| {
+        let fields = matches!(view.colouring, Colouring::ActionFields);
+        if ui.selectable_label(fields, lang.t(T::ViewFields)).clicked() && !fields {
+            commands.push(Command::SetColouring(Colouring::ActionFields));
+        }
+        let enabled = !indicators.is_empty();
+        let clicked = ui
+            .add_enabled(
+                enabled,
+                egui::Button::selectable(!fields, lang.t(T::ViewIndicator)),
+            )
+            .clicked();
+        if clicked && fields {
+            // The first indicator with a polarity, or simply the first one.
+            let pick = indicators
+                .iter()
+                .find(|i| i.polarity == crate::model::Polarity::HighIsNeed)
+                .or(indicators.first());
+            if let Some(i) = pick {
+                commands.push(Command::SetColouring(Colouring::Indicator(
+                    IndicatorStyle::for_indicator(i),
+                )));
+            }
+        }
+    });
+    ui.add_space(4.0);
+    match &view.colouring {
+        Colouring::Indicator(style) => {
+            if let Some(new_style) = indicator_options_ui(ui, map, style, lang, state) {
+                commands.push(Command::SetColouring(Colouring::Indicator(new_style)));
+            }
+            ui.separator();
+            commands.extend(legend_ui(ui, scene, lang));
+            if let Some(h) = &scene.histogram {
+                ui.add_space(6.0);
+                ui.label(RichText::new(lang.t(T::HistogramTitle)).strong());
+                histogram_ui(ui, h, lang);
+            }
+        }
+        Colouring::ActionFields => {
+            let source = if map.classification.from_rules {
+                T::ClassificationFromRules
+            } else {
+                T::ClassificationFromData
+            };
+            ui.label(RichText::new(lang.t(source)).weak());
+            commands.extend(legend_ui(ui, scene, lang));
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(lang.t(T::OpenRules)).clicked() {
+                    commands.push(Command::ShowWindow(Window::Rules, true));
+                }
+                if ui.button(lang.t(T::OpenCompare)).clicked() {
+                    commands.push(Command::ShowWindow(Window::Compare, true));
+                }
+                let n = map.overrides.len();
+                if ui
+                    .button(lang.tf(T::OpenOverrides, &[("n", &format::count(n, lang))]))
+                    .clicked()
+                {
+                    commands.push(Command::ShowWindow(Window::Overrides, true));
+                }
+            });
+        }
+    }
+    commands
+}
+
+/// The indicator, method, classes and palette; returns the changed style.
+fn indicator_options_ui(
+    ui: &mut Ui,
+    map: &LoadedMap,
+    style: &IndicatorStyle,
+    lang: Lang,
+    state: &mut ViewPanelState,
+) -> Option<IndicatorStyle> {
+    let table = &map.indicators;
+    let mut next = style.clone();
+    egui::Grid::new("indicator-options")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label(lang.t(T::ChooseIndicator));
+            let current = table.position(&style.key).map_or(style.key.as_str(), |p| {
+                table.indicators()[p].label(lang.is_english())
+            });
+            let combo = ComboBox::from_id_salt("indicator")
+                .selected_text(current)
+                .width(190.0)
+                .show_ui(ui, |ui| {
+                    for indicator in table.indicators() {
+                        let selected = indicator.key == style.key;
+                        if ui
+                            .selectable_label(selected, indicator.label(lang.is_english()))
+                            .clicked()
+                            && !selected
+                        {
+                            let fresh = IndicatorStyle::for_indicator(indicator);
+                            next = IndicatorStyle {
+                                method: style.method,
+                                classes: style.classes,
+                                manual: Vec::new(),
+                                ..fresh
+                            };
+                        }
+                    }
+                });
+            super::name(&combo.response, lang.t(T::ChooseIndicator));
+            ui.end_row();
+            ui.label(lang.t(T::ClassMethod));
+            let combo = ComboBox::from_id_salt("method")
+                .selected_text(crate::scene::method_name(style.method, lang))
+                .width(190.0)
+                .show_ui(ui, |ui| {
+                    for m in BreakMethod::ALL {
+                        ui.selectable_value(&mut next.method, m, method_name(m, lang));
+                    }
+                });
+            super::name(&combo.response, lang.t(T::ClassMethod));
+            ui.end_row();
+            ui.label(lang.t(T::ClassCount));
+            let count = ui.add_enabled(
+                style.method != BreakMethod::Manual,
+                egui::DragValue::new(&mut next.classes).range(3..=9),
+            );
+            super::name(&count, lang.t(T::ClassCount));
+            ui.end_row();
+            ui.label(lang.t(T::Palette));
+            ui.horizontal(|ui| {
+                let combo = ComboBox::from_id_salt("palette")
+                    .selected_text(&style.palette)
+                    .width(110.0)
+                    .show_ui(ui, |ui| {
+                        for p in PALETTES {
+                            ui.horizontal(|ui| {
+                                let colors = p.colors(5, next.reversed);
+                                let (rect, _) =
+                                    ui.allocate_exact_size(Vec2::new(50.0, 12.0), Sense::hover());
+                                let w = rect.width() / colors.len() as f32;
+                                for (i, c) in colors.iter().enumerate() {
+                                    let r = Rect::from_min_size(
+                                        rect.min + Vec2::new(i as f32 * w, 0.0),
+                                        Vec2::new(w, rect.height()),
+                                    );
+                                    ui.painter().rect_filled(r, 0.0, color32(*c));
+                                }
+                                ui.selectable_value(&mut next.palette, p.name.to_string(), p.name);
+                            });
+                        }
+                    });
+                super::name(&combo.response, lang.t(T::Palette));
+                ui.checkbox(&mut next.reversed, lang.t(T::Reverse));
+            });
+            ui.end_row();
+        });
+    if next.method == BreakMethod::Manual {
+        ui.label(lang.t(T::ManualBreaks));
+        if state.manual_text.is_empty() && !style.manual.is_empty() {
+            state.manual_text = style
+                .manual
+                .iter()
+                .map(|v| format::number(*v, 2, lang))
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        ui.horizontal(|ui| {
+            let edit = ui.text_edit_singleline(&mut state.manual_text);
+            super::name(&edit, lang.t(T::ManualBreaks));
+            if ui.button(lang.t(T::Apply)).clicked() {
+                let numbers: Vec<f64> = table
+                    .position(&style.key)
+                    .map(|c| table.column(c).iter().filter_map(|v| v.number()).collect())
+                    .unwrap_or_default();
+                let limits = parse_limits(&state.manual_text.replace('.', "").replace(',', "."))
+                    .or_else(|| parse_limits(&state.manual_text));
+                match limits {
+                    Some(l) if class_breaks(&numbers, BreakMethod::Manual, 0, &l).is_ok() => {
+                        state.manual_bad = false;
+                        next.manual = l;
+                    }
+                    _ => state.manual_bad = true,
+                }
+            }
+        });
+        if state.manual_bad {
+            ui.colored_label(ui.visuals().error_fg_color, lang.t(T::ManualBreaksBad));
+        }
+    }
+    (next != *style).then_some(next)
+}
+
+/// The distribution as bars in the class colours, with the class limits.
+fn histogram_ui(ui: &mut Ui, h: &Histogram, lang: Lang) {
+    let width = ui.available_width().min(320.0);
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 80.0), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let bars = Rect::from_min_max(rect.min, rect.max - Vec2::new(0.0, 14.0));
+    painter.rect_filled(bars, 2.0, Color32::from_gray(248));
+    let max_count = h.bins.iter().copied().max().unwrap_or(1).max(1);
+    let span = (h.max - h.min).max(f64::EPSILON);
+    let x_of = |v: f64| bars.min.x + ((v - h.min) / span) as f32 * bars.width();
+    let bin_w = bars.width() / h.bins.len().max(1) as f32;
+    for (i, &count) in h.bins.iter().enumerate() {
+        let centre = h.min + (i as f64 + 0.5) / h.bins.len() as f64 * span;
+        let class = crate::analysis::breaks::class_of(centre, &h.limits).unwrap_or(0);
+        let color = h.colors.get(class).map_or(Color32::GRAY, |c| color32(*c));
+        let height = count as f32 / max_count as f32 * (bars.height() - 4.0);
+        let bar = Rect::from_min_max(
+            egui::pos2(bars.min.x + i as f32 * bin_w + 0.5, bars.max.y - height),
+            egui::pos2(bars.min.x + (i as f32 + 1.0) * bin_w - 0.5, bars.max.y),
+        );
+        painter.rect_filled(bar, 0.0, color);
+        painter.rect_stroke(
+            bar,
+            0.0,
+            Stroke::new(0.5, Color32::from_gray(120)),
+            egui::StrokeKind::Inside,
+        );
+    }
+    for limit in &h.limits[1..h.limits.len().saturating_sub(1)] {
+        let x = x_of(*limit);
+        painter.vline(x, bars.y_range(), Stroke::new(1.5, Color32::from_gray(30)));
+    }
+    let font = egui::FontId::proportional(10.0);
+    let ink = Color32::from_gray(60);
+    painter.text(
+        egui::pos2(rect.min.x, rect.max.y),
+        egui::Align2::LEFT_BOTTOM,
+        format::number(h.min, 1, lang),
+        font.clone(),
+        ink,
+    );
+    painter.text(
+        egui::pos2(rect.max.x, rect.max.y),
+        egui::Align2::RIGHT_BOTTOM,
+        format::number(h.max, 1, lang),
+        font,
+        ink,
+    );
+    response.on_hover_text(
+        h.limits
+            .iter()
+            .map(|l| format::number(*l, 2, lang))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+}
