@@ -746,11 +746,13 @@ fn utm_area_km2(geometry: &MultiPolygon<f64>) -> f64 {
 
 /// The demo's rules as the app's rule model: the same thresholds as [`classify`].
 fn rule_set(t: f64, extra: [f64; 4]) -> RuleSet {
+    // Thresholds to two decimals, as a planner would write them (and without float noise
+    // such as 0.47000000000000003 in the file).
     let z = |key: &str, comparison: Comparison, threshold: f64| Condition {
         indicator: key.to_string(),
         measure: Measure::ZScore(Reference::Region),
         comparison,
-        threshold,
+        threshold: (threshold * 100.0).round() / 100.0 + 0.0,
     };
     let rule = |field, combinator, conditions| FieldRule {
         field,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::io::fields::FieldOverrides;
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
 use crate::spatial::crs::epsg_from_text;
@@ -167,11 +167,11 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 }
 
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
-    use crate::analysis::rules::{Evaluator, classify};
-    use crate::io::join::{JoinOptions, join_table};
+    use crate::analysis::rules::classify;
+    use crate::io::classification_csv::{ClassificationRows, classification_csv};
+    use crate::io::join::{JoinOptions, join_table, merge_joined};
     use crate::io::rules_file::read_rules;
     use crate::io::table::read_table;
-    use crate::scene::text::field_explanation_text;
 
     let imported = import_file(args.map, &args.import.options(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
@@ -186,71 +186,49 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         };
         let (joined, report) = join_table(&region, &indicators, &table, &options)
             .map_err(|e| e.describe(&table.file, lang))?;
-        for (indicator, values) in joined {
-            indicators.upsert(indicator, values);
-        }
-        notes.push(format!(
-            "{}: {} / {}",
-            table.file,
-            report.matched_areas,
-            region.spaces.len()
+        merge_joined(&mut indicators, joined);
+        notes.push(lang.tf(
+            T::TableJoinedSummary,
+            &[
+                ("file", &table.file),
+                ("n", &report.indicators.len().to_string()),
+                ("areas", &report.matched_areas.to_string()),
+                ("total", &region.spaces.len().to_string()),
+            ],
         ));
     }
     let (rules, overrides) = match args.rules {
         Some(path) => read_rules(path).map_err(|e| e.to_string())?,
         None => (imported.rules, imported.overrides),
     };
-    let c = classify(&region, &indicators, &rules, &overrides);
-    let evaluator = Evaluator::new(&region, &indicators, &rules);
-    let mut csv = String::from(
-        "\u{feff}code;name;kommune;handlungsfelder_daten;handlungsfelder_regeln;handlungsfelder_final;begruendung\r\n",
+    let classification = classify(&region, &indicators, &rules, &overrides);
+    let csv = classification_csv(
+        &ClassificationRows {
+            region: &region,
+            indicators: &indicators,
+            rules: &rules,
+            overrides: &overrides,
+            classification: &classification,
+        },
+        lang,
     );
-    let quote = |s: &str| {
-        if s.contains([';', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    for (i, space) in region.spaces.iter().enumerate() {
-        let reasons: Vec<String> = if c.from_rules || !overrides.is_empty() {
-            evaluator
-                .explain(i, &overrides)
-                .iter()
-                .filter(|e| e.combinator.is_some() || e.overridden.is_some())
-                .map(|e| field_explanation_text(e, &indicators, lang))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let row = [
-            space.code.clone(),
-            space.name.clone().unwrap_or_default(),
-            region
-                .municipality_of(i)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
-            c.official[i].to_numbers(),
-            c.by_rules[i].to_numbers(),
-            c.fields[i].to_numbers(),
-            reasons.join(" | "),
-        ];
-        csv.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(";"));
-        csv.push_str("\r\n");
-    }
     crate::io::export_geojson::write_atomically(args.out, csv.as_bytes())
         .map_err(|e| format!("{}: {e}", args.out.display()))?;
-    let flagged = c.fields.iter().filter(|f| !f.is_empty()).count();
+    let flagged = classification
+        .fields
+        .iter()
+        .filter(|f| !f.is_empty())
+        .count();
     notes.push(format!(
-        "{}: {} / {} {}",
+        "{}: {}",
         args.out.display(),
-        flagged,
-        region.spaces.len(),
-        if lang == Lang::De {
-            "mit Gestaltungsbedarf"
-        } else {
-            "with a need for action"
-        }
+        lang.tf(
+            T::LegendSummary,
+            &[
+                ("n", &flagged.to_string()),
+                ("total", &region.spaces.len().to_string()),
+            ],
+        )
     ));
     Ok(notes.join("\n"))
 }

@@ -358,3 +358,78 @@ fn an_override_needs_a_reason_and_shows_on_map_and_in_the_inspector() {
         "übersteuert: drin – „Neue Sozialwohnungen, Daten von 2016“"
     ));
 }
+
+#[test]
+fn the_rules_panel_recolours_the_map_at_once_and_reads_german_numbers() {
+    use sozialraum_atlas::model::Combinator;
+    let mut harness = harness();
+    harness
+        .query_all_by_label("Regeln …")
+        .next()
+        .expect("rules button")
+        .click();
+    harness.run();
+    assert!(shown(&harness, "Regeln für die Handlungsfelder"));
+    let flagged = |h: &Harness<'_, SozialraumApp>| {
+        let map = h.state().state.map.as_ref().expect("map");
+        map.classification
+            .fields
+            .iter()
+            .filter(|f| f.contains(ActionField::Disadvantaged))
+            .count()
+    };
+    let fills_before = harness
+        .state()
+        .state
+        .scene
+        .as_ref()
+        .expect("scene")
+        .fills
+        .clone();
+    let before = flagged(&harness);
+    assert!(shown(
+        &harness,
+        &format!("1 Benachteiligte Sozialräume – {before} Sozialräume")
+    ));
+    // "alle" → "eine" for field 1: more areas, at once, on the map too.
+    harness.get_by_label("Feld 1: Verknüpfung").click();
+    harness.run();
+    harness.get_by_label("eine").click();
+    harness.run();
+    let after = flagged(&harness);
+    assert!(after > before, "{after} > {before}");
+    let state = &harness.state().state;
+    let rule = state
+        .map
+        .as_ref()
+        .expect("map")
+        .rules
+        .rule(ActionField::Disadvantaged)
+        .expect("rule");
+    assert_eq!(rule.combinator, Combinator::Any);
+    assert_ne!(
+        state.scene.as_ref().expect("scene").fills,
+        fills_before,
+        "recoloured"
+    );
+    assert!(shown(
+        &harness,
+        &format!("1 Benachteiligte Sozialräume – {after} Sozialräume")
+    ));
+    // A threshold typed the German way.
+    harness
+        .get_by_label("Feld 1, Bedingung 1: Schwelle")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_label("Feld 1, Bedingung 1: Schwelle")
+        .type_text("1,5");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let map = harness.state().state.map.as_ref().expect("map");
+    let rule = map.rules.rule(ActionField::Disadvantaged).expect("rule");
+    assert_eq!(rule.conditions[0].threshold, 1.5);
+}

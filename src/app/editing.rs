@@ -10,10 +10,10 @@ use std::sync::Arc;
 use super::state::AppState;
 use crate::i18n::{Lang, T};
 use crate::io::export_geojson::{MapExport, write_geojson};
-use crate::io::join::{JoinOptions, JoinReport, join_table};
+use crate::io::join::{JoinOptions, JoinReport, join_table, merge_joined};
 use crate::io::rules_file::{read_rules, write_rules};
 use crate::io::table::read_table;
-use crate::model::{ActionField, Indicator, IndicatorTable, Override, RuleSet};
+use crate::model::{ActionField, Indicator, Override, RuleSet};
 
 /// An edit of the planners' data.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,32 +49,6 @@ pub enum Edit {
     SaveRules(PathBuf),
     /// Write the map with everything added as GeoJSON.
     SaveMap(PathBuf),
-}
-
-/// Suffixes that link a count or denominator column to its share by name:
-/// `quote` + `quote_faelle` / `quote_nenner`.
-const CASE_SUFFIXES: &[&str] = &["_faelle", "_fallzahl", "_cases", "_anzahl"];
-const DENOMINATOR_SUFFIXES: &[&str] = &["_nenner", "_basis", "_denominator", "_bezug"];
-
-/// Links shares to their case and denominator columns by the naming convention above.
-fn link_counts(table: &mut IndicatorTable) {
-    let keys: Vec<String> = table.indicators().iter().map(|i| i.key.clone()).collect();
-    for (position, key) in keys.iter().enumerate() {
-        let find = |suffixes: &[&str]| {
-            suffixes
-                .iter()
-                .map(|s| format!("{key}{s}"))
-                .find(|k| keys.contains(k))
-        };
-        let (cases, denominator) = (find(CASE_SUFFIXES), find(DENOMINATOR_SUFFIXES));
-        if cases.is_none() && denominator.is_none() {
-            continue;
-        }
-        let mut indicator = table.indicators()[position].clone();
-        indicator.cases = indicator.cases.or(cases);
-        indicator.denominator = indicator.denominator.or(denominator);
-        table.set_indicator(position, indicator);
-    }
 }
 
 impl AppState {
@@ -173,35 +147,7 @@ fn import_table(
     let table = read_table(path).map_err(|e| e.describe(lang))?;
     let (joined, report) = join_table(&map.region, &map.indicators, &table, options)
         .map_err(|e| e.describe(&table.file, lang))?;
-    let indicators = Arc::make_mut(&mut map.indicators);
-    for (indicator, values) in joined {
-        // A re-import keeps the catalogue entry the user may have edited.
-        let entry = indicators
-            .position(&indicator.key)
-            .map(|p| indicators.indicators()[p].clone())
-            .unwrap_or(indicator);
-        indicators.upsert(entry, values);
-    }
-    link_counts(indicators);
+    merge_joined(Arc::make_mut(&mut map.indicators), joined);
     map.refresh();
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::IndicatorValue::Number;
-
-    #[test]
-    fn count_columns_link_to_their_shares_by_name() {
-        let mut t = IndicatorTable::default();
-        t.push(Indicator::from_key("quote"), vec![Number(1.0)]);
-        t.push(Indicator::from_key("quote_faelle"), vec![Number(2.0)]);
-        t.push(Indicator::from_key("quote_nenner"), vec![Number(50.0)]);
-        link_counts(&mut t);
-        let q = &t.indicators()[0];
-        assert_eq!(q.cases.as_deref(), Some("quote_faelle"));
-        assert_eq!(q.denominator.as_deref(), Some("quote_nenner"));
-        assert!(t.is_small_number(0, 0));
-    }
 }

@@ -16,7 +16,11 @@ pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
         Lang::De => ('.', ','),
         Lang::En => (',', '.'),
     };
-    let text = format!("{:.*}", decimals, value.abs());
+    // Half away from zero, as German statistics round (DIN 1333): 8,25 → 8,3, where Rust's
+    // formatting alone would round the exact tie 8.25 to even (8,2).
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(i32::MAX).min(15));
+    let rounded = (value.abs() * scale).round() / scale;
+    let text = format!("{:.*}", decimals, rounded);
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
@@ -58,6 +62,25 @@ pub fn signed(value: f64, decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// Reads a number the user typed in `lang`'s writing: German "1.234,5" or "-0,5", English
+/// "1,234.5"; the typographic minus "−" and a leading "+" are accepted. A German entry with
+/// only a point and no comma ("0.5") is read as a decimal point, as users copy such numbers.
+pub fn parse_number(text: &str, lang: Lang) -> Option<f64> {
+    let t: String = text
+        .trim()
+        .replace('−', "-")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    let t = t.strip_prefix('+').unwrap_or(&t);
+    let normal = match lang {
+        Lang::De if t.contains(',') => t.replace('.', "").replace(',', "."),
+        Lang::De => t.to_string(),
+        Lang::En => t.replace(',', ""),
+    };
+    normal.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -91,6 +114,41 @@ pub fn length_m(metres: f64, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ties_round_half_away_from_zero() {
+        assert_eq!(number(8.25, 1, Lang::De), "8,3");
+        assert_eq!(number(-8.25, 1, Lang::De), "−8,3");
+        assert_eq!(number(0.5, 0, Lang::En), "1");
+        assert_eq!(number(2.5, 0, Lang::En), "3");
+        assert_eq!(number(1234.5678, 2, Lang::De), "1.234,57");
+    }
+
+    #[test]
+    fn typed_numbers_are_read_in_the_users_writing() {
+        let de = [
+            ("0,5", 0.5),
+            ("1.234,5", 1234.5),
+            ("−1,25", -1.25),
+            ("+2", 2.0),
+            ("0.47", 0.47),
+            (" 75 ", 75.0),
+        ];
+        for (text, v) in de {
+            assert_eq!(parse_number(text, Lang::De), Some(v), "{text}");
+        }
+        assert_eq!(parse_number("1,234.5", Lang::En), Some(1234.5));
+        assert_eq!(parse_number("-0.5", Lang::En), Some(-0.5));
+        for bad in ["", "abc", "1,2,3x", "inf", "NaN"] {
+            assert_eq!(parse_number(bad, Lang::De), None, "{bad}");
+        }
+        // What the formatter writes, the parser reads back.
+        for v in [-1234.56, 0.0, 0.47, 98765.4] {
+            for lang in [Lang::De, Lang::En] {
+                assert_eq!(parse_number(&number(v, 2, lang), lang), Some(v));
+            }
+        }
+    }
 
     #[test]
     fn german_numbers_use_dots_for_thousands_and_a_decimal_comma() {

@@ -49,6 +49,7 @@ texts! {
     MenuShortcuts => "Tastenkürzel", "Keyboard shortcuts";
     MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
     LegendTitle => "Handlungsfelder", "Fields of action";
+    TableJoinedSummary => "{file}: {n} Indikatoren für {areas} von {total} Sozialräumen", "{file}: {n} indicators for {areas} of {total} areas";
     LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
     LegendNoClassification => "Die Datei enthält keine Einstufung nach Handlungsfeldern (Eigenschaft „handlungsfelder“, siehe README).", "The file holds no classification by field of action (property \"handlungsfelder\", see the README).";
     LegendNoData => "keine Daten", "no data";
@@ -99,6 +100,13 @@ texts! {
     RulesHint => "Änderungen färben die Karte sofort neu.", "Changes recolour the map at once.";
     RulesFlagged => "{n} Sozialräume", "{n} areas";
     Combine => "Verknüpfung", "Combine";
+    Field => "Feld", "Field";
+    AtLeastCount => "mindestens wie viele", "at least how many";
+    ConditionName => "Feld {field}, Bedingung {n}", "Field {field}, condition {n}";
+    Indicator => "Indikator", "Indicator";
+    Measure => "Maß", "Measure";
+    ComparisonName => "Vergleich", "Comparison";
+    Threshold => "Schwelle", "Threshold";
     AddCondition => "+ Bedingung", "+ Condition";
     RemoveCondition => "Bedingung entfernen", "Remove condition";
     LoadRules => "Regeln laden …", "Load rules …";

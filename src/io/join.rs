@@ -245,22 +245,64 @@ pub fn indicator_key(name: &str) -> String {
     key.trim_matches('_').to_string()
 }
 
-/// A catalogue entry guessed from a column name: percent for shares and rates.
-fn guessed_indicator(name: &str, source: &str) -> Indicator {
+/// A catalogue entry guessed from a column name and its values: the unit from words and
+/// symbols in the name (‰ and "je 1.000" before % and "Quote"), whole numbers without decimals.
+fn guessed_indicator(name: &str, source: &str, values: &[IndicatorValue]) -> Indicator {
     let mut indicator = Indicator::from_key(&indicator_key(name));
     indicator.label_de = name.trim().to_string();
     indicator.label_en = name.trim().to_string();
     indicator.source = source.to_string();
     let l = name.to_lowercase();
-    if l.contains('%') || l.contains("quote") || l.contains("anteil") || l.contains("rate") {
-        indicator.unit = Unit::Percent;
-        indicator.decimals = 1;
+    let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
+    let (unit, decimals) = if has(&[
+        "‰",
+        "je 1.000",
+        "je 1000",
+        "pro 1.000",
+        "pro 1000",
+        "per 1,000",
+        "per 1000",
+    ]) {
+        (Unit::PerThousand, 1)
+    } else if has(&["km²", "km2"]) && has(&["ew", "einw", "dichte", "density", "pers"]) {
+        (Unit::PersonsPerKm2, 0)
+    } else if has(&["€", "euro", "eur)", "eur "]) {
+        (Unit::Euro, 0)
+    } else if has(&[
+        "%", "prozent", "percent", "quote", "anteil", "rate", "share",
+    ]) {
+        (Unit::Percent, 1)
+    } else {
+        (indicator.unit, indicator.decimals)
+    };
+    indicator.unit = unit;
+    indicator.decimals = decimals;
+    let whole = values
+        .iter()
+        .filter_map(|v| v.number())
+        .all(|v| v.fract() == 0.0);
+    if whole && unit != Unit::Percent && unit != Unit::PerThousand {
+        indicator.decimals = 0;
     }
     indicator
 }
 
 /// Indicators with one value per area, as a join produces them.
 pub type JoinedIndicators = Vec<(Indicator, Vec<IndicatorValue>)>;
+
+/// Merges joined indicators into `indicators`. A re-import keeps the catalogue entry (labels,
+/// unit, polarity …) the user may have edited and replaces only the values; shares are linked
+/// to their case and denominator columns by name.
+pub fn merge_joined(indicators: &mut IndicatorTable, joined: JoinedIndicators) {
+    for (indicator, values) in joined {
+        let entry = indicators
+            .position(&indicator.key)
+            .map(|p| indicators.indicators()[p].clone())
+            .unwrap_or(indicator);
+        indicators.upsert(entry, values);
+    }
+    indicators.link_counts_by_name();
+}
 
 /// Joins `table` to `region`: returns the indicators with one value per area and the report.
 pub fn join_table(
@@ -433,7 +475,7 @@ pub fn join_table(
                 with_data[i] = true;
             }
         }
-        let indicator = guessed_indicator(name, &source);
+        let indicator = guessed_indicator(name, &source, &column);
         if existing.position(&indicator.key).is_some() {
             report.replaced.push(indicator.key.clone());
         }

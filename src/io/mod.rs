@@ -1,8 +1,10 @@
-//! The only place that touches files: boundary import with its report, the embedded demo map.
+//! The only place that touches files: boundary import with its report, the embedded demo map,
+//! indicator tables and their join, rules files, and the GeoJSON and CSV exports.
 //!
 //! Importers never fail on a bad feature; they report it ([`report`]) and load the rest.
 //! A file that cannot be a map at all is an [`ImportError`] naming the file and the reason.
 
+pub mod classification_csv;
 pub mod demo;
 pub mod error;
 pub mod export_geojson;

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The unit of an indicator, which decides how its values are formatted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Share in percent (`%`).
@@ -179,6 +179,11 @@ impl IndicatorValue {
     }
 }
 
+/// Suffixes that link a case-count column to its share by name (`quote` + `quote_faelle`).
+const CASE_SUFFIXES: &[&str] = &["_faelle", "_fallzahl", "_cases", "_anzahl"];
+/// Suffixes that link a denominator column to its share by name (`quote` + `quote_nenner`).
+const DENOMINATOR_SUFFIXES: &[&str] = &["_nenner", "_basis", "_denominator", "_bezug"];
+
 /// The catalogue and the values of all indicators, aligned with the region's Sozialräume.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndicatorTable {
@@ -250,6 +255,28 @@ impl IndicatorTable {
         below(&indicator.denominator, MIN_DENOMINATOR) || below(&indicator.cases, MIN_CASES)
     }
 
+    /// Links shares to their case and denominator columns by the naming convention
+    /// `quote` + `quote_faelle` / `quote_nenner`, where a share has no link yet.
+    pub fn link_counts_by_name(&mut self) {
+        let keys: Vec<String> = self.indicators().iter().map(|i| i.key.clone()).collect();
+        for (position, key) in keys.iter().enumerate() {
+            let find = |suffixes: &[&str]| {
+                suffixes
+                    .iter()
+                    .map(|s| format!("{key}{s}"))
+                    .find(|k| keys.contains(k))
+            };
+            let (cases, denominator) = (find(CASE_SUFFIXES), find(DENOMINATOR_SUFFIXES));
+            if cases.is_none() && denominator.is_none() {
+                continue;
+            }
+            let mut indicator = self.indicators()[position].clone();
+            indicator.cases = indicator.cases.or(cases);
+            indicator.denominator = indicator.denominator.or(denominator);
+            self.set_indicator(position, indicator);
+        }
+    }
+
     /// Number of indicators.
     pub fn len(&self) -> usize {
         self.indicators.len()
@@ -265,6 +292,20 @@ impl IndicatorTable {
 mod tests {
     use super::*;
     use IndicatorValue::Number;
+
+    #[test]
+    fn count_columns_link_to_their_shares_by_name() {
+        let mut t = IndicatorTable::default();
+        t.push(Indicator::from_key("quote"), vec![Number(1.0)]);
+        t.push(Indicator::from_key("quote_faelle"), vec![Number(2.0)]);
+        t.push(Indicator::from_key("quote_nenner"), vec![Number(50.0)]);
+        t.link_counts_by_name();
+        let q = &t.indicators()[0];
+        assert_eq!(q.cases.as_deref(), Some("quote_faelle"));
+        assert_eq!(q.denominator.as_deref(), Some("quote_nenner"));
+        assert!(t.is_small_number(0, 0));
+        assert!(t.indicators()[1].cases.is_none(), "counts are not shares");
+    }
 
     #[test]
     fn small_denominators_and_case_counts_are_flagged() {

@@ -80,7 +80,11 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
     };
     let value = indicator.map_or_else(String::new, |i| format_value(result.value, i, lang));
     if let Some(p) = problem {
-        return format!("{label} {value} · {p} {mark}");
+        // A missing or withheld value speaks for itself ("keine Daten", "geheim").
+        if result.problem == Some(ConditionProblem::NoValue) && !value.is_empty() {
+            return format!("{label} {value} {mark}");
+        }
+        return format!("{label} {value} · {p} {mark}").replace("  ", " ");
     }
     let comparison = c.comparison.symbol();
     let measured = result.measured.unwrap_or(f64::NAN);

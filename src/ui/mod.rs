@@ -16,7 +16,14 @@ pub mod view_panel;
 use eframe::egui::{self, RichText, Ui};
 
 use crate::app::{AppState, Command, Window};
-use crate::i18n::{T, format};
+use crate::i18n::{Lang, T, format};
+
+/// A drag value that shows and reads numbers in the user's writing (German "0,50").
+pub fn number_drag(value: &mut f64, decimals: usize, lang: Lang) -> egui::DragValue<'_> {
+    egui::DragValue::new(value)
+        .custom_formatter(move |v, _| crate::i18n::format::number(v, decimals, lang))
+        .custom_parser(move |text| crate::i18n::format::parse_number(text, lang))
+}
 
 /// Gives a widget without a visible label of its own an accessible name, so screen readers
 /// (and the UI tests) can find it.

@@ -8,6 +8,7 @@ use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, Combinator, Comparison, Condition, Measure, Reference, RuleSet};
 use crate::scene::field_name;
 use crate::scene::text::{combinator_name, measure_name};
+use crate::ui::{name, number_drag};
 
 const MEASURES: [Measure; 4] = [
     Measure::ZScore(Reference::Region),
@@ -98,7 +99,7 @@ fn field_rule_ui(
                     Combinator::AtLeast(k) => k,
                     _ => 2,
                 };
-                ComboBox::from_id_salt(("combinator", field.number()))
+                let combo = ComboBox::from_id_salt(("combinator", field.number()))
                     .selected_text(combinator_name(rule.combinator, lang))
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut kind, 0, combinator_name(Combinator::All, lang));
@@ -109,8 +110,14 @@ fn field_rule_ui(
                             combinator_name(Combinator::AtLeast(k), lang),
                         );
                     });
+                let prefix = format!("{} {}", lang.t(T::Field), field.number());
+                name(
+                    &combo.response,
+                    &format!("{prefix}: {}", lang.t(T::Combine)),
+                );
                 if kind == 2 {
-                    ui.add(DragValue::new(&mut k).range(1..=rule.conditions.len().max(1)));
+                    let r = ui.add(DragValue::new(&mut k).range(1..=rule.conditions.len().max(1)));
+                    name(&r, &format!("{prefix}: {}", lang.t(T::AtLeastCount)));
                 }
                 rule.combinator = match kind {
                     0 => Combinator::All,
@@ -123,12 +130,21 @@ fn field_rule_ui(
                 .num_columns(5)
                 .show(ui, |ui| {
                     for (i, c) in rule.conditions.iter_mut().enumerate() {
-                        condition_ui(ui, map, c, (field.number(), i), lang);
-                        if ui
-                            .button("✕")
-                            .on_hover_text(lang.t(T::RemoveCondition))
-                            .clicked()
-                        {
+                        let prefix = lang.tf(
+                            T::ConditionName,
+                            &[
+                                ("field", &field.number().to_string()),
+                                ("n", &(i + 1).to_string()),
+                            ],
+                        );
+                        condition_ui(ui, map, c, (field.number(), i), &prefix, lang);
+                        let remove_button =
+                            ui.button("✕").on_hover_text(lang.t(T::RemoveCondition));
+                        name(
+                            &remove_button,
+                            &format!("{prefix}: {}", lang.t(T::RemoveCondition)),
+                        );
+                        if remove_button.clicked() {
                             remove = Some(i);
                         }
                         ui.end_row();
@@ -154,14 +170,22 @@ fn field_rule_ui(
         });
 }
 
-fn condition_ui(ui: &mut Ui, map: &LoadedMap, c: &mut Condition, id: (u8, usize), lang: Lang) {
+/// One condition's controls; `prefix` ("Feld 1, Bedingung 2") names them for screen readers.
+fn condition_ui(
+    ui: &mut Ui,
+    map: &LoadedMap,
+    c: &mut Condition,
+    id: (u8, usize),
+    prefix: &str,
+    lang: Lang,
+) {
     let table = &map.indicators;
     let label = table
         .position(&c.indicator)
         .map_or(c.indicator.clone(), |p| {
             table.indicators()[p].label(lang.is_english()).to_string()
         });
-    ComboBox::from_id_salt(("indicator", id))
+    let r = ComboBox::from_id_salt(("indicator", id))
         .selected_text(label)
         .width(230.0)
         .show_ui(ui, |ui| {
@@ -173,7 +197,8 @@ fn condition_ui(ui: &mut Ui, map: &LoadedMap, c: &mut Condition, id: (u8, usize)
                 );
             }
         });
-    ComboBox::from_id_salt(("measure", id))
+    name(&r.response, &format!("{prefix}: {}", lang.t(T::Indicator)));
+    let r = ComboBox::from_id_salt(("measure", id))
         .selected_text(measure_name(c.measure, lang))
         .width(130.0)
         .show_ui(ui, |ui| {
@@ -181,23 +206,25 @@ fn condition_ui(ui: &mut Ui, map: &LoadedMap, c: &mut Condition, id: (u8, usize)
                 ui.selectable_value(&mut c.measure, m, measure_name(m, lang));
             }
         });
-    ComboBox::from_id_salt(("comparison", id))
+    name(&r.response, &format!("{prefix}: {}", lang.t(T::Measure)));
+    let r = ComboBox::from_id_salt(("comparison", id))
         .selected_text(c.comparison.symbol())
         .width(40.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut c.comparison, Comparison::AtLeast, "≥");
             ui.selectable_value(&mut c.comparison, Comparison::AtMost, "≤");
         });
-    let speed = match c.measure {
-        Measure::ZScore(_) => 0.01,
-        Measure::Percentile => 1.0,
-        Measure::Value => 0.1,
-    };
-    ui.add(
-        DragValue::new(&mut c.threshold)
-            .speed(speed)
-            .max_decimals(2),
+    name(
+        &r.response,
+        &format!("{prefix}: {}", lang.t(T::ComparisonName)),
     );
+    let (speed, decimals) = match c.measure {
+        Measure::ZScore(_) => (0.01, 2),
+        Measure::Percentile => (1.0, 0),
+        Measure::Value => (0.1, 2),
+    };
+    let r = ui.add(number_drag(&mut c.threshold, decimals, lang).speed(speed));
+    name(&r, &format!("{prefix}: {}", lang.t(T::Threshold)));
 }
 
 /// The comparison of the rules with the data's classification.

@@ -1,0 +1,98 @@
+//! The classification as a German Excel CSV (`;`, UTF-8 with BOM, CRLF): one row per area with
+//! its fields from the data, from the rules and after overrides, and the reasons in words — so
+//! results can be checked outside the app.
+
+use crate::analysis::rules::{Classification, Evaluator};
+use crate::i18n::Lang;
+use crate::model::{IndicatorTable, Override, Region, RuleSet};
+use crate::scene::text::field_explanation_text;
+
+/// The column names of the result file.
+pub const HEADER: [&str; 7] = [
+    "code",
+    "name",
+    "kommune",
+    "handlungsfelder_daten",
+    "handlungsfelder_regeln",
+    "handlungsfelder_final",
+    "begruendung",
+];
+
+/// What the CSV is made from.
+pub struct ClassificationRows<'a> {
+    /// The areas.
+    pub region: &'a Region,
+    /// Their indicators.
+    pub indicators: &'a IndicatorTable,
+    /// The rules that classified them.
+    pub rules: &'a RuleSet,
+    /// The planners' overrides.
+    pub overrides: &'a [Override],
+    /// The result of [`crate::analysis::rules::classify`] with these rules and overrides.
+    pub classification: &'a Classification,
+}
+
+/// Quotes a field if it holds the separator, a quote or a line break.
+fn quote(field: &str) -> String {
+    if field.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// The whole CSV text, BOM included. Fields are written as numbers joined by `,` (e.g. `1,3`);
+/// reasons per field are joined by ` | ` and name each condition with its value and result.
+pub fn classification_csv(rows: &ClassificationRows<'_>, lang: Lang) -> String {
+    let ClassificationRows {
+        region,
+        indicators,
+        rules,
+        overrides,
+        classification: c,
+    } = *rows;
+    let evaluator = Evaluator::new(region, indicators, rules);
+    let mut csv = String::from("\u{feff}");
+    csv.push_str(&HEADER.join(";"));
+    csv.push_str("\r\n");
+    for (i, space) in region.spaces.iter().enumerate() {
+        let reasons: Vec<String> = if c.from_rules || !overrides.is_empty() {
+            evaluator
+                .explain(i, overrides)
+                .iter()
+                .filter(|e| e.combinator.is_some() || e.overridden.is_some())
+                .map(|e| field_explanation_text(e, indicators, lang))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let row = [
+            space.code.clone(),
+            space.name.clone().unwrap_or_default(),
+            region
+                .municipality_of(i)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            c.official[i].to_numbers(),
+            c.by_rules[i].to_numbers(),
+            c.fields[i].to_numbers(),
+            reasons.join(" | "),
+        ];
+        let fields: Vec<String> = row.iter().map(|f| quote(f)).collect();
+        csv.push_str(&fields.join(";"));
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_with_separators_or_quotes_are_quoted() {
+        assert_eq!(quote("Haaren"), "Haaren");
+        assert_eq!(quote("a;b"), "\"a;b\"");
+        assert_eq!(quote("„x“ \"y\""), "\"„x“ \"\"y\"\"\"");
+    }
+}

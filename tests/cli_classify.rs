@@ -1,0 +1,229 @@
+//! `sozialraum-atlas classify`: one CSV row per area with its fields and the reasons, so
+//! results can be checked outside the app; with the map's own rules, a rules file, overrides
+//! and a joined indicator table.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::test_file;
+
+fn demo_map() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/staedteregion_aachen_demo.geojson")
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atlas-classify-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// Runs `classify` with `args`; returns the exit code and stderr.
+fn classify(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .arg("classify")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The rows of a result file as field lists (quotes removed), header first.
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).expect("result written");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 with BOM for Excel"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    assert!(text.ends_with("\r\n"));
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(split_row)
+        .collect()
+}
+
+fn split_row(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().expect("field").push('"');
+            }
+            '"' => quoted = !quoted,
+            ';' if !quoted => fields.push(String::new()),
+            c => fields.last_mut().expect("field").push(c),
+        }
+    }
+    fields
+}
+
+fn row<'a>(rows: &'a [Vec<String>], code: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r[0] == code)
+        .unwrap_or_else(|| panic!("no row {code}"))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn the_demo_rules_reproduce_the_data_and_every_row_says_why() {
+    let dir = scratch("demo");
+    let out = dir.join("ergebnis.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--out", s(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("59 von 93 Sozialräumen mit Gestaltungsbedarf"),
+        "{err}"
+    );
+    let rows = rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "code",
+            "name",
+            "kommune",
+            "handlungsfelder_daten",
+            "handlungsfelder_regeln",
+            "handlungsfelder_final",
+            "begruendung"
+        ]
+    );
+    assert_eq!(rows.len(), 94);
+    let flagged = rows[1..].iter().filter(|r| !r[5].is_empty()).count();
+    assert_eq!(flagged, 59);
+    assert!(
+        rows[1..].iter().all(|r| r[3] == r[4] && r[4] == r[5]),
+        "rules = data = final"
+    );
+    // Every area gets a reason per field, with values, z-scores and the verdict.
+    let ac3 = row(&rows, "AC 3");
+    assert_eq!(ac3[2], "Aachen");
+    assert!(ac3[4].contains('1'), "AC 3 is disadvantaged: {ac3:?}");
+    assert!(
+        ac3[6].starts_with("1: ✓ (alle): SGB-II-Quote "),
+        "{}",
+        ac3[6]
+    );
+    assert!(
+        ac3[6].contains(" · z = +") && ac3[6].contains(" ≥ 0,47 ✓"),
+        "{}",
+        ac3[6]
+    );
+    assert_eq!(ac3[6].matches(" | ").count(), 3, "four fields");
+}
+
+#[test]
+fn a_rules_file_with_an_override_changes_rules_and_final_columns() {
+    let dir = scratch("rules");
+    let rules = dir.join("regeln.toml");
+    std::fs::write(
+        &rules,
+        r#"
+# Only field 1: SGB II at least one standard deviation above the region.
+[[feld]]
+nummer = 1
+verknuepfung = "alle"
+bedingungen = [
+  { indikator = "sgb2_quote", mass = "z", bezug = "region", vergleich = ">=", schwelle = 1.0 },
+]
+
+[[uebersteuerung]]
+code = "SI 2"
+feld = 1
+drin = true
+begruendung = "Neue Sozialwohnungen; Daten von 2016"
+"#,
+    )
+    .expect("write rules");
+    let out = dir.join("ergebnis.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--rules", s(&rules), "--out", s(&out)]);
+    assert_eq!(code, 0, "{err}");
+    let rows = rows(&out);
+    // Only field 1 now, for the areas well above the region's mean.
+    assert!(rows[1..].iter().all(|r| r[4].is_empty() || r[4] == "1"));
+    let n = rows[1..].iter().filter(|r| r[4] == "1").count();
+    assert!((5..40).contains(&n), "{n}");
+    let si2 = row(&rows, "SI 2");
+    assert_eq!(
+        (si2[4].as_str(), si2[5].as_str()),
+        ("", "1"),
+        "rules say no, the override yes"
+    );
+    assert!(si2[6].contains("übersteuert"), "{}", si2[6]);
+    assert!(
+        si2[6].contains("Neue Sozialwohnungen; Daten von 2016"),
+        "{}",
+        si2[6]
+    );
+}
+
+#[test]
+fn a_joined_table_feeds_the_rules() {
+    let dir = scratch("table");
+    let rules = dir.join("regeln.toml");
+    std::fs::write(
+        &rules,
+        r#"
+[[feld]]
+nummer = 1
+bedingungen = [
+  { indikator = "wohngeldhaushalte_je_1_000_haushalte", mass = "wert", vergleich = ">=", schwelle = 10 },
+]
+"#,
+    )
+    .expect("write rules");
+    let out = dir.join("ergebnis.csv");
+    let table = test_file("tables/wohngeld_excel_windows1252.csv");
+    let (code, err) = classify(&[
+        s(&demo_map()),
+        "--indicators",
+        s(&table),
+        "--rules",
+        s(&rules),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("für 7 von 93 Sozialräumen"), "{err}");
+    let rows = rows(&out);
+    // Only AC 1 (12,5 ‰) passes; AC 2 (8,25) does not; suppressed values never pass.
+    let flagged: Vec<&str> = rows[1..]
+        .iter()
+        .filter(|r| r[4] == "1")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(flagged, ["AC 1"]);
+    let ac3 = row(&rows, "AC 3");
+    assert!(ac3[6].ends_with("Haushalte geheim ✗"), "{}", ac3[6]);
+    let ac4 = row(&rows, "AC 4");
+    assert!(ac4[6].ends_with("Haushalte keine Daten ✗"), "{}", ac4[6]);
+    let ac2 = row(&rows, "AC 2");
+    assert!(ac2[6].contains(" 8,3 ‰ ≥ 10,0 ‰ ✗"), "{}", ac2[6]);
+}
+
+#[test]
+fn a_broken_rules_file_exits_2_names_the_file_and_writes_nothing() {
+    let dir = scratch("broken");
+    let rules = dir.join("kaputt.toml");
+    std::fs::write(&rules, "[[feld]]\nnummer = 7\n").expect("write");
+    let out = dir.join("ergebnis.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--rules", s(&rules), "--out", s(&out)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("kaputt.toml") && err.contains("Handlungsfeld 7"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
