@@ -148,7 +148,11 @@ fn germany(c: &mut Criterion) {
     for field in ActionField::ALL {
         let n = check.fields.iter().filter(|f| f.contains(field)).count();
         eprintln!("field {}: {n} of {}", field.number(), region.spaces.len());
-        assert!(n > 0 && n < region.spaces.len(), "field {}: {n}", field.number());
+        assert!(
+            n > 0 && n < region.spaces.len(),
+            "field {}: {n}",
+            field.number()
+        );
     }
     let by_fields = ViewSettings::default();
     let position = indicators

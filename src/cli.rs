@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, T, format};
 use crate::io::fields::FieldOverrides;
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
 use crate::spatial::crs::epsg_from_text;
@@ -191,9 +191,9 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
             T::TableJoinedSummary,
             &[
                 ("file", &table.file),
-                ("n", &report.indicators.len().to_string()),
-                ("areas", &report.matched_areas.to_string()),
-                ("total", &region.spaces.len().to_string()),
+                ("n", &format::count(report.indicators.len(), lang)),
+                ("areas", &format::count(report.matched_areas, lang)),
+                ("total", &format::count(region.spaces.len(), lang)),
             ],
         ));
     }
@@ -212,7 +212,7 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         },
         lang,
     );
-    crate::io::export_geojson::write_atomically(args.out, csv.as_bytes())
+    crate::io::atomic::write_atomically(args.out, csv.as_bytes())
         .map_err(|e| format!("{}: {e}", args.out.display()))?;
     let flagged = classification
         .fields
@@ -225,8 +225,8 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         lang.tf(
             T::LegendSummary,
             &[
-                ("n", &flagged.to_string()),
-                ("total", &region.spaces.len().to_string()),
+                ("n", &format::count(flagged, lang)),
+                ("total", &format::count(region.spaces.len(), lang)),
             ],
         )
     ));

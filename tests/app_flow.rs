@@ -12,8 +12,12 @@ use sozialraum_atlas::spatial::prepared::Detail;
 
 /// Applies `command` and polls until the background load has finished.
 fn open_and_wait(state: &mut AppState, relative: &str) {
+    open_path_and_wait(state, test_file(relative));
+}
+
+fn open_path_and_wait(state: &mut AppState, path: std::path::PathBuf) {
     state.apply(Command::Open {
-        path: test_file(relative),
+        path,
         options: ImportOptions::default(),
     });
     let started = Instant::now();
@@ -93,4 +97,65 @@ fn cancelling_a_load_keeps_the_map() {
     std::thread::sleep(Duration::from_millis(50));
     state.poll_loading();
     assert_eq!(state.map.as_ref().expect("map").region.spaces.len(), 93);
+}
+
+#[test]
+fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
+    use sozialraum_atlas::app::Edit;
+    use sozialraum_atlas::model::{ActionField, Override, Polarity};
+    let mut state = demo_state();
+    let dir = std::env::temp_dir().join(format!("atlas-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("Städteregion mit Regeln.geojson");
+    // Edit a catalogue entry, a rule and add an override, then save.
+    let map = state.map.as_ref().expect("demo");
+    let position = map.indicators.position("sgb2_quote").expect("sgb2_quote");
+    let mut entry = map.indicators.indicators()[position].clone();
+    entry.label_de = "Mindestsicherung SGB II (Quote)".to_string();
+    entry.polarity = Polarity::HighIsNeed;
+    entry.reference_date = "31.12.2025".to_string();
+    let mut rules = map.rules.clone();
+    rules.rule_mut(ActionField::Elderly).conditions[0].threshold = 1.25;
+    state.apply(Command::Edit(Edit::SetIndicator {
+        position,
+        indicator: entry.clone(),
+    }));
+    state.apply(Command::Edit(Edit::SetRules(rules.clone())));
+    let o = Override {
+        code: "M 2".to_string(),
+        field: ActionField::Integration,
+        member: true,
+        reason: "Erstaufnahme seit 2025, „neu“".to_string(),
+    };
+    state.apply(Command::Edit(Edit::SetOverride(o.clone())));
+    state.apply(Command::Edit(Edit::SaveMap(path.clone())));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    let saved = state.map.take().expect("map");
+    // Open it again, as a colleague would.
+    state = demo_state();
+    open_path_and_wait(&mut state, path.clone());
+    assert!(state.error.is_none(), "{:?}", state.error);
+    let reopened = state.map.as_ref().expect("reopened");
+    assert_eq!(reopened.region.spaces.len(), 93);
+    let p = reopened
+        .indicators
+        .position("sgb2_quote")
+        .expect("sgb2_quote");
+    assert_eq!(reopened.indicators.indicators()[p], entry);
+    assert_eq!(reopened.rules, rules);
+    assert_eq!(reopened.overrides, vec![o]);
+    assert_eq!(reopened.classification.fields, saved.classification.fields);
+    for (i, indicator) in saved.indicators.indicators().iter().enumerate() {
+        let q = reopened
+            .indicators
+            .position(&indicator.key)
+            .expect("same catalogue");
+        assert_eq!(
+            reopened.indicators.column(q),
+            saved.indicators.column(i),
+            "{}",
+            indicator.key
+        );
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }

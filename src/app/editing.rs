@@ -129,7 +129,7 @@ impl AppState {
                         self.notice =
                             Some(lang.tf(T::Saved, &[("file", &path.display().to_string())]));
                     }
-                    Err(e) => self.error = Some(e.to_string()),
+                    Err(e) => self.error = Some(e.describe(lang)),
                 }
             }
         }

@@ -6,12 +6,12 @@
 //! temporary file that replaces the target only when complete, so a failed write (full disk)
 //! never leaves half a file where a good one was.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
+use super::atomic::write_atomically;
 use super::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, MetaFields};
 use super::rules_file::RulesDocument;
 use crate::analysis::rules::Classification;
@@ -35,6 +35,23 @@ pub enum ExportError {
         /// The file.
         file: String,
     },
+}
+
+impl ExportError {
+    /// The message in the user's language.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        if lang == crate::i18n::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ExportError::Io { file, source } => {
+                format!("{file}: kann nicht geschrieben werden: {source}")
+            }
+            ExportError::Projection { file } => {
+                format!("{file}: Koordinaten lassen sich nicht in Länge/Breite umrechnen")
+            }
+        }
+    }
 }
 
 /// What a map export contains.
@@ -175,27 +192,4 @@ pub fn write_geojson(path: &Path, export: &MapExport<'_>) -> Result<(), ExportEr
     let file = path.display().to_string();
     let text = geojson_text(export, &file)?;
     write_atomically(path, text.as_bytes()).map_err(|source| ExportError::Io { file, source })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk and renames it over
-/// `path`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -4,6 +4,7 @@
 //! Importers never fail on a bad feature; they report it ([`report`]) and load the rest.
 //! A file that cannot be a map at all is an [`ImportError`] naming the file and the reason.
 
+pub mod atomic;
 pub mod classification_csv;
 pub mod demo;
 pub mod error;

@@ -315,12 +315,14 @@ pub fn rules_toml(rules: &RuleSet, overrides: &[Override]) -> String {
     )
 }
 
-/// Writes rules and overrides as TOML.
+/// Writes rules and overrides as TOML, replacing the file only when the write is complete.
 pub fn write_rules(path: &Path, rules: &RuleSet, overrides: &[Override]) -> Result<(), RulesError> {
-    std::fs::write(path, rules_toml(rules, overrides)).map_err(|source| RulesError::Io {
-        file: path.display().to_string(),
-        source,
-    })
+    super::atomic::write_atomically(path, rules_toml(rules, overrides).as_bytes()).map_err(
+        |source| RulesError::Io {
+            file: path.display().to_string(),
+            source,
+        },
+    )
 }
 
 #[cfg(test)]
