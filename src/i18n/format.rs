@@ -63,8 +63,10 @@ pub fn signed(value: f64, decimals: usize, lang: Lang) -> String {
 }
 
 /// Reads a number the user typed in `lang`'s writing: German "1.234,5" or "-0,5", English
-/// "1,234.5"; the typographic minus "−" and a leading "+" are accepted. A German entry with
-/// only a point and no comma ("0.5") is read as a decimal point, as users copy such numbers.
+/// "1,234.5"; the typographic minus "−" and a leading "+" are accepted. A German entry without
+/// a comma reads its points as thousands separators where they group digits in threes after a
+/// non-zero start ("1.000", "12.345.678"), otherwise as a decimal point ("0.5", "1.25"), as
+/// users paste such numbers.
 pub fn parse_number(text: &str, lang: Lang) -> Option<f64> {
     let t: String = text
         .trim()
@@ -75,10 +77,26 @@ pub fn parse_number(text: &str, lang: Lang) -> Option<f64> {
     let t = t.strip_prefix('+').unwrap_or(&t);
     let normal = match lang {
         Lang::De if t.contains(',') => t.replace('.', "").replace(',', "."),
+        Lang::De if grouped_in_thousands(t) => t.replace('.', ""),
         Lang::De => t.to_string(),
         Lang::En => t.replace(',', ""),
     };
     normal.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Whether `t` looks like "1.000" or "-12.345.678": digits grouped in threes by points.
+fn grouped_in_thousands(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let mut groups = digits.split('.');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&head.len())
+        && !head.starts_with('0')
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A calendar date.
@@ -132,6 +150,10 @@ mod tests {
             ("−1,25", -1.25),
             ("+2", 2.0),
             ("0.47", 0.47),
+            ("1.25", 1.25),
+            ("1.000", 1000.0),
+            ("-12.345.678", -12_345_678.0),
+            ("0.125", 0.125),
             (" 75 ", 75.0),
         ];
         for (text, v) in de {

@@ -21,11 +21,11 @@ pub struct ViewPanelState {
 }
 
 /// Parses "5; 10,5; 20" (German) or "5; 10.5; 20".
-fn parse_limits(text: &str) -> Option<Vec<f64>> {
+fn parse_limits(text: &str, lang: Lang) -> Option<Vec<f64>> {
     text.split(';')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.replace(',', ".").parse::<f64>().ok())
+        .map(|t| format::parse_number(t, lang))
         .collect()
 }
 
@@ -212,8 +212,7 @@ fn indicator_options_ui(
                     .position(&style.key)
                     .map(|c| table.column(c).iter().filter_map(|v| v.number()).collect())
                     .unwrap_or_default();
-                let limits = parse_limits(&state.manual_text.replace('.', "").replace(',', "."))
-                    .or_else(|| parse_limits(&state.manual_text));
+                let limits = parse_limits(&state.manual_text, lang);
                 match limits {
                     Some(l) if class_breaks(&numbers, BreakMethod::Manual, 0, &l).is_ok() => {
                         state.manual_bad = false;
@@ -285,4 +284,22 @@ fn histogram_ui(ui: &mut Ui, h: &Histogram, lang: Lang) {
             .collect::<Vec<_>>()
             .join(" | "),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_limits_are_read_in_the_users_writing() {
+        assert_eq!(
+            parse_limits("10; 15,5; 1.000", Lang::De),
+            Some(vec![10.0, 15.5, 1000.0])
+        );
+        assert_eq!(
+            parse_limits("10; 15.5; 1,000", Lang::En),
+            Some(vec![10.0, 15.5, 1000.0])
+        );
+        assert_eq!(parse_limits("10; viel", Lang::De), None);
+    }
 }
