@@ -310,6 +310,19 @@ fn an_indicator_map_switches_method_and_shows_its_legend() {
         harness.state().state.view.colouring,
         Colouring::ActionFields
     ));
+    // And back to the same indicator view, method included, in one click.
+    harness.get_by_label("Indikator").click();
+    harness.run();
+    match &harness.state().state.view.colouring {
+        Colouring::Indicator(again) => {
+            assert_eq!(again.key, style.key);
+            assert_eq!(
+                again.method,
+                sozialraum_atlas::analysis::breaks::BreakMethod::NaturalBreaks
+            );
+        }
+        Colouring::ActionFields => panic!("not back in the indicator view"),
+    }
 }
 
 #[test]

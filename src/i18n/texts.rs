@@ -52,6 +52,7 @@ texts! {
     TableJoinedSummary => "{file}: {n} Indikatoren für {areas} von {total} Sozialräumen", "{file}: {n} indicators for {areas} of {total} areas";
     LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
     LegendNoClassification => "Die Datei enthält keine Einstufung nach Handlungsfeldern (Eigenschaft „handlungsfelder“, siehe README).", "The file holds no classification by field of action (property \"handlungsfelder\", see the README).";
+    LegendOverridden => "von Hand übersteuert", "overridden by hand";
     LegendNoData => "keine Daten", "no data";
     LegendProtected => "Datenschutz: kleine Zahl", "data protection: small number";
     LegendIndicatorSummary => "{method}, {classes} Klassen · {n} Sozialräume mit Wert", "{method}, {classes} classes · {n} areas with a value";

@@ -34,6 +34,8 @@ pub struct FrameMeshes {
     pub outlines: Mesh,
     /// Municipality borders.
     pub borders: Mesh,
+    /// Outlines of emphasised (overridden) areas, on top of everything else.
+    pub emphasis: Mesh,
     /// Number of areas drawn.
     pub visible: usize,
     /// Tolerance of the level of detail used, in metres.
@@ -51,6 +53,7 @@ impl FrameMeshes {
                 .sum::<usize>()
             + self.outlines.vertices.len()
             + self.borders.vertices.len()
+            + self.emphasis.vertices.len()
     }
 }
 
@@ -71,7 +74,7 @@ impl FrameMeshes {
     pub fn clear(&mut self, patterns: usize) {
         for mesh in std::iter::once(&mut self.solid)
             .chain(self.patterns.iter_mut())
-            .chain([&mut self.outlines, &mut self.borders])
+            .chain([&mut self.outlines, &mut self.borders, &mut self.emphasis])
         {
             // Not `Mesh::clear`: that one drops the vertex buffer's memory.
             mesh.indices.clear();
@@ -188,6 +191,43 @@ pub fn build_frame_into(
             &mut scratch,
             &mut frame.borders,
         );
+    }
+    // Emphasised areas: a white casing under the coloured line, so it reads on any fill.
+    let casing = LineStyle {
+        color: style::LABEL_HALO,
+        width_pt: scene.emphasis_style.width_pt + 2.0,
+    };
+    for line in [casing, scene.emphasis_style] {
+        for &i in &scene.emphasis {
+            let (Some(slices), Some(b)) = (lod.features.get(i), prepared.feature_bounds.get(i))
+            else {
+                continue;
+            };
+            if b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3]
+            {
+                continue;
+            }
+            screen.clear();
+            screen.extend(
+                lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
+                    .iter()
+                    .map(|p| t.apply(*p)),
+            );
+            let mut start = 0usize;
+            for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
+                let end = end as usize;
+                stroke(
+                    &screen[start..end],
+                    true,
+                    line.width_pt,
+                    color32(line.color),
+                    feather,
+                    &mut scratch,
+                    &mut frame.emphasis,
+                );
+                start = end;
+            }
+        }
     }
 }
 
@@ -339,6 +379,7 @@ impl MapPainter {
             }
             shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.outlines))));
             shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.borders))));
+            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.emphasis))));
             let labels = match &scene.labels {
                 Some(texts) => {
                     let font = FontId::proportional(LABEL_SIZE);
@@ -507,5 +548,49 @@ fn paint_labels(painter: &Painter, labels: &[PlacedLabel], texts: &[String]) {
         }
         let galley = painter.layout_no_wrap(text.clone(), font.clone(), ink);
         painter.galley(pos, galley, ink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::LoadedMap;
+    use crate::io::Progress;
+    use crate::io::demo::load_demo;
+    use crate::model::{ActionField, Override};
+    use crate::scene::ViewSettings;
+    use crate::spatial::prepared::Detail;
+
+    #[test]
+    fn overridden_areas_get_an_outline_of_their_own() {
+        let imported = load_demo(&Progress::default()).expect("demo");
+        let mut map = LoadedMap::from_import(imported, None, Detail::Full);
+        let viewport = Viewport::fit(map.prepared.bounds, [1000.0, 800.0], [0.0, 0.0], 24.0);
+        let plain = Scene::build(map.scene_input(), &ViewSettings::default());
+        let frame = build_frame(&plain, &map.prepared, &viewport, 1.0);
+        assert!(frame.emphasis.is_empty());
+        map.overrides.push(Override {
+            code: "SI 2".to_string(),
+            field: ActionField::Disadvantaged,
+            member: true,
+            reason: "Test".to_string(),
+        });
+        map.reclassify();
+        let scene = Scene::build(map.scene_input(), &ViewSettings::default());
+        let frame = build_frame(&scene, &map.prepared, &viewport, 1.0);
+        assert!(!frame.emphasis.is_empty());
+        let magenta = color32(crate::scene::EMPHASIS);
+        assert!(frame.emphasis.vertices.iter().any(|v| v.color == magenta));
+        // And the legend explains it.
+        let entry = scene
+            .legend
+            .entries
+            .iter()
+            .find(|e| e.outline.is_some())
+            .expect("entry");
+        assert_eq!(
+            (entry.label.as_str(), entry.count),
+            ("von Hand übersteuert", 1)
+        );
     }
 }

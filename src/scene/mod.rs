@@ -116,6 +116,8 @@ pub struct LegendEntry {
     pub field: Option<ActionField>,
     /// Whether the row's areas are shown.
     pub visible: bool,
+    /// An outline drawn around the swatch (the style of emphasised areas), if any.
+    pub outline: Option<LineStyle>,
 }
 
 /// The legend.
@@ -315,6 +317,7 @@ impl Scene {
                 count: counts.per_field[f.index()],
                 field: Some(f),
                 visible: settings.visible_fields.contains(f),
+                outline: None,
             })
             .collect();
         let visible_colors = ActionField::ALL
@@ -333,6 +336,7 @@ impl Scene {
                 count: counts.several,
                 field: None,
                 visible: true,
+                outline: None,
             });
         }
         entries.push(LegendEntry {
@@ -341,7 +345,18 @@ impl Scene {
             count: counts.total - counts.flagged,
             field: None,
             visible: true,
+            outline: None,
         });
+        if !self.emphasis.is_empty() {
+            entries.push(LegendEntry {
+                fill: FillStyle::Solid(style::NO_NEED),
+                label: lang.t(T::LegendOverridden).to_string(),
+                count: self.emphasis.len(),
+                field: None,
+                visible: true,
+                outline: Some(self.emphasis_style),
+            });
+        }
         let has_classification =
             classification.from_rules || input.region.mapping.action_fields.is_some();
         if !has_classification {
@@ -352,6 +367,7 @@ impl Scene {
                 count: counts.total,
                 field: None,
                 visible: true,
+                outline: None,
             }];
         }
         self.legend = Legend {
@@ -439,6 +455,7 @@ impl Scene {
                 count: counts[c],
                 field: None,
                 visible: true,
+                outline: None,
             })
             .collect();
         entries.push(LegendEntry {
@@ -447,6 +464,7 @@ impl Scene {
             count: missing,
             field: None,
             visible: true,
+            outline: None,
         });
         if withheld > 0 {
             entries.push(LegendEntry {
@@ -455,6 +473,7 @@ impl Scene {
                 count: withheld,
                 field: None,
                 visible: true,
+                outline: None,
             });
         }
         self.legend = Legend {

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, RichText, Ui, Vec2};
 
-use super::swatch::swatch;
+use super::swatch::{paint_outline, swatch};
 use crate::app::Command;
 use crate::i18n::{Lang, T, format};
 use crate::scene::Scene;
@@ -34,13 +34,16 @@ pub fn legend_ui(ui: &mut Ui, scene: &Scene, lang: Lang) -> Vec<Command> {
             } else {
                 ui.add_space(ui.spacing().interact_size.y + ui.spacing().item_spacing.x);
             }
-            swatch(
+            let rect = swatch(
                 ui,
                 Vec2::new(26.0, 16.0),
                 entry.fill,
                 &scene.patterns,
                 !entry.visible,
             );
+            if let Some(outline) = entry.outline {
+                paint_outline(ui, rect, outline);
+            }
             let text = format!("{} ({})", entry.label, format::count(entry.count, lang));
             let label = if entry.visible {
                 RichText::new(text)

@@ -22,8 +22,11 @@ pub fn rules_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Comman
     let mut commands = Vec::new();
     let mut open = true;
     let mut rules = map.rules.clone();
+    // Over the inspector at the right, so the map and its legend stay in sight while editing.
+    let right = ctx.content_rect().right();
     egui::Window::new(lang.t(T::RulesTitle))
         .open(&mut open)
+        .default_pos([(right - 740.0).max(0.0), 40.0])
         .default_width(720.0)
         .default_height(520.0)
         .show(ctx, |ui| {
@@ -188,6 +191,7 @@ fn condition_ui(
     let r = ComboBox::from_id_salt(("indicator", id))
         .selected_text(label)
         .width(230.0)
+        .wrap_mode(egui::TextWrapMode::Truncate)
         .show_ui(ui, |ui| {
             for indicator in table.indicators() {
                 ui.selectable_value(

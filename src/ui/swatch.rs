@@ -3,6 +3,7 @@
 use eframe::egui::{self, Color32, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use crate::render::egui_map::color32;
+use crate::scene::LineStyle;
 use crate::scene::style::{FillStyle, Pattern};
 
 /// Paints `fill` into `rect`: a solid colour, or the stripes of a pattern.
@@ -46,8 +47,25 @@ pub fn paint_fill(ui: &Ui, rect: Rect, fill: FillStyle, patterns: &[Pattern], di
     );
 }
 
-/// Allocates and paints a swatch of `size` points.
-pub fn swatch(ui: &mut Ui, size: Vec2, fill: FillStyle, patterns: &[Pattern], dimmed: bool) {
+/// Allocates and paints a swatch of `size` points; returns where.
+pub fn swatch(
+    ui: &mut Ui,
+    size: Vec2,
+    fill: FillStyle,
+    patterns: &[Pattern],
+    dimmed: bool,
+) -> Rect {
     let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
     paint_fill(ui, rect, fill, patterns, dimmed);
+    rect
+}
+
+/// Paints `outline` inside the swatch at `rect`, as the map outlines emphasised areas.
+pub fn paint_outline(ui: &Ui, rect: Rect, outline: LineStyle) {
+    ui.painter_at(rect).rect_stroke(
+        rect,
+        2.0,
+        Stroke::new(outline.width_pt, color32(outline.color)),
+        StrokeKind::Inside,
+    );
 }

@@ -18,6 +18,8 @@ pub struct ViewPanelState {
     pub manual_text: String,
     /// Whether the typed limits were refused.
     pub manual_bad: bool,
+    /// The indicator view last shown, to return to it in one click.
+    pub last_indicator: Option<IndicatorStyle>,
 }
 
 /// Parses "5; 10,5; 20" (German) or "5; 10.5; 20".
@@ -43,6 +45,9 @@ pub fn view_panel_ui(
     ui.horizontal(|ui| {
         let fields = matches!(view.colouring, Colouring::ActionFields);
         if ui.selectable_label(fields, lang.t(T::ViewFields)).clicked() && !fields {
+            if let Colouring::Indicator(style) = &view.colouring {
+                state.last_indicator = Some(style.clone());
+            }
             commands.push(Command::SetColouring(Colouring::ActionFields));
         }
         let enabled = !indicators.is_empty();
@@ -53,15 +58,21 @@ pub fn view_panel_ui(
             )
             .clicked();
         if clicked && fields {
-            // The first indicator with a polarity, or simply the first one.
-            let pick = indicators
-                .iter()
-                .find(|i| i.polarity == crate::model::Polarity::HighIsNeed)
-                .or(indicators.first());
-            if let Some(i) = pick {
-                commands.push(Command::SetColouring(Colouring::Indicator(
-                    IndicatorStyle::for_indicator(i),
-                )));
+            // Back to the indicator view last shown, if its indicator is still there; else the
+            // first indicator that signals need, or simply the first one.
+            let last = state
+                .last_indicator
+                .clone()
+                .filter(|s| indicators.iter().any(|i| i.key == s.key));
+            let pick = last.or_else(|| {
+                indicators
+                    .iter()
+                    .find(|i| i.polarity == crate::model::Polarity::HighIsNeed)
+                    .or(indicators.first())
+                    .map(IndicatorStyle::for_indicator)
+            });
+            if let Some(style) = pick {
+                commands.push(Command::SetColouring(Colouring::Indicator(style)));
             }
         }
     });
