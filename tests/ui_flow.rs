@@ -446,3 +446,48 @@ fn the_rules_panel_recolours_the_map_at_once_and_reads_german_numbers() {
     let rule = map.rules.rule(ActionField::Disadvantaged).expect("rule");
     assert_eq!(rule.conditions[0].threshold, 1.5);
 }
+
+#[test]
+fn a_table_is_imported_from_the_file_menu_with_a_join_report() {
+    let mut harness = harness();
+    harness.get_by_label("Datei").click();
+    harness.run();
+    harness
+        .get_by_label("Indikatortabelle importieren …")
+        .click();
+    harness.run();
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/tables/wohngeld_excel_windows1252.csv");
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei (CSV oder XLSX)")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei (CSV oder XLSX)")
+        .type_text(path.to_str().expect("utf-8"));
+    harness.run();
+    // The file's shape is shown as soon as the path names it.
+    assert!(shown(
+        &harness,
+        "9 Zeilen, 5 Spalten · Windows-1252 · Trennzeichen „;“"
+    ));
+    harness.get_by_label("Importieren").click();
+    harness.run();
+    assert!(shown(&harness, "7 von 93 Sozialräumen haben Werte"));
+    assert!(shown(&harness, "Zeilen ohne passenden Sozialraum: 1"));
+    assert!(shown(
+        &harness,
+        "Schlüssel mehrfach (die erste Zeile gilt): 1"
+    ));
+    assert!(shown(&harness, "Zellen ohne Zahl: 1"));
+    assert!(shown(
+        &harness,
+        "Als geheim markierte Zellen (bleiben geheim, nie 0): 4"
+    ));
+    let map = harness.state().state.map.as_ref().expect("map");
+    assert!(
+        map.indicators
+            .position("wohngeldhaushalte_je_1_000_haushalte")
+            .is_some()
+    );
+}

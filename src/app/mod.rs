@@ -18,9 +18,10 @@ pub use state::{AppState, Command, LoadTiming, OpenWindows, PathPurpose, Window}
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 use crate::render::egui_map::MapPainter;
-use crate::ui::data_windows::{self, PathForm, TableForm};
+use crate::ui::data_windows::{self, PathForm};
 use crate::ui::dialogs::{self, OpenForm};
 use crate::ui::inspector::OverrideForm;
+use crate::ui::table_window::{self, TableForm};
 use crate::ui::view_panel::{ViewPanelState, view_panel_ui};
 use crate::ui::{self as panels, inspector, map_view, menu, rules_window, status_bar};
 
@@ -263,20 +264,21 @@ impl SozialraumApp {
             if windows.join_report
                 && let Some(report) = &self.state.join_report
             {
-                commands.extend(data_windows::join_report_window_ui(
+                commands.extend(table_window::join_report_window_ui(
                     ctx,
                     report,
                     map.region.spaces.len(),
                     lang,
                 ));
             }
-        }
-        if windows.import_table {
-            commands.extend(data_windows::import_table_window_ui(
-                ctx,
-                &mut self.table_form,
-                lang,
-            ));
+            if windows.import_table {
+                commands.extend(table_window::import_table_window_ui(
+                    ctx,
+                    &mut self.table_form,
+                    map,
+                    lang,
+                ));
+            }
         }
         if let Some(purpose) = windows.path {
             commands.extend(data_windows::path_window_ui(

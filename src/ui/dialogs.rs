@@ -1,7 +1,6 @@
 //! Secondary windows: the open form, the import report, errors, shortcuts, about.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
 
 use eframe::egui::{self, Context, RichText, ScrollArea, TextEdit};
 
@@ -10,6 +9,7 @@ use crate::i18n::{Lang, T};
 use crate::io::fields::FieldOverrides;
 use crate::io::{ImportOptions, ImportReport};
 use crate::spatial::crs::epsg_from_text;
+use crate::ui::file_picker::{FilePicker, PickMode};
 
 /// What the user typed into the open form; kept between frames.
 #[derive(Default)]
@@ -28,10 +28,8 @@ pub struct OpenForm {
     pub action_fields: String,
     /// A problem with the input.
     pub problem: Option<String>,
-    /// A native file dialog running on another thread.
-    browsing: Option<Receiver<Option<PathBuf>>>,
-    /// The native dialog came back empty: perhaps there is none on this system.
-    pub dialog_unavailable: bool,
+    /// The native file dialog.
+    picker: FilePicker,
     /// Put the cursor into the path field on the next frame.
     focus_path: bool,
 }
@@ -76,45 +74,14 @@ impl OpenForm {
             },
         ))
     }
-
-    fn browse(&mut self, ctx: &Context) {
-        let (sender, receiver) = channel();
-        let ctx = ctx.clone();
-        // The native dialog blocks; on its own thread the window keeps drawing.
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("GeoJSON", &["geojson", "json"])
-                    .pick_file();
-                let _ = sender.send(picked);
-                ctx.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.browsing = Some(receiver);
-        } else {
-            self.dialog_unavailable = true;
-        }
-    }
-
-    fn poll_browse(&mut self) {
-        let Some(receiver) = &self.browsing else {
-            return;
-        };
-        if let Ok(picked) = receiver.try_recv() {
-            match picked {
-                Some(path) => self.path = path.display().to_string(),
-                None => self.dialog_unavailable = true,
-            }
-            self.browsing = None;
-        }
-    }
 }
 
 /// The open form.
 pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
-    form.poll_browse();
+    if let Some(path) = form.picker.poll() {
+        form.path = path.display().to_string();
+    }
     let mut open = true;
     egui::Window::new(lang.t(T::OpenTitle))
         .open(&mut open)
@@ -143,15 +110,16 @@ pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Com
                 }
                 if ui
                     .add_enabled(
-                        form.browsing.is_none(),
+                        !form.picker.is_running(),
                         egui::Button::new(lang.t(T::OpenBrowse)),
                     )
                     .clicked()
                 {
-                    form.browse(ctx);
+                    form.picker
+                        .start(ctx, PickMode::Open, ("GeoJSON", &["geojson", "json"]), None);
                 }
             });
-            if form.dialog_unavailable {
+            if form.picker.unavailable {
                 ui.label(RichText::new(lang.t(T::NoDialog)).weak());
             }
             ui.label(RichText::new(lang.t(T::OpenDropHint)).weak());

@@ -3,6 +3,7 @@
 
 pub mod data_windows;
 pub mod dialogs;
+pub mod file_picker;
 pub mod fonts;
 pub mod inspector;
 pub mod legend;
@@ -11,6 +12,7 @@ pub mod menu;
 pub mod rules_window;
 pub mod status_bar;
 pub mod swatch;
+pub mod table_window;
 pub mod view_panel;
 
 use eframe::egui::{self, RichText, Ui};

@@ -1,0 +1,75 @@
+//! The native file dialog, run on its own thread so the window keeps drawing, with the
+//! typed-path fallback when the system has no dialog (the caller shows a text field anyway).
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui::Context;
+
+/// Whether the dialog opens or saves a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickMode {
+    /// Choose an existing file.
+    Open,
+    /// Choose where to write, with a suggested file name.
+    Save,
+}
+
+/// A native file dialog that may be running.
+#[derive(Debug, Default)]
+pub struct FilePicker {
+    running: Option<Receiver<Option<PathBuf>>>,
+    /// The dialog came back empty or could not start: perhaps there is none on this system.
+    pub unavailable: bool,
+}
+
+impl FilePicker {
+    /// Whether a dialog is open now.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Starts the dialog with a filter (`name`, extensions) and, for saving, a file name.
+    pub fn start(
+        &mut self,
+        ctx: &Context,
+        mode: PickMode,
+        filter: (&str, &[&str]),
+        file_name: Option<String>,
+    ) {
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        let name = filter.0.to_string();
+        let extensions: Vec<String> = filter.1.iter().map(|e| e.to_string()).collect();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new().add_filter(name, &extensions);
+                if let Some(f) = file_name {
+                    dialog = dialog.set_file_name(f);
+                }
+                let picked = match mode {
+                    PickMode::Open => dialog.pick_file(),
+                    PickMode::Save => dialog.save_file(),
+                };
+                let _ = sender.send(picked);
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.running = Some(receiver);
+        } else {
+            self.unavailable = true;
+        }
+    }
+
+    /// The chosen path, once the dialog has closed with one. Call every frame.
+    pub fn poll(&mut self) -> Option<PathBuf> {
+        let receiver = self.running.as_ref()?;
+        let picked = receiver.try_recv().ok()?;
+        self.running = None;
+        if picked.is_none() {
+            self.unavailable = true;
+        }
+        picked
+    }
+}
