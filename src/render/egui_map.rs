@@ -15,7 +15,7 @@ use super::lines::stroke;
 use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
 use crate::scene::style::{self, FillStyle, Pattern, Rgba};
 use crate::scene::{LineStyle, Scene};
-use crate::spatial::prepared::{Lod, PreparedMap};
+use crate::spatial::prepared::{FeatureSlices, Lod, PreparedMap};
 use crate::spatial::viewport::Viewport;
 
 /// Converts a scene colour to egui's premultiplied colour.
@@ -116,19 +116,14 @@ pub fn build_frame_into(
     let mut scratch: Vec<[f32; 2]> = Vec::new();
     for (i, slices) in lod.features.iter().enumerate() {
         let b = prepared.feature_bounds[i];
-        if b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3] {
+        if outside(b, view_rel) {
             continue;
         }
         if slices.vertices.is_empty() {
             continue;
         }
         frame.visible += 1;
-        screen.clear();
-        screen.extend(
-            lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
-                .iter()
-                .map(|p| t.apply(*p)),
-        );
+        project_area(lod, slices, &t, &mut screen);
         let (mesh, color, period) = match scene.fills.get(i) {
             Some(FillStyle::Pattern(p)) if *p < frame.patterns.len() => (
                 &mut frame.patterns[*p],
@@ -165,20 +160,16 @@ pub fn build_frame_into(
             continue;
         }
         let color = outline_color.gamma_multiply(0.25 + 0.75 * fade);
-        let mut start = 0usize;
-        for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
-            let end = end as usize;
-            stroke(
-                &screen[start..end],
-                true,
-                scene.outline.width_pt,
-                color,
-                feather,
-                &mut scratch,
-                &mut frame.outlines,
-            );
-            start = end;
-        }
+        stroke_rings(
+            lod,
+            slices,
+            &screen,
+            scene.outline.width_pt,
+            color,
+            feather,
+            &mut scratch,
+            &mut frame.outlines,
+        );
     }
     if let Some(border) = scene.border {
         stroke_borders(
@@ -203,31 +194,69 @@ pub fn build_frame_into(
             else {
                 continue;
             };
-            if b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3]
-            {
+            if outside(*b, view_rel) {
                 continue;
             }
-            screen.clear();
-            screen.extend(
-                lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
-                    .iter()
-                    .map(|p| t.apply(*p)),
+            project_area(lod, slices, &t, &mut screen);
+            stroke_rings(
+                lod,
+                slices,
+                &screen,
+                line.width_pt,
+                color32(line.color),
+                feather,
+                &mut scratch,
+                &mut frame.emphasis,
             );
-            let mut start = 0usize;
-            for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
-                let end = end as usize;
-                stroke(
-                    &screen[start..end],
-                    true,
-                    line.width_pt,
-                    color32(line.color),
-                    feather,
-                    &mut scratch,
-                    &mut frame.emphasis,
-                );
-                start = end;
-            }
         }
+    }
+}
+
+/// Whether bounds `b` lie wholly outside the visible box `view` (both relative to the origin).
+fn outside(b: [f32; 4], view: [f32; 4]) -> bool {
+    b[2] < view[0] || b[0] > view[2] || b[3] < view[1] || b[1] > view[3]
+}
+
+/// Puts the screen positions of an area's vertices into `screen`.
+fn project_area(
+    lod: &Lod,
+    slices: &FeatureSlices,
+    t: &crate::spatial::viewport::RelativeTransform,
+    screen: &mut Vec<[f32; 2]>,
+) {
+    screen.clear();
+    screen.extend(
+        lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
+            .iter()
+            .map(|p| t.apply(*p)),
+    );
+}
+
+/// Strokes every ring of an area, `screen` holding its projected vertices.
+#[allow(clippy::too_many_arguments)] // Internal helper; the buffers are the caller's scratch.
+fn stroke_rings(
+    lod: &Lod,
+    slices: &FeatureSlices,
+    screen: &[[f32; 2]],
+    width: f32,
+    color: Color32,
+    feather: f32,
+    scratch: &mut Vec<[f32; 2]>,
+    mesh: &mut Mesh,
+) {
+    let mut start = 0usize;
+    for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
+        let end = end as usize;
+        stroke(
+            &screen[start..end],
+            true,
+            width,
+            color,
+            feather,
+            scratch,
+            mesh,
+        );
+        start = end;
     }
 }
 
@@ -246,9 +275,7 @@ fn stroke_borders(
     let mut start = 0usize;
     for (&end, b) in lod.border_ends.iter().zip(&lod.border_bounds) {
         let end = end as usize;
-        let outside =
-            b[2] < view_rel[0] || b[0] > view_rel[2] || b[3] < view_rel[1] || b[1] > view_rel[3];
-        if outside {
+        if outside(*b, view_rel) {
             start = end;
             continue;
         }
@@ -466,25 +493,17 @@ impl MapPainter {
             let Some(slices) = lod.features.get(i) else {
                 return;
             };
-            screen.clear();
-            screen.extend(
-                lod.vertices[slices.vertices.start as usize..slices.vertices.end as usize]
-                    .iter()
-                    .map(|p| t.apply(*p)),
+            project_area(lod, slices, &t, &mut screen);
+            stroke_rings(
+                lod,
+                slices,
+                &screen,
+                width,
+                color,
+                feather,
+                &mut scratch,
+                mesh,
             );
-            let mut start = 0usize;
-            for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
-                stroke(
-                    &screen[start..end as usize],
-                    true,
-                    width,
-                    color,
-                    feather,
-                    &mut scratch,
-                    mesh,
-                );
-                start = end as usize;
-            }
         };
         if let Some(h) = overlay.hover.filter(|h| Some(*h) != overlay.selection) {
             // A light veil over the area lifts it on any fill colour.

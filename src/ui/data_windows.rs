@@ -205,16 +205,8 @@ pub fn path_window_ui(
                     if form.path.is_empty() && ui.memory(|m| m.focused().is_none()) {
                         edit.request_focus();
                     }
-                    if ui
-                        .add_enabled(
-                            !form.picker.is_running(),
-                            egui::Button::new(lang.t(T::OpenBrowse)),
-                        )
-                        .clicked()
-                    {
-                        form.picker
-                            .start(ctx, mode, filter, suggested.map(str::to_string));
-                    }
+                    form.picker
+                        .browse_button(ui, lang.t(T::OpenBrowse), mode, filter, suggested);
                     edit
                 })
                 .inner;

@@ -108,16 +108,13 @@ pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Com
                         Err(problem) => form.problem = Some(problem),
                     }
                 }
-                if ui
-                    .add_enabled(
-                        !form.picker.is_running(),
-                        egui::Button::new(lang.t(T::OpenBrowse)),
-                    )
-                    .clicked()
-                {
-                    form.picker
-                        .start(ctx, PickMode::Open, ("GeoJSON", &["geojson", "json"]), None);
-                }
+                form.picker.browse_button(
+                    ui,
+                    lang.t(T::OpenBrowse),
+                    PickMode::Open,
+                    ("GeoJSON", &["geojson", "json"]),
+                    None,
+                );
             });
             if form.picker.unavailable {
                 ui.label(RichText::new(lang.t(T::NoDialog)).weak());

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 
-use eframe::egui::Context;
+use eframe::egui::{self, Context, Ui};
 
 /// Whether the dialog opens or saves a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,23 @@ impl FilePicker {
             self.running = Some(receiver);
         } else {
             self.unavailable = true;
+        }
+    }
+
+    /// A "Durchsuchen …" button that starts the dialog; disabled while one is open.
+    pub fn browse_button(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        mode: PickMode,
+        filter: (&str, &[&str]),
+        file_name: Option<&str>,
+    ) {
+        let clicked = ui
+            .add_enabled(!self.is_running(), egui::Button::new(label))
+            .clicked();
+        if clicked {
+            self.start(ui.ctx(), mode, filter, file_name.map(str::to_string));
         }
     }
 

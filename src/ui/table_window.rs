@@ -166,23 +166,16 @@ pub fn import_table_window_ui(
                 if form.path.is_empty() && ui.memory(|m| m.focused().is_none()) {
                     r.request_focus();
                 }
-                if ui
-                    .add_enabled(
-                        !form.picker.is_running(),
-                        egui::Button::new(lang.t(T::OpenBrowse)),
-                    )
-                    .clicked()
-                {
-                    form.picker.start(
-                        ctx,
-                        PickMode::Open,
-                        (
-                            lang.t(T::ImportTableFilter),
-                            &["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
-                        ),
-                        None,
-                    );
-                }
+                form.picker.browse_button(
+                    ui,
+                    lang.t(T::OpenBrowse),
+                    PickMode::Open,
+                    (
+                        lang.t(T::ImportTableFilter),
+                        &["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
+                    ),
+                    None,
+                );
             });
             if form.picker.unavailable {
                 ui.label(RichText::new(lang.t(T::NoDialog)).weak());
