@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::i18n::{Lang, T, format};
 use crate::io::fields::FieldOverrides;
+use crate::io::join::{JoinOptions, Layout};
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
 use crate::spatial::crs::epsg_from_text;
 
@@ -87,9 +88,9 @@ pub enum CliCommand {
         /// An indicator table (CSV or XLSX) to join first.
         #[arg(long)]
         indicators: Option<PathBuf>,
-        /// The table's key column (default: the one matching most areas).
-        #[arg(long)]
-        key_column: Option<String>,
+        /// How to join the table.
+        #[command(flatten)]
+        join: JoinArgs,
         /// A rules file (TOML); default: the rules carried by the map.
         #[arg(long)]
         rules: Option<PathBuf>,
@@ -100,6 +101,56 @@ pub enum CliCommand {
         #[command(flatten)]
         import: ImportArgs,
     },
+}
+
+/// How an indicator table is joined (wide by default; long with `--indicator-column`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct JoinArgs {
+    /// The table's key column (default: the one matching most areas).
+    #[arg(long)]
+    pub key_column: Option<String>,
+    /// The areas' property to match (default: the code, or the best-matching property).
+    #[arg(long)]
+    pub match_property: Option<String>,
+    /// Long table: the column naming the indicator (repeat for several, joined with " – ").
+    #[arg(long = "indicator-column")]
+    pub indicator_columns: Vec<String>,
+    /// Long table: the column with the value.
+    #[arg(long)]
+    pub value_column: Option<String>,
+    /// Long table: the column with the year.
+    #[arg(long)]
+    pub year_column: Option<String>,
+    /// Long table: the year to take (default: the latest).
+    #[arg(long, requires = "year_column")]
+    pub year: Option<String>,
+}
+
+impl JoinArgs {
+    /// The join options, or what is missing for a long table.
+    pub fn options(&self, lang: Lang) -> Result<JoinOptions, String> {
+        let layout = if self.indicator_columns.is_empty() {
+            Layout::Wide
+        } else {
+            let value = self
+                .value_column
+                .clone()
+                .ok_or_else(|| lang.t(T::CliLongNeedsValue).to_string())?;
+            Layout::Long {
+                indicator: self.indicator_columns.clone(),
+                value,
+                year: self
+                    .year_column
+                    .clone()
+                    .map(|column| (column, self.year.clone())),
+            }
+        };
+        Ok(JoinOptions {
+            key_column: self.key_column.clone(),
+            target: self.match_property.clone(),
+            layout,
+        })
+    }
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -142,8 +193,8 @@ pub struct ClassifyArgs<'a> {
     pub map: &'a std::path::Path,
     /// A table to join.
     pub indicators: Option<&'a std::path::Path>,
-    /// Its key column.
-    pub key_column: Option<String>,
+    /// How to join it.
+    pub join: &'a JoinArgs,
     /// A rules file.
     pub rules: Option<&'a std::path::Path>,
     /// Output CSV.
@@ -169,7 +220,7 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
     use crate::analysis::rules::classify;
     use crate::io::classification_csv::{ClassificationRows, classification_csv};
-    use crate::io::join::{JoinOptions, join_table, merge_joined};
+    use crate::io::join::{join_table, merge_joined};
     use crate::io::rules_file::read_rules;
     use crate::io::table::read_table;
 
@@ -180,10 +231,7 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
     let mut notes = Vec::new();
     if let Some(table_path) = args.indicators {
         let table = read_table(table_path).map_err(|e| e.describe(lang))?;
-        let options = JoinOptions {
-            key_column: args.key_column.clone(),
-            ..JoinOptions::default()
-        };
+        let options = args.join.options(lang)?;
         let (joined, report) = join_table(&region, &indicators, &table, &options)
             .map_err(|e| e.describe(&table.file, lang))?;
         merge_joined(&mut indicators, joined);

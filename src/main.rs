@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
         Some(CliCommand::Classify {
             map,
             indicators,
-            key_column,
+            join,
             rules,
             out,
             import,
@@ -24,7 +24,7 @@ fn main() -> anyhow::Result<()> {
             let args = sozialraum_atlas::cli::ClassifyArgs {
                 map: &map,
                 indicators: indicators.as_deref(),
-                key_column,
+                join: &join,
                 rules: rules.as_deref(),
                 out: &out,
                 import: &import,

@@ -227,3 +227,76 @@ fn a_broken_rules_file_exits_2_names_the_file_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_long_table_pivots_on_the_command_line_for_cologne() {
+    let (Some(map), Some(table)) = (
+        common::shared_data("koeln/koeln_stadtteile.geojson"),
+        common::shared_data("koeln/koeln_bevoelkerung_2005_2012.csv"),
+    ) else {
+        return;
+    };
+    let dir = scratch("koeln");
+    let rules = dir.join("regeln.toml");
+    std::fs::write(
+        &rules,
+        "[[feld]]\nnummer = 2\nbedingungen = [ { indikator = \"einwohner_nach_alter_75_und_aelter\", mass = \"perzentil\", vergleich = \">=\", schwelle = 75 } ]\n",
+    )
+    .expect("write rules");
+    let out = dir.join("koeln.csv");
+    let (code, err) = classify(&[
+        s(&map),
+        "--indicators",
+        s(&table),
+        "--key-column",
+        "raum_id",
+        "--indicator-column",
+        "tabelle",
+        "--indicator-column",
+        "zeile",
+        "--value-column",
+        "zahl",
+        "--year-column",
+        "jahr",
+        "--rules",
+        s(&rules),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("38 Indikatoren für 86 von 86 Sozialräumen"),
+        "{err}"
+    );
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 87);
+    // The top quarter by the number of people aged 75 and over: 22 of 86 (ties included).
+    let flagged = rows[1..].iter().filter(|r| r[4] == "2").count();
+    assert!((20..=24).contains(&flagged), "{flagged}");
+    let dellbrueck = row(&rows, "905");
+    assert_eq!(dellbrueck[1], "Dellbrück");
+    assert!(
+        dellbrueck[6].contains("Einwohner nach Alter – 75 und älter 2.184 · Perzentil 95 ≥ 75 ✓"),
+        "{}",
+        dellbrueck[6]
+    );
+}
+
+#[test]
+fn a_long_table_without_a_value_column_is_refused() {
+    let dir = scratch("novalue");
+    let out = dir.join("x.csv");
+    let table = test_file("tables/benefits_english_bom.csv");
+    let (code, err) = classify(&[
+        s(&demo_map()),
+        "--indicators",
+        s(&table),
+        "--indicator-column",
+        "name",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--value-column"), "{err}");
+    assert!(!out.exists());
+}

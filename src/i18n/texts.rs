@@ -49,6 +49,7 @@ texts! {
     MenuShortcuts => "Tastenkürzel", "Keyboard shortcuts";
     MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
     LegendTitle => "Handlungsfelder", "Fields of action";
+    CliLongNeedsValue => "Eine lange Tabelle braucht --value-column (die Spalte mit dem Wert).", "A long table needs --value-column (the column with the value).";
     TableJoinedSummary => "{file}: {n} Indikatoren für {areas} von {total} Sozialräumen", "{file}: {n} indicators for {areas} of {total} areas";
     LegendSummary => "{n} von {total} Sozialräumen mit Gestaltungsbedarf", "{n} of {total} areas with a need for action";
     LegendNoClassification => "Die Datei enthält keine Einstufung nach Handlungsfeldern (Eigenschaft „handlungsfelder“, siehe README).", "The file holds no classification by field of action (property \"handlungsfelder\", see the README).";
