@@ -72,6 +72,7 @@ impl ImportArgs {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // Parsed once at start; boxing would only add noise.
 pub enum CliCommand {
     /// Print the import report of a boundary file.
     Check {
