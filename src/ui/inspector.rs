@@ -287,7 +287,7 @@ fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
     }
     let municipality = region.spaces.get(index).and_then(|s| s.municipality);
     // The label column takes what the four number columns leave, so the table fits the panel.
-    let label_width = (ui.available_width() - 300.0).clamp(90.0, 240.0);
+    let label_width = (ui.available_width() - 330.0).clamp(90.0, 240.0);
     Grid::new("inspector-indicators")
         .striped(true)
         .num_columns(5)
@@ -307,7 +307,11 @@ fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
                     ui.add(egui::Label::new(indicator.label(lang.is_english())).wrap())
                         .on_hover_ui(|ui| indicator_details_ui(ui, indicator, lang));
                 });
-                ui.label(value_with_cases(table, c, index, lang));
+                // Case numbers and the data-protection mark wrap rather than widen the table.
+                ui.scope(|ui| {
+                    ui.set_max_width(110.0);
+                    ui.add(egui::Label::new(value_with_cases(table, c, index, lang)).wrap());
+                });
                 let m_value = stats
                     .zip(municipality)
                     .and_then(|(s, m)| s.municipality.get(m).copied().flatten());
