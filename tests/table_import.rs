@@ -66,6 +66,17 @@ fn indicator_scene(region: &Region, indicators: &IndicatorTable, key: &str) -> S
     Scene::build(input, &settings)
 }
 
+/// Areas in the legend's class rows (labelled with a range "a – b").
+fn count_in_classes(scene: &Scene) -> usize {
+    scene
+        .legend
+        .entries
+        .iter()
+        .filter(|e| e.label.contains(" – "))
+        .map(|e| e.count)
+        .sum()
+}
+
 /// Count of the legend row labelled `label`.
 fn legend_count(scene: &Scene, label: &str) -> Option<usize> {
     scene
@@ -130,14 +141,7 @@ fn german_excel_csv_in_windows_1252_joins_with_a_full_report() {
     // Suppressed and missing values land in "keine Daten", outside every class.
     let scene = indicator_scene(&region, &t, key);
     assert_eq!(legend_count(&scene, "keine Daten"), Some(91));
-    let in_classes: usize = scene
-        .legend
-        .entries
-        .iter()
-        .filter(|e| e.label.contains('–'))
-        .map(|e| e.count)
-        .sum();
-    assert_eq!(in_classes, 2);
+    assert_eq!(count_in_classes(&scene), 2);
     let w1 = region.space_by_code("W 1").expect("W 1");
     assert!(matches!(scene.fills[w1], FillStyle::Pattern(0)));
 }
@@ -305,14 +309,7 @@ fn german_municipalities_coloured_by_the_census_keep_1476_without_data() {
     assert_eq!(t.value(p, aachen), Number(8.5));
     let scene = indicator_scene(region, &t, key);
     assert_eq!(legend_count(&scene, "keine Daten"), Some(1_476));
-    let in_classes: usize = scene
-        .legend
-        .entries
-        .iter()
-        .filter(|e| e.label.contains('–'))
-        .map(|e| e.count)
-        .sum();
-    assert_eq!(in_classes, 9_823);
+    assert_eq!(count_in_classes(&scene), 9_823);
     let without: Vec<usize> = (0..region.spaces.len())
         .filter(|&i| t.value(p, i).number().is_none())
         .collect();
