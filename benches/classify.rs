@@ -16,8 +16,8 @@ use sozialraum_atlas::io::join::{JoinOptions, join_table, merge_joined};
 use sozialraum_atlas::io::table::read_table;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::model::{
-    ActionField, Combinator, Comparison, Condition, FieldRule, IndicatorTable, Measure, Reference,
-    Region, RuleSet,
+    ActionField, Combinator, Comparison, Condition, FieldRule, IndicatorTable, Reference, Region,
+    RuleSet, Score,
 };
 use sozialraum_atlas::scene::{Colouring, IndicatorStyle, Scene, SceneInput, ViewSettings};
 
@@ -45,6 +45,7 @@ fn reclassify_and_recolour(
         region,
         indicators,
         classification: &classification,
+        measure_counts: &[],
     };
     Scene::build(input, settings).fills.len()
 }
@@ -64,7 +65,7 @@ fn demo(c: &mut Criterion) {
     });
 }
 
-fn condition(key: &str, measure: Measure, comparison: Comparison, threshold: f64) -> Condition {
+fn condition(key: &str, measure: Score, comparison: Comparison, threshold: f64) -> Condition {
     Condition {
         indicator: key.to_string(),
         measure,
@@ -90,31 +91,31 @@ fn census_rules() -> RuleSet {
                 ActionField::Disadvantaged,
                 Combinator::All,
                 vec![
-                    condition(rel, Measure::ZScore(Reference::Region), AtLeast, 1.0),
-                    condition(census, Measure::Percentile, AtLeast, 50.0),
+                    condition(rel, Score::ZScore(Reference::Region), AtLeast, 1.0),
+                    condition(census, Score::Percentile, AtLeast, 50.0),
                 ],
             ),
             rule(
                 ActionField::Elderly,
                 Combinator::Any,
                 vec![
-                    condition(rel, Measure::ZScore(Reference::Municipality), AtMost, -1.0),
-                    condition(census, Measure::Value, AtMost, 500.0),
+                    condition(rel, Score::ZScore(Reference::Municipality), AtMost, -1.0),
+                    condition(census, Score::Value, AtMost, 500.0),
                 ],
             ),
             rule(
                 ActionField::ChildrenFamilies,
                 Combinator::AtLeast(2),
                 vec![
-                    condition(abs, Measure::Percentile, AtLeast, 90.0),
-                    condition(rel, Measure::ZScore(Reference::Municipality), AtLeast, 0.5),
-                    condition(census, Measure::ZScore(Reference::Region), AtLeast, 0.0),
+                    condition(abs, Score::Percentile, AtLeast, 90.0),
+                    condition(rel, Score::ZScore(Reference::Municipality), AtLeast, 0.5),
+                    condition(census, Score::ZScore(Reference::Region), AtLeast, 0.0),
                 ],
             ),
             rule(
                 ActionField::Integration,
                 Combinator::All,
-                vec![condition(rel, Measure::Value, AtLeast, 5.0)],
+                vec![condition(rel, Score::Value, AtLeast, 5.0)],
             ),
         ],
     }

@@ -62,6 +62,7 @@ fn germany_open(c: &mut Criterion) {
                 region: &imported.region,
                 indicators: &imported.indicators,
                 classification: &classification,
+                measure_counts: &[],
             };
             let scene = Scene::build(input, &ViewSettings::default());
             let viewport = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
@@ -83,6 +84,7 @@ fn germany_frames(c: &mut Criterion) {
         region: &imported.region,
         indicators: &imported.indicators,
         classification: &classification,
+        measure_counts: &[],
     };
     let scene = Scene::build(input, &ViewSettings::default());
     let fitted = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);

@@ -19,7 +19,7 @@ use sozialraum_atlas::io::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, Met
 use sozialraum_atlas::io::rules_file::RulesDocument;
 use sozialraum_atlas::model::{
     ActionField, ActionFieldSet, Aggregation, Combinator, Comparison, Condition, FieldRule,
-    Indicator, Measure, Polarity, Reference, RuleSet, Unit, natural_cmp,
+    Indicator, Polarity, Reference, RuleSet, Score, Unit, natural_cmp,
 };
 use sozialraum_atlas::spatial::label_point::label_anchor;
 use sozialraum_atlas::spatial::tmerc::{GRS80_F, Utm};
@@ -750,7 +750,7 @@ fn rule_set(t: f64, extra: [f64; 4]) -> RuleSet {
     // such as 0.47000000000000003 in the file).
     let z = |key: &str, comparison: Comparison, threshold: f64| Condition {
         indicator: key.to_string(),
-        measure: Measure::ZScore(Reference::Region),
+        measure: Score::ZScore(Reference::Region),
         comparison,
         threshold: (threshold * 100.0).round() / 100.0 + 0.0,
     };

@@ -62,6 +62,7 @@ fn indicator_scene(region: &Region, indicators: &IndicatorTable, key: &str) -> S
         region,
         indicators,
         classification: &classification,
+        measure_counts: &[],
     };
     Scene::build(input, &settings)
 }

@@ -12,8 +12,8 @@
 //! explaining one area then only look numbers up.
 
 use crate::model::{
-    ActionField, ActionFieldSet, Combinator, Condition, IndicatorTable, IndicatorValue, Measure,
-    Override, Reference, Region, RuleSet,
+    ActionField, ActionFieldSet, Combinator, Condition, IndicatorTable, IndicatorValue, Override,
+    Reference, Region, RuleSet, Score,
 };
 
 /// Mean and population standard deviation.
@@ -141,10 +141,10 @@ impl<'a> Evaluator<'a> {
             return fail(value, ConditionProblem::NoValue);
         };
         let measured = match c.measure {
-            Measure::Value => Some(v),
-            Measure::Percentile => Some(percentile_rank(&p.sorted, v)),
-            Measure::ZScore(Reference::Region) => p.region.map(|s| z(v, s)),
-            Measure::ZScore(Reference::Municipality) => {
+            Score::Value => Some(v),
+            Score::Percentile => Some(percentile_rank(&p.sorted, v)),
+            Score::ZScore(Reference::Region) => p.region.map(|s| z(v, s)),
+            Score::ZScore(Reference::Municipality) => {
                 let Some(m) = self.region.spaces.get(space).and_then(|s| s.municipality) else {
                     return fail(value, ConditionProblem::NoMunicipality);
                 };
@@ -389,12 +389,7 @@ mod tests {
         }
     }
 
-    fn cond(
-        indicator: &str,
-        measure: Measure,
-        comparison: Comparison,
-        threshold: f64,
-    ) -> Condition {
+    fn cond(indicator: &str, measure: Score, comparison: Comparison, threshold: f64) -> Condition {
         Condition {
             indicator: indicator.into(),
             measure,
@@ -415,8 +410,8 @@ mod tests {
     #[test]
     fn each_measure_and_reference_flags_the_expected_areas() {
         use Comparison::{AtLeast, AtMost};
-        let region_z = Measure::ZScore(Reference::Region);
-        let local_z = Measure::ZScore(Reference::Municipality);
+        let region_z = Score::ZScore(Reference::Region);
+        let local_z = Score::ZScore(Reference::Municipality);
         // (condition, flagged areas)
         let cases = [
             (cond("quote", region_z, AtLeast, 0.7), vec![3, 4]), // z = 0.71, 1.41
@@ -424,18 +419,12 @@ mod tests {
             (cond("quote", region_z, AtMost, -1.0), vec![0]),
             // Against the own municipality: A = 10, 20, 30 (z −1.22, 0, 1.22); B = 40, 50 (z ±1).
             (cond("quote", local_z, AtLeast, 1.0), vec![2, 4]),
-            (
-                cond("quote", Measure::Percentile, AtLeast, 75.0),
-                vec![3, 4],
-            ), // 0, 25, 50, 75, 100
-            (cond("quote", Measure::Value, AtLeast, 30.0), vec![2, 3, 4]),
-            (cond("quote", Measure::Value, AtMost, 30.0), vec![0, 1, 2]),
+            (cond("quote", Score::Percentile, AtLeast, 75.0), vec![3, 4]), // 0, 25, 50, 75, 100
+            (cond("quote", Score::Value, AtLeast, 30.0), vec![2, 3, 4]),
+            (cond("quote", Score::Value, AtMost, 30.0), vec![0, 1, 2]),
             // A missing value never passes, not even "at most".
-            (
-                cond("lücke", Measure::Value, AtMost, 100.0),
-                vec![0, 2, 3, 4],
-            ),
-            (cond("unbekannt", Measure::Value, AtLeast, 0.0), vec![]),
+            (cond("lücke", Score::Value, AtMost, 100.0), vec![0, 2, 3, 4]),
+            (cond("unbekannt", Score::Value, AtLeast, 0.0), vec![]),
         ];
         for (condition, expected) in cases {
             let rules = rule(
@@ -449,8 +438,8 @@ mod tests {
 
     #[test]
     fn combinators_combine_conditions() {
-        let high = cond("quote", Measure::Value, Comparison::AtLeast, 40.0); // 3, 4
-        let low = cond("lücke", Measure::Value, Comparison::AtMost, 3.0); // 0, 2
+        let high = cond("quote", Score::Value, Comparison::AtLeast, 40.0); // 3, 4
+        let low = cond("lücke", Score::Value, Comparison::AtMost, 3.0); // 0, 2
         let any = rule(
             ActionField::Disadvantaged,
             Combinator::Any,
@@ -469,7 +458,7 @@ mod tests {
             vec![
                 high.clone(),
                 low,
-                cond("quote", Measure::Value, Comparison::AtLeast, 50.0),
+                cond("quote", Score::Value, Comparison::AtLeast, 50.0),
             ],
         );
         assert_eq!(flagged(&two), vec![4]);
@@ -494,11 +483,11 @@ mod tests {
             vec![
                 cond(
                     "quote",
-                    Measure::ZScore(Reference::Region),
+                    Score::ZScore(Reference::Region),
                     Comparison::AtLeast,
                     1.0,
                 ),
-                cond("lücke", Measure::Value, Comparison::AtLeast, 0.0),
+                cond("lücke", Score::Value, Comparison::AtLeast, 0.0),
             ],
         );
         let e = Evaluator::new(&r, &t, &rules);
@@ -530,7 +519,7 @@ mod tests {
         let rules = rule(
             ActionField::Disadvantaged,
             Combinator::All,
-            vec![cond("quote", Measure::Value, Comparison::AtLeast, 40.0)],
+            vec![cond("quote", Score::Value, Comparison::AtLeast, 40.0)],
         );
         let overrides = vec![Override {
             code: "b2".into(),

@@ -11,8 +11,12 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::analysis::RegionStats;
 use crate::analysis::rules::{Classification, classify};
-use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, Stage, import_file};
-use crate::model::{IndicatorTable, Override, Region, RuleSet};
+use crate::io::export_geojson::MapExport;
+use crate::io::project::{
+    OpenedProject, ProjectStore, StoredView, is_project, open as open_project,
+};
+use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, import_file};
+use crate::model::{IndicatorTable, MeasureRegister, Override, Region, RuleSet};
 use crate::scene::SceneInput;
 use crate::spatial::crs::{Crs, Transformer, WGS84};
 use crate::spatial::prepared::{Detail, PreparedMap};
@@ -42,6 +46,14 @@ pub struct LoadedMap {
     pub to_lonlat: Option<Arc<Transformer>>,
     /// The file, if the map came from one.
     pub path: Option<PathBuf>,
+    /// The planned measures.
+    pub measures: MeasureRegister,
+    /// Number of measures per area, kept in step by [`LoadedMap::recount`].
+    pub measure_counts: Vec<usize>,
+    /// The project file, when the map is a project.
+    pub store: Option<ProjectStore>,
+    /// The view stored in the project, applied once when the map is shown.
+    pub stored_view: Option<StoredView>,
 }
 
 impl LoadedMap {
@@ -51,7 +63,21 @@ impl LoadedMap {
             region: &self.region,
             indicators: &self.indicators,
             classification: &self.classification,
+            measure_counts: &self.measure_counts,
         }
+    }
+
+    /// Recounts the measures per area after measures changed.
+    pub fn recount(&mut self) {
+        let mut counts = vec![0usize; self.region.spaces.len()];
+        for m in self.measures.all() {
+            for code in &m.areas {
+                if let Some(i) = self.region.space_by_code(code) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        self.measure_counts = counts;
     }
 
     /// Recomputes statistics and classification after indicators, rules or overrides changed.
@@ -98,6 +124,39 @@ impl LoadedMap {
             stats: Arc::new(stats),
             to_lonlat,
             path,
+            measures: MeasureRegister::default(),
+            measure_counts: Vec::new(),
+            store: None,
+            stored_view: None,
+        }
+    }
+
+    /// A loaded map from an opened project file.
+    pub fn from_project(project: OpenedProject, path: PathBuf, detail: Detail) -> LoadedMap {
+        let OpenedProject {
+            imported,
+            measures,
+            view,
+            store,
+        } = project;
+        let mut map = LoadedMap::from_import(imported, Some(path), detail);
+        map.measures = measures;
+        map.recount();
+        map.store = Some(store);
+        map.stored_view = Some(view);
+        map
+    }
+
+    /// The map as an export (GeoJSON, project layer), with measure counts.
+    pub fn export(&self) -> MapExport<'_> {
+        MapExport {
+            region: &self.region,
+            indicators: &self.indicators,
+            rules: &self.rules,
+            overrides: &self.overrides,
+            classification: &self.classification,
+            to_lonlat: self.to_lonlat.as_deref(),
+            measures: Some(&self.measures),
         }
     }
 }
@@ -199,21 +258,26 @@ fn run(
     sender: &Sender<(u64, LoadMessage)>,
     wake: impl Fn(),
 ) {
-    let imported = match import_file(&path, &options, progress) {
-        Ok(i) => i,
+    let loaded = if is_project(&path) {
+        open_project(&path, &options, progress)
+            .map(|p| LoadedMap::from_project(p, path.clone(), Detail::Overview))
+    } else {
+        import_file(&path, &options, progress)
+            .map(|i| LoadedMap::from_import(i, Some(path.clone()), Detail::Overview))
+    };
+    let map = match loaded {
+        Ok(map) if !progress.is_cancelled() => map,
+        Ok(_) => {
+            let _ = sender.send((id, LoadMessage::Failed(ImportError::Cancelled)));
+            wake();
+            return;
+        }
         Err(e) => {
             let _ = sender.send((id, LoadMessage::Failed(e)));
             wake();
             return;
         }
     };
-    progress.start(Stage::Preparing, 0);
-    if progress.is_cancelled() {
-        let _ = sender.send((id, LoadMessage::Failed(ImportError::Cancelled)));
-        wake();
-        return;
-    }
-    let map = LoadedMap::from_import(imported, Some(path), Detail::Overview);
     let region = Arc::clone(&map.region);
     if sender
         .send((id, LoadMessage::Overview(Box::new(map))))

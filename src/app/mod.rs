@@ -4,8 +4,10 @@
 //! the UI tests (egui_kittest) run exactly the same code.
 
 mod editing;
+mod history;
 mod loader;
 mod state;
+mod view_store;
 
 use std::path::PathBuf;
 

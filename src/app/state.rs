@@ -7,12 +7,15 @@
 use std::path::PathBuf;
 
 use super::editing::Edit;
+use super::history::History;
 use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
 use crate::io::join::JoinReport;
+use crate::io::project::ReadOnlyReason;
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
+use crate::model::Timestamp;
 use crate::scene::{Colouring, Scene, ViewSettings};
 use crate::spatial::prepared::Detail;
 use crate::spatial::viewport::Viewport;
@@ -53,6 +56,12 @@ pub enum Command {
     SetColouring(Colouring),
     /// Change the planners' data.
     Edit(Edit),
+    /// Add an area to the selection or take it out (Ctrl+click).
+    ToggleSelect(usize),
+    /// Select these areas (rectangle); the first is shown in the inspector.
+    SelectMany(Vec<usize>),
+    /// Show or hide the measure counts on the map.
+    SetBadges(bool),
 }
 
 /// How long the last load took, measured on the window's side.
@@ -93,6 +102,10 @@ pub enum Window {
     JoinReport,
     /// Asking for a file path to save or load.
     Path(PathPurpose),
+    /// The measures table.
+    Measures,
+    /// The report of the last measure import.
+    MeasureImport,
 }
 
 /// What a typed path is for.
@@ -105,6 +118,12 @@ pub enum PathPurpose {
     SaveRules,
     /// Load rules from TOML.
     LoadRules,
+    /// Save the project (GeoPackage) under a new name.
+    SaveProject,
+    /// Export measures as CSV or XLSX.
+    ExportMeasures,
+    /// Import measures from CSV or XLSX.
+    ImportMeasures,
 }
 
 /// Which windows are open.
@@ -132,6 +151,10 @@ pub struct OpenWindows {
     pub join_report: bool,
     /// The path prompt, if open.
     pub path: Option<PathPurpose>,
+    /// The measures table.
+    pub measures: bool,
+    /// The measure import report.
+    pub measure_import: bool,
 }
 
 /// Everything the app knows.
@@ -142,8 +165,10 @@ pub struct AppState {
     pub view: ViewSettings,
     /// Which part is shown; None until the map view knows its size and fits the map.
     pub viewport: Option<Viewport>,
-    /// The selected area.
+    /// The area shown in the inspector (the last one clicked).
     pub selection: Option<usize>,
+    /// Every selected area (Ctrl+click, rectangle), `selection` included, in selection order.
+    pub selected: Vec<usize>,
     /// The area under the cursor.
     pub hover: Option<usize>,
     /// The scene of the current map and view settings.
@@ -165,8 +190,22 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The report of the last table import.
     pub join_report: Option<JoinReport>,
+    /// The report of the last measure import.
+    pub measure_import: Option<crate::io::measures_table::MeasureImportReport>,
+    /// Undo and redo.
+    pub history: History,
+    /// "Now", for measure timestamps; tests set a fixed clock.
+    pub clock: fn() -> Timestamp,
     /// Called by background work to ask for a repaint.
     waker: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+/// The system clock.
+pub fn system_clock() -> Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Timestamp(i64::try_from(secs).unwrap_or(0))
 }
 
 impl AppState {
@@ -177,6 +216,7 @@ impl AppState {
             view: ViewSettings::default(),
             viewport: None,
             selection: None,
+            selected: Vec::new(),
             hover: None,
             scene: None,
             scene_generation: 0,
@@ -188,6 +228,9 @@ impl AppState {
             timing: LoadTiming::default(),
             notice: None,
             join_report: None,
+            measure_import: None,
+            history: History::default(),
+            clock: system_clock,
             waker: std::sync::Arc::new(waker),
         }
     }
@@ -198,17 +241,38 @@ impl AppState {
     }
 
     /// Shows a newly loaded map, replacing the old one.
-    fn show_map(&mut self, map: LoadedMap) {
+    fn show_map(&mut self, mut map: LoadedMap) {
         if let Some(path) = &map.path {
-            self.recent.retain(|p| p != path);
-            self.recent.insert(0, path.clone());
-            self.recent.truncate(10);
+            self.remember_recent(path.clone());
         }
+        if let Some(stored) = map.stored_view.take() {
+            super::view_store::apply_stored(&mut self.view, &stored, &map.indicators);
+        }
+        if let Some(store) = &map.store
+            && let Some(reason) = store.read_only()
+        {
+            self.notice = Some(self.view.lang.tf(
+                match reason {
+                    ReadOnlyReason::Permissions => T::ProjectReadOnly,
+                    ReadOnlyReason::Locked => T::ProjectLocked,
+                },
+                &[("file", &store.path().display().to_string())],
+            ));
+        }
+        self.history.clear();
         self.map = Some(map);
         self.selection = None;
+        self.selected.clear();
         self.hover = None;
         self.viewport = None;
         self.rebuild_scene();
+    }
+
+    /// Puts a file at the top of the recent files.
+    pub fn remember_recent(&mut self, path: PathBuf) {
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(10);
     }
 
     /// Rebuilds the scene after a change of map or view settings.
@@ -243,11 +307,31 @@ impl AppState {
                 }
             }
             Command::Select(selection) => {
-                self.selection = selection.filter(|i| {
-                    self.map
-                        .as_ref()
-                        .is_some_and(|m| *i < m.region.spaces.len())
-                });
+                self.selection = selection.filter(|i| self.is_area(*i));
+                self.selected = self.selection.into_iter().collect();
+            }
+            Command::ToggleSelect(i) => {
+                if self.is_area(i) {
+                    if let Some(pos) = self.selected.iter().position(|s| *s == i) {
+                        self.selected.remove(pos);
+                        self.selection = self.selected.last().copied();
+                    } else {
+                        self.selected.push(i);
+                        self.selection = Some(i);
+                    }
+                }
+            }
+            Command::SelectMany(areas) => {
+                let mut areas: Vec<usize> =
+                    areas.into_iter().filter(|i| self.is_area(*i)).collect();
+                areas.dedup();
+                self.selection = areas.first().copied();
+                self.selected = areas;
+            }
+            Command::SetBadges(on) => {
+                self.view.show_badges = on;
+                self.rebuild_scene();
+                self.persist_view();
             }
             Command::ToggleField(field) => {
                 if self.view.visible_fields.contains(field) {
@@ -256,6 +340,7 @@ impl AppState {
                     self.view.visible_fields.insert(field);
                 }
                 self.rebuild_scene();
+                self.persist_view();
             }
             Command::SetLanguage(lang) => {
                 self.view.lang = lang;
@@ -264,10 +349,12 @@ impl AppState {
             Command::SetLabels(on) => {
                 self.view.show_labels = on;
                 self.rebuild_scene();
+                self.persist_view();
             }
             Command::SetBorders(on) => {
                 self.view.show_borders = on;
                 self.rebuild_scene();
+                self.persist_view();
             }
             Command::FitAll => self.viewport = None,
             Command::ShowWindow(window, open) => match window {
@@ -282,15 +369,22 @@ impl AppState {
                 Window::ImportTable => self.windows.import_table = open,
                 Window::JoinReport => self.windows.join_report = open,
                 Window::Path(purpose) => self.windows.path = open.then_some(purpose),
+                Window::Measures => self.windows.measures = open,
+                Window::MeasureImport => self.windows.measure_import = open,
             },
             Command::DismissError => self.error = None,
             Command::DismissNotice => self.notice = None,
             Command::SetColouring(colouring) => {
                 self.view.colouring = colouring;
                 self.rebuild_scene();
+                self.persist_view();
             }
             Command::Edit(edit) => self.apply_edit(edit),
         }
+    }
+
+    fn is_area(&self, i: usize) -> bool {
+        self.map.as_ref().is_some_and(|m| i < m.region.spaces.len())
     }
 
     /// Takes what the background load has produced. Call once per frame.

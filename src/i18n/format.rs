@@ -99,16 +99,7 @@ fn grouped_in_thousands(t: &str) -> bool {
             .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// Year, e.g. 2026.
-    pub year: i32,
-    /// Month 1–12.
-    pub month: u32,
-    /// Day 1–31.
-    pub day: u32,
-}
+pub use crate::model::Date;
 
 /// Formats a date: "25.11.2026" in German, "2026-11-25" in English.
 pub fn date(d: Date, lang: Lang) -> String {

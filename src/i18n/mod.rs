@@ -4,6 +4,7 @@
 //! either language is a compile error, not a blank label discovered in a workshop.
 
 pub mod format;
+pub mod labels;
 mod texts;
 
 pub use texts::T;

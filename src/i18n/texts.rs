@@ -265,6 +265,67 @@ texts! {
     ShortcutOpen => "Datei öffnen: Strg+O", "Open a file: Ctrl+O";
     AboutText => "Sozialraum-Atlas zeigt Sozialräume, ihre Handlungsfelder und Indikatoren – offline, auf dem eigenen Rechner.", "Sozialraum-Atlas shows social spaces, their fields of action and indicators – offline, on your own computer.";
     HoverMunicipality => "Kommune", "Municipality";
+    RespDecide => "Entscheidungsbereich", "Decides (Entscheidungsbereich)";
+    RespInfluence => "Einflussbereich", "Influences (Einflussbereich)";
+    RespAdvocate => "Einwirkungsbereich", "Advocates (Einwirkungsbereich)";
+    RespJoint => "gemeinsam mit der Kommune", "jointly with the municipality";
+    StatusIdea => "Idee", "Idea";
+    StatusPlanned => "geplant", "planned";
+    StatusInProgress => "in Umsetzung", "in progress";
+    StatusDone => "abgeschlossen", "completed";
+    StatusDropped => "verworfen", "dropped";
+    PrioHigh => "hoch", "high";
+    PrioMedium => "mittel", "medium";
+    PrioLow => "niedrig", "low";
+    PrioNone => "–", "–";
+    ColNr => "Nr", "No";
+    ColTitle => "Titel", "Title";
+    ColDescription => "Beschreibung", "Description";
+    ColFields => "Handlungsfelder", "Fields of action";
+    ColAreas => "Sozialräume", "Sozialräume";
+    ColMunicipalities => "Kommunen", "Municipalities";
+    ColResponsibility => "Verantwortung", "Responsibility";
+    ColLead => "Federführung", "Lead";
+    ColPartners => "Partner", "Partners";
+    ColStatus => "Status", "Status";
+    ColStart => "Beginn", "Start";
+    ColEnd => "Ende", "End";
+    ColBudget => "Budget (€)", "Budget (€)";
+    ColPriority => "Priorität", "Priority";
+    ColNotes => "Notizen", "Notes";
+    ColCreated => "Erstellt", "Created";
+    ColChanged => "Geändert", "Changed";
+    MeasureImported => "{n} Maßnahmen übernommen, {skipped} Zeilen nicht übernommen, {notes} Hinweise ({file})", "{n} measures taken, {skipped} rows not taken, {notes} notes ({file})";
+    MeasureImportTitle => "Maßnahmen-Import", "Measures import";
+    MeasureImportSkipped => "Nicht übernommen", "Not taken";
+    MeasureImportNotes => "Hinweise", "Notes";
+    MeasureNoTitle => "Titel fehlt", "title missing";
+    MeasureEndBeforeStart => "Ende liegt vor dem Beginn", "end lies before the start";
+    MeasureNegativeBudget => "Budget muss eine Zahl ≥ 0 sein", "budget must be a number ≥ 0";
+    MeasureDuplicate => "gleiche Maßnahme (Titel und Sozialräume) gibt es schon", "the same measure (title and Sozialräume) already exists";
+    MeasureUnknownArea => "Sozialraum „{code}“ gibt es in der Karte nicht – weggelassen", "Sozialraum \"{code}\" is not in the map – left out";
+    MeasureBadValue => "{column}: „{value}“ nicht lesbar – {fallback}", "{column}: \"{value}\" not readable – {fallback}";
+    MeasureFallbackEmpty => "leer gelassen", "left empty";
+    MeasureFallbackDefault => "Standardwert", "default value";
+    MeasureNoTitleColumn => "keine Spalte „Titel“ gefunden (Spalten: {columns})", "no column \"Titel\"/\"Title\" found (columns: {columns})";
+
+    ProjectReadOnly => "{file} ist schreibgeschützt und nur zum Lesen geöffnet. Änderungen mit „Speichern unter …“ in einer Kopie sichern.", "{file} is write-protected and open read-only. Use \"Save as …\" to keep changes in a copy.";
+    ProjectLocked => "{file} ist von einem anderen Programm gesperrt und nur zum Lesen geöffnet.", "{file} is locked by another program and open read-only.";
+
+    CoverageTitle => "Abdeckung durch Maßnahmen", "Coverage by measures";
+    CoverageSummary => "{gap} von {flagged} Sozialräumen mit Gestaltungsbedarf ohne Maßnahme", "{gap} of {flagged} areas with a need for action have no measure";
+    CoverageGap => "Gestaltungsbedarf, keine Maßnahme", "need for action, no measure";
+    CoverageCovered => "Gestaltungsbedarf mit Maßnahme", "need for action with measure";
+    CoverageOutside => "Maßnahme ohne Gestaltungsbedarf", "measure without need for action";
+    CoverageNeither => "weder noch", "neither";
+
+    ViewCoverage => "Abdeckung", "Coverage";
+    ViewCoverageHint => "Sozialräume mit Gestaltungsbedarf ohne Maßnahme, und Maßnahmen außerhalb", "Areas with a need for action but no measure, and measures outside them";
+    OpenMeasures => "Maßnahmenliste …", "Measures list …";
+    SaveProjectTitle => "Projekt speichern unter", "Save project as";
+    ExportMeasuresTitle => "Maßnahmen exportieren (CSV oder XLSX)", "Export measures (CSV or XLSX)";
+    ImportMeasuresTitle => "Maßnahmen importieren (CSV oder XLSX)", "Import measures (CSV or XLSX)";
+
 }
 
 #[cfg(test)]

@@ -90,12 +90,43 @@ pub enum ImportError {
         /// Likely CRS, most likely first.
         guesses: Vec<CrsGuess>,
     },
+    /// A Shapefile or GeoPackage that cannot be a map: damaged, or holding no areas.
+    #[error("{file}: {en}")]
+    Unusable {
+        /// The file.
+        file: String,
+        /// What is wrong, in German.
+        de: String,
+        /// What is wrong, in English.
+        en: String,
+    },
+    /// A project file written by a newer version of this program.
+    #[error(
+        "{file}: written by a newer Sozialraum-Atlas (project format {found}; this version reads up to {supported}). Please update the program; the file was not changed."
+    )]
+    NewerProject {
+        /// The file.
+        file: String,
+        /// Its format version.
+        found: i64,
+        /// The newest version this program reads.
+        supported: i64,
+    },
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
 }
 
 impl ImportError {
+    /// A file of a known format that cannot be used, with the reason in both languages.
+    pub fn unusable(file: &str, de: impl Into<String>, en: impl Into<String>) -> ImportError {
+        ImportError::Unusable {
+            file: file.to_string(),
+            de: de.into(),
+            en: en.into(),
+        }
+    }
+
     /// The message for the user.
     pub fn describe(&self, lang: Lang) -> String {
         if lang == Lang::En {
@@ -173,6 +204,14 @@ impl ImportError {
                     suggestion(guesses, lang)
                 )
             }
+            ImportError::Unusable { file, de, .. } => format!("{file}: {de}"),
+            ImportError::NewerProject {
+                file,
+                found,
+                supported,
+            } => format!(
+                "{file}: mit einer neueren Version von Sozialraum-Atlas gespeichert (Projektformat {found}; diese Version liest bis {supported}). Bitte das Programm aktualisieren; die Datei wurde nicht verändert."
+            ),
             ImportError::Cancelled => "Laden abgebrochen.".to_string(),
         }
     }

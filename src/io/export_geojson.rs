@@ -15,7 +15,7 @@ use super::atomic::write_atomically;
 use super::geojson::meta::{AtlasMeta, FORMAT_VERSION, MEMBER, MetaFields};
 use super::rules_file::RulesDocument;
 use crate::analysis::rules::Classification;
-use crate::model::{IndicatorTable, IndicatorValue, Override, Region, RuleSet};
+use crate::model::{IndicatorTable, IndicatorValue, MeasureRegister, Override, Region, RuleSet};
 use crate::spatial::crs::Transformer;
 
 /// Why the export failed.
@@ -66,19 +66,20 @@ pub struct MapExport<'a> {
     pub overrides: &'a [Override],
     /// The classification.
     pub classification: &'a Classification,
-    /// Planar CRS to lon/lat.
-    pub to_lonlat: &'a Transformer,
+    /// Planar CRS to lon/lat (needed for GeoJSON, not for the project file).
+    pub to_lonlat: Option<&'a Transformer>,
+    /// Measures, to count per area (None: no count column).
+    pub measures: Option<&'a MeasureRegister>,
 }
 
 fn round7(v: f64) -> f64 {
     (v * 1e7).round() / 1e7
 }
 
-/// The GeoJSON text of an export.
-pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, ExportError> {
+/// The `atlas` metadata of an export: catalogue, rules, overrides and field names.
+pub fn atlas_meta(export: &MapExport<'_>) -> AtlasMeta {
     let region = export.region;
-    let mapping = &region.mapping;
-    let meta = AtlasMeta {
+    AtlasMeta {
         format: FORMAT_VERSION,
         title: Some(region.title.clone()),
         synthetic: region.source.synthetic,
@@ -94,13 +95,15 @@ pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, Export
         },
         indicators: export.indicators.indicators().to_vec(),
         rules: Some(RulesDocument::from_model(export.rules, export.overrides)),
-    };
-    let mut out = String::new();
-    out.push_str("{\"type\":\"FeatureCollection\",\n");
-    out.push_str(&format!(
-        "\"{MEMBER}\":{},\n\"features\":[\n",
-        serde_json::to_string(&meta).unwrap_or_else(|_| "{}".to_string())
-    ));
+    }
+}
+
+/// The attributes of area `i` as exported: code, name, municipality, the three
+/// classifications, the measure count (when measures are given), every indicator, then every
+/// other property of the source.
+pub fn feature_properties(export: &MapExport<'_>, i: usize) -> Map<String, Value> {
+    let region = export.region;
+    let mapping = &region.mapping;
     let reserved: Vec<&str> = [
         &mapping.code,
         &mapping.name,
@@ -111,46 +114,67 @@ pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, Export
     .flatten()
     .map(String::as_str)
     .collect();
+    let space = &region.spaces[i];
+    let mut props = Map::new();
+    props.insert("code".into(), json!(space.code));
+    props.insert(
+        "name".into(),
+        space.name.as_ref().map_or(Value::Null, |n| json!(n)),
+    );
+    props.insert(
+        "kommune".into(),
+        region
+            .municipality_of(i)
+            .map_or(Value::Null, |m| json!(m.name)),
+    );
+    let c = export.classification;
+    props.insert(
+        "handlungsfelder".into(),
+        json!(c.official.get(i).map(|f| f.to_numbers())),
+    );
+    props.insert(
+        "handlungsfelder_regeln".into(),
+        json!(c.by_rules.get(i).map(|f| f.to_numbers())),
+    );
+    props.insert(
+        "handlungsfelder_final".into(),
+        json!(c.fields.get(i).map(|f| f.to_numbers())),
+    );
+    if let Some(measures) = export.measures {
+        props.insert(MEASURE_COUNT.into(), json!(measures.count_for(&space.code)));
+    }
+    for (column, indicator) in export.indicators.indicators().iter().enumerate() {
+        let value = match export.indicators.value(column, i) {
+            IndicatorValue::Number(v) => json!(v),
+            IndicatorValue::Suppressed => json!("*"),
+            IndicatorValue::Missing => Value::Null,
+        };
+        props.insert(indicator.key.clone(), value);
+    }
+    // Every other property of the source file, unless an indicator took its name.
+    for (k, v) in &space.properties {
+        if !reserved.contains(&k.as_str()) && !props.contains_key(k) && k != MEASURE_COUNT {
+            props.insert(k.clone(), v.clone());
+        }
+    }
+    props
+}
+
+/// The attribute holding the number of measures of an area (derived, never read back).
+pub const MEASURE_COUNT: &str = "massnahmen";
+
+/// The GeoJSON text of an export.
+pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, ExportError> {
+    let region = export.region;
+    let meta = atlas_meta(export);
+    let mut out = String::new();
+    out.push_str("{\"type\":\"FeatureCollection\",\n");
+    out.push_str(&format!(
+        "\"{MEMBER}\":{},\n\"features\":[\n",
+        serde_json::to_string(&meta).unwrap_or_else(|_| "{}".to_string())
+    ));
     for (i, space) in region.spaces.iter().enumerate() {
-        let mut props = Map::new();
-        props.insert("code".into(), json!(space.code));
-        props.insert(
-            "name".into(),
-            space.name.as_ref().map_or(Value::Null, |n| json!(n)),
-        );
-        props.insert(
-            "kommune".into(),
-            region
-                .municipality_of(i)
-                .map_or(Value::Null, |m| json!(m.name)),
-        );
-        let c = export.classification;
-        props.insert(
-            "handlungsfelder".into(),
-            json!(c.official.get(i).map(|f| f.to_numbers())),
-        );
-        props.insert(
-            "handlungsfelder_regeln".into(),
-            json!(c.by_rules.get(i).map(|f| f.to_numbers())),
-        );
-        props.insert(
-            "handlungsfelder_final".into(),
-            json!(c.fields.get(i).map(|f| f.to_numbers())),
-        );
-        for (column, indicator) in export.indicators.indicators().iter().enumerate() {
-            let value = match export.indicators.value(column, i) {
-                IndicatorValue::Number(v) => json!(v),
-                IndicatorValue::Suppressed => json!("*"),
-                IndicatorValue::Missing => Value::Null,
-            };
-            props.insert(indicator.key.clone(), value);
-        }
-        // Every other property of the source file, unless an indicator took its name.
-        for (k, v) in &space.properties {
-            if !reserved.contains(&k.as_str()) && !props.contains_key(k) {
-                props.insert(k.clone(), v.clone());
-            }
-        }
+        let props = feature_properties(export, i);
         let mut polygons = Vec::new();
         for poly in &space.geometry.0 {
             let mut rings = Vec::new();
@@ -158,6 +182,9 @@ pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, Export
                 let mut points: Vec<[f64; 2]> = ring.0.iter().map(|c| [c.x, c.y]).collect();
                 export
                     .to_lonlat
+                    .ok_or_else(|| ExportError::Projection {
+                        file: file.to_string(),
+                    })?
                     .transform(&mut points)
                     .map_err(|_| ExportError::Projection {
                         file: file.to_string(),

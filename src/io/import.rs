@@ -31,6 +31,7 @@ use crate::spatial::crs::{
     Crs, Projector, Transformer, WGS84, epsg_from_crs_member, guess_projected_crs, is_web_mercator,
     looks_geographic, planar_epsg_for,
 };
+use crate::spatial::wkt::PrjCrs;
 
 /// Choices the user made for this import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,11 +64,44 @@ pub fn import_file(
     progress: &Progress,
 ) -> Result<Imported, ImportError> {
     let file = path.display().to_string();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "shp" | "dbf" | "shx" | "prj" | "cpg" => {
+            check_is_file(path)?;
+            progress.start(Stage::Reading, 0);
+            let doc = super::shapefile::read_shapefile(&path.with_extension("shp"))?;
+            return import_document(doc, &file, options, progress);
+        }
+        "gpkg" => {
+            check_is_file(path)?;
+            progress.start(Stage::Reading, 0);
+            let doc = super::gpkg::read_layer(path)?;
+            return import_document(doc, &file, options, progress);
+        }
+        _ => {}
+    }
     let bytes = read_with_progress(path, progress)?;
     let doc = parse(&bytes, &file, progress)?;
     // The text is no longer needed: free it before the geometry is built.
     drop(bytes);
     import_document(doc, &file, options, progress)
+}
+
+/// A folder is refused before any format-specific reader sees it.
+fn check_is_file(path: &Path) -> Result<(), ImportError> {
+    let meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
+        file: path.display().to_string(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(ImportError::IsDirectory {
+            file: path.display().to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn read_with_progress(path: &Path, progress: &Progress) -> Result<Vec<u8>, ImportError> {
@@ -127,7 +161,7 @@ fn import_document(
             (RuleSet::default(), Vec::new())
         }
     };
-    let declared = declared_epsg(options, doc.crs.as_ref(), file)?;
+    let declared = declared_crs(options, doc.crs.as_ref(), doc.prj.take(), file)?;
 
     let feature_count = doc.features.len();
     progress.start(Stage::Building, feature_count as u64);
@@ -149,7 +183,7 @@ fn import_document(
         .iter()
         .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
         .collect();
-    let crs = match choose_crs(file, declared, &raw_boxes)? {
+    let crs = match choose_crs(file, declared.as_ref(), &raw_boxes)? {
         Some(crs) => crs,
         None => {
             let problems = skipped_shapes(&shapes);
@@ -300,23 +334,23 @@ fn atlas_meta(doc: &mut RawDocument) -> (AtlasMeta, Option<String>) {
     }
 }
 
-/// The CRS the user or the file declares: the user's choice wins over the `crs` member.
-fn declared_epsg(
+/// The CRS the user or the file declares: the user's choice wins over the `crs` member or the
+/// Shapefile's `.prj`.
+fn declared_crs(
     options: &ImportOptions,
     member: Option<&Value>,
+    prj: Option<PrjCrs>,
     file: &str,
-) -> Result<Option<u32>, ImportError> {
+) -> Result<Option<PrjCrs>, ImportError> {
     match (options.source_epsg, member) {
-        (Some(code), _) => Ok(Some(code)),
-        (None, Some(member)) => {
-            epsg_from_crs_member(member)
-                .map(Some)
-                .map_err(|e| ImportError::UnreadableCrs {
-                    file: file.to_string(),
-                    detail: e.to_string(),
-                })
-        }
-        (None, None) => Ok(None),
+        (Some(code), _) => Ok(Some(PrjCrs::Epsg(code))),
+        (None, Some(member)) => epsg_from_crs_member(member)
+            .map(|c| Some(PrjCrs::Epsg(c)))
+            .map_err(|e| ImportError::UnreadableCrs {
+                file: file.to_string(),
+                detail: e.to_string(),
+            }),
+        (None, None) => Ok(prj),
     }
 }
 
@@ -342,7 +376,7 @@ fn split_feature(f: RawFeature) -> (RawGeometry, FeatureInfo) {
 /// How the file's coordinates become planar metres.
 struct CrsChoice {
     geographic: bool,
-    source_epsg: u32,
+    to_lonlat: Option<Transformer>,
     source_name: String,
     planar_epsg: u32,
     planar_name: String,
@@ -357,29 +391,33 @@ impl CrsChoice {
         if self.geographic {
             return b;
         }
-        match to_lonlat(self.source_epsg) {
-            Some(t) => corners_to_lonlat(&t, b),
+        match &self.to_lonlat {
+            Some(t) => corners_to_lonlat(t, b),
             None => b,
         }
     }
 }
 
-fn to_lonlat(epsg: u32) -> Option<Transformer> {
-    Some(Transformer::new(
-        Crs::from_epsg(epsg).ok()?,
-        Crs::from_epsg(WGS84).ok()?,
-    ))
+fn source_crs(file: &str, declared: Option<&PrjCrs>) -> Result<Crs, ImportError> {
+    match declared {
+        None => Crs::from_epsg(WGS84).map_err(|_| unknown(file, WGS84)),
+        Some(PrjCrs::Epsg(code)) => Crs::from_epsg(*code).map_err(|_| unknown(file, *code)),
+        Some(prj) => Crs::from_prj(prj).map_err(|e| ImportError::UnreadableCrs {
+            file: file.to_string(),
+            detail: e.to_string(),
+        }),
+    }
 }
 
 /// Decides source and planar CRS from what was declared and where the coordinates lie.
 /// `Ok(None)` when no feature has usable coordinates at all.
 fn choose_crs(
     file: &str,
-    declared: Option<u32>,
+    declared: Option<&PrjCrs>,
     raw_boxes: &[Option<[f64; 4]>],
 ) -> Result<Option<CrsChoice>, ImportError> {
-    let source_epsg = declared.unwrap_or(WGS84);
-    let source = Crs::from_epsg(source_epsg).map_err(|_| unknown(file, source_epsg))?;
+    let source = source_crs(file, declared)?;
+    let source_epsg = source.epsg();
     let geographic = source.is_geographic();
     let in_range: Vec<bool> = raw_boxes
         .iter()
@@ -396,7 +434,7 @@ fn choose_crs(
         return match raw_boxes.iter().flatten().copied().reduce(union_box) {
             Some(b) => Err(ImportError::ProjectedWithoutCrs {
                 file: file.to_string(),
-                declared,
+                declared: declared.map(|_| source_epsg),
                 min: [b[0], b[1]],
                 max: [b[2], b[3]],
                 guesses: guess_projected_crs([b[0], b[1]], [b[2], b[3]]),
@@ -407,10 +445,14 @@ fn choose_crs(
     let lonlat_box = if geographic {
         usable_box
     } else {
-        let t = to_lonlat(source_epsg).ok_or_else(|| unknown(file, source_epsg))?;
+        let t = Transformer::new(
+            source_crs(file, declared)?,
+            Crs::from_epsg(WGS84).map_err(|_| unknown(file, WGS84))?,
+        );
         corners_to_lonlat(&t, usable_box)
     };
-    let planar_epsg = if geographic || is_web_mercator(source_epsg) {
+    // A custom definition (code 0) is a source only; the map gets a UTM zone.
+    let planar_epsg = if geographic || is_web_mercator(source_epsg) || source_epsg == 0 {
         planar_epsg_for(
             (lonlat_box[0] + lonlat_box[2]) / 2.0,
             (lonlat_box[1] + lonlat_box[3]) / 2.0,
@@ -421,7 +463,10 @@ fn choose_crs(
     let planar = Crs::from_epsg(planar_epsg).map_err(|_| unknown(file, planar_epsg))?;
     Ok(Some(CrsChoice {
         geographic,
-        source_epsg,
+        to_lonlat: match (geographic, Crs::from_epsg(WGS84)) {
+            (false, Ok(wgs84)) => Some(Transformer::new(source_crs(file, declared)?, wgs84)),
+            _ => None,
+        },
         source_name: source.describe(),
         planar_epsg,
         planar_name: planar.describe(),
@@ -789,7 +834,13 @@ fn build_indicators(
         catalogue.iter().map(|i| i.key.as_str()).collect();
     for space in spaces {
         for (key, value) in &space.properties {
-            if value.is_number() && !reserved.contains(&key.as_str()) && seen.insert(key.as_str()) {
+            // Our own measure count is derived, not an indicator, in files this program wrote.
+            let derived = !catalogue.is_empty() && key == super::export_geojson::MEASURE_COUNT;
+            if value.is_number()
+                && !derived
+                && !reserved.contains(&key.as_str())
+                && seen.insert(key.as_str())
+            {
                 table.push(Indicator::from_key(key), column(key));
             }
         }

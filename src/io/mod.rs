@@ -11,12 +11,17 @@ pub mod error;
 pub mod export_geojson;
 pub mod fields;
 pub mod geojson;
+pub mod gpkg;
 pub mod import;
 pub mod join;
+pub mod measures_table;
 pub mod progress;
+pub mod project;
 pub mod report;
 pub mod rules_file;
+pub mod shapefile;
 pub mod table;
+pub mod wkb;
 
 pub use error::ImportError;
 pub use import::{ImportOptions, Imported, import_bytes, import_file};

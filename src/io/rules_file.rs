@@ -26,8 +26,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{
-    ActionField, Combinator, Comparison, Condition, FieldRule, Measure, Override, Reference,
-    RuleSet,
+    ActionField, Combinator, Comparison, Condition, FieldRule, Override, Reference, RuleSet, Score,
 };
 
 /// A rules file as written on disk.
@@ -162,9 +161,9 @@ fn condition_of(d: &ConditionDto) -> Result<Condition, String> {
         }
     };
     let measure = match d.mass.to_lowercase().as_str() {
-        "z" | "z-wert" | "zscore" => Measure::ZScore(reference),
-        "perzentil" | "percentile" => Measure::Percentile,
-        "wert" | "value" => Measure::Value,
+        "z" | "z-wert" | "zscore" => Score::ZScore(reference),
+        "perzentil" | "percentile" => Score::Percentile,
+        "wert" | "value" => Score::Value,
         other => {
             return Err(format!(
                 "Maß „{other}“ unbekannt (\"z\", \"perzentil\", \"wert\")"
@@ -250,10 +249,10 @@ impl RulesDocument {
                         .iter()
                         .map(|c| {
                             let (mass, bezug) = match c.measure {
-                                Measure::ZScore(Reference::Region) => ("z", Some("region")),
-                                Measure::ZScore(Reference::Municipality) => ("z", Some("kommune")),
-                                Measure::Percentile => ("perzentil", None),
-                                Measure::Value => ("wert", None),
+                                Score::ZScore(Reference::Region) => ("z", Some("region")),
+                                Score::ZScore(Reference::Municipality) => ("z", Some("kommune")),
+                                Score::Percentile => ("perzentil", None),
+                                Score::Value => ("wert", None),
                             };
                             ConditionDto {
                                 indikator: c.indicator.clone(),
@@ -361,11 +360,11 @@ begruendung = "Sanierung abgeschlossen"
         assert_eq!(first.field, ActionField::Disadvantaged);
         assert_eq!(
             first.conditions[1].measure,
-            Measure::ZScore(Reference::Municipality)
+            Score::ZScore(Reference::Municipality)
         );
         let third = rules.rule(ActionField::ChildrenFamilies).expect("field 3");
         assert_eq!(third.combinator, Combinator::AtLeast(2));
-        assert_eq!(third.conditions[0].measure, Measure::Percentile);
+        assert_eq!(third.conditions[0].measure, Score::Percentile);
         assert_eq!(third.conditions[1].comparison, Comparison::AtMost);
         assert_eq!(overrides[0].reason, "Sanierung abgeschlossen");
         let again = parse_rules(&rules_toml(&rules, &overrides), "x").expect("round trip");

@@ -5,19 +5,25 @@
 
 mod action_field;
 mod code_order;
+mod date;
 mod indicator;
+mod measure;
 mod region;
 mod rules;
 mod social_space;
 
 pub use action_field::{ActionField, ActionFieldSet};
 pub use code_order::natural_cmp;
+pub use date::{Date, Timestamp};
 pub use indicator::{
     Aggregation, Indicator, IndicatorTable, IndicatorValue, MIN_CASES, MIN_DENOMINATOR, Polarity,
     Unit,
 };
+pub use measure::{
+    Measure, MeasureId, MeasureProblem, MeasureRegister, Priority, Responsibility, Status,
+};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
 pub use rules::{
-    Combinator, Comparison, Condition, FieldRule, Measure, Override, Reference, RuleSet,
+    Combinator, Comparison, Condition, FieldRule, Override, Reference, RuleSet, Score,
 };
 pub use social_space::{Municipality, MunicipalityId, SocialSpace};

@@ -19,7 +19,7 @@ pub enum Reference {
 
 /// Which number of an indicator a condition looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Measure {
+pub enum Score {
     /// The z-score (value minus mean, over standard deviation).
     ZScore(Reference),
     /// The percentile rank in the region, 0 (lowest) to 100 (highest).
@@ -61,7 +61,7 @@ pub struct Condition {
     /// The indicator's key.
     pub indicator: String,
     /// Which number of it.
-    pub measure: Measure,
+    pub measure: Score,
     /// Above or below.
     pub comparison: Comparison,
     /// The threshold, in the measure's scale.
@@ -200,7 +200,7 @@ mod tests {
             .conditions
             .push(Condition {
                 indicator: "x".into(),
-                measure: Measure::Value,
+                measure: Score::Value,
                 comparison: Comparison::AtLeast,
                 threshold: 1.0,
             });

@@ -65,6 +65,8 @@ pub enum Colouring {
     ActionFields,
     /// An indicator's classes.
     Indicator(IndicatorStyle),
+    /// Coverage: flagged areas with and without measures, measures outside flagged areas.
+    Coverage,
 }
 
 /// How the map is shown: the "blueprint" beside the model.
@@ -80,6 +82,8 @@ pub struct ViewSettings {
     pub show_borders: bool,
     /// Language of every text.
     pub lang: Lang,
+    /// Whether the number of measures is drawn on each area that has some.
+    pub show_badges: bool,
 }
 
 impl Default for ViewSettings {
@@ -90,6 +94,7 @@ impl Default for ViewSettings {
             show_labels: true,
             show_borders: true,
             lang: Lang::De,
+            show_badges: true,
         }
     }
 }
@@ -173,6 +178,8 @@ pub struct Scene {
     pub attribution: String,
     /// A notice shown on the map, e.g. "Beispieldaten".
     pub badge: Option<String>,
+    /// Number of measures per area, drawn as a small disc (empty when switched off).
+    pub badges: Vec<usize>,
     /// Counts behind the Handlungsfeld legend.
     pub counts: FieldCounts,
 }
@@ -234,6 +241,8 @@ pub struct SceneInput<'a> {
     pub indicators: &'a IndicatorTable,
     /// The classification.
     pub classification: &'a Classification,
+    /// Number of measures per area (empty: none known).
+    pub measure_counts: &'a [usize],
 }
 
 impl Scene {
@@ -278,19 +287,77 @@ impl Scene {
                 .synthetic
                 .then(|| lang.t(T::SyntheticBadge).to_string()),
             counts,
+            badges: Vec::new(),
         };
         let indicator_style = match &settings.colouring {
             Colouring::Indicator(style) => input
                 .indicators
                 .position(&style.key)
                 .map(|column| (style, column)),
-            Colouring::ActionFields => None,
+            Colouring::ActionFields | Colouring::Coverage => None,
         };
         match indicator_style {
             Some((style, column)) => scene.colour_by_indicator(input, style, column, lang),
+            None if settings.colouring == Colouring::Coverage => {
+                scene.colour_by_coverage(input, settings);
+            }
             None => scene.colour_by_fields(input, settings),
         }
+        if settings.show_badges {
+            scene.badges = input.measure_counts.to_vec();
+        }
         scene
+    }
+
+    /// Coverage: which flagged areas have measures, and which measures lie outside flags.
+    fn colour_by_coverage(&mut self, input: SceneInput<'_>, settings: &ViewSettings) {
+        let lang = settings.lang;
+        let n = input.region.spaces.len();
+        let mut counts = [0usize; 4];
+        self.fills = (0..n)
+            .map(|i| {
+                let flagged = input
+                    .classification
+                    .fields
+                    .get(i)
+                    .is_some_and(|f| !f.intersection(settings.visible_fields).is_empty());
+                let measures = input.measure_counts.get(i).copied().unwrap_or(0) > 0;
+                let class = match (flagged, measures) {
+                    (true, false) => 0,
+                    (true, true) => 1,
+                    (false, true) => 2,
+                    (false, false) => 3,
+                };
+                counts[class] += 1;
+                FillStyle::Solid(style::COVERAGE[class])
+            })
+            .collect();
+        let labels = [
+            T::CoverageGap,
+            T::CoverageCovered,
+            T::CoverageOutside,
+            T::CoverageNeither,
+        ];
+        self.legend = Legend {
+            title: lang.t(T::CoverageTitle).to_string(),
+            summary: lang.tf(
+                T::CoverageSummary,
+                &[
+                    ("gap", &format::count(counts[0], lang)),
+                    ("flagged", &format::count(counts[0] + counts[1], lang)),
+                ],
+            ),
+            entries: (0..4)
+                .map(|c| LegendEntry {
+                    fill: FillStyle::Solid(style::COVERAGE[c]),
+                    label: lang.t(labels[c]).to_string(),
+                    count: counts[c],
+                    field: None,
+                    visible: true,
+                    outline: None,
+                })
+                .collect(),
+        };
     }
 
     fn colour_by_fields(&mut self, input: SceneInput<'_>, settings: &ViewSettings) {
@@ -526,6 +593,7 @@ mod tests {
             region,
             indicators: &demo.indicators,
             classification: &classification,
+            measure_counts: &[],
         };
         let scene = Scene::build(input, &ViewSettings::default());
         assert_eq!(
@@ -589,6 +657,7 @@ mod tests {
             region: &demo.region,
             indicators: &indicators,
             classification: &classification,
+            measure_counts: &[],
         };
         let settings = ViewSettings {
             colouring: Colouring::Indicator(IndicatorStyle::for_indicator(&entry)),
@@ -634,6 +703,7 @@ mod tests {
             region: &imported.region,
             indicators: &imported.indicators,
             classification: &classification,
+            measure_counts: &[],
         };
         let scene = Scene::build(input, &ViewSettings::default());
         assert_eq!(scene.legend.entries.len(), 1);

@@ -64,6 +64,21 @@ pub fn field_color(field: ActionField) -> Rgba {
 /// Width of one stripe of a multi-field pattern, in points.
 pub const STRIPE_PT: f32 = 5.0;
 
+/// Coverage classes: flagged without measure (the gap, strong vermillion), flagged with
+/// measure (bluish green), measure without flag (blue), neither (light grey). Okabe–Ito
+/// colours, so the gap stands out for colour-blind readers too.
+pub const COVERAGE: [Rgba; 4] = [
+    Rgba::rgb(0xd5, 0x5e, 0x00),
+    Rgba::rgb(0x00, 0x9e, 0x73),
+    Rgba::rgb(0x56, 0xb4, 0xe9),
+    Rgba::rgb(0xee, 0xee, 0xee),
+];
+
+/// Disc behind a measure count.
+pub const BADGE: Rgba = Rgba::rgb(0x1f, 0x2a, 0x44);
+/// Number on a measure count disc.
+pub const BADGE_TEXT: Rgba = Rgba::rgb(0xff, 0xff, 0xff);
+
 /// Diagonal stripes of several colours, each `stripe_pt` wide, repeating.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {

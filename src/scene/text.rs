@@ -5,7 +5,7 @@
 
 use crate::analysis::rules::{ConditionProblem, ConditionResult, FieldExplanation};
 use crate::i18n::{Lang, T, format};
-use crate::model::{Combinator, Indicator, IndicatorTable, IndicatorValue, Measure, Reference};
+use crate::model::{Combinator, Indicator, IndicatorTable, IndicatorValue, Reference, Score};
 
 /// "24,1 %", "1.234 Pers.", or "keine Daten" / "geheim".
 pub fn format_value(value: IndicatorValue, indicator: &Indicator, lang: Lang) -> String {
@@ -47,12 +47,12 @@ pub fn value_with_cases(table: &IndicatorTable, column: usize, space: usize, lan
 }
 
 /// "z (Region)", "Perzentil", "Wert".
-pub fn measure_name(measure: Measure, lang: Lang) -> &'static str {
+pub fn measure_name(measure: Score, lang: Lang) -> &'static str {
     lang.t(match measure {
-        Measure::ZScore(Reference::Region) => T::MeasureZRegion,
-        Measure::ZScore(Reference::Municipality) => T::MeasureZMunicipality,
-        Measure::Percentile => T::MeasurePercentile,
-        Measure::Value => T::MeasureValue,
+        Score::ZScore(Reference::Region) => T::MeasureZRegion,
+        Score::ZScore(Reference::Municipality) => T::MeasureZMunicipality,
+        Score::Percentile => T::MeasurePercentile,
+        Score::Value => T::MeasureValue,
     })
 }
 
@@ -89,7 +89,7 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
     let comparison = c.comparison.symbol();
     let measured = result.measured.unwrap_or(f64::NAN);
     match c.measure {
-        Measure::ZScore(reference) => {
+        Score::ZScore(reference) => {
             let reference = match reference {
                 Reference::Region => "",
                 Reference::Municipality => lang.t(T::AgainstMunicipality),
@@ -100,13 +100,13 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
                 threshold(2)
             )
         }
-        Measure::Percentile => format!(
+        Score::Percentile => format!(
             "{label} {value} · {} {} {comparison} {} {mark}",
             lang.t(T::MeasurePercentile),
             format::number(measured, 0, lang),
             threshold(0)
         ),
-        Measure::Value => {
+        Score::Value => {
             let t = indicator.map_or_else(|| threshold(2), |i| format_number(c.threshold, i, lang));
             format!("{label} {value} {comparison} {t} {mark}")
         }

@@ -22,6 +22,9 @@ pub enum CrsError {
     /// The EPSG code is not in the built-in definitions.
     #[error("EPSG:{0} is not a known coordinate reference system")]
     UnknownEpsg(u32),
+    /// A proj definition (from a `.prj`) that proj4rs does not accept.
+    #[error("the projection definition {0} cannot be used")]
+    BadDefinition(String),
     /// The legacy `crs` member could not be understood.
     #[error("the crs member {0} names no EPSG code")]
     UnreadableCrsMember(String),
@@ -65,7 +68,27 @@ impl Crs {
         })
     }
 
-    /// The EPSG code.
+    /// A CRS from a proj definition, e.g. a Shapefile's `.prj` that matches no EPSG code.
+    /// Its code is 0: it can be a source, never the planar CRS of a map.
+    pub fn from_proj4(name: &str, definition: &str) -> Result<Crs, CrsError> {
+        let proj = Proj::from_proj_string(definition)
+            .map_err(|_| CrsError::BadDefinition(definition.to_string()))?;
+        Ok(Crs {
+            epsg: 0,
+            name: format!("{name} ({definition})"),
+            proj,
+        })
+    }
+
+    /// The CRS a `.prj` describes.
+    pub fn from_prj(prj: &super::wkt::PrjCrs) -> Result<Crs, CrsError> {
+        match prj {
+            super::wkt::PrjCrs::Epsg(code) => Crs::from_epsg(*code),
+            super::wkt::PrjCrs::Proj4 { name, proj4 } => Crs::from_proj4(name, proj4),
+        }
+    }
+
+    /// The EPSG code (0 for a custom definition).
     pub fn epsg(&self) -> u32 {
         self.epsg
     }
@@ -77,6 +100,9 @@ impl Crs {
 
     /// "EPSG:25832 (ETRS89 / UTM zone 32N)".
     pub fn describe(&self) -> String {
+        if self.epsg == 0 {
+            return self.name.clone();
+        }
         format!("EPSG:{} ({})", self.epsg, self.name)
     }
 
@@ -134,7 +160,7 @@ impl Transformer {
 
     /// Whether source and target are the same, so nothing needs to be done.
     pub fn is_identity(&self) -> bool {
-        self.from.epsg == self.to.epsg
+        self.from.epsg == self.to.epsg && self.from.epsg != 0
     }
 
     /// Transforms `points` in place. On error, the slice may be partly transformed.
@@ -349,7 +375,7 @@ pub enum Projector {
 impl Projector {
     /// The projector from `from` to `to`.
     pub fn new(from: Crs, to: Crs) -> Projector {
-        if from.epsg == to.epsg {
+        if from.epsg == to.epsg && from.epsg != 0 {
             return Projector::Identity;
         }
         if is_wgs84_like(from.epsg)

@@ -11,3 +11,4 @@ pub mod prepared;
 pub mod simplify;
 pub mod tmerc;
 pub mod viewport;
+pub mod wkt;

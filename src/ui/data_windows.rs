@@ -174,6 +174,9 @@ pub fn path_window_ui(
     let mut open = true;
     let title = match purpose {
         PathPurpose::SaveMap | PathPurpose::SaveRules => lang.t(T::SaveTitle),
+        PathPurpose::SaveProject => lang.t(T::SaveProjectTitle),
+        PathPurpose::ExportMeasures => lang.t(T::ExportMeasuresTitle),
+        PathPurpose::ImportMeasures => lang.t(T::ImportMeasuresTitle),
         PathPurpose::LoadRules => lang.t(T::LoadTitle),
     };
     egui::Window::new(title)
@@ -197,6 +200,21 @@ pub fn path_window_ui(
                 PathPurpose::LoadRules => {
                     (PickMode::Open, (lang.t(T::RulesFilter), &["toml"]), None)
                 }
+                PathPurpose::SaveProject => (
+                    PickMode::Save,
+                    ("GeoPackage", &["gpkg"]),
+                    Some("projekt.gpkg"),
+                ),
+                PathPurpose::ExportMeasures => (
+                    PickMode::Save,
+                    ("CSV, XLSX", &["csv", "xlsx"]),
+                    Some("massnahmen.csv"),
+                ),
+                PathPurpose::ImportMeasures => (
+                    PickMode::Open,
+                    ("CSV, XLSX", &["csv", "txt", "xlsx", "xls", "ods"]),
+                    None,
+                ),
             };
             let edit = ui
                 .horizontal(|ui| {
@@ -222,6 +240,9 @@ pub fn path_window_ui(
                         PathPurpose::SaveMap => Edit::SaveMap(path),
                         PathPurpose::SaveRules => Edit::SaveRules(path),
                         PathPurpose::LoadRules => Edit::LoadRules(path),
+                        PathPurpose::SaveProject => Edit::SaveProjectAs(path),
+                        PathPurpose::ExportMeasures => Edit::ExportMeasures(path),
+                        PathPurpose::ImportMeasures => Edit::ImportMeasures(path),
                     }));
                     commands.push(Command::ShowWindow(Window::Path(purpose), false));
                 }

@@ -5,16 +5,16 @@ use eframe::egui::{self, ComboBox, Context, DragValue, RichText, ScrollArea, Ui}
 use crate::analysis::classification::compare;
 use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
 use crate::i18n::{Lang, T, format};
-use crate::model::{ActionField, Combinator, Comparison, Condition, Measure, Reference, RuleSet};
+use crate::model::{ActionField, Combinator, Comparison, Condition, Reference, RuleSet, Score};
 use crate::scene::field_name;
 use crate::scene::text::{combinator_name, measure_name};
 use crate::ui::{name, number_drag};
 
-const MEASURES: [Measure; 4] = [
-    Measure::ZScore(Reference::Region),
-    Measure::ZScore(Reference::Municipality),
-    Measure::Percentile,
-    Measure::Value,
+const MEASURES: [Score; 4] = [
+    Score::ZScore(Reference::Region),
+    Score::ZScore(Reference::Municipality),
+    Score::Percentile,
+    Score::Value,
 ];
 
 /// The rules editor window: every change is a new rule set, applied at once.
@@ -165,7 +165,7 @@ fn field_rule_ui(
                     .unwrap_or_default();
                 rule.conditions.push(Condition {
                     indicator: first,
-                    measure: Measure::ZScore(Reference::Region),
+                    measure: Score::ZScore(Reference::Region),
                     comparison: Comparison::AtLeast,
                     threshold: 1.0,
                 });
@@ -223,9 +223,9 @@ fn condition_ui(
         &format!("{prefix}: {}", lang.t(T::ComparisonName)),
     );
     let (speed, decimals) = match c.measure {
-        Measure::ZScore(_) => (0.01, 2),
-        Measure::Percentile => (1.0, 0),
-        Measure::Value => (0.1, 2),
+        Score::ZScore(_) => (0.01, 2),
+        Score::Percentile => (1.0, 0),
+        Score::Value => (0.1, 2),
     };
     let r = ui.add(number_drag(&mut c.threshold, decimals, lang).speed(speed));
     name(&r, &format!("{prefix}: {}", lang.t(T::Threshold)));

@@ -44,6 +44,8 @@ pub fn view_panel_ui(
     let indicators = map.indicators.indicators();
     ui.horizontal(|ui| {
         let fields = matches!(view.colouring, Colouring::ActionFields);
+        let coverage = matches!(view.colouring, Colouring::Coverage);
+        let indicator = !fields && !coverage;
         if ui.selectable_label(fields, lang.t(T::ViewFields)).clicked() && !fields {
             if let Colouring::Indicator(style) = &view.colouring {
                 state.last_indicator = Some(style.clone());
@@ -54,10 +56,20 @@ pub fn view_panel_ui(
         let clicked = ui
             .add_enabled(
                 enabled,
-                egui::Button::selectable(!fields, lang.t(T::ViewIndicator)),
+                egui::Button::selectable(indicator, lang.t(T::ViewIndicator)),
             )
             .clicked();
-        if clicked && fields {
+        let coverage_clicked = ui
+            .selectable_label(coverage, lang.t(T::ViewCoverage))
+            .on_hover_text(lang.t(T::ViewCoverageHint))
+            .clicked();
+        if coverage_clicked && !coverage {
+            if let Colouring::Indicator(style) = &view.colouring {
+                state.last_indicator = Some(style.clone());
+            }
+            commands.push(Command::SetColouring(Colouring::Coverage));
+        }
+        if clicked && !indicator {
             // Back to the indicator view last shown, if its indicator is still there; else the
             // first indicator that signals need, or simply the first one.
             let last = state
@@ -88,6 +100,13 @@ pub fn view_panel_ui(
                 ui.add_space(6.0);
                 ui.label(RichText::new(lang.t(T::HistogramTitle)).strong());
                 histogram_ui(ui, h, lang);
+            }
+        }
+        Colouring::Coverage => {
+            commands.extend(legend_ui(ui, scene, lang));
+            ui.add_space(6.0);
+            if ui.button(lang.t(T::OpenMeasures)).clicked() {
+                commands.push(Command::ShowWindow(Window::Measures, true));
             }
         }
         Colouring::ActionFields => {

@@ -46,6 +46,32 @@ pub struct CoordBuf {
 }
 
 impl CoordBuf {
+    /// The buffer of a MultiPolygon with these polygons (outer ring first, then holes), as the
+    /// decoder would produce it from GeoJSON: how Shapefile and GeoPackage geometry join the
+    /// one import pipeline.
+    pub fn multipolygon(polygons: Vec<Vec<Vec<[f64; 2]>>>) -> CoordBuf {
+        let mut buf = CoordBuf {
+            leaf_depth: Some(3),
+            ..CoordBuf::default()
+        };
+        let mut rings = 0u32;
+        for polygon in polygons {
+            for ring in polygon {
+                buf.xy.extend(ring);
+                rings += 1;
+                buf.ends[2].push((buf.xy.len() as u32, 0));
+            }
+            buf.ends[1].push((buf.xy.len() as u32, rings));
+        }
+        if buf.xy.is_empty() {
+            buf.leaf_depth = None;
+        }
+        if buf.xy.iter().flatten().any(|v| !v.is_finite()) {
+            buf.note(CoordProblem::NotFinite);
+        }
+        buf
+    }
+
     fn note(&mut self, problem: CoordProblem) {
         if self.problem.is_none() {
             self.problem = Some(problem);

@@ -61,6 +61,8 @@ pub struct RawDocument {
     pub name: Option<String>,
     /// Other top-level members, e.g. this program's `atlas` metadata.
     pub foreign: Map<String, Value>,
+    /// The CRS of a Shapefile's `.prj` (never set for GeoJSON).
+    pub prj: Option<crate::spatial::wkt::PrjCrs>,
 }
 
 /// Why reading stopped.

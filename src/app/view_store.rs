@@ -1,0 +1,67 @@
+//! View settings to and from the form stored in a project file.
+//!
+//! Only what a planner would expect to find again is stored (colouring with its classes,
+//! visible fields, labels, borders, badges); the language belongs to the user, not the project.
+
+use crate::analysis::breaks::BreakMethod;
+use crate::io::project::{StoredView, parse_fields};
+use crate::model::IndicatorTable;
+use crate::scene::{Colouring, IndicatorStyle, ViewSettings};
+
+const FIELDS: &str = "handlungsfelder";
+const COVERAGE: &str = "abdeckung";
+
+/// The stored form of view settings.
+pub fn to_stored(view: &ViewSettings) -> StoredView {
+    let (colouring, method, classes) = match &view.colouring {
+        Colouring::ActionFields => (FIELDS.to_string(), None, None),
+        Colouring::Coverage => (COVERAGE.to_string(), None, None),
+        Colouring::Indicator(style) => (
+            style.key.clone(),
+            Some(style.method.key().to_string()),
+            Some(style.classes),
+        ),
+    };
+    StoredView {
+        colouring,
+        method,
+        classes,
+        visible_fields: Some(view.visible_fields.to_numbers()),
+        show_labels: Some(view.show_labels),
+        show_borders: Some(view.show_borders),
+        show_badges: Some(view.show_badges),
+    }
+}
+
+/// Applies stored settings; an indicator the map no longer has falls back to the fields.
+pub fn apply_stored(view: &mut ViewSettings, stored: &StoredView, indicators: &IndicatorTable) {
+    view.colouring = match stored.colouring.as_str() {
+        COVERAGE => Colouring::Coverage,
+        "" | FIELDS => Colouring::ActionFields,
+        key => match indicators.position(key) {
+            Some(i) => {
+                let mut style = IndicatorStyle::for_indicator(&indicators.indicators()[i]);
+                if let Some(m) = stored.method.as_deref().and_then(BreakMethod::parse) {
+                    style.method = m;
+                }
+                if let Some(c) = stored.classes {
+                    style.classes = c.clamp(3, 9);
+                }
+                Colouring::Indicator(style)
+            }
+            None => Colouring::ActionFields,
+        },
+    };
+    if let Some(f) = &stored.visible_fields {
+        view.visible_fields = parse_fields(f);
+    }
+    if let Some(on) = stored.show_labels {
+        view.show_labels = on;
+    }
+    if let Some(on) = stored.show_borders {
+        view.show_borders = on;
+    }
+    if let Some(on) = stored.show_badges {
+        view.show_badges = on;
+    }
+}

@@ -1,0 +1,828 @@
+//! The project file: one GeoPackage holding the Sozialräume layer, the measures and their links
+//! to areas, and everything planners set up (catalogue, rules, overrides, view settings).
+//!
+//! Every change is its own SQLite transaction, committed before the call returns, with the
+//! rollback journal and `synchronous = FULL`: when a call returned Ok, the change is on disk, and
+//! a crash or kill at any moment leaves the file as it was before or after, never between. The
+//! journal mode (not WAL) keeps the project one self-contained file that can be copied or
+//! mailed at any time. A failed write (full disk, I/O error, lock) leaves the store marked
+//! out of date; the next write then rewrites everything in one transaction, so the file never
+//! holds a later change without an earlier one.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use super::error::ImportError;
+use super::export_geojson::{MEASURE_COUNT, MapExport, atlas_meta, feature_properties};
+use super::gpkg::{self, quote};
+use super::wkb::{polygons_of, write_gpkg};
+use super::{ImportOptions, Imported, Progress};
+use crate::model::{
+    ActionFieldSet, Date, Measure, MeasureId, MeasureRegister, Priority, Responsibility, Status,
+    Timestamp,
+};
+
+/// The Sozialräume layer.
+pub const LAYER: &str = "sozialraeume";
+/// The measures table.
+pub const MEASURES: &str = "massnahmen";
+/// Measure ↔ area links.
+pub const LINKS: &str = "massnahmen_sozialraeume";
+/// Project settings (key/value).
+pub const SETTINGS: &str = "atlas_projekt";
+/// Columns of the layer computed from the project, dropped when the layer is read back.
+pub const DERIVED_COLUMNS: &[&str] = &[
+    "handlungsfelder_regeln",
+    "handlungsfelder_final",
+    MEASURE_COUNT,
+];
+/// The project format this version writes and the newest it reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// Why the project file could not be written or opened.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// SQLite reported a problem.
+    #[error("{file}: {source}")]
+    Sqlite {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// A file operation failed.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The project is open read-only.
+    #[error("{file}: the project is open read-only")]
+    ReadOnly {
+        /// The file.
+        file: String,
+    },
+}
+
+impl StoreError {
+    /// The message in the user's language, saying that nothing on screen is lost.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        let de = lang == crate::i18n::Lang::De;
+        match self {
+            StoreError::Sqlite { file, source } => {
+                let why = match source.sqlite_error_code() {
+                    Some(ErrorCode::DiskFull) => {
+                        if de { "Datenträger voll" } else { "disk full" }.to_string()
+                    }
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => if de {
+                        "die Datei ist von einem anderen Programm gesperrt"
+                    } else {
+                        "the file is locked by another program"
+                    }
+                    .to_string(),
+                    Some(ErrorCode::ReadOnly) => {
+                        if de { "schreibgeschützt" } else { "read-only" }.to_string()
+                    }
+                    _ => source.to_string(),
+                };
+                if de {
+                    format!(
+                        "{file}: Speichern fehlgeschlagen ({why}). Die Änderung ist im Programm erhalten; bitte mit „Speichern unter …“ an einem anderen Ort sichern."
+                    )
+                } else {
+                    format!(
+                        "{file}: saving failed ({why}). The change is kept in the program; please use \"Save as …\" to save it elsewhere."
+                    )
+                }
+            }
+            StoreError::Io { file, source } => {
+                if de {
+                    format!("{file}: kann nicht geschrieben werden: {source}")
+                } else {
+                    format!("{file}: cannot be written: {source}")
+                }
+            }
+            StoreError::ReadOnly { file } => {
+                if de {
+                    format!(
+                        "{file}: das Projekt ist nur zum Lesen geöffnet. Mit „Speichern unter …“ eine bearbeitbare Kopie anlegen."
+                    )
+                } else {
+                    format!(
+                        "{file}: the project is open read-only. Use \"Save as …\" to make an editable copy."
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// How the map was shown, stored with the project.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredView {
+    /// "handlungsfelder", "abdeckung", or an indicator key.
+    pub colouring: String,
+    /// Break method of an indicator view.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Number of classes of an indicator view.
+    #[serde(default)]
+    pub classes: Option<usize>,
+    /// Visible Handlungsfelder, e.g. "1,2,4".
+    #[serde(default)]
+    pub visible_fields: Option<String>,
+    /// Code labels on.
+    #[serde(default)]
+    pub show_labels: Option<bool>,
+    /// Municipality borders on.
+    #[serde(default)]
+    pub show_borders: Option<bool>,
+    /// Measure badges on.
+    #[serde(default)]
+    pub show_badges: Option<bool>,
+}
+
+/// Everything a project file holds.
+pub struct ProjectContent<'a> {
+    /// The map with its classification; its `measures` are counted into the layer.
+    pub map: MapExport<'a>,
+    /// The measures.
+    pub measures: &'a MeasureRegister,
+    /// The view settings.
+    pub view: &'a StoredView,
+}
+
+/// Why a project opened read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyReason {
+    /// The file's permissions do not allow writing.
+    Permissions,
+    /// Another program holds a write lock.
+    Locked,
+}
+
+/// An open project file.
+pub struct ProjectStore {
+    conn: Connection,
+    path: PathBuf,
+    read_only: Option<ReadOnlyReason>,
+    /// A write failed: the file misses changes the program holds.
+    out_of_date: bool,
+}
+
+impl std::fmt::Debug for ProjectStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProjectStore({})", self.path.display())
+    }
+}
+
+/// A project read from its file.
+pub struct OpenedProject {
+    /// The map.
+    pub imported: Imported,
+    /// The measures.
+    pub measures: MeasureRegister,
+    /// The stored view.
+    pub view: StoredView,
+    /// The open file.
+    pub store: ProjectStore,
+}
+
+/// Whether a file is a project of this program (a GeoPackage with its settings table).
+pub fn is_project(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return false;
+    };
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+        [SETTINGS],
+        |r| r.get::<_, i64>(0),
+    )
+    .is_ok_and(|n| n > 0)
+}
+
+/// Reads the project metadata (`atlas` member content) of a project file, checking its format.
+/// None when the file is a plain GeoPackage.
+pub fn read_meta(conn: &Connection, file: &str) -> Result<Option<Value>, ImportError> {
+    let has: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [SETTINGS],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    if has == 0 {
+        return Ok(None);
+    }
+    let version = setting(conn, "format_version")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    if version > FORMAT_VERSION {
+        return Err(ImportError::NewerProject {
+            file: file.to_string(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let meta = setting(conn, "atlas").and_then(|t| serde_json::from_str(&t).ok());
+    Ok(meta)
+}
+
+fn setting(conn: &Connection, key: &str) -> Option<String> {
+    conn.query_row(
+        &format!("SELECT value FROM {SETTINGS} WHERE key = ?1"),
+        [key],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()
+    .ok()
+    .flatten()
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_millis(1500))?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Writes a whole project into a new file at `path` (via a temporary file that replaces the
+/// target only when complete) and opens it.
+pub fn create(path: &Path, content: &ProjectContent<'_>) -> Result<ProjectStore, StoreError> {
+    let file = path.display().to_string();
+    let tmp = temporary_beside(path);
+    let _ = std::fs::remove_file(&tmp);
+    let sql = |source| StoreError::Sqlite {
+        file: file.clone(),
+        source,
+    };
+    let result = (|| -> Result<(), StoreError> {
+        let mut conn = Connection::open(&tmp).map_err(sql)?;
+        configure(&conn).map_err(sql)?;
+        let tx = conn.transaction().map_err(sql)?;
+        gpkg::create_core(&tx).map_err(sql)?;
+        create_project_tables(&tx).map_err(sql)?;
+        write_everything(&tx, content).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        conn.close().map_err(|(_, e)| sql(e))?;
+        let f = std::fs::File::open(&tmp).map_err(|source| StoreError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        f.sync_all().map_err(|source| StoreError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        std::fs::rename(&tmp, path).map_err(|source| StoreError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = std::fs::File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let conn = Connection::open(path).map_err(sql)?;
+    configure(&conn).map_err(sql)?;
+    Ok(ProjectStore {
+        conn,
+        path: path.to_path_buf(),
+        read_only: None,
+        out_of_date: false,
+    })
+}
+
+fn temporary_beside(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn create_project_tables(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE {SETTINGS} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+         CREATE TABLE {MEASURES} (
+           id INTEGER PRIMARY KEY NOT NULL, titel TEXT NOT NULL, beschreibung TEXT NOT NULL,
+           handlungsfelder TEXT NOT NULL, sozialraeume TEXT NOT NULL, kommunen TEXT NOT NULL,
+           verantwortung TEXT NOT NULL, federfuehrung TEXT NOT NULL, partner TEXT NOT NULL,
+           status TEXT NOT NULL, beginn TEXT, ende TEXT, budget_eur REAL, prioritaet TEXT,
+           notizen TEXT NOT NULL, erstellt TEXT NOT NULL, geaendert TEXT NOT NULL);
+         CREATE TABLE {LINKS} (
+           massnahme_id INTEGER NOT NULL REFERENCES {MEASURES}(id) ON DELETE CASCADE,
+           code TEXT NOT NULL, position INTEGER NOT NULL,
+           PRIMARY KEY (massnahme_id, code));"
+    ))?;
+    gpkg::register_table(
+        conn,
+        SETTINGS,
+        SETTINGS,
+        "Sozialraum-Atlas: Projekteinstellungen",
+        None,
+    )?;
+    gpkg::register_table(conn, MEASURES, "Maßnahmen", "Geplante Maßnahmen", None)?;
+    gpkg::register_table(
+        conn,
+        LINKS,
+        "Maßnahmen je Sozialraum",
+        "Verknüpfung Maßnahme – Sozialraum (Code)",
+        None,
+    )?;
+    Ok(())
+}
+
+/// The SQL type of a column from its values: INTEGER or REAL when every value is such a
+/// number (or null), else TEXT.
+fn column_type(values: &[&Value]) -> &'static str {
+    let mut kind = "INTEGER";
+    for v in values {
+        match v {
+            Value::Null => {}
+            Value::Number(n) if n.is_i64() && kind == "INTEGER" => {}
+            Value::Number(_) => kind = "REAL",
+            Value::Bool(_) if kind == "INTEGER" => {}
+            _ => return "TEXT",
+        }
+    }
+    kind
+}
+
+fn write_layer(tx: &Connection, map: &MapExport<'_>) -> rusqlite::Result<()> {
+    let region = map.region;
+    let epsg = region.crs.epsg;
+    gpkg::register_epsg(tx, epsg)?;
+    let rows: Vec<serde_json::Map<String, Value>> = (0..region.spaces.len())
+        .map(|i| feature_properties(map, i))
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    for row in &rows {
+        for k in row.keys() {
+            let taken = ["fid", "geom"].contains(&k.to_lowercase().as_str());
+            if !taken && !columns.iter().any(|c| c.eq_ignore_ascii_case(k)) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let types: Vec<&str> = columns
+        .iter()
+        .map(|c| {
+            let values: Vec<&Value> = rows.iter().filter_map(|r| r.get(c)).collect();
+            column_type(&values)
+        })
+        .collect();
+    let defs: Vec<String> = columns
+        .iter()
+        .zip(&types)
+        .map(|(c, t)| format!("{} {t}", quote(c)))
+        .collect();
+    tx.execute_batch(&format!(
+        "DROP TABLE IF EXISTS {LAYER};
+         DELETE FROM gpkg_geometry_columns WHERE table_name = '{LAYER}';
+         DELETE FROM gpkg_contents WHERE table_name = '{LAYER}';
+         CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON{}{});",
+        if defs.is_empty() { "" } else { ", " },
+        defs.join(", ")
+    ))?;
+    let b = region.spaces.iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |b, s| {
+            use geo::BoundingRect;
+            match s.geometry.bounding_rect() {
+                Some(r) => [
+                    b[0].min(r.min().x),
+                    b[1].min(r.min().y),
+                    b[2].max(r.max().x),
+                    b[3].max(r.max().y),
+                ],
+                None => b,
+            }
+        },
+    );
+    gpkg::register_table(
+        tx,
+        LAYER,
+        "Sozialräume",
+        "Sozialräume mit Indikatoren, Handlungsfeldern und Zahl der Maßnahmen",
+        Some(("geom", epsg, b)),
+    )?;
+    let placeholders: Vec<String> = (0..columns.len() + 2)
+        .map(|i| format!("?{}", i + 1))
+        .collect();
+    let names: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    // fid = position + 1: the updates of counts and classification address rows by it.
+    let mut insert = tx.prepare(&format!(
+        "INSERT INTO {LAYER} (fid, geom{}{}) VALUES ({})",
+        if names.is_empty() { "" } else { ", " },
+        names.join(", "),
+        placeholders.join(", ")
+    ))?;
+    for (i, (space, row)) in region.spaces.iter().zip(&rows).enumerate() {
+        let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(columns.len() + 2);
+        values.push(rusqlite::types::Value::Integer(i as i64 + 1));
+        values.push(rusqlite::types::Value::Blob(write_gpkg(
+            epsg as i32,
+            &polygons_of(&space.geometry),
+        )));
+        for c in &columns {
+            values.push(sql_value(row.get(c)));
+        }
+        insert.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
+fn sql_value(v: Option<&Value>) -> rusqlite::types::Value {
+    use rusqlite::types::Value as S;
+    match v {
+        None | Some(Value::Null) => S::Null,
+        Some(Value::Bool(b)) => S::Integer(i64::from(*b)),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => S::Integer(i),
+            None => n.as_f64().map_or(S::Null, S::Real),
+        },
+        Some(Value::String(s)) => S::Text(s.clone()),
+        Some(other) => S::Text(other.to_string()),
+    }
+}
+
+fn put_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("INSERT INTO {SETTINGS} (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn write_settings(conn: &Connection, content: &ProjectContent<'_>) -> rusqlite::Result<()> {
+    let meta = serde_json::to_string(&atlas_meta(&content.map)).unwrap_or_default();
+    put_setting(conn, "format_version", &FORMAT_VERSION.to_string())?;
+    put_setting(
+        conn,
+        "program",
+        concat!("Sozialraum-Atlas ", env!("CARGO_PKG_VERSION")),
+    )?;
+    put_setting(conn, "atlas", &meta)?;
+    put_setting(
+        conn,
+        "next_measure_id",
+        &content.measures.next_id().to_string(),
+    )?;
+    put_setting(
+        conn,
+        "view",
+        &serde_json::to_string(content.view).unwrap_or_default(),
+    )?;
+    Ok(())
+}
+
+fn write_everything(conn: &Connection, content: &ProjectContent<'_>) -> rusqlite::Result<()> {
+    write_settings(conn, content)?;
+    write_layer(conn, &content.map)?;
+    conn.execute(&format!("DELETE FROM {MEASURES}"), [])?;
+    for m in content.measures.all() {
+        insert_measure(conn, m)?;
+    }
+    Ok(())
+}
+
+fn opt_text(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn insert_measure(conn: &Connection, m: &Measure) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT OR REPLACE INTO {MEASURES} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
+        params![
+            m.id,
+            m.title,
+            m.description,
+            m.fields.to_numbers(),
+            m.areas.join("; "),
+            m.municipalities.join("; "),
+            m.responsibility.key(),
+            m.lead,
+            m.partners,
+            m.status.key(),
+            m.start.map(|d| d.to_string()),
+            m.end.map(|d| d.to_string()),
+            m.budget_eur,
+            m.priority.map(|p| p.key()),
+            m.notes,
+            m.created.to_string(),
+            m.changed.to_string(),
+        ],
+    )?;
+    conn.execute(
+        &format!("DELETE FROM {LINKS} WHERE massnahme_id = ?1"),
+        [m.id],
+    )?;
+    let mut link = conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {LINKS} (massnahme_id, code, position) VALUES (?1, ?2, ?3)"
+    ))?;
+    for (i, code) in m.areas.iter().enumerate() {
+        link.execute(params![m.id, code, i as i64])?;
+    }
+    Ok(())
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn read_measures(conn: &Connection) -> rusqlite::Result<MeasureRegister> {
+    let mut links: std::collections::HashMap<MeasureId, Vec<(i64, String)>> =
+        std::collections::HashMap::new();
+    {
+        let mut stmt =
+            conn.prepare(&format!("SELECT massnahme_id, code, position FROM {LINKS}"))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, code, pos) = row?;
+            links.entry(id).or_default().push((pos, code));
+        }
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, titel, beschreibung, handlungsfelder, sozialraeume, kommunen, verantwortung, federfuehrung, partner, status, beginn, ende, budget_eur, prioritaet, notizen, erstellt, geaendert FROM {MEASURES} ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        let areas_text: String = r.get(4)?;
+        Ok(Measure {
+            id,
+            title: r.get(1)?,
+            description: r.get(2)?,
+            fields: parse_fields(&r.get::<_, String>(3)?),
+            areas: split_list(&areas_text),
+            municipalities: split_list(&r.get::<_, String>(5)?),
+            responsibility: Responsibility::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
+            lead: r.get(7)?,
+            partners: r.get(8)?,
+            status: Status::parse(&r.get::<_, String>(9)?).unwrap_or_default(),
+            start: opt_text(r.get(10)?).and_then(|t| Date::parse(&t)),
+            end: opt_text(r.get(11)?).and_then(|t| Date::parse(&t)),
+            budget_eur: r.get(12)?,
+            priority: opt_text(r.get(13)?).and_then(|t| Priority::parse(&t)),
+            notes: r.get(14)?,
+            created: Timestamp::parse(&r.get::<_, String>(15)?).unwrap_or_default(),
+            changed: Timestamp::parse(&r.get::<_, String>(16)?).unwrap_or_default(),
+        })
+    })?;
+    let mut measures = Vec::new();
+    for row in rows {
+        let mut m = row?;
+        // The link table is the truth; the text column is for people reading the table.
+        if let Some(mut l) = links.remove(&m.id) {
+            l.sort();
+            m.areas = l.into_iter().map(|(_, c)| c).collect();
+        }
+        measures.push(m);
+    }
+    let next = setting(conn, "next_measure_id")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
+    Ok(MeasureRegister::from_measures(measures, next))
+}
+
+/// Parses "1,3" (or "1; 3", or keys) into fields.
+pub fn parse_fields(text: &str) -> ActionFieldSet {
+    text.split([',', ';', ' '])
+        .filter_map(crate::model::ActionField::parse)
+        .collect()
+}
+
+/// Opens a project file: its map, measures and view, and the store for further changes.
+/// Read-only when the file's permissions say so or another program holds a write lock.
+pub fn open(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<OpenedProject, ImportError> {
+    let file = path.display().to_string();
+    let imported = super::import_file(path, options, progress)?;
+    let sql = |e: rusqlite::Error| {
+        ImportError::unusable(
+            &file,
+            format!("Projektdatei nicht lesbar ({e})."),
+            format!("project file not readable ({e})."),
+        )
+    };
+    let permissions_read_only = std::fs::metadata(path)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(true);
+    let (conn, read_only) = if permissions_read_only {
+        (
+            gpkg::open_read_only(path)?,
+            Some(ReadOnlyReason::Permissions),
+        )
+    } else {
+        match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            Ok(conn) => {
+                conn.busy_timeout(Duration::from_millis(300)).map_err(sql)?;
+                // Probe for the write lock: a program in the middle of writing holds it.
+                match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+                    Ok(()) => {
+                        configure(&conn).map_err(sql)?;
+                        (conn, None)
+                    }
+                    Err(e)
+                        if matches!(
+                            e.sqlite_error_code(),
+                            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                        ) =>
+                    {
+                        (gpkg::open_read_only(path)?, Some(ReadOnlyReason::Locked))
+                    }
+                    Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) => (
+                        gpkg::open_read_only(path)?,
+                        Some(ReadOnlyReason::Permissions),
+                    ),
+                    Err(e) => return Err(sql(e)),
+                }
+            }
+            Err(_) => (
+                gpkg::open_read_only(path)?,
+                Some(ReadOnlyReason::Permissions),
+            ),
+        }
+    };
+    let measures = read_measures(&conn).map_err(sql)?;
+    let view = setting(&conn, "view")
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    Ok(OpenedProject {
+        imported,
+        measures,
+        view,
+        store: ProjectStore {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+            out_of_date: false,
+        },
+    })
+}
+
+impl ProjectStore {
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Why the project is read-only, if it is.
+    pub fn read_only(&self) -> Option<ReadOnlyReason> {
+        self.read_only
+    }
+
+    /// Whether a write failed and the file misses changes.
+    pub fn is_out_of_date(&self) -> bool {
+        self.out_of_date
+    }
+
+    fn file(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Runs `change` in one committed transaction; after an earlier failure, rewrites
+    /// everything from `content` instead, so the file catches up in one step.
+    fn commit(
+        &mut self,
+        content: &ProjectContent<'_>,
+        change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        if self.read_only.is_some() {
+            return Err(StoreError::ReadOnly { file: self.file() });
+        }
+        let file = self.file();
+        let catch_up = self.out_of_date;
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            if catch_up {
+                write_everything(&tx, content)?;
+            } else {
+                change(&tx)?;
+            }
+            tx.commit()
+        })();
+        match result {
+            Ok(()) => {
+                self.out_of_date = false;
+                Ok(())
+            }
+            Err(source) => {
+                self.out_of_date = true;
+                Err(StoreError::Sqlite { file, source })
+            }
+        }
+    }
+
+    /// Stores a new or changed measure, and the measure counts of the layer.
+    pub fn put_measure(
+        &mut self,
+        content: &ProjectContent<'_>,
+        measure: &Measure,
+    ) -> Result<(), StoreError> {
+        self.commit(content, |tx| {
+            insert_measure(tx, measure)?;
+            put_setting(
+                tx,
+                "next_measure_id",
+                &content.measures.next_id().to_string(),
+            )?;
+            update_counts(tx, content)
+        })
+    }
+
+    /// Deletes a measure (its links go with it), and updates the measure counts.
+    pub fn remove_measure(
+        &mut self,
+        content: &ProjectContent<'_>,
+        id: MeasureId,
+    ) -> Result<(), StoreError> {
+        self.commit(content, |tx| {
+            tx.execute(&format!("DELETE FROM {MEASURES} WHERE id = ?1"), [id])?;
+            update_counts(tx, content)
+        })
+    }
+
+    /// Stores rules, overrides, catalogue and view, and the layer's classification columns.
+    pub fn put_settings(&mut self, content: &ProjectContent<'_>) -> Result<(), StoreError> {
+        self.commit(content, |tx| {
+            write_settings(tx, content)?;
+            update_classification(tx, content)
+        })
+    }
+
+    /// Rewrites the whole project (after indicators changed, the layer's columns change).
+    pub fn put_everything(&mut self, content: &ProjectContent<'_>) -> Result<(), StoreError> {
+        self.commit(content, |tx| write_everything(tx, content))
+    }
+
+    /// Test hook: limits the file size so that writes fail as on a full disk.
+    #[doc(hidden)]
+    pub fn limit_pages_for_test(&self, pages: u32) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "max_page_count", pages)
+    }
+}
+
+fn update_counts(tx: &Connection, content: &ProjectContent<'_>) -> rusqlite::Result<()> {
+    let mut counts: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    for m in content.measures.all() {
+        for code in &m.areas {
+            *counts.entry(code.as_str()).or_default() += 1;
+        }
+    }
+    let mut stmt = tx.prepare_cached(&format!(
+        "UPDATE {LAYER} SET {} = ?1 WHERE fid = ?2",
+        quote(MEASURE_COUNT)
+    ))?;
+    for (i, space) in content.map.region.spaces.iter().enumerate() {
+        let n = counts.get(space.code.as_str()).copied().unwrap_or(0);
+        stmt.execute(params![n, i as i64 + 1])?;
+    }
+    Ok(())
+}
+
+fn update_classification(tx: &Connection, content: &ProjectContent<'_>) -> rusqlite::Result<()> {
+    let c = content.map.classification;
+    let mut stmt = tx.prepare_cached(&format!(
+        "UPDATE {LAYER} SET handlungsfelder_regeln = ?1, handlungsfelder_final = ?2 WHERE fid = ?3"
+    ))?;
+    for i in 0..content.map.region.spaces.len() {
+        stmt.execute(params![
+            c.by_rules.get(i).map(|f| f.to_numbers()),
+            c.fields.get(i).map(|f| f.to_numbers()),
+            i as i64 + 1
+        ])?;
+    }
+    Ok(())
+}
