@@ -31,6 +31,12 @@ fn main() -> anyhow::Result<()> {
             };
             std::process::exit(sozialraum_atlas::cli::classify(&args, lang));
         }
+        Some(CliCommand::Project { action }) => {
+            std::process::exit(sozialraum_atlas::cli::project::run_project(action, lang));
+        }
+        Some(CliCommand::Measures { action }) => {
+            std::process::exit(sozialraum_atlas::cli::project::run_measures(action, lang));
+        }
         None => {
             let start = StartOptions {
                 path: cli.path,

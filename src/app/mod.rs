@@ -15,7 +15,9 @@ use eframe::egui::{self, Context, Ui, ViewportCommand};
 
 pub use editing::Edit;
 pub use loader::{LoadJob, LoadMessage, LoadedMap};
-pub use state::{AppState, Command, LoadTiming, OpenWindows, PathPurpose, Window};
+pub use state::{
+    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Window, system_clock as state_clock,
+};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -23,6 +25,8 @@ use crate::render::egui_map::MapPainter;
 use crate::ui::data_windows::{self, PathForm};
 use crate::ui::dialogs::{self, OpenForm};
 use crate::ui::inspector::OverrideForm;
+use crate::ui::measure_form::{self, MeasureForm};
+use crate::ui::measures_window::{self, MeasureFilter};
 use crate::ui::table_window::{self, TableForm};
 use crate::ui::view_panel::{ViewPanelState, view_panel_ui};
 use crate::ui::{self as panels, inspector, map_view, menu, rules_window, status_bar};
@@ -53,6 +57,8 @@ pub struct SozialraumApp {
     override_form: OverrideForm,
     table_form: TableForm,
     path_form: PathForm,
+    measure_form: MeasureForm,
+    measure_filter: MeasureFilter,
     title: String,
     process_started: Option<std::time::Instant>,
 }
@@ -98,6 +104,8 @@ impl SozialraumApp {
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
             path_form: PathForm::default(),
+            measure_form: MeasureForm::default(),
+            measure_filter: MeasureFilter::default(),
             title: String::new(),
             process_started: start.process_started,
         }
@@ -132,6 +140,7 @@ impl SozialraumApp {
                 i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
             )
         });
+        commands.extend(edit_shortcuts(&ctx));
         if open_pressed {
             commands.push(Command::ShowWindow(Window::Open, true));
         }
@@ -193,6 +202,7 @@ impl SozialraumApp {
                         map,
                         scene,
                         self.state.selection,
+                        self.state.selected.len(),
                         &mut self.override_form,
                         lang,
                     ),
@@ -228,6 +238,7 @@ impl SozialraumApp {
         }
         commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
         commands.extend(self.data_windows(&ctx, lang));
+        commands.extend(self.measure_windows(&ctx, lang));
         if let Some(message) = &self.state.error {
             commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
         }
@@ -244,6 +255,51 @@ impl SozialraumApp {
             // A safety net: the loader wakes the window itself, at most ten times a second.
             ctx.request_repaint_after(std::time::Duration::from_millis(500));
         }
+    }
+
+    /// The measure form, the measures table and the import report.
+    fn measure_windows(&mut self, ctx: &Context, lang: Lang) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let Some(map) = &self.state.map else {
+            return commands;
+        };
+        if self.state.windows.measures {
+            commands.extend(measures_window::measures_window_ui(
+                ctx,
+                map,
+                &mut self.measure_filter,
+                lang,
+            ));
+        }
+        if self.state.windows.measure_import
+            && let Some(report) = &self.state.measure_import
+        {
+            commands.extend(measures_window::measure_import_window_ui(ctx, report, lang));
+        }
+        let selected: Vec<String> = {
+            let mut codes: Vec<String> = self
+                .state
+                .selected
+                .iter()
+                .filter_map(|i| map.region.spaces.get(*i))
+                .map(|s| s.code.clone())
+                .collect();
+            codes.sort_by(|a, b| crate::model::natural_cmp(a, b));
+            codes
+        };
+        let generation = self.state.draft_generation;
+        if let Some(draft) = &mut self.state.measure_draft {
+            commands.extend(measure_form::measure_form_ui(
+                ctx,
+                map,
+                draft,
+                generation,
+                &selected,
+                &mut self.measure_form,
+                lang,
+            ));
+        }
+        commands
     }
 
     /// The windows about rules and data.
@@ -361,6 +417,33 @@ impl SozialraumApp {
             self.title = title;
         }
     }
+}
+
+/// Ctrl+Z, Ctrl+Y (or Ctrl+Shift+Z), Ctrl+M (add measure), Ctrl+L (measures list). Not taken
+/// while a text field has the focus, so typing keeps the text fields' own undo.
+fn edit_shortcuts(ctx: &Context) -> Vec<Command> {
+    if ctx.memory(|m| m.focused().is_some()) {
+        return Vec::new();
+    }
+    let shift = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    ctx.input_mut(|i| {
+        let mut out = Vec::new();
+        if i.consume_key(shift, egui::Key::Z)
+            || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)
+        {
+            out.push(Command::Edit(Edit::Redo));
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z) {
+            out.push(Command::Edit(Edit::Undo));
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::M) {
+            out.push(Command::NewMeasure);
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
+            out.push(Command::ShowWindow(Window::Measures, true));
+        }
+        out
+    })
 }
 
 impl eframe::App for SozialraumApp {

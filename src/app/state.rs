@@ -15,7 +15,7 @@ use crate::io::join::JoinReport;
 use crate::io::project::ReadOnlyReason;
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
-use crate::model::Timestamp;
+use crate::model::{Measure, Timestamp};
 use crate::scene::{Colouring, Scene, ViewSettings};
 use crate::spatial::prepared::Detail;
 use crate::spatial::viewport::Viewport;
@@ -62,6 +62,12 @@ pub enum Command {
     SelectMany(Vec<usize>),
     /// Show or hide the measure counts on the map.
     SetBadges(bool),
+    /// Open the measure form for a new measure, filled from the selected areas.
+    NewMeasure,
+    /// Open the measure form for an existing measure.
+    EditMeasure(crate::model::MeasureId),
+    /// Close the measure form without saving.
+    CloseMeasureForm,
 }
 
 /// How long the last load took, measured on the window's side.
@@ -194,10 +200,37 @@ pub struct AppState {
     pub measure_import: Option<crate::io::measures_table::MeasureImportReport>,
     /// Undo and redo.
     pub history: History,
+    /// The measure being written in the measure form (None: the form is closed).
+    pub measure_draft: Option<Measure>,
+    /// Changes whenever a new draft is put into the form.
+    pub draft_generation: u64,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
     /// Called by background work to ask for a repaint.
     waker: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+/// A new measure for the selected areas: their Handlungsfelder and municipalities.
+pub fn draft_for(map: &LoadedMap, selected: &[usize]) -> Measure {
+    let mut areas: Vec<usize> = selected.to_vec();
+    areas.sort_by(|a, b| {
+        crate::model::natural_cmp(&map.region.spaces[*a].code, &map.region.spaces[*b].code)
+    });
+    let codes: Vec<String> = areas
+        .iter()
+        .map(|i| map.region.spaces[*i].code.clone())
+        .collect();
+    let fields = areas
+        .iter()
+        .filter_map(|i| map.classification.fields.get(*i))
+        .flat_map(|f| f.iter())
+        .collect();
+    Measure {
+        municipalities: crate::io::measures_table::municipalities_of(&map.region, &codes),
+        areas: codes,
+        fields,
+        ..Measure::default()
+    }
 }
 
 /// The system clock.
@@ -230,6 +263,8 @@ impl AppState {
             join_report: None,
             measure_import: None,
             history: History::default(),
+            measure_draft: None,
+            draft_generation: 0,
             clock: system_clock,
             waker: std::sync::Arc::new(waker),
         }
@@ -328,6 +363,19 @@ impl AppState {
                 self.selection = areas.first().copied();
                 self.selected = areas;
             }
+            Command::NewMeasure => {
+                if let Some(map) = &self.map {
+                    self.measure_draft = Some(draft_for(map, &self.selected));
+                    self.draft_generation += 1;
+                }
+            }
+            Command::EditMeasure(id) => {
+                if let Some(m) = self.map.as_ref().and_then(|m| m.measures.get(id)) {
+                    self.measure_draft = Some(m.clone());
+                    self.draft_generation += 1;
+                }
+            }
+            Command::CloseMeasureForm => self.measure_draft = None,
             Command::SetBadges(on) => {
                 self.view.show_badges = on;
                 self.rebuild_scene();

@@ -326,6 +326,45 @@ texts! {
     ExportMeasuresTitle => "Maßnahmen exportieren (CSV oder XLSX)", "Export measures (CSV or XLSX)";
     ImportMeasuresTitle => "Maßnahmen importieren (CSV oder XLSX)", "Import measures (CSV or XLSX)";
 
+    MenuSaveProjectAs => "Projekt speichern unter …", "Save project as …";
+    MenuSaveAsProject => "Als Projekt speichern (GeoPackage) …", "Save as project (GeoPackage) …";
+    MenuImportMeasures => "Maßnahmen importieren (CSV/XLSX) …", "Import measures (CSV/XLSX) …";
+    MenuExportMeasures => "Maßnahmen exportieren (CSV/XLSX) …", "Export measures (CSV/XLSX) …";
+    MenuEdit => "Bearbeiten", "Edit";
+    MenuUndo => "Rückgängig", "Undo";
+    MenuRedo => "Wiederholen", "Redo";
+    MenuBadges => "Zahl der Maßnahmen auf der Karte", "Number of measures on the map";
+    AddMeasure => "Maßnahme hinzufügen …", "Add measure …";
+
+    MeasureNewTitle => "Maßnahme hinzufügen", "Add measure";
+    MeasureEditTitle => "Maßnahme {id} bearbeiten", "Edit measure {id}";
+    MeasureNotSavedHint => "Diese Karte ist noch kein Projekt: Maßnahmen bleiben erst erhalten, wenn Sie sie mit „Datei → Als Projekt speichern …“ sichern.", "This map is not a project yet: measures are kept only once you save it with \"File → Save as project …\".";
+    MeasureTakeSelection => "Auswahl übernehmen", "Use selection";
+    MeasureDeriveMunicipalities => "Kommunen aus Sozialräumen", "Municipalities from areas";
+    MeasurePeriod => "Zeitraum", "Period";
+    MeasureSave => "Speichern", "Save";
+    MeasureDelete => "Löschen", "Delete";
+    MeasureEdit => "Bearbeiten", "Edit";
+    MeasureUnknownAreaForm => "Sozialraum „{code}“ gibt es in dieser Karte nicht.", "There is no Sozialraum \"{code}\" in this map.";
+    MeasureBadDate => "{what}: „{value}“ ist kein Datum (z. B. 25.11.2026).", "{what}: \"{value}\" is not a date (e.g. 2026-11-25).";
+    MeasureBadBudget => "Budget: „{value}“ ist kein Betrag (z. B. 12.500,00).", "Budget: \"{value}\" is not an amount (e.g. 12,500.00).";
+    MeasuresTitle => "Maßnahmen", "Measures";
+    MeasureSearch => "Suchen …", "Search …";
+    MeasuresCount => "{n} von {total} Maßnahmen · Budget zusammen {budget} €", "{n} of {total} measures · budget together {budget} €";
+    MeasureShowOnMap => "Sozialräume der Maßnahme auf der Karte auswählen", "Select the measure's areas on the map";
+    FilterAll => "alle", "all";
+    InspectorMeasures => "Maßnahmen ({n})", "Measures ({n})";
+    InspectorSelected => "{n} Sozialräume ausgewählt (Strg+Klick, Umschalt+Ziehen)", "{n} areas selected (Ctrl+click, Shift+drag)";
+    StatusSaved => "Projekt: {file} ✓ gespeichert", "Project: {file} ✓ saved";
+    StatusReadOnly => "Projekt: {file} (nur lesen)", "Project: {file} (read-only)";
+    StatusOutOfDate => "Projekt: {file} – Speichern fehlgeschlagen!", "Project: {file} – saving failed!";
+    StatusNoProject => "kein Projekt – Maßnahmen nicht gesichert", "no project – measures not saved";
+    Line => "Zeile", "Line";
+
+    CliProjectWritten => "{file}: Projekt mit {n} Sozialräumen geschrieben", "{file}: project with {n} areas written";
+    CliNotAProject => "{file}: keine Projektdatei von Sozialraum-Atlas (mit „sozialraum-atlas project new“ anlegen)", "{file}: not a Sozialraum-Atlas project file (make one with \"sozialraum-atlas project new\")";
+    CliMeasuresExported => "{n} Maßnahmen nach {file} geschrieben", "{n} measures written to {file}";
+
 }
 
 #[cfg(test)]

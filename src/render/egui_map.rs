@@ -288,11 +288,13 @@ fn stroke_borders(
 
 /// What the screen shows on top of the scene.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Overlay {
+pub struct Overlay<'a> {
     /// The area under the cursor.
     pub hover: Option<usize>,
-    /// The selected area.
+    /// The area shown in the inspector.
     pub selection: Option<usize>,
+    /// Every selected area.
+    pub selected: &'a [usize],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -530,7 +532,7 @@ impl MapPainter {
             }
             outline(h, 2.5, color32(style::HOVER), &mut mesh);
         }
-        if let Some(s) = overlay.selection {
+        for s in overlay.selected.iter().copied().chain(overlay.selection) {
             outline(s, 4.0, color32(style::SELECTION), &mut mesh);
             outline(s, 1.5, color32(style::SELECTION_INNER), &mut mesh);
         }

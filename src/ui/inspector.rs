@@ -46,12 +46,49 @@ fn property_text(value: &Value) -> String {
     }
 }
 
+/// The measures concerning one area, each with a button to edit it.
+fn measures_ui(ui: &mut Ui, map: &LoadedMap, code: &str, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let measures: Vec<&crate::model::Measure> = map
+        .measures
+        .all()
+        .iter()
+        .filter(|m| m.concerns(code))
+        .collect();
+    if measures.is_empty() {
+        return commands;
+    }
+    egui::CollapsingHeader::new(
+        lang.tf(T::InspectorMeasures, &[("n", &measures.len().to_string())]),
+    )
+    .default_open(true)
+    .show(ui, |ui| {
+        for m in measures {
+            ui.horizontal_wrapped(|ui| {
+                if ui.link(format!("{} {}", m.id, m.title)).clicked() {
+                    commands.push(Command::EditMeasure(m.id));
+                }
+                ui.label(
+                    RichText::new(format!(
+                        "· {} · {}",
+                        crate::i18n::labels::status(m.status, lang),
+                        crate::i18n::labels::responsibility(m.responsibility, lang)
+                    ))
+                    .weak(),
+                );
+            });
+        }
+    });
+    commands
+}
+
 /// Shows the inspector for `selection` of `map`.
 pub fn inspector_ui(
     ui: &mut Ui,
     map: &LoadedMap,
     scene: &Scene,
     selection: Option<usize>,
+    selected_count: usize,
     form: &mut OverrideForm,
     lang: Lang,
 ) -> Vec<Command> {
@@ -104,9 +141,26 @@ pub fn inspector_ui(
             });
             ui.add_space(4.0);
             commands.extend(fields_ui(ui, map, scene, index, form, lang));
-            if ui.button(lang.t(T::ClearSelection)).clicked() {
-                commands.push(Command::Select(None));
+            ui.horizontal_wrapped(|ui| {
+                if ui
+                    .button(RichText::new(lang.t(T::AddMeasure)).strong())
+                    .clicked()
+                {
+                    commands.push(Command::NewMeasure);
+                }
+                if ui.button(lang.t(T::ClearSelection)).clicked() {
+                    commands.push(Command::Select(None));
+                }
+            });
+            if selected_count > 1 {
+                ui.label(
+                    RichText::new(
+                        lang.tf(T::InspectorSelected, &[("n", &selected_count.to_string())]),
+                    )
+                    .weak(),
+                );
             }
+            commands.extend(measures_ui(ui, map, &space.code, lang));
             ui.separator();
             indicators_ui(ui, map, index, lang);
             ui.separator();

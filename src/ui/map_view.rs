@@ -60,8 +60,48 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
     viewport.offset = offset;
     let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
 
-    // Navigation.
-    if response.dragged() {
+    // Navigation; Shift+drag draws a selection rectangle instead of panning.
+    let shift = ui.input(|i| i.modifiers.shift);
+    let rubber_id = egui::Id::unique("selection-rectangle");
+    if response.drag_started() && shift {
+        if let Some(p) = response.interact_pointer_pos() {
+            ui.data_mut(|d| d.insert_temp(rubber_id, p));
+        }
+    }
+    let rubber_start: Option<Pos2> = ui.data(|d| d.get_temp(rubber_id));
+    let mut rubber: Option<Rect> = None;
+    if let Some(start) = rubber_start {
+        let now = response
+            .interact_pointer_pos()
+            .or(response.hover_pos())
+            .unwrap_or(start);
+        let r = Rect::from_two_pos(start, now);
+        if response.drag_stopped() || !response.dragged() {
+            ui.data_mut(|d| d.remove::<Pos2>(rubber_id));
+            let a = viewport.map_from_screen([r.min.x, r.max.y]);
+            let b = viewport.map_from_screen([r.max.x, r.min.y]);
+            let inside = |p: [f64; 2]| p[0] >= a[0] && p[0] <= b[0] && p[1] >= a[1] && p[1] <= b[1];
+            let mut areas: Vec<usize> = map
+                .prepared
+                .index
+                .in_rect(a, b)
+                .into_iter()
+                .filter(|i| {
+                    map.prepared
+                        .labels
+                        .get(*i)
+                        .and_then(|l| l.as_ref())
+                        .is_some_and(|l| inside(l.pos))
+                })
+                .collect();
+            areas.sort_by(|x, y| {
+                crate::model::natural_cmp(&map.region.spaces[*x].code, &map.region.spaces[*y].code)
+            });
+            commands.push(Command::SelectMany(areas));
+        } else {
+            rubber = Some(r);
+        }
+    } else if response.dragged() {
         let d = response.drag_delta();
         viewport.pan_by_screen([d.x, d.y]);
     }
@@ -118,7 +158,11 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
     });
     state.hover = hover;
     if response.clicked() {
-        commands.push(Command::Select(hover));
+        let toggle = ui.input(|i| i.modifiers.command);
+        match hover {
+            Some(i) if toggle => commands.push(Command::ToggleSelect(i)),
+            _ => commands.push(Command::Select(hover)),
+        }
     }
 
     painter.paint(
@@ -130,9 +174,20 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
         Overlay {
             hover,
             selection: state.selection,
+            selected: &state.selected,
         },
     );
+    badges_ui(&canvas, rect, map, scene, &viewport);
     overlays_ui(&canvas, rect, map, scene, &viewport, lang);
+    if let Some(r) = rubber {
+        canvas.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(30, 60, 120, 40));
+        canvas.rect_stroke(
+            r,
+            0.0,
+            Stroke::new(1.5, Color32::from_rgb(30, 60, 120)),
+            StrokeKind::Inside,
+        );
+    }
     if let Some(i) = hover
         && let Some(space) = map.region.spaces.get(i)
     {
@@ -145,6 +200,48 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
         });
     }
     commands
+}
+
+/// The number of measures on each area that has some: a dark disc with a white number, to
+/// the upper right of the area's label point.
+fn badges_ui(
+    painter: &egui::Painter,
+    rect: Rect,
+    map: &LoadedMap,
+    scene: &crate::scene::Scene,
+    viewport: &Viewport,
+) {
+    if scene.badges.is_empty() {
+        return;
+    }
+    let font = FontId::proportional(11.0);
+    for (i, count) in scene.badges.iter().enumerate() {
+        if *count == 0 {
+            continue;
+        }
+        let Some(anchor) = map.prepared.labels.get(i).and_then(|l| l.as_ref()) else {
+            continue;
+        };
+        let s = viewport.screen_from_map(anchor.pos);
+        let center = Pos2::new(s[0] + 14.0, s[1] - 12.0);
+        if !rect.contains(center) {
+            continue;
+        }
+        let text = count.to_string();
+        let galley = painter.layout_no_wrap(text, font.clone(), color32(style::BADGE_TEXT));
+        let radius = (galley.size().x / 2.0 + 4.0).max(8.0);
+        painter.circle(
+            center,
+            radius,
+            color32(style::BADGE),
+            Stroke::new(1.5, Color32::WHITE),
+        );
+        painter.galley(
+            center - galley.size() / 2.0,
+            galley,
+            color32(style::BADGE_TEXT),
+        );
+    }
 }
 
 fn pill(

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, Ui};
 
-use crate::app::{AppState, Command, PathPurpose, Window};
+use crate::app::{AppState, Command, Edit, PathPurpose, Window};
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 
@@ -67,6 +67,49 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                     true,
                 ));
             }
+            ui.separator();
+            let project = state.map.as_ref().and_then(|m| m.store.as_ref()).is_some();
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(if project {
+                        T::MenuSaveProjectAs
+                    } else {
+                        T::MenuSaveAsProject
+                    })),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(
+                    Window::Path(PathPurpose::SaveProject),
+                    true,
+                ));
+            }
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuImportMeasures)),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(
+                    Window::Path(PathPurpose::ImportMeasures),
+                    true,
+                ));
+            }
+            if ui
+                .add_enabled(
+                    state.map.as_ref().is_some_and(|m| !m.measures.is_empty()),
+                    egui::Button::new(lang.t(T::MenuExportMeasures)),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(
+                    Window::Path(PathPurpose::ExportMeasures),
+                    true,
+                ));
+            }
+            ui.separator();
             let has_report = state.map.is_some();
             if ui
                 .add_enabled(has_report, egui::Button::new(lang.t(T::MenuReport)))
@@ -80,6 +123,46 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 .clicked()
             {
                 out.quit = true;
+            }
+        });
+        ui.menu_button(lang.t(T::MenuEdit), |ui| {
+            if ui
+                .add_enabled(
+                    state.history.can_undo(),
+                    egui::Button::new(lang.t(T::MenuUndo)).shortcut_text("Strg+Z"),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::Edit(Edit::Undo));
+            }
+            if ui
+                .add_enabled(
+                    state.history.can_redo(),
+                    egui::Button::new(lang.t(T::MenuRedo)).shortcut_text("Strg+Y"),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::Edit(Edit::Redo));
+            }
+            ui.separator();
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::AddMeasure)).shortcut_text("Strg+M"),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::NewMeasure);
+            }
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::OpenMeasures)).shortcut_text("Strg+L"),
+                )
+                .clicked()
+            {
+                out.commands
+                    .push(Command::ShowWindow(Window::Measures, true));
             }
         });
         ui.menu_button(lang.t(T::MenuView), |ui| {
@@ -117,6 +200,10 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
             let mut borders = state.view.show_borders;
             if ui.checkbox(&mut borders, lang.t(T::MenuBorders)).changed() {
                 out.commands.push(Command::SetBorders(borders));
+            }
+            let mut badges = state.view.show_badges;
+            if ui.checkbox(&mut badges, lang.t(T::MenuBadges)).changed() {
+                out.commands.push(Command::SetBadges(badges));
             }
         });
         ui.menu_button(lang.t(T::MenuLanguage), |ui| {

@@ -8,6 +8,8 @@ pub mod fonts;
 pub mod inspector;
 pub mod legend;
 pub mod map_view;
+pub mod measure_form;
+pub mod measures_window;
 pub mod menu;
 pub mod rules_window;
 pub mod status_bar;

@@ -61,6 +61,8 @@ pub fn status_bar_ui(
                 &[("n", &format::count(map.region.spaces.len(), lang))],
             ));
             ui.separator();
+            project_status_ui(ui, map, lang);
+            ui.separator();
         }
         if let Some(m) = ground_m_per_px {
             let scale = m / SCREEN_M_PER_PT;
@@ -97,6 +99,36 @@ pub fn status_bar_ui(
         });
     });
     commands
+}
+
+/// Where the planners' data is kept: the project file and whether it is up to date.
+fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n::Lang) {
+    let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
+    match &map.store {
+        Some(store) => {
+            let file = store.path().file_name().map_or_else(
+                || store.path().display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            if store.read_only().is_some() {
+                ui.label(
+                    egui::RichText::new(lang.tf(T::StatusReadOnly, &[("file", &file)])).color(warn),
+                );
+            } else if store.is_out_of_date() {
+                ui.label(
+                    egui::RichText::new(lang.tf(T::StatusOutOfDate, &[("file", &file)]))
+                        .color(egui::Color32::from_rgb(0xb0, 0x10, 0x10))
+                        .strong(),
+                );
+            } else {
+                ui.label(lang.tf(T::StatusSaved, &[("file", &file)]));
+            }
+        }
+        None if !map.measures.is_empty() => {
+            ui.label(egui::RichText::new(lang.t(T::StatusNoProject)).color(warn));
+        }
+        None => {}
+    }
 }
 
 /// A scale rounded to two significant digits: 1 : 48.734 reads as 1 : 49.000.

@@ -1,8 +1,12 @@
 //! The command line: the window by default, `check` for a file's import report, `classify`
-//! for the Handlungsfelder with their reasons as a CSV.
+//! for the Handlungsfelder with their reasons as a CSV, `project new` and `measures
+//! import|export` for project files ([`project`]).
 //!
 //! Exit codes of `check`: 0 the file is clean, 1 it loaded with problems (features skipped,
-//! merged or repaired), 2 it cannot be used at all. `classify`: 0 written, 2 failed.
+//! merged or repaired), 2 it cannot be used at all. The other commands: 0 done, 2 failed
+//! (with one message naming the file; nothing half-written).
+
+pub mod project;
 
 use std::path::PathBuf;
 
@@ -101,6 +105,71 @@ pub enum CliCommand {
         /// Import choices for MAP.
         #[command(flatten)]
         import: ImportArgs,
+    },
+    /// Project files (GeoPackage).
+    Project {
+        /// What to do.
+        #[command(subcommand)]
+        action: ProjectAction,
+    },
+    /// Measures of a project file.
+    Measures {
+        /// What to do.
+        #[command(subcommand)]
+        action: MeasuresAction,
+    },
+}
+
+/// `project …`
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum ProjectAction {
+    /// Make a project file from a boundary file (GeoJSON, Shapefile, GeoPackage).
+    New {
+        /// The boundary file.
+        map: PathBuf,
+        /// The project file to write (.gpkg).
+        #[arg(long)]
+        out: PathBuf,
+        /// An indicator table (CSV or XLSX) to join.
+        #[arg(long)]
+        indicators: Option<PathBuf>,
+        /// How to join the table.
+        #[command(flatten)]
+        join: JoinArgs,
+        /// A rules file (TOML).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Import choices for MAP.
+        #[command(flatten)]
+        import: ImportArgs,
+    },
+}
+
+/// `measures …`
+#[derive(Debug, Subcommand)]
+pub enum MeasuresAction {
+    /// Add the measures of a CSV or XLSX list to a project.
+    Import {
+        /// The project file.
+        project: PathBuf,
+        /// The list.
+        file: PathBuf,
+    },
+    /// Write the measures of a project as CSV (German Excel) or XLSX.
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// The file to write (.csv or .xlsx).
+        file: PathBuf,
+    },
+    /// Test hook: adds COUNT measures one by one, printing each id once its write returned.
+    #[command(hide = true)]
+    WriteTest {
+        /// The project file.
+        project: PathBuf,
+        /// How many.
+        count: usize,
     },
 }
 

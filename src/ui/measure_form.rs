@@ -1,0 +1,343 @@
+//! The measure form ("Maßnahme hinzufügen" / "Maßnahme bearbeiten"): every field of a measure,
+//! German dates and amounts, checked before it is saved.
+//!
+//! Dates, budget and area codes are typed as text and parsed only on saving, so a half-typed
+//! "25.11." never jumps around under the cursor; a problem is shown in the form and nothing is
+//! saved until it is fixed.
+
+use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
+
+use super::name;
+use crate::app::{Command, Edit, LoadedMap};
+use crate::i18n::{Lang, T, format, labels};
+use crate::io::join::normalize_key;
+use crate::io::measures_table::municipalities_of;
+use crate::model::{ActionField, Date, Measure, MeasureProblem, Priority, Responsibility, Status};
+use crate::scene::field_name;
+
+/// What is typed in the form's text fields.
+#[derive(Debug, Default)]
+pub struct MeasureForm {
+    generation: u64,
+    areas: String,
+    municipalities: String,
+    start: String,
+    end: String,
+    budget: String,
+    problem: Option<String>,
+}
+
+impl MeasureForm {
+    fn load(&mut self, draft: &Measure, generation: u64, lang: Lang) {
+        self.generation = generation;
+        self.areas = draft.areas.join("; ");
+        self.municipalities = draft.municipalities.join("; ");
+        self.start = draft
+            .start
+            .map(|d| format::date(d, lang))
+            .unwrap_or_default();
+        self.end = draft.end.map(|d| format::date(d, lang)).unwrap_or_default();
+        self.budget = draft
+            .budget_eur
+            .map(|b| format::number(b, if b.fract() == 0.0 { 0 } else { 2 }, lang))
+            .unwrap_or_default();
+        self.problem = None;
+    }
+}
+
+fn text_row(ui: &mut Ui, label: &str, value: &mut String, multiline: bool) {
+    ui.label(label);
+    let edit = if multiline {
+        ui.add(
+            TextEdit::multiline(value)
+                .desired_rows(3)
+                .desired_width(360.0),
+        )
+    } else {
+        ui.add(TextEdit::singleline(value).desired_width(360.0))
+    };
+    name(&edit, label);
+    ui.end_row();
+}
+
+/// Reads the typed codes; unknown ones are returned apart.
+fn parse_areas(map: &LoadedMap, text: &str) -> (Vec<String>, Vec<String>) {
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for code in text
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let found = map.region.space_by_code(code).or_else(|| {
+            let key = normalize_key(code);
+            map.region
+                .spaces
+                .iter()
+                .position(|s| normalize_key(&s.code) == key)
+        });
+        match found {
+            Some(i) => {
+                let c = map.region.spaces[i].code.clone();
+                if !known.contains(&c) {
+                    known.push(c);
+                }
+            }
+            None => unknown.push(code.to_string()),
+        }
+    }
+    (known, unknown)
+}
+
+/// Shows the form for `draft`; returns the commands (save, delete, close).
+pub fn measure_form_ui(
+    ctx: &Context,
+    map: &LoadedMap,
+    draft: &mut Measure,
+    generation: u64,
+    selected_codes: &[String],
+    form: &mut MeasureForm,
+    lang: Lang,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if form.generation != generation {
+        form.load(draft, generation, lang);
+    }
+    let is_new = draft.id == 0;
+    let title = if is_new {
+        lang.t(T::MeasureNewTitle).to_string()
+    } else {
+        lang.tf(T::MeasureEditTitle, &[("id", &draft.id.to_string())])
+    };
+    let mut open = true;
+    egui::Window::new(title)
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            if map.store.is_none() {
+                ui.label(
+                    RichText::new(lang.t(T::MeasureNotSavedHint))
+                        .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
+                );
+            }
+            egui::Grid::new("measure-grid")
+                .num_columns(2)
+                .striped(false)
+                .show(ui, |ui| {
+                    text_row(ui, lang.t(T::ColTitle), &mut draft.title, false);
+                    text_row(ui, lang.t(T::ColDescription), &mut draft.description, true);
+                    ui.label(lang.t(T::ColFields));
+                    ui.horizontal_wrapped(|ui| {
+                        for f in ActionField::ALL {
+                            let mut on = draft.fields.contains(f);
+                            let label = format!("{} {}", f.number(), field_name(f, lang));
+                            if ui.checkbox(&mut on, label).changed() {
+                                if on {
+                                    draft.fields.insert(f);
+                                } else {
+                                    draft.fields.remove(f);
+                                }
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    ui.label(lang.t(T::ColAreas));
+                    ui.vertical(|ui| {
+                        let edit = ui.add(
+                            TextEdit::singleline(&mut form.areas)
+                                .desired_width(360.0)
+                                .hint_text("AC 1; AC 2"),
+                        );
+                        name(&edit, lang.t(T::ColAreas));
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add_enabled(
+                                    !selected_codes.is_empty(),
+                                    egui::Button::new(lang.t(T::MeasureTakeSelection)),
+                                )
+                                .clicked()
+                            {
+                                form.areas = selected_codes.join("; ");
+                                form.municipalities =
+                                    municipalities_of(&map.region, selected_codes).join("; ");
+                            }
+                            if ui.button(lang.t(T::MeasureDeriveMunicipalities)).clicked() {
+                                let (codes, _) = parse_areas(map, &form.areas);
+                                form.municipalities =
+                                    municipalities_of(&map.region, &codes).join("; ");
+                            }
+                        });
+                    });
+                    ui.end_row();
+                    text_row(
+                        ui,
+                        lang.t(T::ColMunicipalities),
+                        &mut form.municipalities,
+                        false,
+                    );
+                    ui.label(lang.t(T::ColResponsibility));
+                    let combo = ComboBox::from_id_salt("measure-responsibility")
+                        .selected_text(labels::responsibility(draft.responsibility, lang))
+                        .width(360.0)
+                        .show_ui(ui, |ui| {
+                            for r in Responsibility::ALL {
+                                ui.selectable_value(
+                                    &mut draft.responsibility,
+                                    r,
+                                    labels::responsibility(r, lang),
+                                );
+                            }
+                        });
+                    name(&combo.response, lang.t(T::ColResponsibility));
+                    ui.end_row();
+                    text_row(ui, lang.t(T::ColLead), &mut draft.lead, false);
+                    text_row(ui, lang.t(T::ColPartners), &mut draft.partners, false);
+                    ui.label(lang.t(T::ColStatus));
+                    let combo = ComboBox::from_id_salt("measure-status")
+                        .selected_text(labels::status(draft.status, lang))
+                        .show_ui(ui, |ui| {
+                            for st in Status::ALL {
+                                ui.selectable_value(
+                                    &mut draft.status,
+                                    st,
+                                    labels::status(st, lang),
+                                );
+                            }
+                        });
+                    name(&combo.response, lang.t(T::ColStatus));
+                    ui.end_row();
+                    ui.label(lang.t(T::MeasurePeriod));
+                    ui.horizontal(|ui| {
+                        let hint = if lang == Lang::De {
+                            "TT.MM.JJJJ"
+                        } else {
+                            "YYYY-MM-DD"
+                        };
+                        let e = ui.add(
+                            TextEdit::singleline(&mut form.start)
+                                .desired_width(110.0)
+                                .hint_text(hint),
+                        );
+                        name(&e, lang.t(T::ColStart));
+                        ui.label("–");
+                        let e = ui.add(
+                            TextEdit::singleline(&mut form.end)
+                                .desired_width(110.0)
+                                .hint_text(hint),
+                        );
+                        name(&e, lang.t(T::ColEnd));
+                    });
+                    ui.end_row();
+                    ui.label(lang.t(T::ColBudget));
+                    let e = ui.add(TextEdit::singleline(&mut form.budget).desired_width(140.0));
+                    name(&e, lang.t(T::ColBudget));
+                    ui.end_row();
+                    ui.label(lang.t(T::ColPriority));
+                    let combo = ComboBox::from_id_salt("measure-priority")
+                        .selected_text(labels::priority(draft.priority, lang))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(
+                                &mut draft.priority,
+                                None,
+                                labels::priority(None, lang),
+                            );
+                            for p in Priority::ALL {
+                                ui.selectable_value(
+                                    &mut draft.priority,
+                                    Some(p),
+                                    labels::priority(Some(p), lang),
+                                );
+                            }
+                        });
+                    name(&combo.response, lang.t(T::ColPriority));
+                    ui.end_row();
+                    text_row(ui, lang.t(T::ColNotes), &mut draft.notes, true);
+                });
+            if let Some(problem) = &form.problem {
+                ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)));
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui
+                    .button(RichText::new(lang.t(T::MeasureSave)).strong())
+                    .clicked()
+                {
+                    match complete(map, draft, form, lang) {
+                        Ok(measure) => {
+                            commands.push(Command::Edit(if is_new {
+                                Edit::AddMeasure(Box::new(measure))
+                            } else {
+                                Edit::UpdateMeasure(Box::new(measure))
+                            }));
+                            commands.push(Command::CloseMeasureForm);
+                            commands.push(Command::ShowWindow(crate::app::Window::Measures, true));
+                        }
+                        Err(problem) => form.problem = Some(problem),
+                    }
+                }
+                if ui.button(lang.t(T::Cancel)).clicked() {
+                    commands.push(Command::CloseMeasureForm);
+                }
+                if !is_new && ui.button(lang.t(T::MeasureDelete)).clicked() {
+                    commands.push(Command::Edit(Edit::DeleteMeasure(draft.id)));
+                    commands.push(Command::CloseMeasureForm);
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::CloseMeasureForm);
+    }
+    commands
+}
+
+/// The measure with the typed fields parsed, or the first problem.
+fn complete(
+    map: &LoadedMap,
+    draft: &Measure,
+    form: &MeasureForm,
+    lang: Lang,
+) -> Result<Measure, String> {
+    let mut m = draft.clone();
+    m.title = m.title.trim().to_string();
+    let (areas, unknown) = parse_areas(map, &form.areas);
+    if let Some(code) = unknown.first() {
+        return Err(lang.tf(T::MeasureUnknownAreaForm, &[("code", code)]));
+    }
+    m.areas = areas;
+    m.municipalities = form
+        .municipalities
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let date = |text: &str, what: T| -> Result<Option<Date>, String> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        Date::parse(text).map(Some).ok_or_else(|| {
+            lang.tf(
+                T::MeasureBadDate,
+                &[("what", lang.t(what)), ("value", text.trim())],
+            )
+        })
+    };
+    m.start = date(&form.start, T::ColStart)?;
+    m.end = date(&form.end, T::ColEnd)?;
+    m.budget_eur = if form.budget.trim().is_empty() {
+        None
+    } else {
+        let text = form.budget.trim().trim_end_matches('€').trim();
+        Some(
+            format::parse_number(text, lang)
+                .ok_or_else(|| lang.tf(T::MeasureBadBudget, &[("value", form.budget.trim())]))?,
+        )
+    };
+    match m.problem() {
+        None => Ok(m),
+        Some(MeasureProblem::NoTitle) => Err(lang.t(T::MeasureNoTitle).to_string()),
+        Some(MeasureProblem::EndBeforeStart) => Err(lang.t(T::MeasureEndBeforeStart).to_string()),
+        Some(MeasureProblem::NegativeBudget) => Err(lang.t(T::MeasureNegativeBudget).to_string()),
+    }
+}
