@@ -33,3 +33,30 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// A GDAL command-line tool (ogrinfo, ogr2ogr), or None (with a note) when GDAL is not
+/// installed. With `REQUIRE_GDAL=1` (as in CI, which installs gdal-bin) its absence fails.
+pub fn gdal_tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let required = std::env::var("REQUIRE_GDAL").is_ok_and(|v| v == "1");
+        assert!(!required, "REQUIRE_GDAL=1 but {name} is not installed (apt: gdal-bin)");
+        eprintln!("note: {name} not found (apt: gdal-bin); skipping the part of this test that needs it");
+    }
+    found
+}
+
+/// A fresh empty folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sozialraum-atlas-test-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}

@@ -1,0 +1,355 @@
+//! The project file (GeoPackage): measures, rules and views survive reopening; undo and redo
+//! reach the file; newer, read-only, locked and full files are handled without losing
+//! anything; GDAL lists the layers; GeoPackages made by GDAL import.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{gdal_tool, shared_data, temp_dir};
+use sozialraum_atlas::app::{AppState, Command, Edit};
+use sozialraum_atlas::io::project::{self, ReadOnlyReason};
+use sozialraum_atlas::io::{ImportOptions, Progress};
+use sozialraum_atlas::model::{
+    ActionField, Date, Measure, Override, Priority, Responsibility, Status, Timestamp,
+};
+
+fn fixed_clock() -> Timestamp {
+    Timestamp(1_795_594_500)
+}
+
+fn wait(state: &mut AppState) {
+    let started = Instant::now();
+    while state.loading.is_some() {
+        assert!(started.elapsed() < Duration::from_secs(60), "load did not finish");
+        std::thread::sleep(Duration::from_millis(5));
+        state.poll_loading();
+    }
+}
+
+fn open(path: &Path) -> AppState {
+    let mut state = AppState::new(|| {});
+    state.clock = fixed_clock;
+    state.apply(Command::Open {
+        path: path.to_path_buf(),
+        options: ImportOptions::default(),
+    });
+    wait(&mut state);
+    assert!(state.error.is_none(), "{:?}", state.error);
+    state
+}
+
+/// The demo saved as a project in a fresh folder.
+fn demo_project(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let path = dir.join("Projekt Städteregion.gpkg");
+    let mut state = AppState::new(|| {});
+    state.apply(Command::OpenDemo);
+    state.apply(Command::Edit(Edit::SaveProjectAs(path.clone())));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    path
+}
+
+fn full_measure() -> Measure {
+    Measure {
+        title: "Quartiersbüro „Mühle“ – Öffnung".into(),
+        description: "Beratung für Familien;\nmit Zeilenumbruch und \"Anführungszeichen\"".into(),
+        fields: [ActionField::Disadvantaged, ActionField::ChildrenFamilies]
+            .into_iter()
+            .collect(),
+        areas: vec!["AC 3".into(), "AC 4".into()],
+        municipalities: vec!["Aachen".into()],
+        responsibility: Responsibility::Joint,
+        lead: "Amt für Inklusion und Sozialplanung".into(),
+        partners: "Caritas, Diakonie; Stadt Aachen".into(),
+        status: Status::InProgress,
+        start: Date::new(2027, 3, 1),
+        end: Date::new(2028, 12, 31),
+        budget_eur: Some(12_500.5),
+        priority: Some(Priority::High),
+        notes: "Größe: ½ Stelle".into(),
+        ..Measure::default()
+    }
+}
+
+#[test]
+fn a_measure_and_every_field_of_it_survive_reopening() {
+    let path = demo_project("roundtrip");
+    let mut state = open(&path);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    state.apply(Command::Edit(Edit::SetOverride(Override {
+        code: "SI 2".into(),
+        field: ActionField::Disadvantaged,
+        member: true,
+        reason: "Ortskenntnis: neue Unterkunft".into(),
+    })));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    let before = state.map.as_ref().expect("map");
+    let saved = before.measures.all().to_vec();
+    let classification = before.classification.fields.clone();
+    let catalogue = before.indicators.indicators().to_vec();
+    drop(state);
+
+    let reopened = open(&path);
+    let map = reopened.map.as_ref().expect("map");
+    assert_eq!(map.measures.all(), saved.as_slice());
+    let m = &map.measures.all()[0];
+    let mut expected = full_measure();
+    expected.id = 1;
+    expected.created = fixed_clock();
+    expected.changed = fixed_clock();
+    assert_eq!(*m, expected);
+    assert_eq!(map.overrides.len(), 1);
+    assert_eq!(map.overrides[0].reason, "Ortskenntnis: neue Unterkunft");
+    assert_eq!(map.classification.fields, classification);
+    assert_eq!(map.indicators.indicators(), catalogue.as_slice());
+    assert_eq!(map.region.spaces.len(), 93);
+    assert_eq!(map.measure_counts[map.region.space_by_code("AC 3").expect("AC 3")], 1);
+}
+
+#[test]
+fn undo_and_redo_reach_the_file() {
+    let path = demo_project("undo");
+    let mut state = open(&path);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    let mut changed = full_measure();
+    changed.id = 1;
+    changed.status = Status::Done;
+    state.apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
+    state.apply(Command::Edit(Edit::Undo));
+    assert_eq!(open(&path).map.expect("map").measures.all()[0].status, Status::InProgress);
+    state.apply(Command::Edit(Edit::Undo));
+    assert!(open(&path).map.expect("map").measures.is_empty());
+    state.apply(Command::Edit(Edit::Redo));
+    state.apply(Command::Edit(Edit::Redo));
+    let reopened = open(&path).map.expect("map");
+    assert_eq!(reopened.measures.len(), 1);
+    assert_eq!(reopened.measures.all()[0].status, Status::Done);
+    // Rule edits are undoable too, and their undo is saved.
+    let rules_before = state.map.as_ref().expect("map").rules.clone();
+    state.apply(Command::Edit(Edit::SetRules(Default::default())));
+    assert!(open(&path).map.expect("map").rules.rules.is_empty());
+    state.apply(Command::Edit(Edit::Undo));
+    assert_eq!(open(&path).map.expect("map").rules, rules_before);
+}
+
+#[test]
+fn the_view_is_stored_with_the_project() {
+    let path = demo_project("view");
+    let mut state = open(&path);
+    state.apply(Command::SetColouring(sozialraum_atlas::scene::Colouring::Coverage));
+    state.apply(Command::SetLabels(false));
+    let reopened = open(&path);
+    assert_eq!(reopened.view.colouring, sozialraum_atlas::scene::Colouring::Coverage);
+    assert!(!reopened.view.show_labels);
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_and_left_alone() {
+    let path = demo_project("newer");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute(
+            "UPDATE atlas_projekt SET value = '7' WHERE key = 'format_version'",
+            [],
+        )
+        .expect("update");
+    }
+    let bytes = std::fs::read(&path).expect("read");
+    let mut state = AppState::new(|| {});
+    state.apply(Command::OpenDemo);
+    state.apply(Command::Open {
+        path: path.clone(),
+        options: ImportOptions::default(),
+    });
+    wait(&mut state);
+    let error = state.error.clone().expect("refused");
+    assert!(error.contains("neueren Version") && error.contains("Projektformat 7"), "{error}");
+    assert_eq!(state.map.as_ref().expect("demo kept").region.spaces.len(), 93);
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "file untouched");
+}
+
+#[test]
+fn a_write_protected_project_opens_read_only_and_refuses_changes() {
+    let path = demo_project("readonly");
+    let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).expect("chmod");
+    let mut state = open(&path);
+    let store = state.map.as_ref().and_then(|m| m.store.as_ref()).expect("store");
+    assert_eq!(store.read_only(), Some(ReadOnlyReason::Permissions));
+    assert!(state.notice.as_deref().is_some_and(|n| n.contains("schreibgeschützt")));
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    let error = state.error.clone().expect("refused");
+    assert!(error.contains("nur zum Lesen"), "{error}");
+    // The measure stays on screen, and "Speichern unter" keeps it in a copy.
+    assert_eq!(state.map.as_ref().expect("map").measures.len(), 1);
+    let copy = path.with_file_name("Kopie.gpkg");
+    state.error = None;
+    state.apply(Command::Edit(Edit::SaveProjectAs(copy.clone())));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(open(&copy).map.expect("map").measures.len(), 1);
+}
+
+#[test]
+fn a_project_locked_by_another_program_opens_read_only() {
+    let path = demo_project("locked");
+    let other = rusqlite::Connection::open(&path).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE;").expect("lock");
+    let opened = project::open(&path, &ImportOptions::default(), &Progress::default())
+        .expect("opens while locked");
+    assert_eq!(opened.store.read_only(), Some(ReadOnlyReason::Locked));
+    other.execute_batch("ROLLBACK;").expect("unlock");
+}
+
+#[test]
+fn a_full_disk_is_reported_the_state_stays_and_the_file_catches_up_later() {
+    let path = demo_project("full");
+    let mut state = open(&path);
+    let pages: u32 = {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.query_row("PRAGMA page_count", [], |r| r.get(0)).expect("pages")
+    };
+    state
+        .map
+        .as_ref()
+        .and_then(|m| m.store.as_ref())
+        .expect("store")
+        .limit_pages_for_test(pages)
+        .expect("limit");
+    let mut big = full_measure();
+    big.description = "Langer Text ".repeat(20_000);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(big))));
+    let error = state.error.clone().expect("write failed");
+    assert!(error.contains("Datenträger voll"), "{error}");
+    assert!(error.contains("Speichern unter"), "{error}");
+    assert_eq!(state.map.as_ref().expect("map").measures.len(), 1, "kept in memory");
+    assert!(open(&path).map.expect("map").measures.is_empty(), "file unchanged");
+    // Space again: the next change writes everything, the earlier measure included.
+    state
+        .map
+        .as_ref()
+        .and_then(|m| m.store.as_ref())
+        .expect("store")
+        .limit_pages_for_test(1_000_000)
+        .expect("unlimit");
+    state.error = None;
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(open(&path).map.expect("map").measures.len(), 2);
+}
+
+fn ogrinfo_layers(ogrinfo: &Path, path: &Path) -> String {
+    let out = std::process::Command::new(ogrinfo)
+        .arg("-ro")
+        .arg(path)
+        .output()
+        .expect("ogrinfo runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn gdal_lists_the_layers_of_a_project_file() {
+    let Some(ogrinfo) = gdal_tool("ogrinfo") else {
+        return;
+    };
+    let path = demo_project("ogrinfo");
+    let text = ogrinfo_layers(&ogrinfo, &path);
+    for layer in [
+        "sozialraeume (Multi Polygon)",
+        "massnahmen (None)",
+        "massnahmen_sozialraeume (None)",
+        "atlas_projekt (None)",
+    ] {
+        assert!(text.contains(layer), "{layer} missing in:\n{text}");
+    }
+    let out = std::process::Command::new(&ogrinfo)
+        .args(["-ro", "-so"])
+        .arg(&path)
+        .arg("sozialraeume")
+        .output()
+        .expect("ogrinfo");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("Feature Count: 93"), "{summary}");
+    assert!(summary.contains("UTM zone 32N"), "{summary}");
+}
+
+#[test]
+fn a_project_from_the_real_aachen_districts_is_a_valid_geopackage() {
+    let Some(districts) = shared_data("aachen/aachen_statistische_bezirke.geojson") else {
+        return;
+    };
+    let dir = temp_dir("aachen-project");
+    let out = dir.join("aachen.gpkg");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(["project", "new"])
+        .arg(&districts)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let reopened = open(&out);
+    let map = reopened.map.as_ref().expect("map");
+    assert_eq!(map.region.spaces.len(), 34);
+    if let Some(ogrinfo) = gdal_tool("ogrinfo") {
+        let text = ogrinfo_layers(&ogrinfo, &out);
+        assert!(text.contains("sozialraeume (Multi Polygon)"), "{text}");
+        let out = std::process::Command::new(&ogrinfo)
+            .args(["-ro", "-so"])
+            .arg(dir.join("aachen.gpkg"))
+            .arg("sozialraeume")
+            .output()
+            .expect("ogrinfo");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Feature Count: 34"));
+    }
+}
+
+#[test]
+fn a_geopackage_written_by_gdal_imports_with_its_names() {
+    let (Some(ogr2ogr), Some(districts)) = (
+        gdal_tool("ogr2ogr"),
+        shared_data("aachen/aachen_statistische_bezirke.geojson"),
+    ) else {
+        return;
+    };
+    let dir = temp_dir("gdal-gpkg");
+    let gpkg = dir.join("bezirke.gpkg");
+    let status = std::process::Command::new(ogr2ogr)
+        .args(["-f", "GPKG", "-t_srs", "EPSG:25832", "-nln", "bezirke"])
+        .arg(&gpkg)
+        .arg(&districts)
+        .status()
+        .expect("ogr2ogr runs");
+    assert!(status.success());
+    let from_gpkg = sozialraum_atlas::io::import_file(&gpkg, &ImportOptions::default(), &Progress::default())
+        .expect("imports");
+    let from_json =
+        sozialraum_atlas::io::import_file(&districts, &ImportOptions::default(), &Progress::default())
+            .expect("imports");
+    assert_eq!(from_gpkg.region.spaces.len(), 34);
+    assert_eq!(from_gpkg.region.crs.epsg, 25832);
+    let names = |r: &sozialraum_atlas::model::Region| {
+        let mut n: Vec<String> = r.spaces.iter().map(|s| s.display_name()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&from_gpkg.region), names(&from_json.region));
+    let area = |r: &sozialraum_atlas::model::Region| r.spaces.iter().map(|s| s.area_m2).sum::<f64>();
+    let (a, b) = (area(&from_gpkg.region), area(&from_json.region));
+    assert!((a - b).abs() / b < 1e-4, "{a} vs {b}");
+}
+
+#[test]
+fn a_plain_file_is_not_taken_for_a_project() {
+    let dir = temp_dir("not-project");
+    let fake = dir.join("kaputt.gpkg");
+    std::fs::write(&fake, b"das ist keine Datenbank").expect("write");
+    assert!(!project::is_project(&fake));
+    let e = sozialraum_atlas::io::import_file(&fake, &ImportOptions::default(), &Progress::default())
+        .expect_err("refused");
+    let text = e.describe(sozialraum_atlas::i18n::Lang::De);
+    assert!(text.contains("kaputt.gpkg") && text.contains("GeoPackage"), "{text}");
+}
