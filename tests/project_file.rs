@@ -22,7 +22,10 @@ fn fixed_clock() -> Timestamp {
 fn wait(state: &mut AppState) {
     let started = Instant::now();
     while state.loading.is_some() {
-        assert!(started.elapsed() < Duration::from_secs(60), "load did not finish");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "load did not finish"
+        );
         std::thread::sleep(Duration::from_millis(5));
         state.poll_loading();
     }
@@ -105,7 +108,10 @@ fn a_measure_and_every_field_of_it_survive_reopening() {
     assert_eq!(map.classification.fields, classification);
     assert_eq!(map.indicators.indicators(), catalogue.as_slice());
     assert_eq!(map.region.spaces.len(), 93);
-    assert_eq!(map.measure_counts[map.region.space_by_code("AC 3").expect("AC 3")], 1);
+    assert_eq!(
+        map.measure_counts[map.region.space_by_code("AC 3").expect("AC 3")],
+        1
+    );
 }
 
 #[test]
@@ -118,7 +124,10 @@ fn undo_and_redo_reach_the_file() {
     changed.status = Status::Done;
     state.apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
     state.apply(Command::Edit(Edit::Undo));
-    assert_eq!(open(&path).map.expect("map").measures.all()[0].status, Status::InProgress);
+    assert_eq!(
+        open(&path).map.expect("map").measures.all()[0].status,
+        Status::InProgress
+    );
     state.apply(Command::Edit(Edit::Undo));
     assert!(open(&path).map.expect("map").measures.is_empty());
     state.apply(Command::Edit(Edit::Redo));
@@ -138,10 +147,15 @@ fn undo_and_redo_reach_the_file() {
 fn the_view_is_stored_with_the_project() {
     let path = demo_project("view");
     let mut state = open(&path);
-    state.apply(Command::SetColouring(sozialraum_atlas::scene::Colouring::Coverage));
+    state.apply(Command::SetColouring(
+        sozialraum_atlas::scene::Colouring::Coverage,
+    ));
     state.apply(Command::SetLabels(false));
     let reopened = open(&path);
-    assert_eq!(reopened.view.colouring, sozialraum_atlas::scene::Colouring::Coverage);
+    assert_eq!(
+        reopened.view.colouring,
+        sozialraum_atlas::scene::Colouring::Coverage
+    );
     assert!(!reopened.view.show_labels);
 }
 
@@ -165,8 +179,14 @@ fn a_file_from_a_newer_version_is_refused_and_left_alone() {
     });
     wait(&mut state);
     let error = state.error.clone().expect("refused");
-    assert!(error.contains("neueren Version") && error.contains("Projektformat 7"), "{error}");
-    assert_eq!(state.map.as_ref().expect("demo kept").region.spaces.len(), 93);
+    assert!(
+        error.contains("neueren Version") && error.contains("Projektformat 7"),
+        "{error}"
+    );
+    assert_eq!(
+        state.map.as_ref().expect("demo kept").region.spaces.len(),
+        93
+    );
     assert_eq!(std::fs::read(&path).expect("read"), bytes, "file untouched");
 }
 
@@ -177,9 +197,18 @@ fn a_write_protected_project_opens_read_only_and_refuses_changes() {
     perms.set_readonly(true);
     std::fs::set_permissions(&path, perms).expect("chmod");
     let mut state = open(&path);
-    let store = state.map.as_ref().and_then(|m| m.store.as_ref()).expect("store");
+    let store = state
+        .map
+        .as_ref()
+        .and_then(|m| m.store.as_ref())
+        .expect("store");
     assert_eq!(store.read_only(), Some(ReadOnlyReason::Permissions));
-    assert!(state.notice.as_deref().is_some_and(|n| n.contains("schreibgeschützt")));
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("schreibgeschützt"))
+    );
     state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
     let error = state.error.clone().expect("refused");
     assert!(error.contains("nur zum Lesen"), "{error}");
@@ -209,7 +238,8 @@ fn a_full_disk_is_reported_the_state_stays_and_the_file_catches_up_later() {
     let mut state = open(&path);
     let pages: u32 = {
         let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.query_row("PRAGMA page_count", [], |r| r.get(0)).expect("pages")
+        conn.query_row("PRAGMA page_count", [], |r| r.get(0))
+            .expect("pages")
     };
     state
         .map
@@ -224,8 +254,15 @@ fn a_full_disk_is_reported_the_state_stays_and_the_file_catches_up_later() {
     let error = state.error.clone().expect("write failed");
     assert!(error.contains("Datenträger voll"), "{error}");
     assert!(error.contains("Speichern unter"), "{error}");
-    assert_eq!(state.map.as_ref().expect("map").measures.len(), 1, "kept in memory");
-    assert!(open(&path).map.expect("map").measures.is_empty(), "file unchanged");
+    assert_eq!(
+        state.map.as_ref().expect("map").measures.len(),
+        1,
+        "kept in memory"
+    );
+    assert!(
+        open(&path).map.expect("map").measures.is_empty(),
+        "file unchanged"
+    );
     // Space again: the next change writes everything, the earlier measure included.
     state
         .map
@@ -246,7 +283,11 @@ fn ogrinfo_layers(ogrinfo: &Path, path: &Path) -> String {
         .arg(path)
         .output()
         .expect("ogrinfo runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -324,11 +365,15 @@ fn a_geopackage_written_by_gdal_imports_with_its_names() {
         .status()
         .expect("ogr2ogr runs");
     assert!(status.success());
-    let from_gpkg = sozialraum_atlas::io::import_file(&gpkg, &ImportOptions::default(), &Progress::default())
-        .expect("imports");
-    let from_json =
-        sozialraum_atlas::io::import_file(&districts, &ImportOptions::default(), &Progress::default())
+    let from_gpkg =
+        sozialraum_atlas::io::import_file(&gpkg, &ImportOptions::default(), &Progress::default())
             .expect("imports");
+    let from_json = sozialraum_atlas::io::import_file(
+        &districts,
+        &ImportOptions::default(),
+        &Progress::default(),
+    )
+    .expect("imports");
     assert_eq!(from_gpkg.region.spaces.len(), 34);
     assert_eq!(from_gpkg.region.crs.epsg, 25832);
     let names = |r: &sozialraum_atlas::model::Region| {
@@ -337,7 +382,8 @@ fn a_geopackage_written_by_gdal_imports_with_its_names() {
         n
     };
     assert_eq!(names(&from_gpkg.region), names(&from_json.region));
-    let area = |r: &sozialraum_atlas::model::Region| r.spaces.iter().map(|s| s.area_m2).sum::<f64>();
+    let area =
+        |r: &sozialraum_atlas::model::Region| r.spaces.iter().map(|s| s.area_m2).sum::<f64>();
     let (a, b) = (area(&from_gpkg.region), area(&from_json.region));
     assert!((a - b).abs() / b < 1e-4, "{a} vs {b}");
 }
@@ -348,8 +394,12 @@ fn a_plain_file_is_not_taken_for_a_project() {
     let fake = dir.join("kaputt.gpkg");
     std::fs::write(&fake, b"das ist keine Datenbank").expect("write");
     assert!(!project::is_project(&fake));
-    let e = sozialraum_atlas::io::import_file(&fake, &ImportOptions::default(), &Progress::default())
-        .expect_err("refused");
+    let e =
+        sozialraum_atlas::io::import_file(&fake, &ImportOptions::default(), &Progress::default())
+            .expect_err("refused");
     let text = e.describe(sozialraum_atlas::i18n::Lang::De);
-    assert!(text.contains("kaputt.gpkg") && text.contains("GeoPackage"), "{text}");
+    assert!(
+        text.contains("kaputt.gpkg") && text.contains("GeoPackage"),
+        "{text}"
+    );
 }

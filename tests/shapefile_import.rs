@@ -64,9 +64,19 @@ fn aachens_statistical_districts_import_from_the_shapefile_with_umlauts() {
         .region
         .spaces
         .iter()
-        .filter_map(|s| s.properties.get("ST_NAME").and_then(|v| v.as_str()).map(str::to_string))
+        .filter_map(|s| {
+            s.properties
+                .get("ST_NAME")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
         .collect();
-    assert!(names.iter().any(|n| n.contains('ü') || n.contains('ö') || n.contains('ä')), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains('ü') || n.contains('ö') || n.contains('ä')),
+        "{names:?}"
+    );
     assert!(names.iter().all(|n| !n.contains('\u{fffd}')), "{names:?}");
 }
 
@@ -98,7 +108,10 @@ fn a_shapefile_without_its_dbf_still_draws_and_a_missing_shp_is_named() {
     let e = import_file(&missing, &ImportOptions::default(), &Progress::default())
         .expect_err("no file");
     let text = e.describe(sozialraum_atlas::i18n::Lang::De);
-    assert!(text.contains("fehlt.shp") && text.contains("nicht gefunden"), "{text}");
+    assert!(
+        text.contains("fehlt.shp") && text.contains("nicht gefunden"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -110,8 +123,11 @@ fn a_truncated_shapefile_is_refused_with_its_name() {
     let copy = dir.join("abgeschnitten.shp");
     let bytes = std::fs::read(&shp).expect("read");
     std::fs::write(&copy, &bytes[..bytes.len() / 2]).expect("write");
-    let e = import_file(&copy, &ImportOptions::default(), &Progress::default())
-        .expect_err("truncated");
+    let e =
+        import_file(&copy, &ImportOptions::default(), &Progress::default()).expect_err("truncated");
     let text = e.describe(sozialraum_atlas::i18n::Lang::De);
-    assert!(text.contains("abgeschnitten.shp") && text.contains("beschädigt"), "{text}");
+    assert!(
+        text.contains("abgeschnitten.shp") && text.contains("beschädigt"),
+        "{text}"
+    );
 }

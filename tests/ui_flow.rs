@@ -256,7 +256,7 @@ fn an_indicator_map_switches_method_and_shows_its_legend() {
     harness.run();
     let style = match &harness.state().state.view.colouring {
         Colouring::Indicator(style) => style.clone(),
-        Colouring::ActionFields => panic!("still the Handlungsfeld view"),
+        other => panic!("not an indicator view: {other:?}"),
     };
     assert!(shown(
         &harness,
@@ -301,7 +301,7 @@ fn an_indicator_map_switches_method_and_shows_its_legend() {
                 sozialraum_atlas::analysis::breaks::BreakMethod::NaturalBreaks
             );
         }
-        Colouring::ActionFields => panic!("left the indicator view"),
+        other => panic!("left the indicator view: {other:?}"),
     }
     // Back to the Handlungsfelder in one click.
     harness.get_by_label("Handlungsfelder").click();
@@ -321,7 +321,7 @@ fn an_indicator_map_switches_method_and_shows_its_legend() {
                 sozialraum_atlas::analysis::breaks::BreakMethod::NaturalBreaks
             );
         }
-        Colouring::ActionFields => panic!("not back in the indicator view"),
+        other => panic!("not back in the indicator view: {other:?}"),
     }
 }
 
@@ -490,4 +490,163 @@ fn a_table_is_imported_from_the_file_menu_with_a_join_report() {
             .position("wohngeldhaushalte_je_1_000_haushalte")
             .is_some()
     );
+}
+
+/// The demo saved as a project, opened in the window.
+fn project_harness(name: &str) -> (Harness<'static, SozialraumApp>, std::path::PathBuf) {
+    let dir =
+        std::env::temp_dir().join(format!("sozialraum-atlas-ui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("Workshop Städteregion.gpkg");
+    let mut state = sozialraum_atlas::app::AppState::new(|| {});
+    state.apply(sozialraum_atlas::app::Command::OpenDemo);
+    state.apply(sozialraum_atlas::app::Command::Edit(
+        sozialraum_atlas::app::Edit::SaveProjectAs(path.clone()),
+    ));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    (open_in_window(&path), path)
+}
+
+fn open_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
+    let start = StartOptions {
+        path: Some(path.to_path_buf()),
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1500.0, 950.0))
+        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
+    let started = std::time::Instant::now();
+    loop {
+        harness.run();
+        let state = &harness.state().state;
+        if state.loading.is_none() && state.map.as_ref().is_some_and(|m| m.store.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "project did not open: {:?}",
+            state.error
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
+    harness
+}
+
+#[test]
+fn a_measure_is_added_found_in_the_table_undone_redone_and_kept_in_the_file() {
+    let (mut harness, path) = project_harness("measure");
+    let pos = screen_pos_of(&harness, "AC 3");
+    click(&mut harness, pos);
+    harness.get_by_label("Maßnahme hinzufügen …").click();
+    harness.run();
+    // Pre-filled with the selected area.
+    assert!(shown(&harness, "Maßnahme hinzufügen"));
+    let title = "Stadtteilmütter Aachen-Ost";
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .type_text(title);
+    harness.run();
+    harness.get_by_label("Speichern").click();
+    harness.run();
+    {
+        let map = harness.state().state.map.as_ref().expect("map");
+        assert_eq!(map.measures.len(), 1);
+        assert_eq!(map.measures.all()[0].areas, ["AC 3"]);
+        let i = map.region.space_by_code("AC 3").expect("AC 3");
+        assert!(
+            !map.measures.all()[0].fields.is_empty(),
+            "fields from the area"
+        );
+        assert_eq!(
+            harness.state().state.scene.as_ref().expect("scene").badges[i],
+            1,
+            "a badge on the map"
+        );
+    }
+    // The table lists it.
+    assert!(shown(&harness, title), "in the measures table");
+    // Undo from the menu removes it; redo (Ctrl+Y) brings it back.
+    harness.get_by_label("Bearbeiten").click();
+    harness.run();
+    harness.get_by_label("Rückgängig Strg+Z").click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .state
+            .map
+            .as_ref()
+            .expect("map")
+            .measures
+            .is_empty()
+    );
+    assert!(!shown(&harness, title), "gone from the table");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .map
+            .as_ref()
+            .expect("map")
+            .measures
+            .len(),
+        1
+    );
+    assert!(shown(&harness, title), "back in the table");
+    drop(harness);
+    // Reopening the file shows it.
+    let mut reopened = open_in_window(&path);
+    let map = reopened.state().state.map.as_ref().expect("map");
+    assert_eq!(map.measures.all()[0].title, title);
+    reopened.get_by_label("Bearbeiten").click();
+    reopened.run();
+    reopened.get_by_label("Maßnahmenliste … Strg+L").click();
+    reopened.run();
+    assert!(shown(&reopened, title));
+}
+
+#[test]
+fn ctrl_click_selects_several_areas_for_one_measure() {
+    let (mut harness, _path) = project_harness("multi");
+    let a = screen_pos_of(&harness, "AC 3");
+    click(&mut harness, a);
+    let b = screen_pos_of(&harness, "AC 4");
+    harness.hover_at(b);
+    harness.run();
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
+    harness.event(egui::Event::PointerButton {
+        pos: b,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: b,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::COMMAND,
+    });
+    harness.run();
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    harness.run();
+    assert_eq!(harness.state().state.selected.len(), 2);
+    harness.get_by_label("Maßnahme hinzufügen …").click();
+    harness.run();
+    let draft = harness
+        .state()
+        .state
+        .measure_draft
+        .clone()
+        .expect("form open");
+    assert_eq!(draft.areas, ["AC 3", "AC 4"]);
+    assert_eq!(draft.municipalities, ["Aachen"]);
 }

@@ -212,12 +212,12 @@ impl AppState {
                 return;
             }
         };
-        if let Some(change) = change {
-            if let Some(map) = self.map.as_mut() {
-                let touched = set_state(map, &change, true);
-                self.history.record(change);
-                let _ = self.persist(touched);
-            }
+        if let Some(change) = change
+            && let Some(map) = self.map.as_mut()
+        {
+            let touched = set_state(map, &change, true);
+            self.history.record(change);
+            let _ = self.persist(touched);
         }
         self.rebuild_scene();
     }

@@ -63,10 +63,11 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
     // Navigation; Shift+drag draws a selection rectangle instead of panning.
     let shift = ui.input(|i| i.modifiers.shift);
     let rubber_id = egui::Id::unique("selection-rectangle");
-    if response.drag_started() && shift {
-        if let Some(p) = response.interact_pointer_pos() {
-            ui.data_mut(|d| d.insert_temp(rubber_id, p));
-        }
+    if response.drag_started()
+        && shift
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        ui.data_mut(|d| d.insert_temp(rubber_id, p));
     }
     let rubber_start: Option<Pos2> = ui.data(|d| d.get_temp(rubber_id));
     let mut rubber: Option<Rect> = None;

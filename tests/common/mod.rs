@@ -44,8 +44,13 @@ pub fn gdal_tool(name: &str) -> Option<PathBuf> {
     });
     if found.is_none() {
         let required = std::env::var("REQUIRE_GDAL").is_ok_and(|v| v == "1");
-        assert!(!required, "REQUIRE_GDAL=1 but {name} is not installed (apt: gdal-bin)");
-        eprintln!("note: {name} not found (apt: gdal-bin); skipping the part of this test that needs it");
+        assert!(
+            !required,
+            "REQUIRE_GDAL=1 but {name} is not installed (apt: gdal-bin)"
+        );
+        eprintln!(
+            "note: {name} not found (apt: gdal-bin); skipping the part of this test that needs it"
+        );
     }
     found
 }
