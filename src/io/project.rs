@@ -63,6 +63,14 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A new project file could not be written (nothing was replaced).
+    #[error("{file}: cannot be written: {source}")]
+    Create {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: rusqlite::Error,
+    },
     /// The project is open read-only.
     #[error("{file}: the project is open read-only")]
     ReadOnly {
@@ -76,22 +84,16 @@ impl StoreError {
     pub fn describe(&self, lang: crate::i18n::Lang) -> String {
         let de = lang == crate::i18n::Lang::De;
         match self {
+            StoreError::Create { file, source } => {
+                let why = sqlite_why(source, de);
+                if de {
+                    format!("{file}: kann nicht geschrieben werden ({why}).")
+                } else {
+                    format!("{file}: cannot be written ({why}).")
+                }
+            }
             StoreError::Sqlite { file, source } => {
-                let why = match source.sqlite_error_code() {
-                    Some(ErrorCode::DiskFull) => {
-                        if de { "Datenträger voll" } else { "disk full" }.to_string()
-                    }
-                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => if de {
-                        "die Datei ist von einem anderen Programm gesperrt"
-                    } else {
-                        "the file is locked by another program"
-                    }
-                    .to_string(),
-                    Some(ErrorCode::ReadOnly) => {
-                        if de { "schreibgeschützt" } else { "read-only" }.to_string()
-                    }
-                    _ => source.to_string(),
-                };
+                let why = sqlite_why(source, de);
                 if de {
                     format!(
                         "{file}: Speichern fehlgeschlagen ({why}). Die Änderung ist im Programm erhalten; bitte mit „Speichern unter …“ an einem anderen Ort sichern."
@@ -104,7 +106,15 @@ impl StoreError {
             }
             StoreError::Io { file, source } => {
                 if de {
-                    format!("{file}: kann nicht geschrieben werden: {source}")
+                    let why = match source.kind() {
+                        std::io::ErrorKind::NotFound => "Ordner nicht gefunden".to_string(),
+                        std::io::ErrorKind::PermissionDenied => {
+                            "keine Schreibberechtigung".to_string()
+                        }
+                        std::io::ErrorKind::StorageFull => "Datenträger voll".to_string(),
+                        _ => source.to_string(),
+                    };
+                    format!("{file}: kann nicht geschrieben werden: {why}")
                 } else {
                     format!("{file}: cannot be written: {source}")
                 }
@@ -122,6 +132,25 @@ impl StoreError {
             }
         }
     }
+}
+
+/// Why SQLite failed, in words for planners.
+fn sqlite_why(source: &rusqlite::Error, de: bool) -> String {
+    let text = match source.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => ("Datenträger voll", "disk full"),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => (
+            "die Datei ist von einem anderen Programm gesperrt",
+            "the file is locked by another program",
+        ),
+        Some(ErrorCode::ReadOnly) => ("schreibgeschützt", "read-only"),
+        Some(ErrorCode::CannotOpen) => (
+            "Ordner fehlt oder keine Schreibberechtigung",
+            "folder missing or not writable",
+        ),
+        Some(ErrorCode::SystemIoFailure) => ("Ein-/Ausgabefehler", "I/O error"),
+        _ => return source.to_string(),
+    };
+    (if de { text.0 } else { text.1 }).to_string()
 }
 
 /// How the map was shown, stored with the project.
@@ -260,7 +289,7 @@ pub fn create(path: &Path, content: &ProjectContent<'_>) -> Result<ProjectStore,
     let file = path.display().to_string();
     let tmp = temporary_beside(path);
     let _ = std::fs::remove_file(&tmp);
-    let sql = |source| StoreError::Sqlite {
+    let sql = |source| StoreError::Create {
         file: file.clone(),
         source,
     };

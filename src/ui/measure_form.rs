@@ -100,7 +100,8 @@ pub fn measure_form_ui(
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    if form.generation != generation {
+    let fresh = form.generation != generation;
+    if fresh {
         form.load(draft, generation, lang);
     }
     let is_new = draft.id == 0;
@@ -113,6 +114,7 @@ pub fn measure_form_ui(
     egui::Window::new(title)
         .open(&mut open)
         .collapsible(false)
+        .default_pos([300.0, 60.0])
         .default_width(520.0)
         .show(ctx, |ui| {
             if map.store.is_none() {
@@ -125,10 +127,17 @@ pub fn measure_form_ui(
                 .num_columns(2)
                 .striped(false)
                 .show(ui, |ui| {
-                    text_row(ui, lang.t(T::ColTitle), &mut draft.title, false);
+                    ui.label(lang.t(T::ColTitle));
+                    let title = ui.add(TextEdit::singleline(&mut draft.title).desired_width(360.0));
+                    name(&title, lang.t(T::ColTitle));
+                    if fresh {
+                        // Typing starts in the title, as planners expect in a workshop.
+                        title.request_focus();
+                    }
+                    ui.end_row();
                     text_row(ui, lang.t(T::ColDescription), &mut draft.description, true);
                     ui.label(lang.t(T::ColFields));
-                    ui.horizontal_wrapped(|ui| {
+                    ui.vertical(|ui| {
                         for f in ActionField::ALL {
                             let mut on = draft.fields.contains(f);
                             let label = format!("{} {}", f.number(), field_name(f, lang));

@@ -108,7 +108,9 @@ pub fn measures_window_ui(
     let mut open = true;
     egui::Window::new(lang.t(T::MeasuresTitle))
         .open(&mut open)
-        .default_width(900.0)
+        .default_pos([270.0, 430.0])
+        .default_width(1120.0)
+        .min_width(760.0)
         .default_height(420.0)
         .show(ctx, |ui| {
             ui.horizontal_wrapped(|ui| {
@@ -208,7 +210,7 @@ pub fn measures_window_ui(
                                 commands.push(Command::SelectMany(areas));
                             }
                             ui.label(m.areas.join(", "));
-                            ui.label(m.fields.to_numbers());
+                            ui.label(m.fields.to_numbers().replace(';', ", "));
                             ui.label(labels::responsibility(m.responsibility, lang));
                             ui.label(labels::status(m.status, lang));
                             let period = match (m.start, m.end) {
