@@ -403,3 +403,42 @@ fn a_plain_file_is_not_taken_for_a_project() {
         "{text}"
     );
 }
+
+#[test]
+fn the_layers_classification_columns_follow_rule_edits_and_their_undo() {
+    let path = demo_project("columns");
+    let mut state = open(&path);
+    let column = |path: &Path| -> Vec<Option<String>> {
+        let conn = rusqlite::Connection::open(path).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT handlungsfelder_final FROM sozialraeume ORDER BY fid")
+            .expect("sql");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect()
+    };
+    let expected = |state: &AppState| -> Vec<Option<String>> {
+        state
+            .map
+            .as_ref()
+            .expect("map")
+            .classification
+            .fields
+            .iter()
+            .map(|f| Some(f.to_numbers()))
+            .collect()
+    };
+    assert_eq!(column(&path), expected(&state));
+    state.apply(Command::Edit(Edit::SetRules(Default::default())));
+    assert_eq!(column(&path), expected(&state));
+    state.apply(Command::Edit(Edit::Undo));
+    assert_eq!(column(&path), expected(&state));
+    state.apply(Command::Edit(Edit::SetOverride(Override {
+        code: "AC 1".into(),
+        field: ActionField::Elderly,
+        member: true,
+        reason: "Test".into(),
+    })));
+    assert_eq!(column(&path), expected(&state));
+}
