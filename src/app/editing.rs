@@ -105,7 +105,7 @@ impl AppState {
             } => {
                 let mut after = (*map.indicators).clone();
                 after.set_indicator(position, indicator);
-                Some(indicators_change(map, after))
+                Some(indicators_change(map, after, false))
             }
             Edit::ImportTable { path, options } => match joined_table(map, &path, &options, lang) {
                 Ok((after, report)) => {
@@ -119,7 +119,7 @@ impl AppState {
                     self.join_report = Some(report);
                     self.windows.join_report = true;
                     self.windows.import_table = false;
-                    Some(indicators_change(map, after))
+                    Some(indicators_change(map, after, true))
                 }
                 Err(message) => {
                     self.error = Some(message);
@@ -355,10 +355,11 @@ fn rules_change(map: &super::LoadedMap, rules: RuleSet, overrides: Vec<Override>
     }
 }
 
-fn indicators_change(map: &super::LoadedMap, after: IndicatorTable) -> Change {
+fn indicators_change(map: &super::LoadedMap, after: IndicatorTable, values: bool) -> Change {
     Change::Indicators {
         before: Arc::clone(&map.indicators),
         after: Arc::new(after),
+        values,
     }
 }
 
@@ -388,10 +389,19 @@ fn set_state(map: &mut super::LoadedMap, change: &Change, forward: bool) -> Touc
             map.reclassify();
             Touched::Settings
         }
-        Change::Indicators { before, after } => {
+        Change::Indicators {
+            before,
+            after,
+            values,
+        } => {
             map.indicators = Arc::clone(if forward { after } else { before });
             map.refresh();
-            Touched::Everything
+            // A catalogue edit changes labels and units (settings), never the layer's columns.
+            if *values {
+                Touched::Everything
+            } else {
+                Touched::Settings
+            }
         }
     }
 }
