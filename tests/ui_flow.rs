@@ -650,3 +650,48 @@ fn ctrl_click_selects_several_areas_for_one_measure() {
     assert_eq!(draft.areas, ["AC 3", "AC 4"]);
     assert_eq!(draft.municipalities, ["Aachen"]);
 }
+
+#[test]
+fn shift_dragging_a_rectangle_selects_the_areas_inside() {
+    let mut harness = harness();
+    let a = screen_pos_of(&harness, "AC 3");
+    let b = screen_pos_of(&harness, "AC 8");
+    let start = egui::pos2(a.x.min(b.x) - 4.0, a.y.min(b.y) - 4.0);
+    let end = egui::pos2(a.x.max(b.x) + 4.0, a.y.max(b.y) + 4.0);
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    harness.hover_at(start);
+    harness.run();
+    harness.event(egui::Event::PointerButton {
+        pos: start,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::SHIFT,
+    });
+    harness.step();
+    for k in 1..=8 {
+        let t = k as f32 / 8.0;
+        harness.hover_at(start + (end - start) * t);
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: end,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::SHIFT,
+    });
+    harness.run();
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    harness.run();
+    let state = &harness.state().state;
+    let map = state.map.as_ref().expect("map");
+    let codes: Vec<&str> = state
+        .selected
+        .iter()
+        .map(|i| map.region.spaces[*i].code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"AC 3") && codes.contains(&"AC 8"),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"M 2"), "{codes:?}");
+}

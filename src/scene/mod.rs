@@ -642,6 +642,53 @@ mod tests {
     }
 
     #[test]
+    fn coverage_shows_flagged_areas_without_measures_and_measures_outside_flags() {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let classification = classify(&demo.region, &demo.indicators, &demo.rules, &[]);
+        let flagged = classification
+            .fields
+            .iter()
+            .position(|f| !f.is_empty())
+            .expect("flagged");
+        let unflagged = classification
+            .fields
+            .iter()
+            .position(|f| f.is_empty())
+            .expect("unflagged");
+        let mut counts = vec![0usize; demo.region.spaces.len()];
+        counts[flagged] = 2;
+        counts[unflagged] = 1;
+        let input = SceneInput {
+            region: &demo.region,
+            indicators: &demo.indicators,
+            classification: &classification,
+            measure_counts: &counts,
+        };
+        let settings = ViewSettings {
+            colouring: Colouring::Coverage,
+            ..ViewSettings::default()
+        };
+        let scene = Scene::build(input, &settings);
+        let legend: Vec<usize> = scene.legend.entries.iter().map(|e| e.count).collect();
+        assert_eq!(legend, [58, 1, 1, 33]);
+        assert_eq!(
+            scene.legend.summary,
+            "58 von 59 Sozialräumen mit Gestaltungsbedarf ohne Maßnahme"
+        );
+        assert_eq!(scene.fills[flagged], FillStyle::Solid(style::COVERAGE[1]));
+        assert_eq!(scene.fills[unflagged], FillStyle::Solid(style::COVERAGE[2]));
+        assert_eq!(scene.badges[flagged], 2, "badges on by default");
+        let off = Scene::build(
+            input,
+            &ViewSettings {
+                show_badges: false,
+                ..settings
+            },
+        );
+        assert!(off.badges.is_empty());
+    }
+
+    #[test]
     fn an_indicator_map_classes_every_value_and_keeps_missing_ones_apart() {
         let demo = load_demo(&Progress::default()).expect("demo");
         let mut indicators = demo.indicators.clone();

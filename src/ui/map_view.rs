@@ -63,9 +63,12 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
     // Navigation; Shift+drag draws a selection rectangle instead of panning.
     let shift = ui.input(|i| i.modifiers.shift);
     let rubber_id = egui::Id::unique("selection-rectangle");
+    // The rectangle starts where the button went down, not where the drag was recognised.
     if response.drag_started()
         && shift
-        && let Some(p) = response.interact_pointer_pos()
+        && let Some(p) = ui
+            .input(|i| i.pointer.press_origin())
+            .or(response.interact_pointer_pos())
     {
         ui.data_mut(|d| d.insert_temp(rubber_id, p));
     }

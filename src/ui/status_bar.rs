@@ -61,8 +61,9 @@ pub fn status_bar_ui(
                 &[("n", &format::count(map.region.spaces.len(), lang))],
             ));
             ui.separator();
-            project_status_ui(ui, map, lang);
-            ui.separator();
+            if project_status_ui(ui, map, lang) {
+                ui.separator();
+            }
         }
         if let Some(m) = ground_m_per_px {
             let scale = m / SCREEN_M_PER_PT;
@@ -101,8 +102,9 @@ pub fn status_bar_ui(
     commands
 }
 
-/// Where the planners' data is kept: the project file and whether it is up to date.
-fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n::Lang) {
+/// Where the planners' data is kept: the project file and whether it is up to date. Returns
+/// whether it showed anything.
+fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n::Lang) -> bool {
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
     match &map.store {
         Some(store) => {
@@ -127,8 +129,9 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
         None if !map.measures.is_empty() => {
             ui.label(egui::RichText::new(lang.t(T::StatusNoProject)).color(warn));
         }
-        None => {}
+        None => return false,
     }
+    true
 }
 
 /// A scale rounded to two significant digits: 1 : 48.734 reads as 1 : 49.000.
