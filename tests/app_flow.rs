@@ -159,3 +159,32 @@ fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
     }
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn measures_no_project_holds_are_not_dropped_without_asking() {
+    use sozialraum_atlas::app::{Edit, Pending};
+    use sozialraum_atlas::model::Measure;
+    let mut state = demo_state();
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(Measure {
+        title: "Stadtteilmütter".into(),
+        ..Measure::default()
+    }))));
+    assert!(state.has_unsaved_measures());
+    state.apply(Command::OpenDemo);
+    assert!(matches!(state.pending_discard, Some(Pending::Open(_))));
+    assert_eq!(state.map.as_ref().expect("map").measures.len(), 1, "kept");
+    state.apply(Command::ConfirmDiscard(false));
+    assert!(state.pending_discard.is_none());
+    assert_eq!(
+        state.map.as_ref().expect("map").measures.len(),
+        1,
+        "still kept"
+    );
+    state.apply(Command::OpenDemo);
+    state.apply(Command::ConfirmDiscard(true));
+    assert!(
+        state.map.as_ref().expect("map").measures.is_empty(),
+        "dropped on request"
+    );
+    assert!(!state.has_unsaved_measures());
+}

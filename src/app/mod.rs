@@ -16,7 +16,8 @@ use eframe::egui::{self, Context, Ui, ViewportCommand};
 pub use editing::Edit;
 pub use loader::{LoadJob, LoadMessage, LoadedMap};
 pub use state::{
-    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Window, system_clock as state_clock,
+    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window,
+    system_clock as state_clock,
 };
 
 use crate::i18n::{Lang, T};
@@ -156,6 +157,17 @@ impl SozialraumApp {
         if menu_outcome.quit || quit_pressed {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
+        // Closing with measures no project holds: ask first.
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.state.has_unsaved_measures()
+            && !self.state.quit_confirmed
+        {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.state.pending_discard = Some(Pending::Quit);
+        }
+        if self.state.quit_confirmed {
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
 
         let (ground, cursor) = self.view_readout(&ctx);
         let stats = self.painter.last_stats;
@@ -241,6 +253,12 @@ impl SozialraumApp {
         commands.extend(self.measure_windows(&ctx, lang));
         if let Some(message) = &self.state.error {
             commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
+        } else if self.state.pending_discard.is_some() {
+            commands.extend(dialogs::unsaved_measures_modal_ui(
+                &ctx,
+                self.state.map.as_ref().map_or(0, |m| m.measures.len()),
+                lang,
+            ));
         }
 
         for command in commands {

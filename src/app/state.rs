@@ -68,6 +68,17 @@ pub enum Command {
     EditMeasure(crate::model::MeasureId),
     /// Close the measure form without saving.
     CloseMeasureForm,
+    /// Answer to "measures not saved": go on and drop them (true) or stay (false).
+    ConfirmDiscard(bool),
+}
+
+/// What waits for the answer to "measures not saved".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    /// Closing the window.
+    Quit,
+    /// Opening another map.
+    Open(Box<Command>),
 }
 
 /// How long the last load took, measured on the window's side.
@@ -200,6 +211,10 @@ pub struct AppState {
     pub measure_import: Option<crate::io::measures_table::MeasureImportReport>,
     /// Undo and redo.
     pub history: History,
+    /// An action that would drop measures not saved in a project, waiting for an answer.
+    pub pending_discard: Option<Pending>,
+    /// The user agreed to close although measures are not saved.
+    pub quit_confirmed: bool,
     /// The measure being written in the measure form (None: the form is closed).
     pub measure_draft: Option<Measure>,
     /// Changes whenever a new draft is put into the form.
@@ -265,6 +280,8 @@ impl AppState {
             history: History::default(),
             measure_draft: None,
             draft_generation: 0,
+            pending_discard: None,
+            quit_confirmed: false,
             clock: system_clock,
             waker: std::sync::Arc::new(waker),
         }
@@ -319,8 +336,21 @@ impl AppState {
         self.scene_generation += 1;
     }
 
+    /// Whether measures exist that no project file holds (closing would lose them).
+    pub fn has_unsaved_measures(&self) -> bool {
+        self.map
+            .as_ref()
+            .is_some_and(|m| m.store.is_none() && !m.measures.is_empty())
+    }
+
     /// Applies a command.
     pub fn apply(&mut self, command: Command) {
+        if matches!(command, Command::Open { .. } | Command::OpenDemo)
+            && self.has_unsaved_measures()
+        {
+            self.pending_discard = Some(Pending::Open(Box::new(command)));
+            return;
+        }
         match command {
             Command::Open { path, options } => {
                 if let Some(job) = self.loading.take() {
@@ -376,6 +406,16 @@ impl AppState {
                 }
             }
             Command::CloseMeasureForm => self.measure_draft = None,
+            Command::ConfirmDiscard(go_on) => match self.pending_discard.take() {
+                Some(Pending::Open(command)) if go_on => {
+                    if let Some(map) = &mut self.map {
+                        map.measures = Default::default();
+                    }
+                    self.apply(*command);
+                }
+                Some(Pending::Quit) if go_on => self.quit_confirmed = true,
+                _ => {}
+            },
             Command::SetBadges(on) => {
                 self.view.show_badges = on;
                 self.rebuild_scene();

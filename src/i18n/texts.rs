@@ -365,6 +365,13 @@ texts! {
     CliNotAProject => "{file}: keine Projektdatei von Sozialraum-Atlas (mit „sozialraum-atlas project new“ anlegen)", "{file}: not a Sozialraum-Atlas project file (make one with \"sozialraum-atlas project new\")";
     CliMeasuresExported => "{n} Maßnahmen nach {file} geschrieben", "{n} measures written to {file}";
 
+    UnsavedTitle => "Maßnahmen nicht gespeichert", "Measures not saved";
+    UnsavedText => "Diese Karte ist kein Projekt: {n} Maßnahmen gingen verloren. Als Projekt (GeoPackage) speichern?", "This map is not a project: {n} measures would be lost. Save it as a project (GeoPackage)?";
+    UnsavedDiscard => "Verwerfen", "Discard";
+    ShortcutSelectMany => "Mehrere Sozialräume: Strg+Klick, oder Umschalt+Ziehen für ein Rechteck", "Several areas: Ctrl+click, or Shift+drag for a rectangle";
+    ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";
+    ShortcutUndo => "Rückgängig: Strg+Z · Wiederholen: Strg+Y oder Strg+Umschalt+Z", "Undo: Ctrl+Z · redo: Ctrl+Y or Ctrl+Shift+Z";
+
 }
 
 #[cfg(test)]

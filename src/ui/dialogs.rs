@@ -212,6 +212,40 @@ pub fn error_modal_ui(ctx: &Context, message: &str, lang: Lang) -> Vec<Command> 
     commands
 }
 
+/// "Measures not saved": save as a project, drop them, or stay.
+pub fn unsaved_measures_modal_ui(ctx: &Context, count: usize, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let response = egui::Modal::new(egui::Id::unique("unsaved-measures")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(lang.t(T::UnsavedTitle));
+        ui.add_space(6.0);
+        ui.add(egui::Label::new(lang.tf(T::UnsavedText, &[("n", &count.to_string())])).wrap());
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(egui::RichText::new(lang.t(T::MenuSaveAsProject)).strong())
+                .clicked()
+            {
+                commands.push(Command::ConfirmDiscard(false));
+                commands.push(Command::ShowWindow(
+                    Window::Path(crate::app::PathPurpose::SaveProject),
+                    true,
+                ));
+            }
+            if ui.button(lang.t(T::UnsavedDiscard)).clicked() {
+                commands.push(Command::ConfirmDiscard(true));
+            }
+            if ui.button(lang.t(T::Cancel)).clicked() {
+                commands.push(Command::ConfirmDiscard(false));
+            }
+        });
+    });
+    if response.should_close() {
+        commands.push(Command::ConfirmDiscard(false));
+    }
+    commands
+}
+
 /// Keyboard shortcuts and about.
 pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
     let lang = state.lang();
@@ -229,6 +263,9 @@ pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
                     T::ShortcutSelect,
                     T::ShortcutClear,
                     T::ShortcutOpen,
+                    T::ShortcutSelectMany,
+                    T::ShortcutMeasures,
+                    T::ShortcutUndo,
                 ] {
                     ui.label(lang.t(t));
                 }
