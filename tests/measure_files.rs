@@ -6,37 +6,22 @@ mod common;
 
 use std::path::Path;
 
-use common::{temp_dir, test_file};
+use common::{full_measure, temp_dir, test_file};
 use sozialraum_atlas::app::{AppState, Command, Edit};
 use sozialraum_atlas::i18n::Lang;
 use sozialraum_atlas::io::measures_table::{measures_csv, read_measures, write_measures};
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::model::{
-    ActionField, Date, Measure, MeasureRegister, Priority, Responsibility, Status, Timestamp,
+    ActionField, Measure, MeasureRegister, Responsibility, Status, Timestamp,
 };
 
 fn measures() -> Vec<Measure> {
     vec![
         Measure {
             id: 1,
-            title: "Quartiersbüro „Mühle“".into(),
-            description: "Beratung; zweite Zeile\nmit \"Zitat\"".into(),
-            fields: [ActionField::Disadvantaged, ActionField::Integration]
-                .into_iter()
-                .collect(),
-            areas: vec!["AC 3".into(), "AC 4".into()],
-            municipalities: vec!["Aachen".into()],
-            responsibility: Responsibility::Joint,
-            lead: "Amt für Inklusion und Sozialplanung".into(),
-            partners: "Caritas; Diakonie".into(),
-            status: Status::InProgress,
-            start: Date::new(2027, 3, 1),
-            end: Date::new(2028, 12, 31),
-            budget_eur: Some(12_500.5),
-            priority: Some(Priority::High),
-            notes: "Größe ½ Stelle – ÄÖÜß".into(),
             created: Timestamp(1_795_594_500),
             changed: Timestamp(1_795_598_100),
+            ..full_measure()
         },
         Measure {
             id: 2,

@@ -7,13 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{gdal_tool, shared_data, temp_dir};
+use common::{full_measure, gdal_tool, shared_data, temp_dir};
 use sozialraum_atlas::app::{AppState, Command, Edit};
 use sozialraum_atlas::io::project::{self, ReadOnlyReason};
 use sozialraum_atlas::io::{ImportOptions, Progress};
-use sozialraum_atlas::model::{
-    ActionField, Date, Measure, Override, Priority, Responsibility, Status, Timestamp,
-};
+use sozialraum_atlas::model::{ActionField, Override, Status, Timestamp};
 
 fn fixed_clock() -> Timestamp {
     Timestamp(1_795_594_500)
@@ -52,28 +50,6 @@ fn demo_project(name: &str) -> PathBuf {
     state.apply(Command::Edit(Edit::SaveProjectAs(path.clone())));
     assert!(state.error.is_none(), "{:?}", state.error);
     path
-}
-
-fn full_measure() -> Measure {
-    Measure {
-        title: "Quartiersbüro „Mühle“ – Öffnung".into(),
-        description: "Beratung für Familien;\nmit Zeilenumbruch und \"Anführungszeichen\"".into(),
-        fields: [ActionField::Disadvantaged, ActionField::ChildrenFamilies]
-            .into_iter()
-            .collect(),
-        areas: vec!["AC 3".into(), "AC 4".into()],
-        municipalities: vec!["Aachen".into()],
-        responsibility: Responsibility::Joint,
-        lead: "Amt für Inklusion und Sozialplanung".into(),
-        partners: "Caritas, Diakonie; Stadt Aachen".into(),
-        status: Status::InProgress,
-        start: Date::new(2027, 3, 1),
-        end: Date::new(2028, 12, 31),
-        budget_eur: Some(12_500.5),
-        priority: Some(Priority::High),
-        notes: "Größe: ½ Stelle".into(),
-        ..Measure::default()
-    }
 }
 
 #[test]

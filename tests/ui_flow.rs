@@ -35,16 +35,29 @@ fn shown(harness: &Harness<'_, SozialraumApp>, label: &str) -> bool {
 }
 
 fn click(harness: &mut Harness<'_, SozialraumApp>, pos: egui::Pos2) {
+    click_with(harness, pos, egui::Modifiers::NONE);
+}
+
+/// A click with modifier keys held (Ctrl+click).
+fn click_with(
+    harness: &mut Harness<'_, SozialraumApp>,
+    pos: egui::Pos2,
+    modifiers: egui::Modifiers,
+) {
+    harness.event(egui::Event::ModifiersChanged(modifiers));
     harness.hover_at(pos);
     harness.run();
-    harness.drag_at(pos);
-    harness.step();
-    harness.event(egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+        harness.step();
+    }
+    harness.run();
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
     harness.run();
 }
 
@@ -619,25 +632,7 @@ fn ctrl_click_selects_several_areas_for_one_measure() {
     let a = screen_pos_of(&harness, "AC 3");
     click(&mut harness, a);
     let b = screen_pos_of(&harness, "AC 4");
-    harness.hover_at(b);
-    harness.run();
-    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
-    harness.event(egui::Event::PointerButton {
-        pos: b,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: egui::Modifiers::COMMAND,
-    });
-    harness.step();
-    harness.event(egui::Event::PointerButton {
-        pos: b,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: egui::Modifiers::COMMAND,
-    });
-    harness.run();
-    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
-    harness.run();
+    click_with(&mut harness, b, egui::Modifiers::COMMAND);
     assert_eq!(harness.state().state.selected.len(), 2);
     harness.get_by_label("Maßnahme hinzufügen …").click();
     harness.run();

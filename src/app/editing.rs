@@ -178,19 +178,15 @@ impl AppState {
                 before: Some(Box::new(old.clone())),
                 after: None,
             }),
-            Edit::Undo => {
-                let change = self.history.undo();
+            step @ (Edit::Undo | Edit::Redo) => {
+                let forward = step == Edit::Redo;
+                let change = if forward {
+                    self.history.redo()
+                } else {
+                    self.history.undo()
+                };
                 if let (Some(change), Some(map)) = (change, self.map.as_mut()) {
-                    let touched = set_state(map, &change, false);
-                    let _ = self.persist(touched);
-                    self.rebuild_scene();
-                }
-                return;
-            }
-            Edit::Redo => {
-                let change = self.history.redo();
-                if let (Some(change), Some(map)) = (change, self.map.as_mut()) {
-                    let touched = set_state(map, &change, true);
+                    let touched = set_state(map, &change, forward);
                     let _ = self.persist(touched);
                     self.rebuild_scene();
                 }

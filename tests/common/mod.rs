@@ -65,3 +65,27 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// A measure with every field set, umlauts, quotes, separators and line breaks included.
+pub fn full_measure() -> sozialraum_atlas::model::Measure {
+    use sozialraum_atlas::model::{ActionField, Date, Measure, Priority, Responsibility, Status};
+    Measure {
+        title: "Quartiersbüro „Mühle“ – Öffnung".into(),
+        description: "Beratung für Familien;\nmit Zeilenumbruch und \"Anführungszeichen\"".into(),
+        fields: [ActionField::Disadvantaged, ActionField::ChildrenFamilies]
+            .into_iter()
+            .collect(),
+        areas: vec!["AC 3".into(), "AC 4".into()],
+        municipalities: vec!["Aachen".into()],
+        responsibility: Responsibility::Joint,
+        lead: "Amt für Inklusion und Sozialplanung".into(),
+        partners: "Caritas, Diakonie; Stadt Aachen".into(),
+        status: Status::InProgress,
+        start: Date::new(2027, 3, 1),
+        end: Date::new(2028, 12, 31),
+        budget_eur: Some(12_500.5),
+        priority: Some(Priority::High),
+        notes: "Größe: ½ Stelle".into(),
+        ..Measure::default()
+    }
+}
