@@ -418,3 +418,36 @@ fn the_layers_classification_columns_follow_rule_edits_and_their_undo() {
     })));
     assert_eq!(column(&path), expected(&state));
 }
+
+#[test]
+fn a_layer_edited_in_another_program_is_matched_by_code_and_rewritten_in_order() {
+    let path = demo_project("edited-layer");
+    {
+        // As if deleted in QGIS: the first row goes, fids no longer match positions.
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute("DELETE FROM sozialraeume WHERE fid = 1", [])
+            .expect("delete");
+    }
+    let mut state = open(&path);
+    let n = state.map.as_ref().expect("map").region.spaces.len();
+    assert_eq!(n, 92);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM sozialraeume", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 92);
+    let counted: Vec<(String, i64)> = conn
+        .prepare("SELECT code, massnahmen FROM sozialraeume WHERE massnahmen > 0 ORDER BY code")
+        .expect("sql")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(counted, [("AC 3".to_string(), 1), ("AC 4".to_string(), 1)]);
+    let fids: i64 = conn
+        .query_row("SELECT max(fid) FROM sozialraeume", [], |r| r.get(0))
+        .expect("fid");
+    assert_eq!(fids, 92, "rewritten in order");
+}

@@ -366,7 +366,7 @@ texts! {
     CliMeasuresExported => "{n} Maßnahmen nach {file} geschrieben", "{n} measures written to {file}";
 
     UnsavedTitle => "Maßnahmen nicht gespeichert", "Measures not saved";
-    UnsavedText => "Diese Karte ist kein Projekt: {n} Maßnahmen gingen verloren. Als Projekt (GeoPackage) speichern?", "This map is not a project: {n} measures would be lost. Save it as a project (GeoPackage)?";
+    UnsavedText => "Diese Karte ist kein Projekt: ihre Maßnahmen ({n}) gingen sonst verloren. Als Projekt (GeoPackage) speichern?", "This map is not a project: its measures ({n}) would be lost. Save it as a project (GeoPackage)?";
     UnsavedDiscard => "Verwerfen", "Discard";
     ShortcutSelectMany => "Mehrere Sozialräume: Strg+Klick, oder Umschalt+Ziehen für ein Rechteck", "Several areas: Ctrl+click, or Shift+drag for a rectangle";
     ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";

@@ -206,6 +206,10 @@ pub struct ProjectStore {
     out_of_date: bool,
     /// The classification columns as last committed, if known.
     written_classes: Option<WrittenClasses>,
+    /// The layer's row (fid) of each area, by position in the region.
+    rows: Vec<Option<i64>>,
+    /// The layer was edited by another program: the next write rewrites it in order.
+    layer_edited: bool,
 }
 
 impl std::fmt::Debug for ProjectStore {
@@ -335,7 +339,38 @@ pub fn create(path: &Path, content: &ProjectContent<'_>) -> Result<ProjectStore,
         read_only: None,
         out_of_date: false,
         written_classes: None,
+        rows: identity_rows(content.map.region.spaces.len()),
+        layer_edited: false,
     })
+}
+
+/// Rows as written by this program: area `i` is fid `i + 1`.
+fn identity_rows(n: usize) -> Vec<Option<i64>> {
+    (1..=n as i64).map(Some).collect()
+}
+
+/// The fid of each area's row, matched by code. Also says whether the layer is exactly one
+/// row per area in order (else someone edited it, e.g. in QGIS).
+fn layer_rows(conn: &Connection, region: &crate::model::Region) -> (Vec<Option<i64>>, bool) {
+    let mut rows = vec![None; region.spaces.len()];
+    let mut count = 0usize;
+    if let Ok(mut stmt) = conn.prepare(&format!("SELECT fid, code FROM {LAYER} ORDER BY fid")) {
+        let read = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        });
+        if let Ok(read) = read {
+            for (fid, code) in read.flatten() {
+                count += 1;
+                if let Some(i) = code.as_deref().and_then(|c| region.space_by_code(c))
+                    && rows[i].is_none()
+                {
+                    rows[i] = Some(fid);
+                }
+            }
+        }
+    }
+    let in_order = count == rows.len() && rows == identity_rows(rows.len());
+    (rows, in_order)
 }
 
 fn temporary_beside(path: &Path) -> PathBuf {
@@ -708,6 +743,7 @@ pub fn open(
         }
     };
     let measures = read_measures(&conn).map_err(sql)?;
+    let (rows, in_order) = layer_rows(&conn, &imported.region);
     let view = setting(&conn, "view")
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
@@ -721,6 +757,9 @@ pub fn open(
             read_only,
             out_of_date: false,
             written_classes: None,
+            rows,
+            // A layer edited elsewhere is rewritten in order with the first change.
+            layer_edited: !in_order,
         },
     })
 }
@@ -750,29 +789,36 @@ impl ProjectStore {
     fn commit(
         &mut self,
         content: &ProjectContent<'_>,
-        change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+        change: impl FnOnce(&Transaction<'_>, &[Option<i64>]) -> rusqlite::Result<()>,
     ) -> Result<(), StoreError> {
         if self.read_only.is_some() {
             return Err(StoreError::ReadOnly { file: self.file() });
         }
         let file = self.file();
-        let catch_up = self.out_of_date;
+        let catch_up = self.out_of_date || self.layer_edited;
         if catch_up {
             // Everything is rewritten: what was known to be written no longer says anything.
             self.written_classes = None;
         }
+        let rows = std::mem::take(&mut self.rows);
         let result = (|| {
             let tx = self.conn.transaction()?;
             if catch_up {
                 write_everything(&tx, content)?;
             } else {
-                change(&tx)?;
+                change(&tx, &rows)?;
             }
             tx.commit()
         })();
+        self.rows = if catch_up && result.is_ok() {
+            identity_rows(content.map.region.spaces.len())
+        } else {
+            rows
+        };
         match result {
             Ok(()) => {
                 self.out_of_date = false;
+                self.layer_edited = false;
                 Ok(())
             }
             Err(source) => {
@@ -788,7 +834,7 @@ impl ProjectStore {
         content: &ProjectContent<'_>,
         measure: &Measure,
     ) -> Result<(), StoreError> {
-        self.commit(content, |tx| {
+        self.commit(content, |tx, rows| {
             let mut codes = linked_codes(tx, measure.id)?;
             codes.extend(measure.areas.iter().cloned());
             insert_measure(tx, measure)?;
@@ -797,7 +843,7 @@ impl ProjectStore {
                 "next_measure_id",
                 &content.measures.next_id().to_string(),
             )?;
-            update_counts(tx, content, &codes)
+            update_counts(tx, content, rows, &codes)
         })
     }
 
@@ -807,10 +853,10 @@ impl ProjectStore {
         content: &ProjectContent<'_>,
         id: MeasureId,
     ) -> Result<(), StoreError> {
-        self.commit(content, |tx| {
+        self.commit(content, |tx, rows| {
             let codes = linked_codes(tx, id)?;
             tx.execute(&format!("DELETE FROM {MEASURES} WHERE id = ?1"), [id])?;
-            update_counts(tx, content, &codes)
+            update_counts(tx, content, rows, &codes)
         })
     }
 
@@ -818,9 +864,9 @@ impl ProjectStore {
     pub fn put_settings(&mut self, content: &ProjectContent<'_>) -> Result<(), StoreError> {
         let written = self.written_classes.take();
         let mut now = None;
-        let result = self.commit(content, |tx| {
+        let result = self.commit(content, |tx, rows| {
             write_settings(tx, content)?;
-            now = Some(update_classification(tx, content, written.as_ref())?);
+            now = Some(update_classification(tx, content, rows, written.as_ref())?);
             Ok(())
         });
         // Only a committed write is known to be in the file.
@@ -831,7 +877,11 @@ impl ProjectStore {
     /// Rewrites the whole project (after indicators changed, the layer's columns change).
     pub fn put_everything(&mut self, content: &ProjectContent<'_>) -> Result<(), StoreError> {
         self.written_classes = None;
-        self.commit(content, |tx| write_everything(tx, content))
+        let result = self.commit(content, |tx, _| write_everything(tx, content));
+        if result.is_ok() {
+            self.rows = identity_rows(content.map.region.spaces.len());
+        }
+        result
     }
 
     /// Test hook: limits the file size so that writes fail as on a full disk.
@@ -854,6 +904,7 @@ fn linked_codes(tx: &Connection, id: MeasureId) -> rusqlite::Result<Vec<String>>
 fn update_counts(
     tx: &Connection,
     content: &ProjectContent<'_>,
+    rows: &[Option<i64>],
     codes: &[String],
 ) -> rusqlite::Result<()> {
     let region = content.map.region;
@@ -876,7 +927,9 @@ fn update_counts(
             .iter()
             .filter(|m| m.concerns(code))
             .count() as i64;
-        stmt.execute(params![n, i as i64 + 1])?;
+        if let Some(Some(fid)) = rows.get(i) {
+            stmt.execute(params![n, fid])?;
+        }
     }
     Ok(())
 }
@@ -902,6 +955,7 @@ fn classes_of(content: &ProjectContent<'_>) -> WrittenClasses {
 fn update_classification(
     tx: &Connection,
     content: &ProjectContent<'_>,
+    rows: &[Option<i64>],
     written: Option<&WrittenClasses>,
 ) -> rusqlite::Result<WrittenClasses> {
     let now = classes_of(content);
@@ -913,10 +967,13 @@ fn update_classification(
         if written.is_some_and(|w| w.get(i) == Some(classes)) {
             continue;
         }
+        let Some(Some(fid)) = rows.get(i) else {
+            continue;
+        };
         stmt.execute(params![
             c.by_rules.get(i).map(|f| f.to_numbers()),
             c.fields.get(i).map(|f| f.to_numbers()),
-            i as i64 + 1
+            fid
         ])?;
     }
     Ok(now)
