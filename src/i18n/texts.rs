@@ -372,6 +372,8 @@ texts! {
     ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";
     ShortcutUndo => "Rückgängig: Strg+Z · Wiederholen: Strg+Y oder Strg+Umschalt+Z", "Undo: Ctrl+Z · redo: Ctrl+Y or Ctrl+Shift+Z";
 
+    MeasureReadOnlyHint => "Das Projekt ist nur zum Lesen geöffnet: neue Maßnahmen bleiben nur erhalten, wenn Sie mit „Datei → Projekt speichern unter …“ eine Kopie anlegen.", "The project is open read-only: new measures are kept only if you make a copy with \"File → Save project as …\".";
+
 }
 
 #[cfg(test)]

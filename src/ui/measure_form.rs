@@ -117,6 +117,12 @@ pub fn measure_form_ui(
         .default_pos([300.0, 60.0])
         .default_width(520.0)
         .show(ctx, |ui| {
+            if map.store.as_ref().is_some_and(|s| s.read_only().is_some()) {
+                ui.label(
+                    RichText::new(lang.t(T::MeasureReadOnlyHint))
+                        .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
+                );
+            }
             if map.store.is_none() {
                 ui.label(
                     RichText::new(lang.t(T::MeasureNotSavedHint))
