@@ -291,6 +291,18 @@ fn gdal_lists_the_layers_of_a_project_file() {
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("Feature Count: 93"), "{summary}");
     assert!(summary.contains("UTM zone 32N"), "{summary}");
+    // Reading every layer in full gives GDAL no reason to warn about the file.
+    let out = std::process::Command::new(&ogrinfo)
+        .args(["-ro", "-al"])
+        .arg(&path)
+        .output()
+        .expect("ogrinfo");
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && warnings.trim().is_empty(),
+        "{warnings}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Layer name: massnahmen"));
 }
 
 #[test]
@@ -450,4 +462,42 @@ fn a_layer_edited_in_another_program_is_matched_by_code_and_rewritten_in_order()
         .query_row("SELECT max(fid) FROM sozialraeume", [], |r| r.get(0))
         .expect("fid");
     assert_eq!(fids, 92, "rewritten in order");
+}
+
+#[test]
+fn a_project_indexed_and_edited_by_gdal_or_qgis_still_takes_changes() {
+    let Some(ogrinfo) = gdal_tool("ogrinfo") else {
+        return;
+    };
+    let path = demo_project("qgis-index");
+    // QGIS and GDAL add an R-tree index whose triggers call ST_* functions on every update.
+    for sql in [
+        "SELECT CreateSpatialIndex('sozialraeume','geom')",
+        "DELETE FROM sozialraeume WHERE fid = 2",
+    ] {
+        let out = std::process::Command::new(&ogrinfo)
+            .arg(&path)
+            .args(["-sql", sql])
+            .output()
+            .expect("ogrinfo");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut state = open(&path);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    state.apply(Command::Edit(Edit::SetRules(Default::default())));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(open(&path).map.expect("map").measures.len(), 1);
+    let out = std::process::Command::new(&ogrinfo)
+        .args(["-ro", "-al", "-so"])
+        .arg(&path)
+        .output()
+        .expect("ogrinfo");
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(warnings.trim().is_empty(), "{warnings}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Feature Count: 92"));
 }

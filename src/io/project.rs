@@ -282,6 +282,7 @@ fn setting(conn: &Connection, key: &str) -> Option<String> {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    gpkg::register_functions(conn)?;
     conn.busy_timeout(Duration::from_millis(1500))?;
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -455,11 +456,9 @@ fn write_layer(tx: &Connection, map: &MapExport<'_>) -> rusqlite::Result<()> {
         .zip(&types)
         .map(|(c, t)| format!("{} {t}", quote(c)))
         .collect();
+    gpkg::drop_feature_table(tx, LAYER)?;
     tx.execute_batch(&format!(
-        "DROP TABLE IF EXISTS {LAYER};
-         DELETE FROM gpkg_geometry_columns WHERE table_name = '{LAYER}';
-         DELETE FROM gpkg_contents WHERE table_name = '{LAYER}';
-         CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON{}{});",
+        "CREATE TABLE {LAYER} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON{}{});",
         if defs.is_empty() { "" } else { ", " },
         defs.join(", ")
     ))?;

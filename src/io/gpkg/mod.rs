@@ -49,6 +49,92 @@ pub fn create_core(conn: &Connection) -> rusqlite::Result<()> {
     ))
 }
 
+/// Registers the SQL functions of the GeoPackage spatial-index triggers (`ST_IsEmpty`,
+/// `ST_MinX`, …). QGIS and GDAL add an R-tree index with triggers calling them when they save a
+/// layer; without them, SQLite refuses every change to that layer ("no such function").
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("ST_IsEmpty", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Blob(b) => gpkg_is_empty(b) || envelope(b).is_none(),
+            _ => true,
+        })
+    })?;
+    for (name, k) in [
+        ("ST_MinX", 0usize),
+        ("ST_MaxX", 1),
+        ("ST_MinY", 2),
+        ("ST_MaxY", 3),
+    ] {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Blob(b) => envelope(b).map(|e| e[k]),
+                _ => None,
+            })
+        })?;
+    }
+    Ok(())
+}
+
+/// [min x, max x, min y, max y] of a GeoPackage geometry blob.
+fn envelope(blob: &[u8]) -> Option<[f64; 4]> {
+    let polygons = read_gpkg(blob).ok()?;
+    let mut e = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in polygons.iter().flatten().flatten() {
+        e[0] = e[0].min(p[0]);
+        e[1] = e[1].max(p[0]);
+        e[2] = e[2].min(p[1]);
+        e[3] = e[3].max(p[1]);
+    }
+    e[0].is_finite().then_some(e)
+}
+
+/// Removes what other programs attached to a feature table (its R-tree index, extension
+/// rows, GDAL's feature count) before the table is dropped and written anew.
+pub fn drop_feature_table(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+    let exists = |name: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    let mut indexes = Vec::new();
+    if exists("gpkg_extensions")? {
+        let mut stmt = conn.prepare(
+            "SELECT column_name FROM gpkg_extensions WHERE table_name = ?1 AND extension_name = 'gpkg_rtree_index'",
+        )?;
+        let rows = stmt.query_map([table], |r| r.get::<_, Option<String>>(0))?;
+        for column in rows.flatten().flatten() {
+            indexes.push(format!("rtree_{table}_{column}"));
+        }
+        conn.execute("DELETE FROM gpkg_extensions WHERE table_name = ?1", [table])?;
+    }
+    for index in indexes {
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", quote(&index)))?;
+    }
+    if exists("gpkg_ogr_contents")? {
+        conn.execute(
+            "DELETE FROM gpkg_ogr_contents WHERE table_name = ?1",
+            [table],
+        )?;
+    }
+    conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", quote(table)))?;
+    conn.execute(
+        "DELETE FROM gpkg_geometry_columns WHERE table_name = ?1",
+        [table],
+    )?;
+    conn.execute("DELETE FROM gpkg_contents WHERE table_name = ?1", [table])?;
+    Ok(())
+}
+
 /// Registers an EPSG system with its WKT (from the built-in definitions).
 pub fn register_epsg(conn: &Connection, epsg: u32) -> rusqlite::Result<()> {
     let (name, wkt) = u16::try_from(epsg)
