@@ -177,7 +177,11 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
                 let measure = Measure {
                     title: format!("Testmaßnahme {k} – Überprüfung äöüß"),
                     description: "x".repeat(200 + k % 500),
-                    areas: vec![codes[k % codes.len().max(1)].clone()],
+                    areas: codes
+                        .get(k % codes.len().max(1))
+                        .cloned()
+                        .into_iter()
+                        .collect(),
                     ..Measure::default()
                 };
                 let id = add(&mut map, measure, lang)?;

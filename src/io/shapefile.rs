@@ -309,7 +309,9 @@ fn read_dbf(
                     "F" | "f" | "N" | "n" => Value::Bool(false),
                     _ => Value::Null,
                 },
-                b'D' if t.len() == 8 => json!(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..])),
+                b'D' if t.len() == 8 && t.is_ascii() => {
+                    json!(format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..]))
+                }
                 _ if t.is_empty() => Value::Null,
                 _ => json!(t),
             };
@@ -392,6 +394,41 @@ mod tests {
         b[32] = 1;
         let e = read_shp(&b, "orte.shp").expect_err("points");
         assert!(e.describe(crate::i18n::Lang::De).contains("Punkte"), "{e}");
+    }
+
+    fn dbf(field: &[u8; 11], kind: u8, value: &[u8; 8]) -> Vec<u8> {
+        let mut b = vec![0u8; 32];
+        b[0] = 3;
+        b[4] = 1;
+        b[8] = 65;
+        b[10] = 9;
+        b[29] = 0x57;
+        let mut d = [0u8; 32];
+        d[..11].copy_from_slice(field);
+        d[11] = kind;
+        d[16] = 8;
+        b.extend_from_slice(&d);
+        b.push(0x0d);
+        b.push(b' ');
+        b.extend_from_slice(value);
+        b
+    }
+
+    #[test]
+    fn dbf_values_are_typed_and_odd_dates_stay_text() {
+        let rows =
+            read_dbf(&dbf(b"DATUM\0\0\0\0\0\0", b'D', b"20261125"), None, "x.dbf").expect("ok");
+        assert_eq!(rows[0]["DATUM"], json!("2026-11-25"));
+        let rows = read_dbf(
+            &dbf(b"DATUM\0\0\0\0\0\0", b'D', b"2026\xe4\xf6\xfc1"),
+            None,
+            "x.dbf",
+        )
+        .expect("ok");
+        assert_eq!(rows[0]["DATUM"], json!("2026äöü1"));
+        let rows = read_dbf(&dbf(b"EINWOHNER\0\0", b'N', b"   12345"), None, "x.dbf").expect("ok");
+        assert_eq!(rows[0]["EINWOHNER"], json!(12345));
+        assert!(read_dbf(&[3u8; 20], None, "kurz.dbf").is_err());
     }
 
     #[test]
