@@ -31,6 +31,16 @@ fn main() -> anyhow::Result<()> {
             };
             std::process::exit(sozialraum_atlas::cli::classify(&args, lang));
         }
+        Some(CliCommand::Export(args)) => {
+            match sozialraum_atlas::cli::export::run(&args, lang) {
+                Ok(message) => eprintln!("{message}"),
+                Err(message) => {
+                    eprintln!("{message}");
+                    std::process::exit(2);
+                }
+            }
+            Ok(())
+        }
         Some(CliCommand::Project { action }) => {
             std::process::exit(sozialraum_atlas::cli::project::run_project(action, lang));
         }

@@ -19,6 +19,7 @@ pub use state::{
     AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window,
     system_clock as state_clock,
 };
+pub use view_store::apply_stored as apply_stored_view;
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;

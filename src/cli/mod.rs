@@ -6,6 +6,7 @@
 //! merged or repaired), 2 it cannot be used at all. The other commands: 0 done, 2 failed
 //! (with one message naming the file; nothing half-written).
 
+pub mod export;
 pub mod project;
 
 use std::path::PathBuf;
@@ -106,6 +107,8 @@ pub enum CliCommand {
         #[command(flatten)]
         import: ImportArgs,
     },
+    /// Write a map image (PNG) without a window.
+    Export(export::ExportArgs),
     /// Project files (GeoPackage).
     Project {
         /// What to do.

@@ -374,6 +374,15 @@ texts! {
 
     MeasureReadOnlyHint => "Das Projekt ist nur zum Lesen geöffnet: neue Maßnahmen bleiben nur erhalten, wenn Sie mit „Datei → Projekt speichern unter …“ eine Kopie anlegen.", "The project is open read-only: new measures are kept only if you make a copy with \"File → Save project as …\".";
 
+    CliBadPaper => "Papierformat „{value}“ unbekannt (a4-landscape, a4-portrait, a3-landscape, a3-portrait)", "unknown paper \"{value}\" (a4-landscape, a4-portrait, a3-landscape, a3-portrait)";
+    CliBadSize => "Größe „{value}“ nicht lesbar (z. B. 1920x1080, 16 bis 20000 Pixel je Seite)", "size \"{value}\" not readable (e.g. 1920x1080, 16 to 20000 pixels per side)";
+    CliBadClasses => "Klassen „{value}“ nicht lesbar (z. B. quantile:5, jenks:7, equal:4, stddev:5; 3 bis 9 Klassen)", "classes \"{value}\" not readable (e.g. quantile:5, jenks:7, equal:4, stddev:5; 3 to 9 classes)";
+    CliUnknownIndicator => "Indikator „{key}“ gibt es in der Karte nicht (vorhanden: {keys})", "the map has no indicator \"{key}\" (available: {keys})";
+    CliExportFormat => "{file}: Format „{ext}“ wird noch nicht geschrieben; bisher nur PNG", "{file}: format \"{ext}\" is not written yet; only PNG so far";
+    CliExported => "{file}: Karte {w} × {h} Pixel geschrieben", "{file}: map {w} × {h} pixels written";
+    ExportAsOf => "Stand", "As of";
+    ExportDataYear => "Datenstand", "Data year";
+
 }
 
 #[cfg(test)]

@@ -2,4 +2,6 @@
 //! will draw the same scene on the same prepared geometry.
 
 pub mod egui_map;
+pub mod glyphs;
 pub mod lines;
+pub mod raster;
