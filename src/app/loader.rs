@@ -98,6 +98,19 @@ impl LoadedMap {
 
     /// Builds a loaded map from an import, preparing geometry as `detail` says.
     pub fn from_import(imported: Imported, path: Option<PathBuf>, detail: Detail) -> LoadedMap {
+        LoadedMap::from_import_with(imported, path, detail, |region| {
+            PreparedMap::prepare(region, detail, &|_| {})
+        })
+    }
+
+    /// Builds a loaded map from an import with geometry prepared by `prepare` (an export
+    /// prepares for one scale only); `detail` says what it holds.
+    pub fn from_import_with(
+        imported: Imported,
+        path: Option<PathBuf>,
+        detail: Detail,
+        prepare: impl FnOnce(&Region) -> PreparedMap,
+    ) -> LoadedMap {
         let Imported {
             region,
             indicators,
@@ -105,7 +118,7 @@ impl LoadedMap {
             overrides,
             report,
         } = imported;
-        let prepared = PreparedMap::prepare(&region, detail, &|_| {});
+        let prepared = prepare(&region);
         let stats = RegionStats::new(&region, &indicators);
         let classification = classify(&region, &indicators, &rules, &overrides);
         let to_lonlat = Crs::from_epsg(region.crs.epsg)
@@ -133,13 +146,25 @@ impl LoadedMap {
 
     /// A loaded map from an opened project file.
     pub fn from_project(project: OpenedProject, path: PathBuf, detail: Detail) -> LoadedMap {
+        LoadedMap::from_project_with(project, path, detail, |region| {
+            PreparedMap::prepare(region, detail, &|_| {})
+        })
+    }
+
+    /// A loaded map from an opened project, with geometry prepared by `prepare`.
+    pub fn from_project_with(
+        project: OpenedProject,
+        path: PathBuf,
+        detail: Detail,
+        prepare: impl FnOnce(&Region) -> PreparedMap,
+    ) -> LoadedMap {
         let OpenedProject {
             imported,
             measures,
             view,
             store,
         } = project;
-        let mut map = LoadedMap::from_import(imported, Some(path), detail);
+        let mut map = LoadedMap::from_import_with(imported, Some(path), detail, prepare);
         map.measures = measures;
         map.recount();
         map.store = Some(store);

@@ -17,7 +17,7 @@ use crate::io::project;
 use crate::io::{Progress, import_file};
 use crate::render::raster::{PageLayout, render};
 use crate::scene::{Colouring, IndicatorStyle, Scene, ViewSettings};
-use crate::spatial::prepared::Detail;
+use crate::spatial::prepared::{Detail, PreparedMap};
 
 /// Options of `export`.
 #[derive(Debug, Clone, Args)]
@@ -74,7 +74,35 @@ fn page_size(args: &ExportArgs, lang: Lang) -> Result<(u32, u32, f32), String> {
     Ok((w, h, (w.max(h) as f32 / 1920.0).max(1.0)))
 }
 
-fn load(args: &ExportArgs, lang: Lang) -> Result<(LoadedMap, ViewSettings), String> {
+/// Metres per pixel to prepare geometry for: a map showing all of `region` on the page.
+fn scale_for(region: &crate::model::Region, width: u32, height: u32) -> f64 {
+    let b = region
+        .spaces
+        .iter()
+        .filter_map(|s| crate::spatial::index::bounds_of(&s.geometry))
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+        .unwrap_or([0.0, 0.0, 1.0, 1.0]);
+    let fit = ((b[2] - b[0]) / f64::from(width)).max((b[3] - b[1]) / f64::from(height));
+    // Margins and legend only ever make the map smaller, i.e. coarser than this: half of it
+    // keeps every simplification under half a pixel.
+    fit * 0.5
+}
+
+fn load(
+    args: &ExportArgs,
+    size: (u32, u32),
+    lang: Lang,
+) -> Result<(LoadedMap, ViewSettings), String> {
+    let prepare = |region: &crate::model::Region| {
+        PreparedMap::prepare_for_scale(region, scale_for(region, size.0, size.1))
+    };
     let mut view = ViewSettings {
         lang,
         ..ViewSettings::default()
@@ -82,7 +110,8 @@ fn load(args: &ExportArgs, lang: Lang) -> Result<(LoadedMap, ViewSettings), Stri
     if project::is_project(&args.input) {
         let opened = project::open(&args.input, &args.import.options(), &Progress::default())
             .map_err(|e| e.describe(lang))?;
-        let mut map = LoadedMap::from_project(opened, args.input.clone(), Detail::Full);
+        let mut map =
+            LoadedMap::from_project_with(opened, args.input.clone(), Detail::Full, prepare);
         if let Some(stored) = map.stored_view.take() {
             crate::app::apply_stored_view(&mut view, &stored, &map.indicators);
         }
@@ -91,7 +120,7 @@ fn load(args: &ExportArgs, lang: Lang) -> Result<(LoadedMap, ViewSettings), Stri
     let imported = import_file(&args.input, &args.import.options(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
     Ok((
-        LoadedMap::from_import(imported, Some(args.input.clone()), Detail::Full),
+        LoadedMap::from_import_with(imported, Some(args.input.clone()), Detail::Full, prepare),
         view,
     ))
 }
@@ -169,7 +198,7 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         ));
     }
     let (width, height, px_per_pt) = page_size(args, lang)?;
-    let (map, mut view) = load(args, lang)?;
+    let (map, mut view) = load(args, (width, height), lang)?;
     view.colouring = colouring(args, &map, view.colouring.clone(), lang)?;
     let scene = Scene::build(map.scene_input(), &view);
     let extent = map.prepared.bounds;

@@ -149,6 +149,74 @@ fn vertex_count(shapes: &Shapes) -> usize {
         .sum()
 }
 
+/// Each area's bounding box relative to `origin`; an area without geometry is never visible.
+fn relative_bounds(bounds_each: &[Option<[f64; 4]>], origin: [f64; 2]) -> Vec<[f32; 4]> {
+    bounds_each
+        .iter()
+        .map(|b| match b {
+            Some(b) => [
+                (b[0] - origin[0]) as f32,
+                (b[1] - origin[1]) as f32,
+                (b[2] - origin[0]) as f32,
+                (b[3] - origin[1]) as f32,
+            ],
+            None => [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
+        })
+        .collect()
+}
+
+/// Municipality borders from the full-resolution geometry.
+fn full_borders(region: &Region) -> Vec<Vec<[f64; 2]>> {
+    let areas: Vec<AreaRings<'_>> = region
+        .spaces
+        .iter()
+        .map(|space| AreaRings {
+            rings: space
+                .geometry
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(|ring| ring.0.as_slice())
+                .collect(),
+            municipality: space.municipality,
+        })
+        .collect();
+    border_lines(&areas)
+}
+
+/// Simplifies the border polylines to the level's tolerance and stores them in pieces.
+fn add_borders(lod: &mut Lod, border_full: &[Vec<[f64; 2]>], origin: [f64; 2]) {
+    let mut simplified = Vec::new();
+    for line in border_full {
+        simplified.clear();
+        simplify_line(line, lod.tolerance_m, &mut simplified);
+        // Pieces of at most 128 points (sharing their end points) so that a frame
+        // skips the pieces outside the view instead of a whole national border.
+        let mut first = 0usize;
+        while first + 1 < simplified.len() {
+            let last = (first + 127).min(simplified.len() - 1);
+            let start = lod.borders.len();
+            lod.borders.extend(
+                simplified[first..=last]
+                    .iter()
+                    .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+            );
+            let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+            for p in &lod.borders[start..] {
+                b = [
+                    b[0].min(p[0]),
+                    b[1].min(p[1]),
+                    b[2].max(p[0]),
+                    b[3].max(p[1]),
+                ];
+            }
+            lod.border_bounds.push(b);
+            lod.border_ends.push(lod.borders.len() as u32);
+            first = last;
+        }
+    }
+}
+
 /// One area's mesh at one level.
 #[derive(Default)]
 struct LocalMesh {
@@ -291,21 +359,7 @@ impl PreparedMap {
 
         // Borders from the full-resolution geometry of the model itself.
         let border_full = if full {
-            let areas: Vec<AreaRings<'_>> = region
-                .spaces
-                .iter()
-                .map(|space| AreaRings {
-                    rings: space
-                        .geometry
-                        .0
-                        .iter()
-                        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                        .map(|ring| ring.0.as_slice())
-                        .collect(),
-                    municipality: space.municipality,
-                })
-                .collect();
-            border_lines(&areas)
+            full_borders(region)
         } else {
             Vec::new()
         };
@@ -334,49 +388,9 @@ impl PreparedMap {
                     rings: r0..lod.ring_ends.len() as u32,
                 });
             }
-            let mut simplified = Vec::new();
-            for line in &border_full {
-                simplified.clear();
-                simplify_line(line, lod.tolerance_m, &mut simplified);
-                // Pieces of at most 128 points (sharing their end points) so that a frame
-                // skips the pieces outside the view instead of a whole national border.
-                let mut first = 0usize;
-                while first + 1 < simplified.len() {
-                    let last = (first + 127).min(simplified.len() - 1);
-                    let start = lod.borders.len();
-                    lod.borders.extend(
-                        simplified[first..=last]
-                            .iter()
-                            .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
-                    );
-                    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
-                    for p in &lod.borders[start..] {
-                        b = [
-                            b[0].min(p[0]),
-                            b[1].min(p[1]),
-                            b[2].max(p[0]),
-                            b[3].max(p[1]),
-                        ];
-                    }
-                    lod.border_bounds.push(b);
-                    lod.border_ends.push(lod.borders.len() as u32);
-                    first = last;
-                }
-            }
+            add_borders(lod, &border_full, origin);
         }
-        let feature_bounds = bounds_each
-            .iter()
-            .map(|b| match b {
-                Some(b) => [
-                    (b[0] - origin[0]) as f32,
-                    (b[1] - origin[1]) as f32,
-                    (b[2] - origin[0]) as f32,
-                    (b[3] - origin[1]) as f32,
-                ],
-                // An area without geometry is never visible.
-                None => [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
-            })
-            .collect();
+        let feature_bounds = relative_bounds(&bounds_each, origin);
         let labels = per_area.into_iter().map(|(_, label)| label).collect();
         on_progress(1.0);
         PreparedMap {
@@ -398,8 +412,108 @@ impl PreparedMap {
             .or_else(|| self.lods.first())
     }
 
+    /// Geometry for one picture at one scale (an export): a single level simplified to half a
+    /// pixel at `m_per_px`, label points and municipality borders, and no triangles (the CPU
+    /// renderer fills rings). Much less work than [`Detail::Full`], which prepares every zoom.
+    pub fn prepare_for_scale(region: &Region, m_per_px: f64) -> PreparedMap {
+        let bounds_each: Vec<Option<[f64; 4]>> = region
+            .spaces
+            .iter()
+            .map(|s| bounds_of(&s.geometry))
+            .collect();
+        let bounds = bounds_each
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+            .unwrap_or([0.0; 4]);
+        let origin = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+        let tolerance = (0.5 * m_per_px).max(0.0);
+        let per_area: Vec<(LocalMesh, Option<LabelAnchor>)> = (0..region.spaces.len())
+            .into_par_iter()
+            .map(|i| {
+                let full = shapes_of(region, i);
+                let shapes = if tolerance > 0.0 {
+                    simplify_shapes(&full, tolerance)
+                } else {
+                    full
+                };
+                let mut mesh = LocalMesh::default();
+                for poly in &shapes {
+                    for ring in poly {
+                        let open = &ring[..ring.len().saturating_sub(1)];
+                        mesh.vertices.extend(
+                            open.iter()
+                                .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+                        );
+                        mesh.ring_ends.push(mesh.vertices.len() as u32);
+                    }
+                }
+                (mesh, label_for(&shapes))
+            })
+            .collect();
+        let mut lod = Lod {
+            tolerance_m: tolerance,
+            ..Lod::default()
+        };
+        let mut labels = Vec::with_capacity(per_area.len());
+        for (m, label) in per_area {
+            let v0 = lod.vertices.len() as u32;
+            let r0 = lod.ring_ends.len() as u32;
+            lod.vertices.extend_from_slice(&m.vertices);
+            lod.ring_ends.extend_from_slice(&m.ring_ends);
+            lod.features.push(FeatureSlices {
+                vertices: v0..lod.vertices.len() as u32,
+                triangles: 0..0,
+                rings: r0..lod.ring_ends.len() as u32,
+            });
+            labels.push(label);
+        }
+        add_borders(&mut lod, &full_borders(region), origin);
+        let feature_bounds = relative_bounds(&bounds_each, origin);
+        PreparedMap {
+            origin,
+            bounds,
+            feature_bounds,
+            lods: vec![lod],
+            labels,
+            index: SpaceIndex::new(&bounds_each),
+        }
+    }
+
     /// The area at planar point `p`.
     pub fn hit(&self, region: &Region, p: [f64; 2]) -> Option<usize> {
         self.index.hit(p, |i| &region.spaces[i].geometry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Progress;
+    use crate::io::demo::load_demo;
+
+    #[test]
+    fn an_export_prepares_one_simplified_level_with_labels_and_borders() {
+        let region = load_demo(&Progress::default()).expect("demo").region;
+        let full = PreparedMap::prepare(&region, Detail::Full, &|_| {});
+        let fine = full.lods.iter().map(Lod::vertex_count).max().unwrap_or(0);
+        let export = PreparedMap::prepare_for_scale(&region, 40.0);
+        assert_eq!(export.lods.len(), 1);
+        let lod = &export.lods[0];
+        assert_eq!(lod.tolerance_m, 20.0);
+        assert!(lod.vertex_count() < fine, "{} < {fine}", lod.vertex_count());
+        assert!(lod.triangles.is_empty(), "the CPU renderer fills rings");
+        assert!(!lod.border_ends.is_empty(), "municipality borders");
+        assert_eq!(export.labels.len(), region.spaces.len());
+        assert!(export.labels.iter().all(Option::is_some));
+        assert_eq!(export.bounds, full.bounds);
     }
 }
