@@ -68,6 +68,30 @@ fn solid(c: Rgba) -> Paint<'static> {
     paint
 }
 
+/// The paint of a fill: a colour, or a stripe pattern repeating its tile in page space.
+fn fill_paint<'a>(fill: FillStyle, tiles: &'a [Option<Pixmap>]) -> Paint<'a> {
+    let mut paint = Paint {
+        anti_alias: true,
+        ..Paint::default()
+    };
+    match fill {
+        FillStyle::Solid(c) => paint.set_color(color(c)),
+        FillStyle::Pattern(k) => match tiles.get(k).and_then(|t| t.as_ref()) {
+            Some(tile) => {
+                paint.shader = tiny_skia::Pattern::new(
+                    tile.as_ref(),
+                    SpreadMode::Repeat,
+                    FilterQuality::Nearest,
+                    1.0,
+                    Transform::identity(),
+                );
+            }
+            None => paint.set_color(color(style::NO_NEED)),
+        },
+    }
+    paint
+}
+
 /// One repeat of a stripe pattern, `px_per_pt` pixels per point, supersampled 4 × 4.
 fn pattern_tile(pattern: &Pattern, px_per_pt: f32) -> Option<Pixmap> {
     let side = (pattern.period_pt() * px_per_pt).round().max(1.0) as u32;
@@ -286,26 +310,12 @@ pub fn render(
     }
     let tiles: Vec<Option<Pixmap>> = scene.patterns.iter().map(|p| pattern_tile(p, s)).collect();
     for (i, path) in &paths {
-        let mut paint = Paint {
-            anti_alias: true,
-            ..Paint::default()
-        };
-        match scene.fills.get(*i) {
-            Some(FillStyle::Pattern(k)) => match tiles.get(*k).and_then(|t| t.as_ref()) {
-                Some(tile) => {
-                    paint.shader = tiny_skia::Pattern::new(
-                        tile.as_ref(),
-                        SpreadMode::Repeat,
-                        FilterQuality::Nearest,
-                        1.0,
-                        Transform::identity(),
-                    );
-                }
-                None => paint.set_color(color(style::NO_NEED)),
-            },
-            Some(FillStyle::Solid(c)) => paint.set_color(color(*c)),
-            None => paint.set_color(color(style::NO_NEED)),
-        }
+        let fill = scene
+            .fills
+            .get(*i)
+            .copied()
+            .unwrap_or(FillStyle::Solid(style::NO_NEED));
+        let paint = fill_paint(fill, &tiles);
         pixmap.fill_path(
             path,
             &paint,
@@ -376,7 +386,7 @@ pub fn render(
 
     // Legend first, so labels keep out of its way.
     let legend_rect = if layout.legend {
-        legend(&mut pixmap, &font, scene, frame, s, lang)
+        legend(&mut pixmap, &font, scene, &tiles, frame, s, lang)
     } else {
         None
     };
@@ -618,6 +628,7 @@ fn legend(
     pixmap: &mut Pixmap,
     font: &Font<'_>,
     scene: &Scene,
+    tiles: &[Option<Pixmap>],
     frame: [f32; 4],
     s: f32,
     lang: Lang,
@@ -666,26 +677,10 @@ fn legend(
         Rgba::rgb(0x40, 0x40, 0x40),
         None,
     );
-    let tiles: Vec<Option<Pixmap>> = scene.patterns.iter().map(|p| pattern_tile(p, s)).collect();
     for (k, (entry, line)) in entries.iter().zip(&lines).enumerate() {
         let row_y = y + pad + 36.0 * s + row_h * k as f32;
         if let Some(sw) = rect(x + pad, row_y + 2.0 * s, swatch[0], swatch[1]) {
-            let mut paint = Paint::default();
-            match entry.fill {
-                FillStyle::Solid(c) => paint.set_color(color(c)),
-                FillStyle::Pattern(i) => match tiles.get(i).and_then(|t| t.as_ref()) {
-                    Some(tile) => {
-                        paint.shader = tiny_skia::Pattern::new(
-                            tile.as_ref(),
-                            SpreadMode::Repeat,
-                            FilterQuality::Nearest,
-                            1.0,
-                            Transform::identity(),
-                        );
-                    }
-                    None => paint.set_color(color(style::NO_NEED)),
-                },
-            }
+            let paint = fill_paint(entry.fill, tiles);
             pixmap.fill_rect(sw, &paint, Transform::identity(), None);
             let outline = entry
                 .outline

@@ -149,6 +149,30 @@ fn vertex_count(shapes: &Shapes) -> usize {
         .sum()
 }
 
+/// Each area's bounding box, their union and its centre (the origin of all `f32` data).
+fn region_bounds(region: &Region) -> (Vec<Option<[f64; 4]>>, [f64; 4], [f64; 2]) {
+    let bounds_each: Vec<Option<[f64; 4]>> = region
+        .spaces
+        .iter()
+        .map(|s| bounds_of(&s.geometry))
+        .collect();
+    let bounds = bounds_each
+        .iter()
+        .flatten()
+        .copied()
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+        .unwrap_or([0.0; 4]);
+    let origin = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+    (bounds_each, bounds, origin)
+}
+
 /// Each area's bounding box relative to `origin`; an area without geometry is never visible.
 fn relative_bounds(bounds_each: &[Option<[f64; 4]>], origin: [f64; 2]) -> Vec<[f32; 4]> {
     bounds_each
@@ -285,25 +309,7 @@ impl PreparedMap {
     ) -> PreparedMap {
         let full = detail == Detail::Full;
         let n = region.spaces.len();
-        let bounds_each: Vec<Option<[f64; 4]>> = region
-            .spaces
-            .iter()
-            .map(|s| bounds_of(&s.geometry))
-            .collect();
-        let bounds = bounds_each
-            .iter()
-            .flatten()
-            .copied()
-            .reduce(|a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            })
-            .unwrap_or([0.0; 4]);
-        let origin = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+        let (bounds_each, bounds, origin) = region_bounds(region);
         let extent = (bounds[2] - bounds[0]).max(bounds[3] - bounds[1]).max(1.0);
         // Tolerances from about half a pixel of the whole map at 250 px, downwards by 4.
         let coarsest = extent / 500.0;
@@ -416,25 +422,7 @@ impl PreparedMap {
     /// pixel at `m_per_px`, label points and municipality borders, and no triangles (the CPU
     /// renderer fills rings). Much less work than [`Detail::Full`], which prepares every zoom.
     pub fn prepare_for_scale(region: &Region, m_per_px: f64) -> PreparedMap {
-        let bounds_each: Vec<Option<[f64; 4]>> = region
-            .spaces
-            .iter()
-            .map(|s| bounds_of(&s.geometry))
-            .collect();
-        let bounds = bounds_each
-            .iter()
-            .flatten()
-            .copied()
-            .reduce(|a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            })
-            .unwrap_or([0.0; 4]);
-        let origin = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+        let (bounds_each, bounds, origin) = region_bounds(region);
         let tolerance = (0.5 * m_per_px).max(0.0);
         let per_area: Vec<(LocalMesh, Option<LabelAnchor>)> = (0..region.spaces.len())
             .into_par_iter()
