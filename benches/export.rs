@@ -1,4 +1,5 @@
-//! Criterion bench of the CPU renderer: a 1920 × 1080 map with legend, labels and scale bar,
+//! Criterion bench of the export: laying out a 1920 × 1080 page with legend, labels and scale
+//! bar, drawing it into PNG pixels, encoding, and writing SVG and PDF,
 //! for the demo and for all 11,299 German municipalities (5 quantile classes of a numeric
 //! property), and the PNG encoding of it. Loading and preparing are not part of it (see
 //! `benches/map.rs`); the whole `export` command is timed with `/usr/bin/time -v`.
@@ -7,12 +8,12 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sozialraum_atlas::app::LoadedMap;
-use sozialraum_atlas::i18n::Lang;
+use sozialraum_atlas::app::export::{ExportOptions, MapSnapshot, compose_page, today};
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Imported, Progress, import_file};
-use sozialraum_atlas::render::raster::{PageLayout, render};
-use sozialraum_atlas::scene::{Colouring, IndicatorStyle, Scene, ViewSettings};
-use sozialraum_atlas::spatial::prepared::Detail;
+use sozialraum_atlas::render::{Format, encode, raster};
+use sozialraum_atlas::scene::{Colouring, IndicatorStyle, ViewSettings};
+use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap, region_extent};
 
 fn bench_map(c: &mut Criterion, label: &str, imported: Imported, key: Option<&str>) {
     let map = LoadedMap::from_import(imported, None, Detail::Full);
@@ -22,44 +23,33 @@ fn bench_map(c: &mut Criterion, label: &str, imported: Imported, key: Option<&st
             &map.indicators.indicators()[p],
         ));
     }
-    let scene = Scene::build(map.scene_input(), &view);
-    let layout = PageLayout {
-        width_px: 1920,
-        height_px: 1080,
-        px_per_pt: 1.0,
-        title: Some(map.region.title.clone()),
-        subtitle: None,
-        legend: true,
-        scale_bar: true,
-        north_arrow: true,
-        source_line: Some("Stand: 25.11.2026".into()),
+    // Geometry as `export` prepares it: one level for the page's scale.
+    let extent = region_extent(&map.region);
+    let scale = ((extent[2] - extent[0]) / 1920.0).max((extent[3] - extent[1]) / 1080.0);
+    let prepared = std::sync::Arc::new(PreparedMap::prepare_for_scale(&map.region, scale));
+    let map = MapSnapshot {
+        prepared,
+        ..MapSnapshot::of(&map)
     };
+    let options = ExportOptions::defaults(&map, &view, today());
     let mut group = c.benchmark_group(format!("export {label}"));
     group.sample_size(10);
-    group.bench_function("render 1920x1080", |b| {
-        b.iter(|| {
-            render(
-                &scene,
-                &map.prepared,
-                map.prepared.bounds,
-                1.0,
-                &layout,
-                Lang::De,
-            )
-            .expect("drawn")
-        });
+    group.bench_function("lay out 1920x1080", |b| {
+        b.iter(|| compose_page(&map, &view, &options, None).expect("page"));
     });
-    let pixmap = render(
-        &scene,
-        &map.prepared,
-        map.prepared.bounds,
-        1.0,
-        &layout,
-        Lang::De,
-    )
-    .expect("drawn");
+    let page = compose_page(&map, &view, &options, None).expect("page");
+    group.bench_function("draw PNG pixels", |b| {
+        b.iter(|| raster::rasterize(&page).expect("drawn"));
+    });
+    let pixmap = raster::rasterize(&page).expect("drawn");
     group.bench_function("encode PNG", |b| {
         b.iter(|| pixmap.encode_png().expect("png"))
+    });
+    group.bench_function("write SVG", |b| {
+        b.iter(|| encode(&page, Format::Svg).expect("svg"))
+    });
+    group.bench_function("write PDF", |b| {
+        b.iter(|| encode(&page, Format::Pdf).expect("pdf"))
     });
     group.finish();
 }

@@ -4,6 +4,8 @@
 //! the UI tests (egui_kittest) run exactly the same code.
 
 mod editing;
+pub mod export;
+pub mod export_job;
 mod history;
 mod loader;
 mod state;
@@ -26,6 +28,7 @@ use crate::io::ImportOptions;
 use crate::render::egui_map::MapPainter;
 use crate::ui::data_windows::{self, PathForm};
 use crate::ui::dialogs::{self, OpenForm};
+use crate::ui::export_window::{ExportForm, export_window_ui};
 use crate::ui::inspector::OverrideForm;
 use crate::ui::measure_form::{self, MeasureForm};
 use crate::ui::measures_window::{self, MeasureFilter};
@@ -61,6 +64,7 @@ pub struct SozialraumApp {
     path_form: PathForm,
     measure_form: MeasureForm,
     measure_filter: MeasureFilter,
+    export_form: ExportForm,
     title: String,
     process_started: Option<std::time::Instant>,
 }
@@ -108,6 +112,7 @@ impl SozialraumApp {
             path_form: PathForm::default(),
             measure_form: MeasureForm::default(),
             measure_filter: MeasureFilter::default(),
+            export_form: ExportForm::default(),
             title: String::new(),
             process_started: start.process_started,
         }
@@ -117,6 +122,7 @@ impl SozialraumApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.state.poll_loading();
+        self.state.poll_export();
         let lang = self.state.lang();
         let mut commands: Vec<Command> = Vec::new();
         let mut zoom: Option<f64> = None;
@@ -135,13 +141,17 @@ impl SozialraumApp {
                 options: ImportOptions::default(),
             });
         }
-        let (open_pressed, quit_pressed, help_pressed) = ctx.input_mut(|i| {
+        let (open_pressed, quit_pressed, help_pressed, export_pressed) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
                 i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
             )
         });
+        if export_pressed && self.state.map.is_some() {
+            commands.push(Command::ShowWindow(Window::Export, true));
+        }
         commands.extend(edit_shortcuts(&ctx));
         if open_pressed {
             commands.push(Command::ShowWindow(Window::Open, true));
@@ -252,6 +262,12 @@ impl SozialraumApp {
         commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
         commands.extend(self.data_windows(&ctx, lang));
         commands.extend(self.measure_windows(&ctx, lang));
+        if self.state.windows.export {
+            commands.extend(export_window_ui(&ctx, &self.state, &mut self.export_form));
+        }
+        if self.state.export_job.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        }
         if let Some(message) = &self.state.error {
             commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
         } else if self.state.pending_discard.is_some() {

@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 
 use super::editing::Edit;
+use super::export::MapSnapshot;
+use super::export_job::{ExportJob, ExportPoll, ExportRequest};
 use super::history::History;
 use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
 use crate::i18n::{Lang, T};
@@ -70,6 +72,8 @@ pub enum Command {
     CloseMeasureForm,
     /// Answer to "measures not saved": go on and drop them (true) or stay (false).
     ConfirmDiscard(bool),
+    /// Export the map (PNG, SVG, PDF) in the background.
+    Export(ExportRequest),
 }
 
 /// What waits for the answer to "measures not saved".
@@ -123,6 +127,8 @@ pub enum Window {
     Measures,
     /// The report of the last measure import.
     MeasureImport,
+    /// The map export dialog.
+    Export,
 }
 
 /// What a typed path is for.
@@ -172,6 +178,8 @@ pub struct OpenWindows {
     pub measures: bool,
     /// The measure import report.
     pub measure_import: bool,
+    /// The export dialog.
+    pub export: bool,
 }
 
 /// Everything the app knows.
@@ -219,6 +227,8 @@ pub struct AppState {
     pub measure_draft: Option<Measure>,
     /// Changes whenever a new draft is put into the form.
     pub draft_generation: u64,
+    /// A map export running in the background.
+    pub export_job: Option<ExportJob>,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
     /// Called by background work to ask for a repaint.
@@ -282,6 +292,7 @@ impl AppState {
             draft_generation: 0,
             pending_discard: None,
             quit_confirmed: false,
+            export_job: None,
             clock: system_clock,
             waker: std::sync::Arc::new(waker),
         }
@@ -459,6 +470,7 @@ impl AppState {
                 Window::Path(purpose) => self.windows.path = open.then_some(purpose),
                 Window::Measures => self.windows.measures = open,
                 Window::MeasureImport => self.windows.measure_import = open,
+                Window::Export => self.windows.export = open,
             },
             Command::DismissError => self.error = None,
             Command::DismissNotice => self.notice = None,
@@ -468,6 +480,37 @@ impl AppState {
                 self.persist_view();
             }
             Command::Edit(edit) => self.apply_edit(edit),
+            Command::Export(request) => {
+                if let Some(map) = &self.map
+                    && self.export_job.is_none()
+                {
+                    let waker = std::sync::Arc::clone(&self.waker);
+                    self.export_job = Some(ExportJob::start(
+                        MapSnapshot::of(map),
+                        self.view.clone(),
+                        request,
+                        move || waker(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Takes the result of a finished export: a notice, or the error. Call once per frame.
+    pub fn poll_export(&mut self) {
+        let Some(job) = &self.export_job else {
+            return;
+        };
+        match job.poll() {
+            ExportPoll::Running => {}
+            ExportPoll::Done(message) => {
+                self.notice = Some(message);
+                self.export_job = None;
+            }
+            ExportPoll::Failed(message) => {
+                self.error = Some(message);
+                self.export_job = None;
+            }
         }
     }
 

@@ -1,22 +1,27 @@
-//! `export`: a map image without a window — the same scene as on screen, drawn by the CPU
-//! backend ([`crate::render::raster`]) into a PNG.
+//! `export`: map files without a window — PNG, SVG or PDF, one map or one per municipality,
+//! through the same [`crate::app::export`] code as the export dialog.
 //!
-//! INPUT is a project file (its stored view is the default) or any boundary file; the
-//! colouring, classes, size and title come from the options.
+//! INPUT is a project file (its stored view is the default) or any boundary file. For one map
+//! the geometry is prepared for the page's scale only (one simplified level, no triangles),
+//! which is what makes a whole-country export fast.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use geo::{Distance, Haversine, Point};
 
 use super::ImportArgs;
 use crate::analysis::breaks::BreakMethod;
 use crate::app::LoadedMap;
-use crate::i18n::{Lang, T, format};
+use crate::app::export::{
+    ExportOptions, Extent, MapSnapshot, PageSize, export_atlas, export_file, municipality_extent,
+    today,
+};
+use crate::i18n::{Lang, T};
 use crate::io::project;
 use crate::io::{Progress, import_file};
-use crate::render::raster::{PageLayout, render};
-use crate::scene::{Colouring, IndicatorStyle, Scene, ViewSettings};
+use crate::render::Format;
+use crate::scene::page::Corner;
+use crate::scene::{Colouring, IndicatorStyle, ViewSettings};
 use crate::spatial::prepared::{Detail, PreparedMap};
 
 /// Options of `export`.
@@ -24,9 +29,15 @@ use crate::spatial::prepared::{Detail, PreparedMap};
 pub struct ExportArgs {
     /// The project file or boundary file.
     pub input: PathBuf,
-    /// The image to write (.png).
-    #[arg(long)]
-    pub out: PathBuf,
+    /// The file to write: .png, .svg or .pdf.
+    #[arg(long, required_unless_present = "per_municipality")]
+    pub out: Option<PathBuf>,
+    /// One map per municipality into this folder, named by municipality.
+    #[arg(long, conflicts_with_all = ["out", "municipality"])]
+    pub per_municipality: Option<PathBuf>,
+    /// Format for --per-municipality: png (default), svg or pdf.
+    #[arg(long, requires = "per_municipality")]
+    pub format: Option<String>,
     /// Size in pixels, e.g. 1920x1080 (default), 3840x2160.
     #[arg(long, conflicts_with = "paper")]
     pub size: Option<String>,
@@ -45,64 +56,69 @@ pub struct ExportArgs {
     /// Title above the map (default: the map's title).
     #[arg(long)]
     pub title: Option<String>,
+    /// Subtitle (default: what the map is coloured by).
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// Show only this municipality (by name), the others greyed.
+    #[arg(long)]
+    pub municipality: Option<String>,
+    /// Legend corner: bottom-right (default), bottom-left, top-right, top-left, or none.
+    #[arg(long)]
+    pub legend: Option<String>,
+    /// Leave out the scale bar.
+    #[arg(long)]
+    pub no_scale_bar: bool,
+    /// Leave out the north arrow.
+    #[arg(long)]
+    pub no_north_arrow: bool,
+    /// Source line (default: "Stand: <today> · Datenstand: <year> · <attribution>").
+    #[arg(long)]
+    pub source: Option<String>,
     /// Import choices for a boundary file.
     #[command(flatten)]
     pub import: ImportArgs,
 }
 
-/// Pixel size and pixels per point of the requested page.
-fn page_size(args: &ExportArgs, lang: Lang) -> Result<(u32, u32, f32), String> {
+fn page_size(args: &ExportArgs, lang: Lang) -> Result<PageSize, String> {
     if let Some(paper) = &args.paper {
         let dpi = args.dpi.unwrap_or(150);
-        let (w_mm, h_mm) = match paper.to_lowercase().as_str() {
-            "a4-landscape" | "a4-quer" => (297.0, 210.0),
-            "a4-portrait" | "a4-hoch" | "a4" => (210.0, 297.0),
-            "a3-landscape" | "a3-quer" => (420.0, 297.0),
-            "a3-portrait" | "a3-hoch" | "a3" => (297.0, 420.0),
-            other => return Err(lang.tf(T::CliBadPaper, &[("value", other)])),
-        };
-        let px = |mm: f64| (mm / 25.4 * f64::from(dpi)).round() as u32;
-        return Ok((px(w_mm), px(h_mm), dpi as f32 / 72.0));
+        return PageSize::parse_paper(paper, dpi).ok_or_else(|| {
+            lang.tf(
+                T::CliBadPaper,
+                &[("value", &format!("{paper} @ {dpi} dpi"))],
+            )
+        });
     }
     let text = args.size.as_deref().unwrap_or("1920x1080");
-    let parsed = text
-        .split_once(['x', 'X', '×'])
-        .and_then(|(w, h)| Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?)))
-        .filter(|(w, h)| (16..=20_000).contains(w) && (16..=20_000).contains(h));
-    let (w, h) = parsed.ok_or_else(|| lang.tf(T::CliBadSize, &[("value", text)]))?;
-    // Screen sizes: text sized for a 1920 px wide slide, larger images scale up.
-    Ok((w, h, (w.max(h) as f32 / 1920.0).max(1.0)))
+    PageSize::parse_pixels(text).ok_or_else(|| lang.tf(T::CliBadSize, &[("value", text)]))
 }
 
-/// Metres per pixel to prepare geometry for: a map showing all of `region` on the page.
-fn scale_for(region: &crate::model::Region, width: u32, height: u32) -> f64 {
-    let b = region
-        .spaces
-        .iter()
-        .filter_map(|s| crate::spatial::index::bounds_of(&s.geometry))
-        .reduce(|a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ]
-        })
-        .unwrap_or([0.0, 0.0, 1.0, 1.0]);
-    let fit = ((b[2] - b[0]) / f64::from(width)).max((b[3] - b[1]) / f64::from(height));
-    // Margins and legend only ever make the map smaller, i.e. coarser than this: half of it
-    // keeps every simplification under half a pixel.
-    fit * 0.5
+fn legend_corner(args: &ExportArgs, lang: Lang) -> Result<Option<Corner>, String> {
+    let Some(text) = args.legend.as_deref() else {
+        return Ok(Some(Corner::BottomRight));
+    };
+    Ok(Some(match text.to_lowercase().as_str() {
+        "none" | "keine" | "aus" | "off" => return Ok(None),
+        "bottom-right" | "unten-rechts" => Corner::BottomRight,
+        "bottom-left" | "unten-links" => Corner::BottomLeft,
+        "top-right" | "oben-rechts" => Corner::TopRight,
+        "top-left" | "oben-links" => Corner::TopLeft,
+        _ => return Err(lang.tf(T::CliBadLegend, &[("value", text)])),
+    }))
 }
 
+/// The finest scale (metres per pixel) `extent` can have on the page: filling all of it.
+/// Margins, title and legend only ever make the map smaller, i.e. coarser than this.
+fn scale_for(extent: [f64; 4], width: u32, height: u32) -> f64 {
+    ((extent[2] - extent[0]) / f64::from(width)).max((extent[3] - extent[1]) / f64::from(height))
+}
+
+/// Loads INPUT with geometry prepared by `prepare`, and the view a project stores.
 fn load(
     args: &ExportArgs,
-    size: (u32, u32),
     lang: Lang,
+    prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
 ) -> Result<(LoadedMap, ViewSettings), String> {
-    let prepare = |region: &crate::model::Region| {
-        PreparedMap::prepare_for_scale(region, scale_for(region, size.0, size.1))
-    };
     let mut view = ViewSettings {
         lang,
         ..ViewSettings::default()
@@ -166,94 +182,111 @@ fn colouring(
     Ok(Colouring::Indicator(style))
 }
 
-/// Ground metres per planar metre at the centre of `extent` (UTM's scale factor, Web Mercator's
-/// latitude stretch): the scale bar must be true on the ground.
-fn ground_per_planar(map: &LoadedMap, extent: [f64; 4]) -> f64 {
-    let Some(t) = &map.to_lonlat else {
-        return 1.0;
-    };
-    let c = [(extent[0] + extent[2]) / 2.0, (extent[1] + extent[3]) / 2.0];
-    match (t.point([c[0] - 500.0, c[1]]), t.point([c[0] + 500.0, c[1]])) {
-        (Ok(a), Ok(b)) => {
-            Haversine.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1])) / 1000.0
-        }
-        _ => 1.0,
+fn format_of(args: &ExportArgs, lang: Lang) -> Result<Format, String> {
+    if let Some(out) = &args.out {
+        return Format::of(out).ok_or_else(|| {
+            let ext = out
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            lang.tf(
+                T::CliExportFormat,
+                &[("file", &out.display().to_string()), ("ext", &ext)],
+            )
+        });
     }
+    let name = args.format.as_deref().unwrap_or("png");
+    Format::of(std::path::Path::new(&format!("x.{name}")))
+        .ok_or_else(|| lang.tf(T::CliExportFormat, &[("file", "--format"), ("ext", name)]))
 }
 
 /// Runs `export`; returns the message to print or the error.
 pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
-    let extension = args
-        .out
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if extension != "png" {
-        return Err(lang.tf(
-            T::CliExportFormat,
-            &[
-                ("file", &args.out.display().to_string()),
-                ("ext", &extension),
-            ],
+    let format = format_of(args, lang)?;
+    let size = page_size(args, lang)?;
+    let legend = legend_corner(args, lang)?;
+    let (width, height, _, _) = size.pixels();
+    let timing = std::env::var("SOZIALRAUM_ATLAS_TIMING").is_ok_and(|v| v == "1");
+    let started = std::time::Instant::now();
+    // One map: geometry for its one scale. An atlas: every zoom level.
+    let one_map = args.per_municipality.is_none();
+    let municipality = args.municipality.clone();
+    let prepare = |region: &crate::model::Region| {
+        if !one_map {
+            return PreparedMap::prepare(region, Detail::Full, &|_| {});
+        }
+        let whole = crate::spatial::prepared::region_extent(region);
+        PreparedMap::prepare_for_scale(region, scale_for(whole, width, height))
+    };
+    let (loaded, mut view) = load(args, lang, &prepare)?;
+    let mut map = MapSnapshot::of(&loaded);
+    if let (true, Some(name)) = (one_map, &municipality) {
+        // The municipality fills the page: prepare for its finer scale.
+        let extent = municipality_extent(&map, name)
+            .ok_or_else(|| lang.tf(T::ExportUnknownMunicipality, &[("name", name)]))?;
+        map.prepared = std::sync::Arc::new(PreparedMap::prepare_for_scale(
+            &map.region,
+            scale_for(extent, width, height),
         ));
     }
-    let (width, height, px_per_pt) = page_size(args, lang)?;
-    let (map, mut view) = load(args, (width, height), lang)?;
-    view.colouring = colouring(args, &map, view.colouring.clone(), lang)?;
-    let scene = Scene::build(map.scene_input(), &view);
-    let extent = map.prepared.bounds;
-    let year = map.region.source.data_year.clone();
-    let today =
-        crate::model::Date::from_days_since_epoch(crate::app::state_clock().0.div_euclid(86_400));
-    let mut source = format!("{}: {}", lang.t(T::ExportAsOf), format::date(today, lang));
-    if let Some(year) = year {
-        source = format!("{} · {}: {year}", source, lang.t(T::ExportDataYear));
+    if timing {
+        eprintln!(
+            "timing: loaded and prepared in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
-    source = format!("{source} · {}", scene.attribution);
-    let layout = PageLayout {
-        width_px: width,
-        height_px: height,
-        px_per_pt,
-        title: Some(
-            args.title
-                .clone()
-                .unwrap_or_else(|| map.region.title.clone()),
-        ),
-        subtitle: Some(scene.legend.title.clone()),
-        legend: true,
-        scale_bar: true,
-        north_arrow: true,
-        source_line: Some(source),
-    };
-    let pixmap = render(
-        &scene,
-        &map.prepared,
-        extent,
-        ground_per_planar(&map, extent),
-        &layout,
-        lang,
-    )
-    .map_err(|e| format!("{}: {e}", args.out.display()))?;
-    let png = pixmap
-        .encode_png()
-        .map_err(|e| format!("{}: {e}", args.out.display()))?;
-    write(&args.out, &png, lang)?;
-    Ok(lang.tf(
-        T::CliExported,
-        &[
-            ("file", &args.out.display().to_string()),
-            ("w", &width.to_string()),
-            ("h", &height.to_string()),
-        ],
-    ))
-}
-
-fn write(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
-    crate::io::atomic::write_atomically(path, bytes).map_err(|e| {
-        if lang == Lang::De {
-            format!("{}: kann nicht geschrieben werden: {e}", path.display())
-        } else {
-            format!("{}: cannot be written: {e}", path.display())
+    view.colouring = colouring(args, &loaded, view.colouring.clone(), lang)?;
+    let mut options = ExportOptions::defaults(&map, &view, today());
+    options.format = format;
+    options.size = size;
+    options.legend = legend;
+    options.scale_bar = !args.no_scale_bar;
+    options.north_arrow = !args.no_north_arrow;
+    if let Some(title) = &args.title {
+        options.title = title.clone();
+    }
+    if let Some(subtitle) = &args.subtitle {
+        options.subtitle = subtitle.clone();
+    }
+    if let Some(source) = &args.source {
+        options.source_line = source.clone();
+    }
+    if let Some(name) = &municipality {
+        options.extent = Extent::Municipality(name.clone());
+        if args.subtitle.is_none() {
+            options.subtitle = format!("{name} – {}", options.subtitle);
         }
-    })
+    }
+    let message = if let Some(dir) = &args.per_municipality {
+        let files = export_atlas(&map, &view, &options, dir).map_err(|e| e.describe(lang))?;
+        lang.tf(
+            T::CliAtlasWritten,
+            &[
+                ("n", &files.len().to_string()),
+                ("dir", &dir.display().to_string()),
+            ],
+        )
+    } else {
+        let out = args.out.clone().unwrap_or_default();
+        export_file(&map, &view, &options, &out).map_err(|e| e.describe(lang))?;
+        lang.tf(
+            T::CliExported,
+            &[
+                ("file", &out.display().to_string()),
+                ("w", &width.to_string()),
+                ("h", &height.to_string()),
+            ],
+        )
+    };
+    if timing {
+        eprintln!(
+            "timing: written after {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    // The process ends after this: handing hundreds of MB back to the allocator piece by piece
+    // would only add 40 ms to a whole-country export.
+    std::mem::forget(map);
+    std::mem::forget(loaded);
+    Ok(message)
 }

@@ -107,7 +107,7 @@ pub enum CliCommand {
         #[command(flatten)]
         import: ImportArgs,
     },
-    /// Write a map image (PNG) without a window.
+    /// Write a map (PNG, SVG or PDF) without a window, or one per municipality.
     Export(export::ExportArgs),
     /// Project files (GeoPackage).
     Project {

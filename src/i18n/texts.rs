@@ -370,6 +370,7 @@ texts! {
     UnsavedDiscard => "Verwerfen", "Discard";
     ShortcutSelectMany => "Mehrere Sozialräume: Strg+Klick, oder Umschalt+Ziehen für ein Rechteck", "Several areas: Ctrl+click, or Shift+drag for a rectangle";
     ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";
+    ShortcutExport => "Karte exportieren (PNG, SVG, PDF): Strg+E", "Export the map (PNG, SVG, PDF): Ctrl+E";
     ShortcutUndo => "Rückgängig: Strg+Z · Wiederholen: Strg+Y oder Strg+Umschalt+Z", "Undo: Ctrl+Z · redo: Ctrl+Y or Ctrl+Shift+Z";
 
     MeasureReadOnlyHint => "Das Projekt ist nur zum Lesen geöffnet: neue Maßnahmen bleiben nur erhalten, wenn Sie mit „Datei → Projekt speichern unter …“ eine Kopie anlegen.", "The project is open read-only: new measures are kept only if you make a copy with \"File → Save project as …\".";
@@ -378,10 +379,55 @@ texts! {
     CliBadSize => "Größe „{value}“ nicht lesbar (z. B. 1920x1080, 16 bis 20000 Pixel je Seite)", "size \"{value}\" not readable (e.g. 1920x1080, 16 to 20000 pixels per side)";
     CliBadClasses => "Klassen „{value}“ nicht lesbar (z. B. quantile:5, jenks:7, equal:4, stddev:5; 3 bis 9 Klassen)", "classes \"{value}\" not readable (e.g. quantile:5, jenks:7, equal:4, stddev:5; 3 to 9 classes)";
     CliUnknownIndicator => "Indikator „{key}“ gibt es in der Karte nicht (vorhanden: {keys})", "the map has no indicator \"{key}\" (available: {keys})";
-    CliExportFormat => "{file}: Format „{ext}“ wird noch nicht geschrieben; bisher nur PNG", "{file}: format \"{ext}\" is not written yet; only PNG so far";
+    CliExportFormat => "{file}: Format „{ext}“ unbekannt (.png, .svg oder .pdf)", "{file}: unknown format \"{ext}\" (.png, .svg or .pdf)";
     CliExported => "{file}: Karte {w} × {h} Pixel geschrieben", "{file}: map {w} × {h} pixels written";
     ExportAsOf => "Stand", "As of";
     ExportDataYear => "Datenstand", "Data year";
+    ExportUnknownMunicipality => "Kommune „{name}“ gibt es in der Karte nicht", "the map has no municipality \"{name}\"";
+    ExportNoMunicipalities => "Die Karte hat keine Kommunen: ein Atlas je Kommune ist nicht möglich", "The map has no municipalities: an atlas per municipality is not possible";
+    ExportFont => "Die eingebettete Schrift ist beschädigt (Programm neu installieren)", "The embedded font is damaged (reinstall the program)";
+    ExportWriteFailed => "{file}: kann nicht geschrieben werden: {reason}", "{file}: cannot be written: {reason}";
+    MenuExportMap => "Karte exportieren (PNG, SVG, PDF) …", "Export map (PNG, SVG, PDF) …";
+    ExportTitle => "Karte exportieren", "Export map";
+    ExportFormat => "Format", "Format";
+    ExportSize => "Größe", "Size";
+    ExportSizeSlide => "1920 × 1080 (Folie, Full HD)", "1920 × 1080 (slide, full HD)";
+    ExportSize4k => "3840 × 2160 (4K)", "3840 × 2160 (4K)";
+    ExportSizeA4Landscape => "A4 quer", "A4 landscape";
+    ExportSizeA4Portrait => "A4 hoch", "A4 portrait";
+    ExportSizeA3Landscape => "A3 quer", "A3 landscape";
+    ExportSizeA3Portrait => "A3 hoch", "A3 portrait";
+    ExportSizeCustom => "eigene Größe in Pixeln", "custom size in pixels";
+    ExportWidth => "Breite", "Width";
+    ExportHeight => "Höhe", "Height";
+    ExportDpi => "Auflösung", "Resolution";
+    ExportPixels => "{w} × {h} Pixel", "{w} × {h} pixels";
+    ExportExtent => "Ausschnitt", "Extent";
+    ExportExtentView => "aktuelle Ansicht", "current view";
+    ExportExtentWhole => "ganze Karte", "whole map";
+    ExportExtentMunicipality => "eine Kommune", "one municipality";
+    ExportMapTitle => "Titel", "Title";
+    ExportSubtitle => "Untertitel", "Subtitle";
+    ExportLegend => "Legende", "Legend";
+    ExportCornerTopLeft => "oben links", "top left";
+    ExportCornerTopRight => "oben rechts", "top right";
+    ExportCornerBottomLeft => "unten links", "bottom left";
+    ExportCornerBottomRight => "unten rechts", "bottom right";
+    ExportScaleBar => "Maßstabsleiste", "Scale bar";
+    ExportNorthArrow => "Nordpfeil", "North arrow";
+    ExportSourceLine => "Quellenzeile", "Source line";
+    ExportPreview => "Vorschau", "Preview";
+    ExportFile => "Datei", "File";
+    ExportButton => "Exportieren", "Export";
+    ExportAtlasHeading => "Je Kommune eine Karte (Atlas)", "One map per municipality (atlas)";
+    ExportFolder => "Ordner", "Folder";
+    ExportAtlasButton => "Alle {n} Kommunen exportieren", "Export all {n} municipalities";
+    ExportRunning => "Exportiere nach {target} …", "Exporting to {target} …";
+    ExportSaved => "{file}: Karte gespeichert", "{file}: map saved";
+    ExportNeedsPath => "Bitte eine Datei angeben (.png, .svg oder .pdf).", "Please give a file (.png, .svg or .pdf).";
+    ExportNeedsFolder => "Bitte einen Ordner angeben.", "Please give a folder.";
+    CliBadLegend => "Legende „{value}“ unbekannt (bottom-right, bottom-left, top-right, top-left oder none)", "unknown legend \"{value}\" (bottom-right, bottom-left, top-right, top-left or none)";
+    CliAtlasWritten => "{n} Karten nach {dir} geschrieben", "{n} maps written to {dir}";
 
 }
 

@@ -9,6 +9,33 @@ use super::report::ImportReport;
 use crate::i18n::{Lang, format};
 use crate::spatial::crs::CrsGuess;
 
+/// Why a file could not be written or read, in words: "Datenträger voll", "keine
+/// Schreibberechtigung", "Ordner nicht gefunden", or the system's text.
+pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
+    let de = lang == Lang::De;
+    match e.kind() {
+        std::io::ErrorKind::NotFound => if de {
+            "Ordner nicht gefunden"
+        } else {
+            "folder not found"
+        }
+        .to_string(),
+        std::io::ErrorKind::PermissionDenied => if de {
+            "keine Schreibberechtigung"
+        } else {
+            "no permission to write"
+        }
+        .to_string(),
+        std::io::ErrorKind::StorageFull => {
+            if de { "Datenträger voll" } else { "disk full" }.to_string()
+        }
+        std::io::ErrorKind::IsADirectory => {
+            if de { "ist ein Ordner" } else { "is a folder" }.to_string()
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// Why a file could not be imported.
 #[derive(Debug, Error)]
 pub enum ImportError {

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use super::error::ImportError;
 use super::fields::{self, FieldOverrides, code_text};
 use super::geojson::meta::{self, AtlasMeta};
+use super::geojson::parallel::read_parallel;
 use super::geojson::reader::{RawDocument, RawFeature, RawGeometry, ReadError, read_document};
 use super::geojson::shape::{Shape, ShapeProblem, build_polygons, shape_of, type_name};
 use super::progress::{Progress, Stage};
@@ -289,23 +290,25 @@ fn import_document(
 /// Reads the JSON and checks it is a FeatureCollection (or Feature) with features.
 fn parse(bytes: &[u8], file: &str, progress: &Progress) -> Result<RawDocument, ImportError> {
     progress.start(Stage::Parsing, 0);
-    let doc = read_document(bytes, &mut |n| {
+    let mut on_feature = |n: usize| {
         progress.set(n as u64);
         !progress.is_cancelled()
-    })
-    .map_err(|e| match e {
-        ReadError::Syntax {
-            line,
-            column,
-            message,
-        } => ImportError::Syntax {
-            file: file.to_string(),
-            line,
-            column,
-            message,
-        },
-        ReadError::Cancelled => ImportError::Cancelled,
-    })?;
+    };
+    let doc = read_parallel(bytes, &mut on_feature)
+        .unwrap_or_else(|| read_document(bytes, &mut on_feature))
+        .map_err(|e| match e {
+            ReadError::Syntax {
+                line,
+                column,
+                message,
+            } => ImportError::Syntax {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            },
+            ReadError::Cancelled => ImportError::Cancelled,
+        })?;
     match doc.doc_type.as_deref() {
         Some("FeatureCollection" | "Feature") => {}
         other => {

@@ -105,18 +105,11 @@ impl StoreError {
                 }
             }
             StoreError::Io { file, source } => {
+                let why = super::error::io_reason(source, lang);
                 if de {
-                    let why = match source.kind() {
-                        std::io::ErrorKind::NotFound => "Ordner nicht gefunden".to_string(),
-                        std::io::ErrorKind::PermissionDenied => {
-                            "keine Schreibberechtigung".to_string()
-                        }
-                        std::io::ErrorKind::StorageFull => "Datenträger voll".to_string(),
-                        _ => source.to_string(),
-                    };
                     format!("{file}: kann nicht geschrieben werden: {why}")
                 } else {
-                    format!("{file}: cannot be written: {source}")
+                    format!("{file}: cannot be written: {why}")
                 }
             }
             StoreError::ReadOnly { file } => {

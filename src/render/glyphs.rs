@@ -1,20 +1,12 @@
-//! Text as glyph outlines from the embedded font, for the CPU renderers.
+//! Text as glyph outlines of the embedded font, for the raster backend.
 //!
-//! Exports must look the same on every machine, so text is never left to a system font: each
-//! character's outline comes from the DejaVu font compiled into the program (`ttf-parser`), at
-//! a size in pixels. Layout is deliberately simple (one line, advances, no kerning or shaping),
-//! which is all map labels and legends need for German and English.
+//! The glyphs and their advances come from [`crate::scene::font::Font`], exactly as the page
+//! layout measured them, so text in a PNG sits where the layout (and the SVG and PDF) put it.
 
 use tiny_skia::{Path, PathBuilder};
-use ttf_parser::{Face, OutlineBuilder};
+use ttf_parser::{GlyphId, OutlineBuilder};
 
-/// The embedded font, shared with the window.
-pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansCondensed.ttf");
-
-/// A parsed font.
-pub struct Font<'a> {
-    face: Face<'a>,
-}
+use crate::scene::font::Font;
 
 struct Builder<'a> {
     path: &'a mut PathBuilder,
@@ -55,51 +47,24 @@ impl OutlineBuilder for Builder<'_> {
     }
 }
 
-impl Font<'static> {
-    /// The embedded font (None only if the embedded file were damaged).
-    pub fn embedded() -> Option<Font<'static>> {
-        Face::parse(FONT, 0).ok().map(|face| Font { face })
+/// The outline of `text` at `size` pixels starting at `origin` (x, baseline y); None for blank
+/// text.
+pub fn outline(font: &Font, text: &str, size: f32, origin: [f32; 2]) -> Option<Path> {
+    let face = font.face();
+    let scale = size / f32::from(face.units_per_em().max(1));
+    let mut pb = PathBuilder::new();
+    let mut pen = origin[0];
+    for g in font.glyphs(text) {
+        let mut b = Builder {
+            path: &mut pb,
+            x: pen,
+            y: origin[1],
+            scale,
+        };
+        let _ = face.outline_glyph(GlyphId(g.id), &mut b);
+        pen += g.advance_em * size;
     }
-}
-
-impl Font<'_> {
-    fn scale(&self, size_px: f32) -> f32 {
-        size_px / f32::from(self.face.units_per_em().max(1))
-    }
-
-    /// Width and height (ascent to descent) of `text` at `size_px`.
-    pub fn measure(&self, text: &str, size_px: f32) -> [f32; 2] {
-        let scale = self.scale(size_px);
-        let width: f32 = text
-            .chars()
-            .map(|c| {
-                let g = self.face.glyph_index(c).unwrap_or_default();
-                f32::from(self.face.glyph_hor_advance(g).unwrap_or(0)) * scale
-            })
-            .sum();
-        let height = f32::from(self.face.ascender() - self.face.descender()) * scale;
-        [width, height]
-    }
-
-    /// The outline of `text` with its top left at (`x`, `y`), or None for blank text.
-    pub fn path(&self, text: &str, size_px: f32, x: f32, y: f32) -> Option<Path> {
-        let scale = self.scale(size_px);
-        let baseline = y + f32::from(self.face.ascender()) * scale;
-        let mut pb = PathBuilder::new();
-        let mut pen = x;
-        for c in text.chars() {
-            let g = self.face.glyph_index(c).unwrap_or_default();
-            let mut b = Builder {
-                path: &mut pb,
-                x: pen,
-                y: baseline,
-                scale,
-            };
-            let _ = self.face.outline_glyph(g, &mut b);
-            pen += f32::from(self.face.glyph_hor_advance(g).unwrap_or(0)) * scale;
-        }
-        pb.finish()
-    }
+    pb.finish()
 }
 
 #[cfg(test)]
@@ -107,14 +72,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_font_has_the_german_and_map_characters() {
+    fn text_becomes_an_outline_and_blank_text_none() {
         let font = Font::embedded().expect("font");
-        for c in "äöüßÄÖÜ≥≤✓✗„“‰²€–".chars() {
-            assert!(font.face.glyph_index(c).is_some(), "{c}");
-        }
-        let [w, h] = font.measure("AC 12", 20.0);
-        assert!(w > 30.0 && w < 70.0 && h > 18.0 && h < 30.0, "{w} {h}");
-        assert!(font.path("Köln", 20.0, 0.0, 0.0).is_some());
-        assert!(font.path("  ", 20.0, 0.0, 0.0).is_none());
+        let path = outline(&font, "Köln", 20.0, [10.0, 30.0]).expect("outline");
+        let b = path.bounds();
+        let [w, _] = font.measure("Köln", 20.0);
+        assert!(b.left() >= 10.0 && b.right() <= 10.0 + w + 1.0, "{b:?}");
+        assert!(b.bottom() <= 31.0 && b.top() >= 10.0, "{b:?}");
+        assert!(outline(&font, "  ", 20.0, [0.0, 0.0]).is_none());
     }
 }

@@ -59,7 +59,11 @@ pub fn place_labels<'a>(
     let mut placed: Vec<PlacedLabel> = Vec::new();
     let mut taken: Vec<ScreenRect> = obstacles.to_vec();
     for (space, at, radius) in candidates {
-        let size = measure(text(space));
+        let label = text(space);
+        if label.trim().is_empty() {
+            continue;
+        }
+        let size = measure(label);
         // Fits when the text box stays (nearly) within the inscribed circle.
         if size[0] > 2.2 * radius || size[1] > 1.6 * radius {
             continue;

@@ -6,7 +6,9 @@
 //! exported file show identical colours, classes and legend. A scene is rebuilt only when the
 //! model or the view settings change, never per frame.
 
+pub mod font;
 pub mod labels;
+pub mod page;
 pub mod palette;
 pub mod scale_bar;
 pub mod style;
@@ -84,6 +86,9 @@ pub struct ViewSettings {
     pub lang: Lang,
     /// Whether the number of measures is drawn on each area that has some.
     pub show_badges: bool,
+    /// A municipality (by name) in focus: the other areas are greyed, unlabelled and not
+    /// counted in the legend; class limits stay those of the whole region.
+    pub focus: Option<String>,
 }
 
 impl Default for ViewSettings {
@@ -95,6 +100,7 @@ impl Default for ViewSettings {
             show_borders: true,
             lang: Lang::De,
             show_badges: true,
+            focus: None,
         }
     }
 }
@@ -182,6 +188,8 @@ pub struct Scene {
     pub badges: Vec<usize>,
     /// Counts behind the Handlungsfeld legend.
     pub counts: FieldCounts,
+    /// The municipality in focus, if one is.
+    pub focus: Option<String>,
 }
 
 /// The name of a Handlungsfeld in `lang`.
@@ -232,6 +240,9 @@ pub fn protected_pattern() -> Pattern {
 /// Outline of areas whose classification a planner overrode.
 pub const EMPHASIS: Rgba = Rgba::rgb(0xcc, 0x33, 0x99);
 
+/// Fill of areas outside the municipality in focus.
+pub const OUTSIDE_FOCUS: Rgba = Rgba::rgb(0xf2, 0xf2, 0xef);
+
 /// What a scene is built from.
 #[derive(Debug, Clone, Copy)]
 pub struct SceneInput<'a> {
@@ -250,7 +261,35 @@ impl Scene {
     pub fn build(input: SceneInput<'_>, settings: &ViewSettings) -> Scene {
         let region = input.region;
         let lang = settings.lang;
-        let counts = count_fields(&input.classification.fields, settings.visible_fields);
+        let focus = settings.focus.as_ref().and_then(|name| {
+            region
+                .municipalities
+                .iter()
+                .find(|m| m.name == *name)
+                .map(|m| {
+                    let mut inside = vec![false; region.spaces.len()];
+                    for &i in &m.spaces {
+                        if let Some(x) = inside.get_mut(i) {
+                            *x = true;
+                        }
+                    }
+                    (m.name.clone(), inside)
+                })
+        });
+        let inside = |i: usize| {
+            focus
+                .as_ref()
+                .is_none_or(|(_, m)| m.get(i).copied().unwrap_or(false))
+        };
+        let focused_fields: Vec<ActionFieldSet> = input
+            .classification
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| inside(*i))
+            .map(|(_, f)| *f)
+            .collect();
+        let counts = count_fields(&focused_fields, settings.visible_fields);
         let mut scene = Scene {
             fills: Vec::new(),
             patterns: Vec::new(),
@@ -288,6 +327,7 @@ impl Scene {
                 .then(|| lang.t(T::SyntheticBadge).to_string()),
             counts,
             badges: Vec::new(),
+            focus: None,
         };
         let indicator_style = match &settings.colouring {
             Colouring::Indicator(style) => input
@@ -297,20 +337,43 @@ impl Scene {
             Colouring::ActionFields | Colouring::Coverage => None,
         };
         match indicator_style {
-            Some((style, column)) => scene.colour_by_indicator(input, style, column, lang),
+            Some((style, column)) => scene.colour_by_indicator(input, style, column, lang, &inside),
             None if settings.colouring == Colouring::Coverage => {
-                scene.colour_by_coverage(input, settings);
+                scene.colour_by_coverage(input, settings, &inside);
             }
-            None => scene.colour_by_fields(input, settings),
+            None => scene.colour_by_fields(input, settings, &inside),
         }
         if settings.show_badges {
             scene.badges = input.measure_counts.to_vec();
+        }
+        if let Some((name, mask)) = focus {
+            for (i, inside) in mask.iter().enumerate() {
+                if *inside {
+                    continue;
+                }
+                if let Some(fill) = scene.fills.get_mut(i) {
+                    *fill = FillStyle::Solid(OUTSIDE_FOCUS);
+                }
+                if let Some(label) = scene.labels.as_mut().and_then(|l| l.get_mut(i)) {
+                    label.clear();
+                }
+                if let Some(badge) = scene.badges.get_mut(i) {
+                    *badge = 0;
+                }
+            }
+            scene.legend.summary = format!("{name}: {}", scene.legend.summary);
+            scene.focus = Some(name);
         }
         scene
     }
 
     /// Coverage: which flagged areas have measures, and which measures lie outside flags.
-    fn colour_by_coverage(&mut self, input: SceneInput<'_>, settings: &ViewSettings) {
+    fn colour_by_coverage(
+        &mut self,
+        input: SceneInput<'_>,
+        settings: &ViewSettings,
+        inside: &dyn Fn(usize) -> bool,
+    ) {
         let lang = settings.lang;
         let n = input.region.spaces.len();
         let mut counts = [0usize; 4];
@@ -328,7 +391,9 @@ impl Scene {
                     (false, true) => 2,
                     (false, false) => 3,
                 };
-                counts[class] += 1;
+                if inside(i) {
+                    counts[class] += 1;
+                }
                 FillStyle::Solid(style::COVERAGE[class])
             })
             .collect();
@@ -360,7 +425,12 @@ impl Scene {
         };
     }
 
-    fn colour_by_fields(&mut self, input: SceneInput<'_>, settings: &ViewSettings) {
+    fn colour_by_fields(
+        &mut self,
+        input: SceneInput<'_>,
+        settings: &ViewSettings,
+        inside: &dyn Fn(usize) -> bool,
+    ) {
         let lang = settings.lang;
         let classification = input.classification;
         self.fills = classification
@@ -372,7 +442,7 @@ impl Scene {
             .overridden
             .iter()
             .enumerate()
-            .filter(|(_, o)| !o.is_empty())
+            .filter(|(i, o)| !o.is_empty() && inside(*i))
             .map(|(i, _)| i)
             .collect();
         let counts = self.counts;
@@ -460,6 +530,7 @@ impl Scene {
         style: &IndicatorStyle,
         column: usize,
         lang: Lang,
+        inside: &dyn Fn(usize) -> bool,
     ) {
         let table = input.indicators;
         let indicator = &table.indicators()[column];
@@ -480,11 +551,12 @@ impl Scene {
             .unwrap_or_default();
         self.patterns = vec![no_data_pattern(), protected_pattern()];
         let mut counts = vec![0usize; classes];
-        let (mut missing, mut withheld) = (0usize, 0usize);
+        let (mut missing, mut withheld, mut with_value) = (0usize, 0usize, 0usize);
         self.fills = (0..n)
             .map(|i| {
+                let counted = usize::from(inside(i));
                 if protected[i] {
-                    withheld += 1;
+                    withheld += counted;
                     return FillStyle::Pattern(1);
                 }
                 match values
@@ -493,11 +565,12 @@ impl Scene {
                     .and_then(|v| class_of(v, &limits))
                 {
                     Some(c) => {
-                        counts[c] += 1;
+                        counts[c] += counted;
+                        with_value += counted;
                         FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED))
                     }
                     None => {
-                        missing += 1;
+                        missing += counted;
                         FillStyle::Pattern(0)
                     }
                 }
@@ -550,7 +623,7 @@ impl Scene {
                 &[
                     ("method", method_name(style.method, lang)),
                     ("classes", &format::count(classes, lang)),
-                    ("n", &format::count(numbers.len(), lang)),
+                    ("n", &format::count(with_value, lang)),
                 ],
             ),
             entries,

@@ -173,6 +173,11 @@ fn region_bounds(region: &Region) -> (Vec<Option<[f64; 4]>>, [f64; 4], [f64; 2])
     (bounds_each, bounds, origin)
 }
 
+/// The planar box around every area of `region` (zeros for a region without geometry).
+pub fn region_extent(region: &Region) -> [f64; 4] {
+    region_bounds(region).1
+}
+
 /// Each area's bounding box relative to `origin`; an area without geometry is never visible.
 fn relative_bounds(bounds_each: &[Option<[f64; 4]>], origin: [f64; 2]) -> Vec<[f32; 4]> {
     bounds_each
@@ -276,21 +281,35 @@ fn triangulate(shapes: &Shapes, origin: [f64; 2], earcut: &mut earcut::Earcut<f6
     mesh
 }
 
-/// The largest polygon's pole of inaccessibility, found on a lightly simplified copy.
-fn label_for(shapes: &Shapes) -> Option<LabelAnchor> {
+/// The largest polygon's pole of inaccessibility, found on a lightly simplified copy to within
+/// a hundredth of its size, or `precision_m` if that is coarser.
+fn label_for(shapes: &Shapes, precision_m: f64) -> Option<LabelAnchor> {
     let largest = shapes
         .iter()
         .max_by(|a, b| ring_area(&a[0]).abs().total_cmp(&ring_area(&b[0]).abs()))?;
     let size = ring_area(&largest[0]).abs().sqrt();
+    let precision = (size / 100.0).max(precision_m);
     let simplified: Vec<Vec<[f64; 2]>> = largest
         .iter()
         .map(|ring| {
             let mut out = Vec::new();
-            simplify_ring(ring, size / 100.0, &mut out);
+            simplify_ring(ring, precision, &mut out);
             if out.len() >= 4 { out } else { ring.clone() }
         })
         .collect();
-    label_anchor(&simplified, size / 100.0)
+    label_anchor(&simplified, precision)
+}
+
+/// Total area of the outer rings minus the holes, in square metres.
+fn shapes_area(shapes: &Shapes) -> f64 {
+    shapes
+        .iter()
+        .map(|poly| {
+            let mut rings = poly.iter();
+            let outer = rings.next().map_or(0.0, |r| ring_area(r).abs());
+            outer - rings.map(|r| ring_area(r).abs()).sum::<f64>()
+        })
+        .sum()
 }
 
 fn ring_area(ring: &[[f64; 2]]) -> f64 {
@@ -351,7 +370,7 @@ impl PreparedMap {
             .into_par_iter()
             .map_init(earcut::Earcut::new, |earcut, i| {
                 let shapes = shapes_of(region, i);
-                let label = if full { label_for(&shapes) } else { None };
+                let label = if full { label_for(&shapes, 0.0) } else { None };
                 let mut meshes = Vec::with_capacity(kept.len());
                 cascade(&shapes, &candidates, |l, shapes| {
                     if kept.contains(&l) {
@@ -418,8 +437,9 @@ impl PreparedMap {
             .or_else(|| self.lods.first())
     }
 
-    /// Geometry for one picture at one scale (an export): a single level simplified to half a
-    /// pixel at `m_per_px`, label points and municipality borders, and no triangles (the CPU
+    /// Geometry for one picture (an export) whose scale is `m_per_px` or coarser: a single
+    /// level simplified to half a pixel, label points (to half a pixel, and only for areas
+    /// that can hold a label at all) and municipality borders, and no triangles (the CPU
     /// renderer fills rings). Much less work than [`Detail::Full`], which prepares every zoom.
     pub fn prepare_for_scale(region: &Region, m_per_px: f64) -> PreparedMap {
         let (bounds_each, bounds, origin) = region_bounds(region);
@@ -444,7 +464,15 @@ impl PreparedMap {
                         mesh.ring_ends.push(mesh.vertices.len() as u32);
                     }
                 }
-                (mesh, label_for(&shapes))
+                // A label needs an inscribed circle of 6 pixels; an area smaller than that
+                // circle cannot hold one at this scale, so its anchor is not searched for.
+                let room = (shapes_area(&shapes) / std::f64::consts::PI).sqrt();
+                let label = if room >= 6.0 * m_per_px {
+                    label_for(&shapes, 0.5 * m_per_px)
+                } else {
+                    None
+                };
+                (mesh, label)
             })
             .collect();
         let mut lod = Lod {

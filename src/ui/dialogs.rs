@@ -266,6 +266,7 @@ pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
                     T::ShortcutSelectMany,
                     T::ShortcutMeasures,
                     T::ShortcutUndo,
+                    T::ShortcutExport,
                 ] {
                     ui.label(lang.t(t));
                 }

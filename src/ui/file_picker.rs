@@ -13,6 +13,8 @@ pub enum PickMode {
     Open,
     /// Choose where to write, with a suggested file name.
     Save,
+    /// Choose a folder.
+    Folder,
 }
 
 /// A native file dialog that may be running.
@@ -51,6 +53,7 @@ impl FilePicker {
                 let picked = match mode {
                     PickMode::Open => dialog.pick_file(),
                     PickMode::Save => dialog.save_file(),
+                    PickMode::Folder => dialog.pick_folder(),
                 };
                 let _ = sender.send(picked);
                 ctx.request_repaint();

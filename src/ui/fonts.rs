@@ -7,9 +7,8 @@
 use eframe::egui::{Context, FontData, FontDefinitions, FontFamily};
 use std::sync::Arc;
 
-/// The TTF bytes.
-pub const DEJAVU_SANS_CONDENSED: &[u8] =
-    include_bytes!("../../assets/fonts/DejaVuSansCondensed.ttf");
+/// The TTF bytes (the same font the exports use).
+pub const DEJAVU_SANS_CONDENSED: &[u8] = crate::scene::font::FONT_BYTES;
 
 /// Makes the embedded font the first choice for proportional text.
 pub fn install(ctx: &Context) {

@@ -67,6 +67,15 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                     true,
                 ));
             }
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuExportMap)).shortcut_text("Strg+E"),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(Window::Export, true));
+            }
             ui.separator();
             let project = state.map.as_ref().and_then(|m| m.store.as_ref()).is_some();
             if ui

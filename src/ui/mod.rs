@@ -3,6 +3,7 @@
 
 pub mod data_windows;
 pub mod dialogs;
+pub mod export_window;
 pub mod file_picker;
 pub mod fonts;
 pub mod inspector;

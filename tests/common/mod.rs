@@ -37,19 +37,30 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
 /// A GDAL command-line tool (ogrinfo, ogr2ogr), or None (with a note) when GDAL is not
 /// installed. With `REQUIRE_GDAL=1` (as in CI, which installs gdal-bin) its absence fails.
 pub fn gdal_tool(name: &str) -> Option<PathBuf> {
+    external_tool(name, "gdal-bin", "REQUIRE_GDAL")
+}
+
+/// A Poppler command-line tool (pdftotext, pdfinfo, pdftoppm), or None (with a note) when it
+/// is not installed. With `REQUIRE_POPPLER=1` (as in CI, which installs poppler-utils) its
+/// absence fails.
+pub fn poppler_tool(name: &str) -> Option<PathBuf> {
+    external_tool(name, "poppler-utils", "REQUIRE_POPPLER")
+}
+
+fn external_tool(name: &str, package: &str, require: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|dir| dir.join(name))
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        let required = std::env::var("REQUIRE_GDAL").is_ok_and(|v| v == "1");
+        let required = std::env::var(require).is_ok_and(|v| v == "1");
         assert!(
             !required,
-            "REQUIRE_GDAL=1 but {name} is not installed (apt: gdal-bin)"
+            "{require}=1 but {name} is not installed (apt: {package})"
         );
         eprintln!(
-            "note: {name} not found (apt: gdal-bin); skipping the part of this test that needs it"
+            "note: {name} not found (apt: {package}); skipping the part of this test that needs it"
         );
     }
     found

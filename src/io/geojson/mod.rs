@@ -2,5 +2,6 @@
 
 pub mod coords;
 pub mod meta;
+pub mod parallel;
 pub mod reader;
 pub mod shape;

@@ -300,6 +300,13 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
 
 struct FeatureSeed;
 
+/// One feature on its own (the parallel reader decodes the elements of `features` one by one).
+impl<'de> de::Deserialize<'de> for RawFeature {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<RawFeature, D::Error> {
+        d.deserialize_any(FeatureSeed)
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for FeatureSeed {
     type Value = RawFeature;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawFeature, D::Error> {
