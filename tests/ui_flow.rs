@@ -690,3 +690,69 @@ fn shift_dragging_a_rectangle_selects_the_areas_inside() {
     );
     assert!(!codes.contains(&"M 2"), "{codes:?}");
 }
+
+/// Runs frames until the background export has finished (at most ten seconds).
+fn wait_for_export(harness: &mut Harness<'_, SozialraumApp>) {
+    for _ in 0..200 {
+        // The spinner repaints while the export runs: step, do not wait for calm.
+        harness.step();
+        if harness.state().state.export_job.is_none() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the export did not finish");
+}
+
+#[test]
+fn the_export_dialog_previews_and_writes_png_svg_and_pdf() {
+    let dir =
+        std::env::temp_dir().join(format!("sozialraum-atlas-ui-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut harness = harness();
+    // Ctrl+E, as in the menu (Datei → Karte exportieren …).
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    assert!(shown(&harness, "Karte exportieren"));
+    assert!(
+        harness
+            .query_by_role_and_label(egui::Role::Image, "Vorschau")
+            .is_some(),
+        "a preview image"
+    );
+    assert!(
+        shown(&harness, "1.920 × 1.080 Pixel"),
+        "German number format"
+    );
+    let file = dir.join("karte aus dem fenster.png");
+    let field = harness.get_by_role_and_label(egui::Role::TextInput, "Datei");
+    field.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .type_text(file.to_str().expect("utf-8"));
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::RadioButton, "eine Kommune")
+        .click();
+    harness.run();
+    harness.get_by_label("Exportieren").click();
+    wait_for_export(&mut harness);
+    let png = std::fs::read(&file).expect("the PNG was written");
+    assert!(png.starts_with(b"\x89PNG"));
+    let notice = harness.state().state.notice.clone().unwrap_or_default();
+    assert!(notice.ends_with("Karte gespeichert"), "{notice}");
+    // Switching the format changes the file name's extension.
+    for (format, magic) in [("SVG", &b"<?xml"[..]), ("PDF", &b"%PDF-"[..])] {
+        harness.get_by_label(format).click();
+        harness.run();
+        harness.get_by_label("Exportieren").click();
+        wait_for_export(&mut harness);
+        let written = file.with_extension(format.to_lowercase());
+        let bytes = std::fs::read(&written).expect("written");
+        assert!(bytes.starts_with(magic), "{format}");
+    }
+}

@@ -409,6 +409,7 @@ texts! {
     ExportMapTitle => "Titel", "Title";
     ExportSubtitle => "Untertitel", "Subtitle";
     ExportLegend => "Legende", "Legend";
+    ExportLegendCorner => "Ecke der Legende", "Legend corner";
     ExportCornerTopLeft => "oben links", "top left";
     ExportCornerTopRight => "oben rechts", "top right";
     ExportCornerBottomLeft => "unten links", "bottom left";

@@ -210,6 +210,16 @@ impl ExportForm {
                 .map_or(Extent::Whole, |v| Extent::View(v.visible_bounds())),
             ExtentChoice::Municipality => Extent::Municipality(self.municipality.clone()),
         };
+        // One municipality's map says which one, as the atlas pages do.
+        if self.extent == ExtentChoice::Municipality
+            && !options.subtitle.contains(&self.municipality)
+        {
+            options.subtitle = if options.subtitle.trim().is_empty() {
+                self.municipality.clone()
+            } else {
+                format!("{} – {}", self.municipality, options.subtitle)
+            };
+        }
         options.legend = self.legend_on.then_some(self.corner);
         if !self.source_on {
             options.source_line.clear();
@@ -243,11 +253,11 @@ fn absolute(path: &str) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path))
 }
 
-/// Preview size: at most 460 × 420 points, the page's shape.
+/// Preview size: at most 540 × 440 points, the page's shape.
 fn preview_width(options: &ExportOptions) -> u32 {
     let (w, h, _, _) = options.size.pixels();
-    let by_height = 420.0 * w as f32 / h.max(1) as f32;
-    (460.0f32.min(by_height).max(60.0)) as u32
+    let by_height = 440.0 * w as f32 / h.max(1) as f32;
+    (540.0f32.min(by_height).max(60.0)) as u32
 }
 
 /// The export dialog.
@@ -267,7 +277,7 @@ pub fn export_window_ui(ctx: &Context, state: &AppState, form: &mut ExportForm) 
     let mut open = true;
     egui::Window::new(lang.t(T::ExportTitle))
         .open(&mut open)
-        .default_width(900.0)
+        .default_width(1000.0)
         .show(ctx, |ui| {
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
@@ -405,7 +415,8 @@ fn settings_ui(
 
             ui.label(lang.t(T::ExportLegend));
             ui.horizontal(|ui| {
-                ui.checkbox(&mut form.legend_on, "");
+                let shown = ui.checkbox(&mut form.legend_on, "");
+                name(&shown, lang.t(T::ExportLegend));
                 ui.add_enabled_ui(form.legend_on, |ui| {
                     let combo = ComboBox::from_id_salt("export-corner")
                         .selected_text(corner_name(form.corner, lang))
@@ -418,7 +429,7 @@ fn settings_ui(
                                 );
                             }
                         });
-                    name(&combo.response, lang.t(T::ExportLegend));
+                    name(&combo.response, lang.t(T::ExportLegendCorner));
                 });
             });
             ui.end_row();
