@@ -844,7 +844,12 @@ fn build_indicators(
                 && !reserved.contains(&key.as_str())
                 && seen.insert(key.as_str())
             {
-                table.push(Indicator::from_key(key), column(key));
+                // Unit and decimals guessed from the name and the values, as for tables:
+                // a population count gets no decimals, "quote" a percent.
+                let values = column(key);
+                let mut indicator = super::join::guessed_indicator(key, "", &values);
+                indicator.key = key.clone();
+                table.push(indicator, values);
             }
         }
     }
