@@ -330,3 +330,72 @@ fn real_aachen_districts_export_to_every_format() {
         );
     }
 }
+
+/// Compares an export with its golden image in `tests/golden` (rewritten with
+/// `UPDATE_GOLDEN=1`): the same size, and at most 0.2 % of pixels more than 8 levels apart.
+fn assert_golden(name: &str, args: &[&str]) {
+    let dir = temp_dir(&format!("golden-{name}"));
+    let out = dir.join(name);
+    // A fixed source line: the default carries today's date.
+    let mut all = args.to_vec();
+    all.extend(["--source", "Quelle: Beispieldaten (Testbild)"]);
+    let o = export(&all, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        std::fs::copy(&out, &golden).expect("golden written");
+        return;
+    }
+    let (ours, expected) = (pixmap(&out), pixmap(&golden));
+    assert_eq!(
+        (ours.width(), ours.height()),
+        (expected.width(), expected.height())
+    );
+    let off = ours
+        .pixels()
+        .iter()
+        .zip(expected.pixels())
+        .filter(|(a, b)| {
+            let (a, b) = (a.demultiply(), b.demultiply());
+            a.red().abs_diff(b.red()) > 8
+                || a.green().abs_diff(b.green()) > 8
+                || a.blue().abs_diff(b.blue()) > 8
+        })
+        .count();
+    assert!(
+        off * 500 <= ours.pixels().len(),
+        "{name}: {off} pixels differ from tests/golden/{name} (look at {})",
+        out.display()
+    );
+}
+
+#[test]
+fn exports_match_their_golden_images() {
+    assert_golden("handlungsfelder_600x400.png", &["--size", "600x400"]);
+    assert_golden(
+        "sgb2_quote_jenks_oben_links_400x560.png",
+        &[
+            "--size",
+            "400x560",
+            "--color-by",
+            "sgb2_quote",
+            "--classes",
+            "jenks:4",
+            "--legend",
+            "top-left",
+        ],
+    );
+    assert_golden(
+        "stolberg_a4_36dpi.png",
+        &[
+            "--paper",
+            "a4-landscape",
+            "--dpi",
+            "36",
+            "--municipality",
+            "Stolberg (Rhld.)",
+        ],
+    );
+}

@@ -247,11 +247,7 @@ pub fn indicator_key(name: &str) -> String {
 
 /// A catalogue entry guessed from a column name and its values: the unit from words and
 /// symbols in the name (‰ and "je 1.000" before % and "Quote"), whole numbers without decimals.
-pub(crate) fn guessed_indicator(
-    name: &str,
-    source: &str,
-    values: &[IndicatorValue],
-) -> Indicator {
+pub(crate) fn guessed_indicator(name: &str, source: &str, values: &[IndicatorValue]) -> Indicator {
     let mut indicator = Indicator::from_key(&indicator_key(name));
     indicator.label_de = name.trim().to_string();
     indicator.label_en = name.trim().to_string();

@@ -37,7 +37,7 @@ pub(super) fn title_band(page: &mut Page, font: &Font, spec: &PageSpec, margin: 
 }
 
 /// The largest size up to `natural` at which `text` fits `room`, never under `floor`.
-fn fitting_size(font: &Font, text: &str, natural: f32, room: f32, floor: f32) -> f32 {
+pub(super) fn fitting_size(font: &Font, text: &str, natural: f32, room: f32, floor: f32) -> f32 {
     let width = font.measure(text, natural)[0];
     if width > room && width > 0.0 {
         (natural * room / width).max(floor)

@@ -6,7 +6,7 @@
 //! ([`crate::scene::labels::place_labels`]), measured with the embedded font, and keep clear of
 //! the legend, scale bar, north arrow and notice.
 
-use super::furniture::{north_arrow, scale_bar_block};
+use super::furniture::{fitting_size, north_arrow, scale_bar_block};
 use super::{Item, Layer, MapSource, Page, PagePath, Paint, overlaps};
 use crate::i18n::Lang;
 use crate::scene::font::Font;
@@ -178,7 +178,9 @@ fn border_path(lod: &Lod, t: &RelativeTransform) -> PagePath {
 /// "Beispieldaten – synthetisch, nicht amtlich" in the top left corner, as on screen.
 fn notice_block(page: &mut Page, font: &Font, notice: &str) -> ScreenRect {
     let s = page.px_per_pt;
-    let size = 13.0 * s;
+    // On a small map the notice gets smaller type, leaving room for the north arrow.
+    let room = page.map_frame[2] - page.map_frame[0] - 60.0 * s;
+    let size = fitting_size(font, notice, 13.0 * s, room, 6.0 * s);
     let [tw, th] = font.measure(notice, size);
     let at = [page.map_frame[0] + 6.0 * s, page.map_frame[1] + 6.0 * s];
     let r = [at[0], at[1], at[0] + tw + 12.0 * s, at[1] + th + 6.0 * s];
