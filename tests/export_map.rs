@@ -213,13 +213,25 @@ fn pdf_has_the_paper_size_the_legend_as_text_and_the_pngs_colours() {
     ) else {
         return;
     };
-    let info = Command::new(pdfinfo).arg(&pdf).output().expect("pdfinfo");
+    let info = Command::new(&pdfinfo).arg(&pdf).output().expect("pdfinfo");
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(
         info.contains("Page size:       841.89 x 1190.55 pts (A3)"),
         "{info}"
     );
     assert!(info.contains("Pages:           1"), "{info}");
+    // The page is the paper, whatever the resolution.
+    for dpi in ["150", "300"] {
+        let a4 = dir.join(format!("a4-{dpi}.pdf"));
+        let o = export(&["--paper", "a4-landscape", "--dpi", dpi], &a4);
+        assert!(o.status.success());
+        let info = Command::new(&pdfinfo).arg(&a4).output().expect("pdfinfo");
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(
+            info.contains("Page size:       841.89 x 595.276 pts (A4)"),
+            "{dpi}: {info}"
+        );
+    }
     let fonts = Command::new(pdffonts).arg(&pdf).output().expect("pdffonts");
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     assert!(
