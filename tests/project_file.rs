@@ -136,6 +136,25 @@ fn the_view_is_stored_with_the_project() {
 }
 
 #[test]
+fn saved_views_and_the_focus_are_stored_with_the_project() {
+    let path = demo_project("saved-views");
+    let mut state = open(&path);
+    state.apply(Command::Focus(Some("Stolberg (Rhld.)".into())));
+    state.apply(Command::SaveView("Stolberg – Übersicht".into()));
+    state.apply(Command::Focus(None));
+    state.apply(Command::SaveView("Region".into()));
+    let reopened = open(&path);
+    let map = reopened.map.as_ref().expect("map");
+    let names: Vec<&str> = map.saved_views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["Stolberg – Übersicht", "Region"]);
+    assert_eq!(
+        map.saved_views[0].settings.focus.as_deref(),
+        Some("Stolberg (Rhld.)")
+    );
+    assert_eq!(reopened.view.focus, None, "the last state: no focus");
+}
+
+#[test]
 fn a_file_from_a_newer_version_is_refused_and_left_alone() {
     let path = demo_project("newer");
     {

@@ -4,10 +4,11 @@
 use eframe::egui::{self, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sozialraum_atlas::app::{SozialraumApp, StartOptions};
+use sozialraum_atlas::app::{Command, SozialraumApp, StartOptions};
 use sozialraum_atlas::i18n::{Lang, format};
 use sozialraum_atlas::model::ActionField;
 use sozialraum_atlas::scene::text::value_with_cases;
+use sozialraum_atlas::scene::{Colouring, IndicatorStyle};
 
 fn harness() -> Harness<'static, SozialraumApp> {
     let mut harness = Harness::builder()
@@ -755,4 +756,180 @@ fn the_export_dialog_previews_and_writes_png_svg_and_pdf() {
         let bytes = std::fs::read(&written).expect("written");
         assert!(bytes.starts_with(magic), "{format}");
     }
+}
+
+/// Every text drawn in the last frame, with its size in points.
+fn text_sizes(harness: &Harness<'_, SozialraumApp>) -> Vec<(String, f32)> {
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect_texts(&clipped.shape, &mut out);
+    }
+    out
+}
+
+fn collect_texts(shape: &egui::Shape, out: &mut Vec<(String, f32)>) {
+    match shape {
+        egui::Shape::Text(text) => {
+            for section in &text.galley.job.sections {
+                let range = section.byte_range.start.0..section.byte_range.end.0;
+                let s = text.galley.job.text.get(range).unwrap_or_default();
+                if !s.trim().is_empty() {
+                    out.push((s.to_string(), section.format.font_id.size));
+                }
+            }
+        }
+        egui::Shape::Vec(shapes) => {
+            for s in shapes {
+                collect_texts(s, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_quick_switcher_finds_setterich_and_focuses_a_municipality() {
+    let mut harness = harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Kommune oder Sozialraum suchen")
+        .type_text("Setterich");
+    harness.run();
+    assert!(shown(&harness, "B 5 Setterich-Nord – Baesweiler"));
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    {
+        let state = &harness.state().state;
+        let map = state.map.as_ref().expect("map");
+        assert_eq!(state.selection, map.region.space_by_code("B 5"));
+        assert!(!state.windows.switcher, "the switcher closes");
+    }
+    // A municipality: the others greyed and the legend counting only its areas.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Kommune oder Sozialraum suchen")
+        .type_text("wurselen");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let state = &harness.state().state;
+    assert_eq!(state.view.focus.as_deref(), Some("Würselen"));
+    let summary = &state.scene.as_ref().expect("scene").legend.summary;
+    assert!(summary.starts_with("Würselen: "), "{summary}");
+    assert!(
+        summary.ends_with("von 8 Sozialräumen mit Gestaltungsbedarf"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn presentation_mode_steps_through_saved_views_in_large_text_and_leaves_with_escape() {
+    let mut harness = harness();
+    // Two views: all of the region by Handlungsfeld, and Stolberg by SGB II rate.
+    harness
+        .state_mut()
+        .state
+        .apply(Command::SaveView("Region".into()));
+    harness
+        .state_mut()
+        .state
+        .apply(Command::Focus(Some("Stolberg (Rhld.)".into())));
+    harness.run();
+    let style = {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let p = map.indicators.position("sgb2_quote").expect("indicator");
+        IndicatorStyle::for_indicator(&map.indicators.indicators()[p])
+    };
+    harness
+        .state_mut()
+        .state
+        .apply(Command::SetColouring(Colouring::Indicator(style)));
+    harness
+        .state_mut()
+        .state
+        .apply(Command::SaveView("Stolberg – SGB II".into()));
+    harness.run();
+
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    assert!(harness.state().state.presenting);
+    assert!(
+        harness.query_by_label("Datei").is_none(),
+        "menus and panels are hidden"
+    );
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert!(shown(&harness, "Region"), "the view's name is the title");
+    assert_eq!(harness.state().state.view.focus, None);
+    let texts = text_sizes(&harness);
+    assert!(
+        texts.iter().any(|(t, _)| t == "Region") && texts.iter().any(|(t, _)| t == "AC 13"),
+        "title and map labels are among the texts checked: {texts:?}"
+    );
+    for (text, size) in texts {
+        assert!(size >= 20.0, "{text:?} is only {size} pt");
+    }
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert!(shown(&harness, "Stolberg – SGB II"));
+    {
+        let state = &harness.state().state;
+        assert_eq!(state.view.focus.as_deref(), Some("Stolberg (Rhld.)"));
+        assert!(matches!(state.view.colouring, Colouring::Indicator(_)));
+    }
+    for (text, size) in text_sizes(&harness) {
+        assert!(size >= 20.0, "{text:?} is only {size} pt");
+    }
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(!harness.state().state.presenting);
+    assert!(harness.query_by_label("Datei").is_some());
+}
+
+#[test]
+fn a_click_in_presentation_mode_shows_the_card_and_captures_a_measure() {
+    let mut harness = harness();
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    let pos = screen_pos_of(&harness, "S 1");
+    click(&mut harness, pos);
+    assert!(shown(&harness, "Maßnahme erfassen …"));
+    harness.get_by_label("Maßnahme erfassen …").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .type_text("Familienzentrum Unterstolberg");
+    harness.run();
+    harness.get_by_label("Speichern").click();
+    harness.run();
+    let map = harness.state().state.map.as_ref().expect("map");
+    let measure = map.measures.all().first().expect("captured");
+    assert_eq!(measure.title, "Familienzentrum Unterstolberg");
+    assert_eq!(measure.areas, ["S 1"]);
+    assert_eq!(measure.municipalities, ["Stolberg (Rhld.)"]);
+    assert!(!measure.fields.is_empty(), "the area's field is taken");
+}
+
+#[test]
+fn the_language_switch_reaches_the_new_windows() {
+    let mut harness = harness();
+    harness.get_by_label("Sprache").click();
+    harness.run();
+    harness.get_by_label("English").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    assert!(shown(&harness, "Find a municipality or area"));
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    assert!(shown(&harness, "Export map"));
+    assert!(
+        shown(&harness, "1,920 × 1,080 pixels"),
+        "English number format"
+    );
+    assert!(shown(&harness, "Highlight municipality"));
 }

@@ -328,7 +328,11 @@ impl AppState {
 
     /// The view settings as stored in a project.
     pub fn stored_view(&self) -> project::StoredView {
-        super::view_store::to_stored(&self.view)
+        let mut stored = super::view_store::to_stored(&self.view);
+        if let Some(map) = &self.map {
+            stored.views.clone_from(&map.saved_views);
+        }
+        stored
     }
 }
 

@@ -304,21 +304,7 @@ impl ExportError {
 /// The planar box of a municipality's areas, with 3 % room on each side.
 pub fn municipality_extent(map: &MapSnapshot, name: &str) -> Option<[f64; 4]> {
     let m = map.region.municipalities.iter().find(|m| m.name == name)?;
-    let b = m
-        .spaces
-        .iter()
-        .filter_map(|&i| map.region.spaces.get(i))
-        .filter_map(|s| crate::spatial::index::bounds_of(&s.geometry))
-        .reduce(|a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ]
-        })?;
-    let pad = 0.03 * (b[2] - b[0]).max(b[3] - b[1]);
-    Some([b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad])
+    crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
 }
 
 /// Ground metres per planar metre at the centre of `extent` (UTM's scale factor, Web
@@ -464,6 +450,41 @@ pub fn export_atlas(
             ..options.clone()
         };
         export_file(map, view, &one, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// One file per saved view in `dir` (created if missing), numbered in the views' order and
+/// named by the view (`01_Stolberg_Kinderarmut.png`), each with the view's extent, colouring
+/// and focus, its name as the subtitle. Returns the files in order.
+pub fn export_views(
+    map: &MapSnapshot,
+    view: &ViewSettings,
+    views: &[crate::io::project::SavedView],
+    options: &ExportOptions,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::with_capacity(views.len());
+    for (k, saved) in views.iter().enumerate() {
+        let mut settings = view.clone();
+        super::apply_stored_view(&mut settings, &saved.settings, &map.indicators);
+        let one = ExportOptions {
+            extent: Extent::View(saved.extent),
+            subtitle: saved.name.clone(),
+            ..options.clone()
+        };
+        let path = dir.join(format!(
+            "{:02}_{}.{}",
+            k + 1,
+            file_stem(&saved.name),
+            options.format.extension()
+        ));
+        export_file(map, &settings, &one, &path)?;
         written.push(path);
     }
     Ok(written)

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-use super::export::{ExportOptions, MapSnapshot, export_atlas, export_file};
+use super::export::{ExportOptions, MapSnapshot, export_atlas, export_file, export_views};
 use crate::i18n::{Lang, T, format};
 use crate::scene::ViewSettings;
 
@@ -15,6 +15,8 @@ pub enum ExportTarget {
     File(PathBuf),
     /// One file per municipality in this folder.
     Folder(PathBuf),
+    /// One file per saved view in this folder.
+    Views(PathBuf, Vec<crate::io::project::SavedView>),
 }
 
 /// An export the user asked for.
@@ -111,6 +113,17 @@ fn run(
                 export_atlas(map, view, &request.options, dir).map_err(|e| e.describe(lang))?;
             Ok(lang.tf(
                 T::CliAtlasWritten,
+                &[
+                    ("n", &format::count(files.len(), lang)),
+                    ("dir", &dir.display().to_string()),
+                ],
+            ))
+        }
+        ExportTarget::Views(dir, views) => {
+            let files = export_views(map, view, views, &request.options, dir)
+                .map_err(|e| e.describe(lang))?;
+            Ok(lang.tf(
+                T::ExportViewsWritten,
                 &[
                     ("n", &format::count(files.len(), lang)),
                     ("dir", &dir.display().to_string()),

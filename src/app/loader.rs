@@ -13,7 +13,7 @@ use crate::analysis::RegionStats;
 use crate::analysis::rules::{Classification, classify};
 use crate::io::export_geojson::MapExport;
 use crate::io::project::{
-    OpenedProject, ProjectStore, StoredView, is_project, open as open_project,
+    OpenedProject, ProjectStore, SavedView, StoredView, is_project, open as open_project,
 };
 use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, import_file};
 use crate::model::{IndicatorTable, MeasureRegister, Override, Region, RuleSet};
@@ -54,6 +54,8 @@ pub struct LoadedMap {
     pub store: Option<ProjectStore>,
     /// The view stored in the project, applied once when the map is shown.
     pub stored_view: Option<StoredView>,
+    /// The saved views ("Ansichten") of the project.
+    pub saved_views: Vec<SavedView>,
 }
 
 impl LoadedMap {
@@ -141,6 +143,7 @@ impl LoadedMap {
             measure_counts: Vec::new(),
             store: None,
             stored_view: None,
+            saved_views: Vec::new(),
         }
     }
 

@@ -18,7 +18,7 @@ use eframe::egui::{self, Context, Ui, ViewportCommand};
 pub use editing::Edit;
 pub use loader::{LoadJob, LoadMessage, LoadedMap};
 pub use state::{
-    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window,
+    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window, draft_for,
     system_clock as state_clock,
 };
 pub use view_store::apply_stored as apply_stored_view;
@@ -32,8 +32,11 @@ use crate::ui::export_window::{ExportForm, export_window_ui};
 use crate::ui::inspector::OverrideForm;
 use crate::ui::measure_form::{self, MeasureForm};
 use crate::ui::measures_window::{self, MeasureFilter};
+use crate::ui::presentation::{PresentationState, presentation_keys, presentation_overlay_ui};
+use crate::ui::switcher::{SwitcherState, switcher_ui};
 use crate::ui::table_window::{self, TableForm};
 use crate::ui::view_panel::{ViewPanelState, view_panel_ui};
+use crate::ui::views_window::{ViewsForm, views_window_ui};
 use crate::ui::{self as panels, inspector, map_view, menu, rules_window, status_bar};
 
 /// How the app starts.
@@ -51,6 +54,8 @@ pub struct StartOptions {
 
 const STORAGE_LANG: &str = "lang";
 const STORAGE_RECENT: &str = "recent";
+const STORAGE_THEME: &str = "theme";
+const STORAGE_LAST_PROJECT: &str = "last_project";
 
 /// The Sozialraum-Atlas window.
 pub struct SozialraumApp {
@@ -65,6 +70,11 @@ pub struct SozialraumApp {
     measure_form: MeasureForm,
     measure_filter: MeasureFilter,
     export_form: ExportForm,
+    switcher: SwitcherState,
+    views_form: ViewsForm,
+    presentation: PresentationState,
+    fullscreen: bool,
+    dark_theme: bool,
     title: String,
     process_started: Option<std::time::Instant>,
 }
@@ -72,8 +82,15 @@ pub struct SozialraumApp {
 impl SozialraumApp {
     /// Creates the app: shows the demo map at once, then starts loading `start.path` if given.
     pub fn new(ctx: &Context, start: StartOptions, storage: Option<&dyn eframe::Storage>) -> Self {
-        // A light theme: the map is light, and printed maps are too.
-        ctx.set_theme(egui::ThemePreference::Light);
+        // A light theme unless the user chose dark: the map is light, and printed maps are too.
+        let dark = storage
+            .and_then(|s| s.get_string(STORAGE_THEME))
+            .is_some_and(|t| t == "dark");
+        ctx.set_theme(if dark {
+            egui::ThemePreference::Dark
+        } else {
+            egui::ThemePreference::Light
+        });
         crate::ui::fonts::install(ctx);
         let repaint = ctx.clone();
         let mut state = AppState::new(move || repaint.request_repaint());
@@ -96,7 +113,12 @@ impl SozialraumApp {
             state.view.lang = lang;
         }
         state.apply(Command::OpenDemo);
-        if let Some(path) = start.path.clone() {
+        // The last project comes back, unless a file was named on the command line.
+        let last_project = storage
+            .and_then(|s| s.get_string(STORAGE_LAST_PROJECT))
+            .map(PathBuf::from)
+            .filter(|p| crate::io::project::is_project(p));
+        if let Some(path) = start.path.clone().or(last_project) {
             state.apply(Command::Open {
                 path,
                 options: start.import.clone(),
@@ -113,6 +135,11 @@ impl SozialraumApp {
             measure_form: MeasureForm::default(),
             measure_filter: MeasureFilter::default(),
             export_form: ExportForm::default(),
+            switcher: SwitcherState::default(),
+            views_form: ViewsForm::default(),
+            presentation: PresentationState::default(),
+            fullscreen: false,
+            dark_theme: dark,
             title: String::new(),
             process_started: start.process_started,
         }
@@ -121,6 +148,7 @@ impl SozialraumApp {
     /// Draws one frame and applies what the user did.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.dark_theme = ctx.theme() == egui::Theme::Dark;
         self.state.poll_loading();
         self.state.poll_export();
         let lang = self.state.lang();
@@ -141,14 +169,27 @@ impl SozialraumApp {
                 options: ImportOptions::default(),
             });
         }
-        let (open_pressed, quit_pressed, help_pressed, export_pressed) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
-                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
-            )
-        });
+        let (open_pressed, quit_pressed, help_pressed, export_pressed, find_pressed, f5) = ctx
+            .input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::F5),
+                )
+            });
+        if f5 {
+            commands.push(Command::Present(!self.state.presenting));
+        }
+        let presenting = self.state.presenting;
+        if presenting {
+            commands.extend(presentation_keys(&ctx, &self.state, &mut self.presentation));
+        }
+        if find_pressed && self.state.map.is_some() {
+            commands.push(Command::ShowWindow(Window::Switcher, true));
+        }
         if export_pressed && self.state.map.is_some() {
             commands.push(Command::ShowWindow(Window::Export, true));
         }
@@ -160,9 +201,13 @@ impl SozialraumApp {
             commands.push(Command::ShowWindow(Window::Shortcuts, true));
         }
 
-        let menu_outcome = egui::Panel::top("menu")
-            .show(ui, |ui| menu::menu_bar_ui(ui, &self.state))
-            .inner;
+        let menu_outcome = if presenting {
+            menu::MenuOutcome::default()
+        } else {
+            egui::Panel::top("menu")
+                .show(ui, |ui| menu::menu_bar_ui(ui, &self.state))
+                .inner
+        };
         commands.extend(menu_outcome.commands);
         zoom = zoom.or(menu_outcome.zoom);
         if menu_outcome.quit || quit_pressed {
@@ -180,6 +225,42 @@ impl SozialraumApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
 
+        if !presenting {
+            commands.extend(self.panels(ui, lang));
+        }
+        self.painter.large_labels = presenting;
+        let central = egui::CentralPanel::no_frame()
+            .show(ui, |ui| {
+                map_view::map_view_ui(ui, &mut self.state, &mut self.painter)
+            })
+            .inner;
+        commands.extend(central);
+        if presenting {
+            commands.extend(presentation_overlay_ui(
+                &ctx,
+                &self.state,
+                &mut self.presentation,
+            ));
+        }
+        if presenting != self.fullscreen {
+            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(presenting));
+            self.fullscreen = presenting;
+        }
+        self.report_timing();
+
+        if let Some(factor) = zoom
+            && let Some(v) = &mut self.state.viewport
+        {
+            let center = [v.offset[0] + v.size[0] / 2.0, v.offset[1] + v.size[1] / 2.0];
+            v.zoom_about(factor, center);
+        }
+        self.windows_on_top(&ctx, lang, commands);
+    }
+
+    /// The status bar and the side panels (hidden in presentation mode).
+    fn panels(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
+        let ctx = ui.ctx().clone();
+        let mut commands = Vec::new();
         let (ground, cursor) = self.view_readout(&ctx);
         let stats = self.painter.last_stats;
         let status = egui::Panel::bottom("status")
@@ -234,23 +315,12 @@ impl SozialraumApp {
             })
             .inner;
         commands.extend(right);
+        commands
+    }
 
-        let central = egui::CentralPanel::no_frame()
-            .show(ui, |ui| {
-                map_view::map_view_ui(ui, &mut self.state, &mut self.painter)
-            })
-            .inner;
-        commands.extend(central);
-        self.report_timing();
-
-        if let Some(factor) = zoom
-            && let Some(v) = &mut self.state.viewport
-        {
-            let center = [v.offset[0] + v.size[0] / 2.0, v.offset[1] + v.size[1] / 2.0];
-            v.zoom_about(factor, center);
-        }
-
-        // Windows on top.
+    /// Windows and dialogs on top of everything, then applying every command of the frame.
+    fn windows_on_top(&mut self, ctx: &Context, lang: Lang, mut commands: Vec<Command>) {
+        let ctx = ctx.clone();
         if self.state.windows.open {
             commands.extend(dialogs::open_window_ui(&ctx, &mut self.open_form, lang));
         }
@@ -262,6 +332,14 @@ impl SozialraumApp {
         commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
         commands.extend(self.data_windows(&ctx, lang));
         commands.extend(self.measure_windows(&ctx, lang));
+        if self.state.windows.switcher
+            && let Some(map) = &self.state.map
+        {
+            commands.extend(switcher_ui(&ctx, map, &mut self.switcher, lang));
+        }
+        if self.state.windows.views {
+            commands.extend(views_window_ui(&ctx, &self.state, &mut self.views_form));
+        }
         if self.state.windows.export {
             commands.extend(export_window_ui(&ctx, &self.state, &mut self.export_form));
         }
@@ -495,5 +573,17 @@ impl eframe::App for SozialraumApp {
             .map(|p| p.display().to_string())
             .collect();
         storage.set_string(STORAGE_RECENT, recent.join("\n"));
+        storage.set_string(
+            STORAGE_THEME,
+            if self.dark_theme { "dark" } else { "light" }.to_string(),
+        );
+        let project = self
+            .state
+            .map
+            .as_ref()
+            .and_then(|m| m.store.as_ref())
+            .map(|s| s.path().display().to_string())
+            .unwrap_or_default();
+        storage.set_string(STORAGE_LAST_PROJECT, project);
     }
 }

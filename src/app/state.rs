@@ -14,7 +14,7 @@ use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
 use crate::io::join::JoinReport;
-use crate::io::project::ReadOnlyReason;
+use crate::io::project::{ReadOnlyReason, SavedView};
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
 use crate::model::{Measure, Timestamp};
@@ -74,6 +74,23 @@ pub enum Command {
     ConfirmDiscard(bool),
     /// Export the map (PNG, SVG, PDF) in the background.
     Export(ExportRequest),
+    /// Focus a municipality (by name): the others greyed, the view zoomed to it; None ends
+    /// the focus and shows everything.
+    Focus(Option<String>),
+    /// Select an area and zoom the view to it.
+    ZoomToArea(usize),
+    /// Save what is shown now (extent, colouring, focus) as a named view.
+    SaveView(String),
+    /// Show a saved view.
+    ApplyView(usize),
+    /// Delete a saved view.
+    DeleteView(usize),
+    /// Show the next (+1) or previous (-1) saved view.
+    StepView(i32),
+    /// Enter (true) or leave presentation mode.
+    Present(bool),
+    /// Give every Handlungsfeld a hatch of its own (readable without colour) or not.
+    SetFieldPatterns(bool),
 }
 
 /// What waits for the answer to "measures not saved".
@@ -129,6 +146,10 @@ pub enum Window {
     MeasureImport,
     /// The map export dialog.
     Export,
+    /// The quick switcher (find a municipality or Sozialraum by name or code).
+    Switcher,
+    /// The saved views ("Ansichten").
+    Views,
 }
 
 /// What a typed path is for.
@@ -180,6 +201,10 @@ pub struct OpenWindows {
     pub measure_import: bool,
     /// The export dialog.
     pub export: bool,
+    /// The quick switcher.
+    pub switcher: bool,
+    /// The saved views.
+    pub views: bool,
 }
 
 /// Everything the app knows.
@@ -190,6 +215,8 @@ pub struct AppState {
     pub view: ViewSettings,
     /// Which part is shown; None until the map view knows its size and fits the map.
     pub viewport: Option<Viewport>,
+    /// A planar box the map view should fit next (zoom to a municipality or an area).
+    pub fit_to: Option<[f64; 4]>,
     /// The area shown in the inspector (the last one clicked).
     pub selection: Option<usize>,
     /// Every selected area (Ctrl+click, rectangle), `selection` included, in selection order.
@@ -229,6 +256,10 @@ pub struct AppState {
     pub draft_generation: u64,
     /// A map export running in the background.
     pub export_job: Option<ExportJob>,
+    /// The saved view shown last (its name is the title in presentation mode).
+    pub current_view: Option<usize>,
+    /// Presentation mode: full screen, panels hidden, large text.
+    pub presenting: bool,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
     /// Called by background work to ask for a repaint.
@@ -273,6 +304,7 @@ impl AppState {
             map: None,
             view: ViewSettings::default(),
             viewport: None,
+            fit_to: None,
             selection: None,
             selected: Vec::new(),
             hover: None,
@@ -293,6 +325,8 @@ impl AppState {
             pending_discard: None,
             quit_confirmed: false,
             export_job: None,
+            current_view: None,
+            presenting: false,
             clock: system_clock,
             waker: std::sync::Arc::new(waker),
         }
@@ -310,7 +344,9 @@ impl AppState {
         }
         if let Some(stored) = map.stored_view.take() {
             super::view_store::apply_stored(&mut self.view, &stored, &map.indicators);
+            map.saved_views = stored.views;
         }
+        self.current_view = None;
         if let Some(store) = &map.store
             && let Some(reason) = store.read_only()
         {
@@ -471,6 +507,8 @@ impl AppState {
                 Window::Measures => self.windows.measures = open,
                 Window::MeasureImport => self.windows.measure_import = open,
                 Window::Export => self.windows.export = open,
+                Window::Switcher => self.windows.switcher = open,
+                Window::Views => self.windows.views = open,
             },
             Command::DismissError => self.error = None,
             Command::DismissNotice => self.notice = None,
@@ -480,6 +518,60 @@ impl AppState {
                 self.persist_view();
             }
             Command::Edit(edit) => self.apply_edit(edit),
+            Command::Focus(name) => {
+                let Some(map) = &self.map else {
+                    return;
+                };
+                let municipality = name
+                    .as_ref()
+                    .and_then(|n| map.region.municipalities.iter().find(|m| m.name == *n));
+                self.fit_to = municipality.and_then(|m| {
+                    crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
+                });
+                if municipality.is_none() {
+                    self.viewport = None;
+                }
+                self.view.focus = municipality.map(|m| m.name.clone());
+                self.rebuild_scene();
+                self.persist_view();
+            }
+            Command::ZoomToArea(i) => {
+                if let Some(map) = &self.map
+                    && i < map.region.spaces.len()
+                {
+                    self.fit_to = crate::spatial::index::bounds_of_spaces(&map.region, &[i], 1.0);
+                    self.selection = Some(i);
+                    self.selected = vec![i];
+                }
+            }
+            Command::SaveView(name) => self.save_view(name),
+            Command::ApplyView(index) => self.apply_view(index),
+            Command::DeleteView(index) => {
+                if let Some(map) = &mut self.map
+                    && index < map.saved_views.len()
+                {
+                    map.saved_views.remove(index);
+                    self.current_view = None;
+                    self.persist_view();
+                }
+            }
+            Command::StepView(step) => {
+                let n = self.map.as_ref().map_or(0, |m| m.saved_views.len());
+                if n > 0 {
+                    let next = match self.current_view {
+                        None if step >= 0 => 0,
+                        None => n - 1,
+                        Some(k) => (k as i64 + i64::from(step)).rem_euclid(n as i64) as usize,
+                    };
+                    self.apply_view(next);
+                }
+            }
+            Command::Present(on) => self.presenting = on && self.map.is_some(),
+            Command::SetFieldPatterns(on) => {
+                self.view.field_patterns = on;
+                self.rebuild_scene();
+                self.persist_view();
+            }
             Command::Export(request) => {
                 if let Some(map) = &self.map
                     && self.export_job.is_none()
@@ -494,6 +586,53 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// Saves the current extent, colouring and focus under `name` (replacing a view of that
+    /// name).
+    fn save_view(&mut self, name: String) {
+        let name = name.trim().to_string();
+        let settings = super::view_store::to_stored(&self.view);
+        let Some(map) = &mut self.map else {
+            return;
+        };
+        if name.is_empty() {
+            return;
+        }
+        let extent = self
+            .viewport
+            .map_or(map.prepared.bounds, |v| v.visible_bounds());
+        let view = SavedView {
+            name: name.clone(),
+            extent,
+            settings,
+        };
+        match map.saved_views.iter().position(|v| v.name == name) {
+            Some(k) => {
+                map.saved_views[k] = view;
+                self.current_view = Some(k);
+            }
+            None => {
+                map.saved_views.push(view);
+                self.current_view = Some(map.saved_views.len() - 1);
+            }
+        }
+        self.persist_view();
+    }
+
+    /// Shows saved view `index`: its colouring and focus, zoomed to its extent.
+    fn apply_view(&mut self, index: usize) {
+        let Some(map) = &self.map else {
+            return;
+        };
+        let Some(saved) = map.saved_views.get(index) else {
+            return;
+        };
+        super::view_store::apply_stored(&mut self.view, &saved.settings, &map.indicators);
+        self.fit_to = Some(saved.extent);
+        self.current_view = Some(index);
+        self.rebuild_scene();
+        self.persist_view();
     }
 
     /// Takes the result of a finished export: a notice, or the error. Call once per frame.
@@ -599,6 +738,60 @@ mod tests {
             .find(|e| e.field == Some(ActionField::Elderly))
             .expect("entry");
         assert!(!elderly.visible);
+    }
+
+    #[test]
+    fn saved_views_keep_colouring_focus_and_extent_and_step_round() {
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        state.apply(Command::SaveView("Alles".into()));
+        state.apply(Command::Focus(Some("Alsdorf".into())));
+        assert!(state.fit_to.is_some(), "the view zooms to Alsdorf");
+        state.apply(Command::SetColouring(Colouring::Coverage));
+        state.apply(Command::SaveView("Alsdorf – Abdeckung".into()));
+        state.apply(Command::SaveView("   ".into()));
+        let map = state.map.as_ref().expect("map");
+        assert_eq!(map.saved_views.len(), 2, "a blank name saves nothing");
+        assert_eq!(
+            map.saved_views[1].settings.focus.as_deref(),
+            Some("Alsdorf")
+        );
+
+        state.apply(Command::ApplyView(0));
+        assert_eq!(state.view.focus, None);
+        assert_eq!(state.view.colouring, Colouring::ActionFields);
+        assert_eq!(
+            state.fit_to,
+            Some(state.map.as_ref().expect("map").saved_views[0].extent)
+        );
+        state.apply(Command::StepView(1));
+        assert_eq!(state.current_view, Some(1));
+        assert_eq!(state.view.focus.as_deref(), Some("Alsdorf"));
+        assert_eq!(state.view.colouring, Colouring::Coverage);
+        state.apply(Command::StepView(1));
+        assert_eq!(
+            state.current_view,
+            Some(0),
+            "after the last comes the first"
+        );
+        state.apply(Command::StepView(-1));
+        assert_eq!(state.current_view, Some(1));
+        // Saving under an existing name replaces that view.
+        state.apply(Command::SaveView("Alles".into()));
+        assert_eq!(state.map.as_ref().expect("map").saved_views.len(), 2);
+        state.apply(Command::DeleteView(0));
+        let names: Vec<&str> = state
+            .map
+            .as_ref()
+            .expect("map")
+            .saved_views
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(names, ["Alsdorf – Abdeckung"]);
+        state.apply(Command::Focus(None));
+        assert_eq!(state.view.focus, None);
+        assert!(state.viewport.is_none(), "the whole map is shown again");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! View settings to and from the form stored in a project file.
 //!
 //! Only what a planner would expect to find again is stored (colouring with its classes,
-//! visible fields, labels, borders, badges); the language belongs to the user, not the project.
+//! visible fields, labels, borders, badges, the municipality in focus); the language belongs to
+//! the user, not the project.
 
 use crate::analysis::breaks::BreakMethod;
 use crate::io::project::{StoredView, parse_fields};
@@ -30,6 +31,9 @@ pub fn to_stored(view: &ViewSettings) -> StoredView {
         show_labels: Some(view.show_labels),
         show_borders: Some(view.show_borders),
         show_badges: Some(view.show_badges),
+        focus: view.focus.clone(),
+        field_patterns: view.field_patterns.then_some(true),
+        views: Vec::new(),
     }
 }
 
@@ -64,4 +68,6 @@ pub fn apply_stored(view: &mut ViewSettings, stored: &StoredView, indicators: &I
     if let Some(on) = stored.show_badges {
         view.show_badges = on;
     }
+    view.focus.clone_from(&stored.focus);
+    view.field_patterns = stored.field_patterns.unwrap_or(false);
 }

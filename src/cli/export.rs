@@ -71,6 +71,9 @@ pub struct ExportArgs {
     /// Leave out the north arrow.
     #[arg(long)]
     pub no_north_arrow: bool,
+    /// Give every Handlungsfeld a hatch of its own, readable without colour.
+    #[arg(long)]
+    pub field_patterns: bool,
     /// Source line (default: "Stand: <today> · Datenstand: <year> · <attribution>").
     #[arg(long)]
     pub source: Option<String>,
@@ -236,6 +239,7 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         );
     }
     view.colouring = colouring(args, &loaded, view.colouring.clone(), lang)?;
+    view.field_patterns |= args.field_patterns;
     let mut options = ExportOptions::defaults(&map, &view, today());
     options.format = format;
     options.size = size;

@@ -169,6 +169,27 @@ pub struct StoredView {
     /// Measure badges on.
     #[serde(default)]
     pub show_badges: Option<bool>,
+    /// The municipality in focus, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+    /// Handlungsfelder hatched (readable without colour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_patterns: Option<bool>,
+    /// The saved views ("Ansichten"), in the planner's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<SavedView>,
+}
+
+/// A named view for workshops: the part of the map and how it is coloured, with the
+/// municipality in focus.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    /// The name shown as the title in presentation mode.
+    pub name: String,
+    /// The planar box shown (min x, min y, max x, max y).
+    pub extent: [f64; 4],
+    /// Colouring, classes, visible fields, focus (its own `views` stay empty).
+    pub settings: StoredView,
 }
 
 /// Everything a project file holds.

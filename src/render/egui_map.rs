@@ -18,6 +18,35 @@ use crate::scene::{LineStyle, Scene};
 use crate::spatial::prepared::{FeatureSlices, Lod, PreparedMap};
 use crate::spatial::viewport::Viewport;
 
+/// Texels per point of pattern textures: stripes and hatches stay crisp when zoomed.
+pub const PATTERN_TEXELS_PER_PT: f32 = 4.0;
+
+/// One tile of a pattern as an image, each texel supersampled 4 × 4; to be repeated.
+pub fn pattern_image(pattern: &Pattern) -> ColorImage {
+    let texels_per_pt = PATTERN_TEXELS_PER_PT;
+    let side = (pattern.period_pt() * texels_per_pt).round().max(1.0) as usize;
+    let mut image = ColorImage::filled([side, side], Color32::TRANSPARENT);
+    for y in 0..side {
+        for x in 0..side {
+            let mut acc = [0u32; 4];
+            for sy in 0..4 {
+                for sx in 0..4 {
+                    let px = (x as f32 + (sx as f32 + 0.5) / 4.0) / texels_per_pt;
+                    let py = (y as f32 + (sy as f32 + 0.5) / 4.0) / texels_per_pt;
+                    let c = pattern.color_at(px, py);
+                    for (sum, channel) in acc.iter_mut().zip(c.0) {
+                        *sum += u32::from(channel);
+                    }
+                }
+            }
+            let avg = |k: usize| (acc[k] / 16) as u8;
+            image.pixels[y * side + x] =
+                Color32::from_rgba_unmultiplied(avg(0), avg(1), avg(2), avg(3));
+        }
+    }
+    image
+}
+
 /// Converts a scene colour to egui's premultiplied colour.
 pub fn color32(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
@@ -303,6 +332,7 @@ struct FrameKey {
     prepared: usize,
     viewport: Viewport,
     pixels_per_point: f32,
+    large_labels: bool,
 }
 
 /// Draws scenes into an egui painter, keeping meshes and textures between frames.
@@ -314,6 +344,8 @@ pub struct MapPainter {
     cached: Option<(FrameKey, Vec<Shape>, Vec<PlacedLabel>)>,
     /// Statistics of the last built frame.
     pub last_stats: FrameStats,
+    /// Labels at projector size (presentation mode).
+    pub large_labels: bool,
 }
 
 /// Numbers about the last frame built, shown in the status bar and used by benches.
@@ -330,36 +362,24 @@ pub struct FrameStats {
 }
 
 const LABEL_SIZE: f32 = 12.5;
+/// Labels in presentation mode: no text under 20 points on a projector.
+const LARGE_LABEL_SIZE: f32 = 22.0;
 
 impl MapPainter {
+    fn label_size(&self) -> f32 {
+        if self.large_labels {
+            LARGE_LABEL_SIZE
+        } else {
+            LABEL_SIZE
+        }
+    }
+
     fn texture_for(&mut self, ctx: &egui::Context, pattern: &Pattern) -> egui::TextureId {
         if let Some((_, handle)) = self.textures.iter().find(|(p, _)| p == pattern) {
             return handle.id();
         }
-        // Four texels per point, each supersampled 4 x 4, so stripes stay crisp when zoomed.
-        let texels_per_pt = 4.0;
-        let side = (pattern.period_pt() * texels_per_pt).round().max(1.0) as usize;
-        let mut image = ColorImage::filled([side, side], Color32::TRANSPARENT);
-        for y in 0..side {
-            for x in 0..side {
-                let mut acc = [0u32; 4];
-                for sy in 0..4 {
-                    for sx in 0..4 {
-                        let px = (x as f32 + (sx as f32 + 0.5) / 4.0) / texels_per_pt;
-                        let py = (y as f32 + (sy as f32 + 0.5) / 4.0) / texels_per_pt;
-                        let c = pattern.color_at(px, py);
-                        for (sum, channel) in acc.iter_mut().zip(c.0) {
-                            *sum += u32::from(channel);
-                        }
-                    }
-                }
-                let avg = |k: usize| (acc[k] / 16) as u8;
-                image.pixels[y * side + x] =
-                    Color32::from_rgba_unmultiplied(avg(0), avg(1), avg(2), avg(3));
-            }
-        }
         let name = format!("stripes-{}", self.textures.len());
-        let handle = ctx.load_texture(name, image, TextureOptions::LINEAR_REPEAT);
+        let handle = ctx.load_texture(name, pattern_image(pattern), TextureOptions::LINEAR_REPEAT);
         let id = handle.id();
         self.textures.push((pattern.clone(), handle));
         id
@@ -382,6 +402,7 @@ impl MapPainter {
             prepared: Arc::as_ptr(prepared) as usize,
             viewport: *viewport,
             pixels_per_point,
+            large_labels: self.large_labels,
         };
         let fresh = !matches!(&self.cached, Some((k, _, _)) if *k == key);
         if fresh {
@@ -411,7 +432,7 @@ impl MapPainter {
             shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.emphasis))));
             let labels = match &scene.labels {
                 Some(texts) => {
-                    let font = FontId::proportional(LABEL_SIZE);
+                    let font = FontId::proportional(self.label_size());
                     let mut measure = |text: &str| {
                         let g =
                             painter.layout_no_wrap(text.to_string(), font.clone(), Color32::BLACK);
@@ -439,7 +460,7 @@ impl MapPainter {
         painter.extend(shapes.iter().cloned());
         self.paint_overlay(painter, prepared, viewport, overlay, pixels_per_point);
         if let Some(texts) = &scene.labels {
-            paint_labels(painter, labels, texts);
+            paint_labels(painter, labels, texts, self.label_size());
         }
     }
 
@@ -542,8 +563,8 @@ impl MapPainter {
     }
 }
 
-fn paint_labels(painter: &Painter, labels: &[PlacedLabel], texts: &[String]) {
-    let font = FontId::proportional(LABEL_SIZE);
+fn paint_labels(painter: &Painter, labels: &[PlacedLabel], texts: &[String], size: f32) {
+    let font = FontId::proportional(size);
     let halo = color32(style::LABEL_HALO);
     let ink = color32(style::LABEL);
     for label in labels {

@@ -96,27 +96,53 @@ fn stroke_of(c: Rgba, width: f32, round: bool) -> Stroke {
     }
 }
 
-/// One tile of diagonal stripes as a tiling pattern, in page pixels.
+fn polygon_path(points: &[[f32; 2]]) -> Option<Path> {
+    let mut pb = PathBuilder::new();
+    for (k, p) in points.iter().enumerate() {
+        if k == 0 {
+            pb.move_to(p[0], p[1]);
+        } else {
+            pb.line_to(p[0], p[1]);
+        }
+    }
+    pb.close();
+    pb.finish()
+}
+
+/// One tile of a pattern as a tiling pattern, in page pixels: each stripe's bands, and its
+/// hatch (if any) clipped to them.
 fn tiling_pattern(surface: &mut Surface<'_>, pattern: &Pattern, px_per_pt: f32) -> PdfPattern {
     let period = pattern.period_pt() * px_per_pt;
-    let stripe = pattern.stripe_pt * px_per_pt;
     let mut builder = surface.stream_builder();
     let mut tile = builder.surface();
-    for (k, c) in pattern.colors.iter().enumerate() {
-        for shift in [0.0, period] {
-            let a = shift + k as f32 * stripe;
-            let b = a + stripe;
-            let mut pb = PathBuilder::new();
-            pb.move_to(a + period, -period);
-            pb.line_to(b + period, -period);
-            pb.line_to(b - 2.0 * period, 2.0 * period);
-            pb.line_to(a - 2.0 * period, 2.0 * period);
-            pb.close();
-            if let Some(path) = pb.finish() {
-                tile.set_fill(Some(solid_fill(*c, FillRule::NonZero)));
+    for stripe in pattern.tile_geometry(px_per_pt) {
+        let mut bands = PathBuilder::new();
+        for band in &stripe.bands {
+            for (k, p) in band.iter().enumerate() {
+                if k == 0 {
+                    bands.move_to(p[0], p[1]);
+                } else {
+                    bands.line_to(p[0], p[1]);
+                }
+            }
+            bands.close();
+        }
+        let Some(bands) = bands.finish() else {
+            continue;
+        };
+        tile.set_fill(Some(solid_fill(stripe.color, FillRule::NonZero)));
+        tile.draw_path(&bands);
+        if stripe.hatch.is_empty() {
+            continue;
+        }
+        tile.push_clip_path(&bands, &FillRule::NonZero);
+        tile.set_fill(Some(solid_fill(stripe.ink, FillRule::NonZero)));
+        for shape in &stripe.hatch {
+            if let Some(path) = polygon_path(shape) {
                 tile.draw_path(&path);
             }
         }
+        tile.pop();
     }
     tile.finish();
     PdfPattern {

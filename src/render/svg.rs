@@ -69,35 +69,46 @@ fn path_data(out: &mut String, path: &PagePath) {
     }
 }
 
-/// Diagonal stripes of one pattern: each colour's band `x + y ∈ [a, b)`, drawn twice per tile
-/// and clipped by the tile.
+fn polygon(out: &mut String, points: &[[f32; 2]]) {
+    out.push_str("<path d=\"");
+    for (j, p) in points.iter().enumerate() {
+        out.push(if j == 0 { 'M' } else { 'L' });
+        let _ = write!(out, "{} {}", num(p[0]), num(p[1]));
+    }
+    out.push_str("Z\"");
+}
+
+/// One tile of a pattern: each stripe's bands in its colour, and its hatch (if any) clipped
+/// to those bands.
 fn pattern_def(out: &mut String, index: usize, pattern: &Pattern, px_per_pt: f32) {
     let period = pattern.period_pt() * px_per_pt;
-    let stripe = pattern.stripe_pt * px_per_pt;
     let _ = write!(
         out,
         "<pattern id=\"muster{index}\" patternUnits=\"userSpaceOnUse\" width=\"{p}\" height=\"{p}\">",
         p = num(period)
     );
-    for (k, c) in pattern.colors.iter().enumerate() {
-        for shift in [0.0, period] {
-            let a = shift + k as f32 * stripe;
-            let b = a + stripe;
-            let pts = [
-                [a + period, -period],
-                [b + period, -period],
-                [b - 2.0 * period, 2.0 * period],
-                [a - 2.0 * period, 2.0 * period],
-            ];
-            out.push_str("<path d=\"");
-            for (j, p) in pts.iter().enumerate() {
-                out.push(if j == 0 { 'M' } else { 'L' });
-                let _ = write!(out, "{} {}", num(p[0]), num(p[1]));
-            }
-            out.push_str("Z\"");
-            paint_attr(out, "fill", *c);
+    for (k, stripe) in pattern.tile_geometry(px_per_pt).iter().enumerate() {
+        for band in &stripe.bands {
+            polygon(out, band);
+            paint_attr(out, "fill", stripe.color);
             out.push_str("/>");
         }
+        if stripe.hatch.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "<clipPath id=\"muster{index}-{k}\">");
+        for band in &stripe.bands {
+            polygon(out, band);
+            out.push_str("/>");
+        }
+        let _ = write!(out, "</clipPath><g clip-path=\"url(#muster{index}-{k})\"");
+        paint_attr(out, "fill", stripe.ink);
+        out.push('>');
+        for shape in &stripe.hatch {
+            polygon(out, shape);
+            out.push_str("/>");
+        }
+        out.push_str("</g>");
     }
     out.push_str("</pattern>\n");
 }

@@ -20,7 +20,7 @@ use crate::analysis::rules::Classification;
 use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, ActionFieldSet, Indicator, IndicatorTable, Polarity, Region};
 use palette::palette;
-use style::{FillStyle, Pattern, Rgba, field_color, fill_for_fields};
+use style::{FillStyle, Pattern, Rgba, fill_for_fields};
 
 /// How an indicator map is classed and coloured.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +89,8 @@ pub struct ViewSettings {
     /// A municipality (by name) in focus: the other areas are greyed, unlabelled and not
     /// counted in the legend; class limits stay those of the whole region.
     pub focus: Option<String>,
+    /// Every Handlungsfeld also gets a hatch of its own, readable without colour.
+    pub field_patterns: bool,
 }
 
 impl Default for ViewSettings {
@@ -101,6 +103,7 @@ impl Default for ViewSettings {
             lang: Lang::De,
             show_badges: true,
             focus: None,
+            field_patterns: false,
         }
     }
 }
@@ -222,6 +225,7 @@ pub fn no_data_pattern() -> Pattern {
             Rgba::rgb(0xf2, 0xf2, 0xf2),
         ],
         stripe_pt: 1.5,
+        hatches: Vec::new(),
     }
 }
 
@@ -234,6 +238,7 @@ pub fn protected_pattern() -> Pattern {
             Rgba::rgb(0xf4, 0xee, 0xf6),
         ],
         stripe_pt: 1.5,
+        hatches: Vec::new(),
     }
 }
 
@@ -436,7 +441,13 @@ impl Scene {
         self.fills = classification
             .fields
             .iter()
-            .map(|f| fill_for_fields(f.intersection(settings.visible_fields), &mut self.patterns))
+            .map(|f| {
+                fill_for_fields(
+                    f.intersection(settings.visible_fields),
+                    &mut self.patterns,
+                    settings.field_patterns,
+                )
+            })
             .collect();
         self.emphasis = classification
             .overridden
@@ -449,7 +460,11 @@ impl Scene {
         let mut entries: Vec<LegendEntry> = ActionField::ALL
             .iter()
             .map(|&f| LegendEntry {
-                fill: FillStyle::Solid(field_color(f)),
+                fill: fill_for_fields(
+                    ActionFieldSet::from_fields([f]),
+                    &mut self.patterns,
+                    settings.field_patterns,
+                ),
                 label: format!("{} {}", f.number(), field_name(f, lang)),
                 count: counts.per_field[f.index()],
                 field: Some(f),
@@ -457,18 +472,15 @@ impl Scene {
                 outline: None,
             })
             .collect();
-        let visible_colors = ActionField::ALL
+        let visible: ActionFieldSet = ActionField::ALL
             .iter()
             .filter(|f| settings.visible_fields.contains(**f))
-            .map(|f| field_color(*f))
-            .collect::<Vec<_>>();
-        if visible_colors.len() > 1 {
-            self.patterns.push(Pattern {
-                colors: visible_colors,
-                stripe_pt: style::STRIPE_PT,
-            });
+            .copied()
+            .collect();
+        if visible.len() > 1 {
+            let fill = fill_for_fields(visible, &mut self.patterns, settings.field_patterns);
             entries.push(LegendEntry {
-                fill: FillStyle::Pattern(self.patterns.len() - 1),
+                fill,
                 label: lang.t(T::LegendSeveralFields).to_string(),
                 count: counts.several,
                 field: None,

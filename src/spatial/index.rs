@@ -30,6 +30,29 @@ pub fn bounds_of(geometry: &MultiPolygon<f64>) -> Option<[f64; 4]> {
     b
 }
 
+/// The box around the areas `spaces` of `region`, grown by `pad` (a share of its larger
+/// side) on every side; None when none of them has geometry.
+pub fn bounds_of_spaces(
+    region: &crate::model::Region,
+    spaces: &[usize],
+    pad: f64,
+) -> Option<[f64; 4]> {
+    let b = spaces
+        .iter()
+        .filter_map(|&i| region.spaces.get(i))
+        .filter_map(|s| bounds_of(&s.geometry))
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })?;
+    let grow = pad * (b[2] - b[0]).max(b[3] - b[1]);
+    Some([b[0] - grow, b[1] - grow, b[2] + grow, b[3] + grow])
+}
+
 /// Even-odd test of `p` against every ring of every polygon.
 pub fn contains(geometry: &MultiPolygon<f64>, p: [f64; 2]) -> bool {
     geometry.0.iter().any(|poly| {

@@ -267,6 +267,8 @@ pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
                     T::ShortcutMeasures,
                     T::ShortcutUndo,
                     T::ShortcutExport,
+                    T::ShortcutFind,
+                    T::ShortcutPresent,
                 ] {
                     ui.label(lang.t(t));
                 }

@@ -527,9 +527,31 @@ fn target_ui(
             }
         }
     }
+    let views = state.map.as_ref().map_or(0, |m| m.saved_views.len());
+    if views > 0 {
+        let label = lang.tf(T::ExportViewsButton, &[("n", &format::count(views, lang))]);
+        if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
+            if form.folder.trim().is_empty() {
+                form.hint = Some(lang.t(T::ExportNeedsFolder).to_string());
+            } else if let Some(map) = &state.map {
+                form.hint = None;
+                let mut options = form.current_options(state);
+                options.format = Format::of(Path::new(&form.path)).unwrap_or(Format::Png);
+                commands.push(Command::Export(ExportRequest {
+                    options,
+                    target: ExportTarget::Views(
+                        absolute(form.folder.trim()),
+                        map.saved_views.clone(),
+                    ),
+                }));
+            }
+        }
+    }
     if let Some(job) = &state.export_job {
         let target = match &job.target {
-            ExportTarget::File(p) | ExportTarget::Folder(p) => p.display().to_string(),
+            ExportTarget::File(p) | ExportTarget::Folder(p) | ExportTarget::Views(p, _) => {
+                p.display().to_string()
+            }
         };
         ui.horizontal(|ui| {
             ui.spinner();

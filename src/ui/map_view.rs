@@ -58,6 +58,9 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
         .get_or_insert_with(|| Viewport::fit(bounds, size, offset, FIT_MARGIN));
     viewport.size = size;
     viewport.offset = offset;
+    if let Some(target) = state.fit_to.take() {
+        *viewport = Viewport::fit(target, size, offset, FIT_MARGIN);
+    }
     let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
 
     // Navigation; Shift+drag draws a selection rectangle instead of panning.
@@ -181,8 +184,12 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
             selected: &state.selected,
         },
     );
-    badges_ui(&canvas, rect, map, scene, &viewport);
-    overlays_ui(&canvas, rect, map, scene, &viewport, lang);
+    // Presentation mode: no text under 20 points, and title and legend are drawn over it.
+    let text_scale = if state.presenting { 20.0 / 11.0 } else { 1.0 };
+    badges_ui(&canvas, rect, map, scene, &viewport, text_scale);
+    if !state.presenting {
+        overlays_ui(&canvas, rect, map, scene, &viewport, lang);
+    }
     if let Some(r) = rubber {
         canvas.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(30, 60, 120, 40));
         canvas.rect_stroke(
@@ -214,11 +221,12 @@ fn badges_ui(
     map: &LoadedMap,
     scene: &crate::scene::Scene,
     viewport: &Viewport,
+    scale: f32,
 ) {
     if scene.badges.is_empty() {
         return;
     }
-    let font = FontId::proportional(11.0);
+    let font = FontId::proportional(11.0 * scale);
     for (i, count) in scene.badges.iter().enumerate() {
         if *count == 0 {
             continue;
@@ -227,13 +235,13 @@ fn badges_ui(
             continue;
         };
         let s = viewport.screen_from_map(anchor.pos);
-        let center = Pos2::new(s[0] + 14.0, s[1] - 12.0);
+        let center = Pos2::new(s[0] + 14.0 * scale, s[1] - 12.0 * scale);
         if !rect.contains(center) {
             continue;
         }
         let text = count.to_string();
         let galley = painter.layout_no_wrap(text, font.clone(), color32(style::BADGE_TEXT));
-        let radius = (galley.size().x / 2.0 + 4.0).max(8.0);
+        let radius = (galley.size().x / 2.0 + 4.0 * scale).max(8.0 * scale);
         painter.circle(
             center,
             radius,

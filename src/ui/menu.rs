@@ -182,6 +182,48 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 out.commands.push(Command::FitAll);
             }
             if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuFind)).shortcut_text("Strg+F"),
+                )
+                .clicked()
+            {
+                out.commands
+                    .push(Command::ShowWindow(Window::Switcher, true));
+            }
+            if ui
+                .add_enabled(state.map.is_some(), egui::Button::new(lang.t(T::MenuViews)))
+                .clicked()
+            {
+                out.commands.push(Command::ShowWindow(Window::Views, true));
+            }
+            if ui
+                .add_enabled(
+                    state.map.is_some(),
+                    egui::Button::new(lang.t(T::MenuPresent)).shortcut_text("F5"),
+                )
+                .clicked()
+            {
+                out.commands.push(Command::Present(true));
+            }
+            let mut patterns = state.view.field_patterns;
+            if ui
+                .checkbox(&mut patterns, lang.t(T::MenuFieldPatterns))
+                .on_hover_text(lang.t(T::MenuFieldPatternsHint))
+                .changed()
+            {
+                out.commands.push(Command::SetFieldPatterns(patterns));
+            }
+            ui.menu_button(lang.t(T::MenuTheme), |ui| {
+                let dark = ui.ctx().theme() == egui::Theme::Dark;
+                if ui.radio(!dark, lang.t(T::ThemeLight)).clicked() {
+                    ui.ctx().set_theme(egui::ThemePreference::Light);
+                }
+                if ui.radio(dark, lang.t(T::ThemeDark)).clicked() {
+                    ui.ctx().set_theme(egui::ThemePreference::Dark);
+                }
+            });
+            if ui
                 .add(egui::Button::new(lang.t(T::MenuZoomIn)).shortcut_text("+"))
                 .clicked()
             {

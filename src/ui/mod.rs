@@ -12,11 +12,14 @@ pub mod map_view;
 pub mod measure_form;
 pub mod measures_window;
 pub mod menu;
+pub mod presentation;
 pub mod rules_window;
 pub mod status_bar;
 pub mod swatch;
+pub mod switcher;
 pub mod table_window;
 pub mod view_panel;
+pub mod views_window;
 
 use eframe::egui::{self, RichText, Ui};
 
@@ -61,6 +64,33 @@ pub fn map_info_ui(ui: &mut Ui, state: &AppState) -> Vec<Command> {
         ui.label(format!("EPSG:{}", map.region.crs.epsg));
         ui.end_row();
     });
+    if !map.region.municipalities.is_empty() {
+        let current = state
+            .view
+            .focus
+            .clone()
+            .unwrap_or_else(|| lang.t(T::FocusAll).to_string());
+        ui.label(lang.t(T::FocusLabel))
+            .on_hover_text(lang.t(T::FocusHint));
+        let combo = egui::ComboBox::from_id_salt("focus-municipality")
+            .selected_text(current)
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(state.view.focus.is_none(), lang.t(T::FocusAll))
+                    .clicked()
+                {
+                    commands.push(Command::Focus(None));
+                }
+                for m in &map.region.municipalities {
+                    let on = state.view.focus.as_deref() == Some(m.name.as_str());
+                    if ui.selectable_label(on, &m.name).clicked() {
+                        commands.push(Command::Focus(Some(m.name.clone())));
+                    }
+                }
+            });
+        name(&combo.response, lang.t(T::FocusLabel));
+    }
     let problems = map.report.problems.len();
     if problems > 0 {
         ui.colored_label(

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, Color32, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
-use crate::render::egui_map::color32;
+use crate::render::egui_map::{color32, pattern_image};
 use crate::scene::LineStyle;
 use crate::scene::style::{FillStyle, Pattern};
 
@@ -18,25 +18,29 @@ pub fn paint_fill(ui: &Ui, rect: Rect, fill: FillStyle, patterns: &[Pattern], di
             let Some(pattern) = patterns.get(i) else {
                 return;
             };
-            // Diagonal bands x + y = c … c + stripe, clipped by the painter to the swatch.
-            let (top, bottom) = (rect.min.y, rect.max.y);
-            let stripe = pattern.stripe_pt;
-            let first = ((rect.min.x + top) / stripe).floor() * stripe;
-            let mut c = first;
-            while c < rect.max.x + bottom {
-                let color = dim(color32(pattern.color_at(c + stripe / 2.0, 0.0)));
-                painter.add(egui::Shape::convex_polygon(
-                    vec![
-                        egui::pos2(c - top, top),
-                        egui::pos2(c + stripe - top, top),
-                        egui::pos2(c + stripe - bottom, bottom),
-                        egui::pos2(c - bottom, bottom),
-                    ],
-                    color,
-                    Stroke::NONE,
-                ));
-                c += stripe;
-            }
+            // The map's own pattern texture, repeated in screen space (one tile per period).
+            let id = egui::Id::unique(("swatch-pattern", format!("{pattern:?}")));
+            let texture = ui.ctx().data_mut(|d| d.get_temp::<egui::TextureHandle>(id));
+            let texture = texture.unwrap_or_else(|| {
+                let t = ui.ctx().load_texture(
+                    "swatch-pattern",
+                    pattern_image(pattern),
+                    egui::TextureOptions::LINEAR_REPEAT,
+                );
+                ui.ctx().data_mut(|d| d.insert_temp(id, t.clone()));
+                t
+            });
+            let period = pattern.period_pt();
+            let uv = egui::Rect::from_min_max(
+                egui::pos2(rect.min.x / period, rect.min.y / period),
+                egui::pos2(rect.max.x / period, rect.max.y / period),
+            );
+            let tint = if dimmed {
+                Color32::WHITE.gamma_multiply(0.25)
+            } else {
+                Color32::WHITE
+            };
+            painter.image(texture.id(), rect, uv, tint);
         }
     }
     painter.rect_stroke(

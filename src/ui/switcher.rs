@@ -1,0 +1,222 @@
+//! The quick switcher (Ctrl+F): type a few letters of a municipality or of a Sozialraum's
+//! code or name, press Enter (or click) to focus the municipality or zoom to the area.
+//!
+//! Matching ignores case, spaces and umlauts ("wurselen" finds Würselen, "ac3" finds AC 3);
+//! names that start with what was typed come before names that only contain it.
+
+use eframe::egui::{self, Context, Key, RichText, TextEdit};
+
+use crate::app::{Command, LoadedMap, Window};
+use crate::i18n::{Lang, T};
+use crate::ui::name;
+
+/// At most this many results are listed.
+const MAX_HITS: usize = 12;
+
+/// What was typed and which result is highlighted.
+#[derive(Debug, Default)]
+pub struct SwitcherState {
+    /// The search text.
+    pub query: String,
+    /// The highlighted result.
+    pub highlighted: usize,
+}
+
+/// A search result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// A municipality, by index.
+    Municipality(usize),
+    /// A Sozialraum, by index.
+    Area(usize),
+}
+
+/// Lower case without spaces, dots, hyphens and umlauts, for matching.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push('a'),
+            'ö' => out.push('o'),
+            'ü' => out.push('u'),
+            'ß' => out.push_str("ss"),
+            ' ' | '.' | '-' | '_' | '(' | ')' | '/' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The municipalities and areas matching `query`, best first.
+pub fn search(map: &LoadedMap, query: &str) -> Vec<Hit> {
+    let q = fold(query);
+    if q.is_empty() {
+        return Vec::new();
+    }
+    // Rank 0: starts with the query; rank 1: contains it.
+    let rank = |text: &str| {
+        let t = fold(text);
+        if t.starts_with(&q) {
+            Some(0)
+        } else if t.contains(&q) {
+            Some(1)
+        } else {
+            None
+        }
+    };
+    let mut hits: Vec<(u8, u8, usize, Hit)> = Vec::new();
+    for (i, m) in map.region.municipalities.iter().enumerate() {
+        if let Some(r) = rank(&m.name) {
+            hits.push((r, 0, i, Hit::Municipality(i)));
+        }
+    }
+    for (i, s) in map.region.spaces.iter().enumerate() {
+        let by_code = rank(&s.code);
+        let by_name = s.name.as_deref().and_then(rank);
+        if let Some(r) = by_code.into_iter().chain(by_name).min() {
+            hits.push((r, 1, i, Hit::Area(i)));
+        }
+    }
+    hits.sort_by(|a, b| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| match (a.3, b.3) {
+            (Hit::Area(x), Hit::Area(y)) => {
+                crate::model::natural_cmp(&map.region.spaces[x].code, &map.region.spaces[y].code)
+            }
+            _ => a.2.cmp(&b.2),
+        })
+    });
+    hits.into_iter().take(MAX_HITS).map(|h| h.3).collect()
+}
+
+fn hit_text(map: &LoadedMap, hit: Hit, lang: Lang) -> String {
+    match hit {
+        Hit::Municipality(i) => format!(
+            "{} ({})",
+            map.region.municipalities[i].name,
+            lang.t(T::SwitcherMunicipality)
+        ),
+        Hit::Area(i) => {
+            let space = &map.region.spaces[i];
+            match map.region.municipality_of(i) {
+                Some(m) => format!("{} – {}", space.display_name(), m.name),
+                None => space.display_name(),
+            }
+        }
+    }
+}
+
+fn command_for(map: &LoadedMap, hit: Hit) -> Command {
+    match hit {
+        Hit::Municipality(i) => Command::Focus(Some(map.region.municipalities[i].name.clone())),
+        Hit::Area(i) => Command::ZoomToArea(i),
+    }
+}
+
+/// The switcher window.
+pub fn switcher_ui(
+    ctx: &Context,
+    map: &LoadedMap,
+    state: &mut SwitcherState,
+    lang: Lang,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let hits = search(map, &state.query);
+    state.highlighted = state.highlighted.min(hits.len().saturating_sub(1));
+    let (down, up, enter, escape) = ctx.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowDown),
+            i.consume_key(egui::Modifiers::NONE, Key::ArrowUp),
+            i.key_pressed(Key::Enter),
+            i.consume_key(egui::Modifiers::NONE, Key::Escape),
+        )
+    });
+    if down && state.highlighted + 1 < hits.len() {
+        state.highlighted += 1;
+    }
+    if up {
+        state.highlighted = state.highlighted.saturating_sub(1);
+    }
+    let mut chosen: Option<Hit> = None;
+    let mut open = true;
+    egui::Window::new(lang.t(T::SwitcherTitle))
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+        .default_width(420.0)
+        .show(ctx, |ui| {
+            let edit = ui.add(
+                TextEdit::singleline(&mut state.query)
+                    .hint_text(lang.t(T::SwitcherHint))
+                    .desired_width(400.0),
+            );
+            name(&edit, lang.t(T::SwitcherTitle));
+            if !edit.has_focus() && !enter {
+                edit.request_focus();
+            }
+            if edit.changed() {
+                state.highlighted = 0;
+            }
+            if enter {
+                chosen = hits.get(state.highlighted).copied();
+            }
+            if !state.query.trim().is_empty() && hits.is_empty() {
+                ui.weak(lang.t(T::SwitcherNothing));
+            }
+            for (k, hit) in hits.iter().enumerate() {
+                let text = hit_text(map, *hit, lang);
+                let label = if k == state.highlighted {
+                    RichText::new(text).strong()
+                } else {
+                    RichText::new(text)
+                };
+                if ui.selectable_label(k == state.highlighted, label).clicked() {
+                    chosen = Some(*hit);
+                }
+            }
+        });
+    if let Some(hit) = chosen {
+        commands.push(command_for(map, hit));
+        open = false;
+    }
+    if !open || escape {
+        state.query.clear();
+        state.highlighted = 0;
+        commands.push(Command::ShowWindow(Window::Switcher, false));
+    }
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::Progress;
+    use crate::io::demo::load_demo;
+    use crate::spatial::prepared::Detail;
+
+    #[test]
+    fn names_and_codes_are_found_without_case_spaces_or_umlauts() {
+        let map = LoadedMap::from_import(
+            load_demo(&Progress::default()).expect("demo"),
+            None,
+            Detail::Full,
+        );
+        let first = |q: &str| search(&map, q).first().copied();
+        let area = |code: &str| Hit::Area(map.region.space_by_code(code).expect(code));
+        assert_eq!(first("Setterich"), Some(area("B 5")));
+        assert_eq!(first("ac3"), Some(area("AC 3")));
+        let wuerselen = map
+            .region
+            .municipalities
+            .iter()
+            .position(|m| m.name == "Würselen")
+            .expect("Würselen");
+        assert_eq!(first("wurselen"), Some(Hit::Municipality(wuerselen)));
+        // "Stolberg" names the municipality first, then its areas with "Stolberg" in the name.
+        let stolberg = search(&map, "stolb");
+        assert!(matches!(stolberg.first(), Some(Hit::Municipality(_))));
+        assert!(search(&map, "").is_empty());
+        assert!(search(&map, "xyzzy").is_empty());
+        assert!(search(&map, "a").len() <= MAX_HITS);
+    }
+}
