@@ -217,6 +217,9 @@ pub struct AppState {
     pub viewport: Option<Viewport>,
     /// A planar box the map view should fit next (zoom to a municipality or an area).
     pub fit_to: Option<[f64; 4]>,
+    /// In presentation mode, the part of the map being presented (fitted again when the
+    /// window changes size, e.g. on going full screen).
+    pub presented_extent: Option<[f64; 4]>,
     /// The area shown in the inspector (the last one clicked).
     pub selection: Option<usize>,
     /// Every selected area (Ctrl+click, rectangle), `selection` included, in selection order.
@@ -305,6 +308,7 @@ impl AppState {
             view: ViewSettings::default(),
             viewport: None,
             fit_to: None,
+            presented_extent: None,
             selection: None,
             selected: Vec::new(),
             hover: None,
@@ -566,7 +570,25 @@ impl AppState {
                     self.apply_view(next);
                 }
             }
-            Command::Present(on) => self.presenting = on && self.map.is_some(),
+            Command::Present(on) => {
+                self.presenting = on && self.map.is_some();
+                // The map area changes size: show the same part again, fitted anew.
+                if let Some(map) = &self.map {
+                    let view = self.current_view.and_then(|k| map.saved_views.get(k));
+                    self.fit_to = view.map(|v| v.extent).or_else(|| {
+                        let focus = self.view.focus.as_ref()?;
+                        let m = map
+                            .region
+                            .municipalities
+                            .iter()
+                            .find(|m| m.name == *focus)?;
+                        crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
+                    });
+                    if self.fit_to.is_none() {
+                        self.fit_to = Some(map.prepared.bounds);
+                    }
+                }
+            }
             Command::SetFieldPatterns(on) => {
                 self.view.field_patterns = on;
                 self.rebuild_scene();
@@ -599,9 +621,11 @@ impl AppState {
         if name.is_empty() {
             return;
         }
+        // A zoom not yet drawn (just focused) is what the user is about to see.
         let extent = self
-            .viewport
-            .map_or(map.prepared.bounds, |v| v.visible_bounds());
+            .fit_to
+            .or_else(|| self.viewport.map(|v| v.visible_bounds()))
+            .unwrap_or(map.prepared.bounds);
         let view = SavedView {
             name: name.clone(),
             extent,

@@ -16,6 +16,10 @@ use crate::spatial::viewport::Viewport;
 
 /// Margin around the map when it is fitted, in points.
 const FIT_MARGIN: f32 = 24.0;
+/// Room kept free above the map in presentation mode (title card), in points.
+const PRESENT_TOP: f32 = 170.0;
+/// Room kept free below the map in presentation mode (hint line), in points.
+const PRESENT_BOTTOM: f32 = 70.0;
 /// Arrow keys pan by this many points.
 const KEY_PAN: f32 = 80.0;
 /// One +/- key press zooms by this factor.
@@ -40,6 +44,23 @@ pub fn ground_m_per_px(map: &LoadedMap, viewport: &Viewport) -> f64 {
     }
 }
 
+/// A view of `bounds` in the map area. In presentation mode the map keeps to the left
+/// three fifths, leaving the right for the legend and the info card.
+fn fit(bounds: [f64; 4], size: [f32; 2], offset: [f32; 2], presenting: bool) -> Viewport {
+    if !presenting {
+        return Viewport::fit(bounds, size, offset, FIT_MARGIN);
+    }
+    // Room for the title card above and the hint line below.
+    let (top, bottom) = (PRESENT_TOP, PRESENT_BOTTOM);
+    let narrow = [size[0] * 0.6, (size[1] - top - bottom).max(100.0)];
+    let mut v = Viewport::fit(bounds, narrow, offset, FIT_MARGIN);
+    // Centred in the left part below the title, drawn in the whole area.
+    v.center[0] += f64::from(size[0] / 2.0 - narrow[0] / 2.0) * v.m_per_px;
+    v.center[1] += f64::from(top + narrow[1] / 2.0 - size[1] / 2.0) * v.m_per_px;
+    v.size = size;
+    v
+}
+
 /// Shows the map and handles its input.
 pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -53,13 +74,24 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
     let size = [rect.width(), rect.height()];
     let offset = [rect.min.x, rect.min.y];
     let bounds = map.prepared.bounds;
+    let presenting = state.presenting;
     let viewport = state
         .viewport
-        .get_or_insert_with(|| Viewport::fit(bounds, size, offset, FIT_MARGIN));
+        .get_or_insert_with(|| fit(bounds, size, offset, presenting));
+    // Going full screen takes a few frames: the presented part is fitted again as the map
+    // area grows, instead of staying as small as the window was.
+    if presenting
+        && viewport.size != size
+        && state.fit_to.is_none()
+        && let Some(shown) = state.presented_extent
+    {
+        state.fit_to = Some(shown);
+    }
     viewport.size = size;
     viewport.offset = offset;
     if let Some(target) = state.fit_to.take() {
-        *viewport = Viewport::fit(target, size, offset, FIT_MARGIN);
+        *viewport = fit(target, size, offset, presenting);
+        state.presented_extent = presenting.then_some(target);
     }
     let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
 
@@ -199,7 +231,8 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
             StrokeKind::Inside,
         );
     }
-    if let Some(i) = hover
+    // No small tooltip on a projector: a click opens the large card instead.
+    if let Some(i) = hover.filter(|_| !state.presenting)
         && let Some(space) = map.region.spaces.get(i)
     {
         let municipality = map.region.municipality_of(i).map(|m| m.name.clone());

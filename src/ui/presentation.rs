@@ -151,7 +151,9 @@ pub fn presentation_overlay_ui(
             } else {
                 lang.t(T::PresentHint).to_string()
             };
-            ui.label(big(text, MIN_TEXT).color(Color32::from_gray(60)));
+            card_frame().inner_margin(8).show(ui, |ui| {
+                ui.label(big(text, MIN_TEXT).color(Color32::from_gray(60)))
+            });
         });
     commands
 }
