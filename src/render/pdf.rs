@@ -17,7 +17,7 @@ use krilla::text::{Font as PdfFont, GlyphId, KrillaGlyph};
 
 use crate::scene::font::{FONT_BYTES, Font};
 use crate::scene::page::{Item, Layer, Page, PagePath, Paint};
-use crate::scene::style::{Pattern, Rgba};
+use crate::scene::style::{Pattern, Rgba, StripeGeometry};
 
 /// Why no PDF could be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -113,9 +113,51 @@ fn polygon_path(points: &[[f32; 2]]) -> Option<Path> {
 /// hatch (if any) clipped to them.
 fn tiling_pattern(surface: &mut Surface<'_>, pattern: &Pattern, px_per_pt: f32) -> PdfPattern {
     let period = pattern.period_pt() * px_per_pt;
+    // Several periods per cell: viewers that anti-alias every cell edge (Poppler) then show
+    // a faint seam only every few millimetres instead of every stripe.
+    let cell = period * CELL_PERIODS as f32;
     let mut builder = surface.stream_builder();
     let mut tile = builder.surface();
-    for stripe in pattern.tile_geometry(px_per_pt) {
+    let stripes = pattern.tile_geometry(px_per_pt);
+    let single = stripes.len() == 1;
+    // The first colour under everything: anti-aliased band edges then leave no light seams.
+    if let (Some(first), Some(all)) = (
+        stripes.first(),
+        polygon_path(&[[0.0, 0.0], [cell, 0.0], [cell, cell], [0.0, cell]]),
+    ) {
+        tile.set_fill(Some(solid_fill(first.color, FillRule::NonZero)));
+        tile.draw_path(&all);
+    }
+    for i in 0..CELL_PERIODS {
+        for j in 0..CELL_PERIODS {
+            tile.push_transform(&Transform::from_translate(
+                i as f32 * period,
+                j as f32 * period,
+            ));
+            draw_period(&mut tile, &stripes, single, period);
+            tile.pop();
+        }
+    }
+    tile.finish();
+    PdfPattern {
+        stream: builder.finish(),
+        transform: Transform::identity(),
+        width: cell,
+        height: cell,
+    }
+}
+
+/// Periods per pattern cell along each side.
+const CELL_PERIODS: u32 = 8;
+
+/// One period of the stripes at the origin, clipped to the period's square.
+fn draw_period(tile: &mut Surface<'_>, stripes: &[StripeGeometry], single: bool, period: f32) {
+    let Some(square) = polygon_path(&[[0.0, 0.0], [period, 0.0], [period, period], [0.0, period]])
+    else {
+        return;
+    };
+    tile.push_clip_path(&square, &FillRule::NonZero);
+    for stripe in stripes {
         let mut bands = PathBuilder::new();
         for band in &stripe.bands {
             for (k, p) in band.iter().enumerate() {
@@ -130,27 +172,28 @@ fn tiling_pattern(surface: &mut Surface<'_>, pattern: &Pattern, px_per_pt: f32) 
         let Some(bands) = bands.finish() else {
             continue;
         };
-        tile.set_fill(Some(solid_fill(stripe.color, FillRule::NonZero)));
-        tile.draw_path(&bands);
+        if !single {
+            tile.set_fill(Some(solid_fill(stripe.color, FillRule::NonZero)));
+            tile.draw_path(&bands);
+        }
         if stripe.hatch.is_empty() {
             continue;
         }
-        tile.push_clip_path(&bands, &FillRule::NonZero);
+        // One colour covers the whole tile: its hatch needs no clipping.
+        if !single {
+            tile.push_clip_path(&bands, &FillRule::NonZero);
+        }
         tile.set_fill(Some(solid_fill(stripe.ink, FillRule::NonZero)));
         for shape in &stripe.hatch {
             if let Some(path) = polygon_path(shape) {
                 tile.draw_path(&path);
             }
         }
-        tile.pop();
+        if !single {
+            tile.pop();
+        }
     }
-    tile.finish();
-    PdfPattern {
-        stream: builder.finish(),
-        transform: Transform::identity(),
-        width: period,
-        height: period,
-    }
+    tile.pop();
 }
 
 fn glyphs_of(font: &Font, text: &str) -> Vec<KrillaGlyph> {

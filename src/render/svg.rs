@@ -87,13 +87,35 @@ fn pattern_def(out: &mut String, index: usize, pattern: &Pattern, px_per_pt: f32
         "<pattern id=\"muster{index}\" patternUnits=\"userSpaceOnUse\" width=\"{p}\" height=\"{p}\">",
         p = num(period)
     );
-    for (k, stripe) in pattern.tile_geometry(px_per_pt).iter().enumerate() {
-        for band in &stripe.bands {
-            polygon(out, band);
-            paint_attr(out, "fill", stripe.color);
-            out.push_str("/>");
+    let stripes = pattern.tile_geometry(px_per_pt);
+    // The first colour under everything: anti-aliased band edges then leave no light seams.
+    if let Some(first) = stripes.first() {
+        let _ = write!(out, "<rect width=\"{p}\" height=\"{p}\"", p = num(period));
+        paint_attr(out, "fill", first.color);
+        out.push_str("/>");
+    }
+    let single = stripes.len() == 1;
+    for (k, stripe) in stripes.iter().enumerate() {
+        if !single {
+            for band in &stripe.bands {
+                polygon(out, band);
+                paint_attr(out, "fill", stripe.color);
+                out.push_str("/>");
+            }
         }
         if stripe.hatch.is_empty() {
+            continue;
+        }
+        if single {
+            // One colour covers the whole tile: the hatch needs no clipping.
+            out.push_str("<g");
+            paint_attr(out, "fill", stripe.ink);
+            out.push('>');
+            for shape in &stripe.hatch {
+                polygon(out, shape);
+                out.push_str("/>");
+            }
+            out.push_str("</g>");
             continue;
         }
         let _ = write!(out, "<clipPath id=\"muster{index}-{k}\">");
