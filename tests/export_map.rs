@@ -411,3 +411,40 @@ fn exports_match_their_golden_images() {
         ],
     );
 }
+
+#[test]
+fn the_pattern_option_hatches_every_field_in_every_format() {
+    use sozialraum_atlas::scene::style::hatch_ink;
+    let dir = temp_dir("export-hatch");
+    let (svg, png, plain) = (dir.join("m.svg"), dir.join("m.png"), dir.join("plain.png"));
+    for out in [&svg, &png] {
+        let o = export(
+            &[
+                "--paper",
+                "a4-landscape",
+                "--dpi",
+                "150",
+                "--field-patterns",
+            ],
+            out,
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = export(&["--paper", "a4-landscape", "--dpi", "150"], &plain);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    let (hatched, unhatched) = (pixmap(&png), pixmap(&plain));
+    for field in ActionField::ALL {
+        let ink = hatch_ink(field_color(field));
+        assert!(text.contains(&ink.hex()), "{field:?}: its hatch in the SVG");
+        assert!(
+            count_near(&hatched, ink.0) > 100,
+            "{field:?}: its hatch in the PNG"
+        );
+        assert!(
+            count_near(&hatched, field_color(field).0)
+                < count_near(&unhatched, field_color(field).0),
+            "{field:?}: part of its colour gives way to the hatch"
+        );
+    }
+}
