@@ -405,6 +405,26 @@ texts! {
     ViewsPresent => "Präsentation mit den Ansichten starten (F5)", "Start the presentation with the views (F5)";
     ExportViewsButton => "Alle {n} Ansichten exportieren", "Export all {n} views";
     ExportViewsWritten => "{n} Ansichten nach {dir} geschrieben", "{n} views written to {dir}";
+    TipAddMeasure => "Neue Maßnahme für die ausgewählten Sozialräume, mit ihren Handlungsfeldern und Kommunen vorausgefüllt (Strg+M)", "New measure for the selected areas, pre-filled with their fields and municipalities (Ctrl+M)";
+    TipClearSelection => "Auswahl aufheben (Esc)", "Clear the selection (Esc)";
+    TipOpenMeasures => "Alle Maßnahmen als Tabelle: suchen, filtern, sortieren, bearbeiten (Strg+L)", "All measures as a table: search, filter, sort, edit (Ctrl+L)";
+    TipOpenRules => "Die Regeln je Handlungsfeld ansehen und ändern; die Karte färbt sich sofort neu", "See and change the rules per field; the map recolours at once";
+    TipOpenCompare => "Regeln gegen die Einstufung in der Datei: welche Sozialräume kommen hinzu, welche fallen weg", "Rules against the file's classification: which areas are added, which dropped";
+    TipOpenOverrides => "Alle von Hand übersteuerten Einstufungen mit ihrer Begründung", "Every classification overridden by hand, with its reason";
+    TipExportMeasures => "Maßnahmen als CSV (für Excel) oder XLSX speichern", "Save the measures as CSV (for Excel) or XLSX";
+    TipImportMeasures => "Maßnahmen aus einer CSV- oder Excel-Liste übernehmen, mit Bericht", "Take measures from a CSV or Excel list, with a report";
+    TipLoadRules => "Regeln und Übersteuerungen aus einer TOML-Datei laden", "Load rules and overrides from a TOML file";
+    TipSaveRules => "Regeln und Übersteuerungen als TOML-Datei speichern", "Save rules and overrides as a TOML file";
+    TipAddCondition => "Eine weitere Bedingung für dieses Handlungsfeld", "Another condition for this field";
+    TipRemoveCondition => "Diese Bedingung entfernen (Strg+Z macht es rückgängig)", "Remove this condition (Ctrl+Z undoes it)";
+    TipShowReport => "Was beim Einlesen der Datei auffiel: jedes Problem jedes Features", "What reading the file found: every problem of every feature";
+    TipExportButton => "Die Karte so wie in der Vorschau in die Datei schreiben (im Hintergrund)", "Write the map as previewed to the file (in the background)";
+    TipExportAtlas => "Für jede Kommune eine Karte, auf sie gezoomt, die anderen grau, in den Ordner", "One map per municipality, zoomed to it, the others grey, into the folder";
+    TipExportViews => "Jede gespeicherte Ansicht als eigene Datei in den Ordner", "Every saved view as a file of its own into the folder";
+    TipViewsDelete => "Diese Ansicht löschen", "Delete this view";
+    TipTakeSelection => "Die auf der Karte ausgewählten Sozialräume übernehmen", "Take the areas selected on the map";
+    TipDeriveMunicipalities => "Die Kommunen aus den eingetragenen Sozialräumen ableiten", "Derive the municipalities from the areas entered";
+    TipApplyLimits => "Die eingegebenen Klassengrenzen übernehmen", "Use the class limits typed in";
     ShortcutExport => "Karte exportieren (PNG, SVG, PDF): Strg+E", "Export the map (PNG, SVG, PDF): Ctrl+E";
     ShortcutUndo => "Rückgängig: Strg+Z · Wiederholen: Strg+Y oder Strg+Umschalt+Z", "Undo: Ctrl+Z · redo: Ctrl+Y or Ctrl+Shift+Z";
 

@@ -479,10 +479,12 @@ fn target_ui(
             Some(&with_extension("karte", format)),
         );
     });
-    let export = ui.add_enabled(
-        !running,
-        egui::Button::new(RichText::new(lang.t(T::ExportButton)).strong()),
-    );
+    let export = ui
+        .add_enabled(
+            !running,
+            egui::Button::new(RichText::new(lang.t(T::ExportButton)).strong()),
+        )
+        .on_hover_text(lang.t(T::TipExportButton));
     if export.clicked() {
         if Format::of(Path::new(form.path.trim())).is_none() {
             form.hint = Some(lang.t(T::ExportNeedsPath).to_string());
@@ -513,7 +515,11 @@ fn target_ui(
             T::ExportAtlasButton,
             &[("n", &format::count(map.region.municipalities.len(), lang))],
         );
-        if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
+        if ui
+            .add_enabled(!running, egui::Button::new(label))
+            .on_hover_text(lang.t(T::TipExportAtlas))
+            .clicked()
+        {
             if form.folder.trim().is_empty() {
                 form.hint = Some(lang.t(T::ExportNeedsFolder).to_string());
             } else {
@@ -530,7 +536,11 @@ fn target_ui(
     let views = state.map.as_ref().map_or(0, |m| m.saved_views.len());
     if views > 0 {
         let label = lang.tf(T::ExportViewsButton, &[("n", &format::count(views, lang))]);
-        if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
+        if ui
+            .add_enabled(!running, egui::Button::new(label))
+            .on_hover_text(lang.t(T::TipExportViews))
+            .clicked()
+        {
             if form.folder.trim().is_empty() {
                 form.hint = Some(lang.t(T::ExportNeedsFolder).to_string());
             } else if let Some(map) = &state.map {

@@ -144,11 +144,16 @@ pub fn inspector_ui(
             ui.horizontal_wrapped(|ui| {
                 if ui
                     .button(RichText::new(lang.t(T::AddMeasure)).strong())
+                    .on_hover_text(lang.t(T::TipAddMeasure))
                     .clicked()
                 {
                     commands.push(Command::NewMeasure);
                 }
-                if ui.button(lang.t(T::ClearSelection)).clicked() {
+                if ui
+                    .button(lang.t(T::ClearSelection))
+                    .on_hover_text(lang.t(T::TipClearSelection))
+                    .clicked()
+                {
                     commands.push(Command::Select(None));
                 }
             });

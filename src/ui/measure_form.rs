@@ -171,13 +171,18 @@ pub fn measure_form_ui(
                                     !selected_codes.is_empty(),
                                     egui::Button::new(lang.t(T::MeasureTakeSelection)),
                                 )
+                                .on_hover_text(lang.t(T::TipTakeSelection))
                                 .clicked()
                             {
                                 form.areas = selected_codes.join("; ");
                                 form.municipalities =
                                     municipalities_of(&map.region, selected_codes).join("; ");
                             }
-                            if ui.button(lang.t(T::MeasureDeriveMunicipalities)).clicked() {
+                            if ui
+                                .button(lang.t(T::MeasureDeriveMunicipalities))
+                                .on_hover_text(lang.t(T::TipDeriveMunicipalities))
+                                .clicked()
+                            {
                                 let (codes, _) = parse_areas(map, &form.areas);
                                 form.municipalities =
                                     municipalities_of(&map.region, &codes).join("; ");

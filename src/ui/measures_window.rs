@@ -245,16 +245,28 @@ pub fn measures_window_ui(
             });
             ui.separator();
             ui.horizontal(|ui| {
-                if ui.button(lang.t(T::AddMeasure)).clicked() {
+                if ui
+                    .button(lang.t(T::AddMeasure))
+                    .on_hover_text(lang.t(T::TipAddMeasure))
+                    .clicked()
+                {
                     commands.push(Command::NewMeasure);
                 }
-                if ui.button(lang.t(T::MenuExportMeasures)).clicked() {
+                if ui
+                    .button(lang.t(T::MenuExportMeasures))
+                    .on_hover_text(lang.t(T::TipExportMeasures))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(
                         Window::Path(PathPurpose::ExportMeasures),
                         true,
                     ));
                 }
-                if ui.button(lang.t(T::MenuImportMeasures)).clicked() {
+                if ui
+                    .button(lang.t(T::MenuImportMeasures))
+                    .on_hover_text(lang.t(T::TipImportMeasures))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(
                         Window::Path(PathPurpose::ImportMeasures),
                         true,

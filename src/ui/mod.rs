@@ -98,7 +98,11 @@ pub fn map_info_ui(ui: &mut Ui, state: &AppState) -> Vec<Command> {
             lang.tf(T::ReportProblems, &[("n", &format::count(problems, lang))]),
         );
     }
-    if ui.button(lang.t(T::ShowReport)).clicked() {
+    if ui
+        .button(lang.t(T::ShowReport))
+        .on_hover_text(lang.t(T::TipShowReport))
+        .clicked()
+    {
         commands.push(Command::ShowWindow(Window::Report, true));
     }
     commands

@@ -41,19 +41,31 @@ pub fn rules_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Comman
             });
             ui.separator();
             ui.horizontal(|ui| {
-                if ui.button(lang.t(T::LoadRules)).clicked() {
+                if ui
+                    .button(lang.t(T::LoadRules))
+                    .on_hover_text(lang.t(T::TipLoadRules))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(
                         Window::Path(PathPurpose::LoadRules),
                         true,
                     ));
                 }
-                if ui.button(lang.t(T::SaveRules)).clicked() {
+                if ui
+                    .button(lang.t(T::SaveRules))
+                    .on_hover_text(lang.t(T::TipSaveRules))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(
                         Window::Path(PathPurpose::SaveRules),
                         true,
                     ));
                 }
-                if ui.button(lang.t(T::OpenCompare)).clicked() {
+                if ui
+                    .button(lang.t(T::OpenCompare))
+                    .on_hover_text(lang.t(T::TipOpenCompare))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(Window::Compare, true));
                 }
             });
@@ -156,7 +168,11 @@ fn field_rule_ui(
             if let Some(i) = remove {
                 rule.conditions.remove(i);
             }
-            if ui.button(lang.t(T::AddCondition)).clicked() {
+            if ui
+                .button(lang.t(T::AddCondition))
+                .on_hover_text(lang.t(T::TipAddCondition))
+                .clicked()
+            {
                 let first = map
                     .indicators
                     .indicators()
@@ -326,7 +342,11 @@ pub fn overrides_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Co
                             T::OverrideOut
                         }));
                         ui.add(egui::Label::new(&o.reason).wrap());
-                        if ui.button(lang.t(T::Remove)).clicked() {
+                        if ui
+                            .button(lang.t(T::Remove))
+                            .on_hover_text(lang.t(T::TipRemoveCondition))
+                            .clicked()
+                        {
                             commands.push(Command::Edit(Edit::RemoveOverride {
                                 code: o.code.clone(),
                                 field: o.field,

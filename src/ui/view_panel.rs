@@ -105,7 +105,11 @@ pub fn view_panel_ui(
         Colouring::Coverage => {
             commands.extend(legend_ui(ui, scene, lang));
             ui.add_space(6.0);
-            if ui.button(lang.t(T::OpenMeasures)).clicked() {
+            if ui
+                .button(lang.t(T::OpenMeasures))
+                .on_hover_text(lang.t(T::TipOpenMeasures))
+                .clicked()
+            {
                 commands.push(Command::ShowWindow(Window::Measures, true));
             }
         }
@@ -119,15 +123,24 @@ pub fn view_panel_ui(
             commands.extend(legend_ui(ui, scene, lang));
             ui.add_space(6.0);
             ui.horizontal_wrapped(|ui| {
-                if ui.button(lang.t(T::OpenRules)).clicked() {
+                if ui
+                    .button(lang.t(T::OpenRules))
+                    .on_hover_text(lang.t(T::TipOpenRules))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(Window::Rules, true));
                 }
-                if ui.button(lang.t(T::OpenCompare)).clicked() {
+                if ui
+                    .button(lang.t(T::OpenCompare))
+                    .on_hover_text(lang.t(T::TipOpenCompare))
+                    .clicked()
+                {
                     commands.push(Command::ShowWindow(Window::Compare, true));
                 }
                 let n = map.overrides.len();
                 if ui
                     .button(lang.tf(T::OpenOverrides, &[("n", &format::count(n, lang))]))
+                    .on_hover_text(lang.t(T::TipOpenOverrides))
                     .clicked()
                 {
                     commands.push(Command::ShowWindow(Window::Overrides, true));
@@ -237,7 +250,11 @@ fn indicator_options_ui(
         ui.horizontal(|ui| {
             let edit = ui.text_edit_singleline(&mut state.manual_text);
             super::name(&edit, lang.t(T::ManualBreaks));
-            if ui.button(lang.t(T::Apply)).clicked() {
+            if ui
+                .button(lang.t(T::Apply))
+                .on_hover_text(lang.t(T::TipApplyLimits))
+                .clicked()
+            {
                 let numbers: Vec<f64> = table
                     .position(&style.key)
                     .map(|c| table.column(c).iter().filter_map(|v| v.number()).collect())

@@ -52,7 +52,11 @@ pub fn views_window_ui(ctx: &Context, state: &AppState, form: &mut ViewsForm) ->
                         {
                             commands.push(Command::ApplyView(k));
                         }
-                        if ui.button(lang.t(T::ViewsDelete)).clicked() {
+                        if ui
+                            .button(lang.t(T::ViewsDelete))
+                            .on_hover_text(lang.t(T::TipViewsDelete))
+                            .clicked()
+                        {
                             commands.push(Command::DeleteView(k));
                         }
                         ui.end_row();
