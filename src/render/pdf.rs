@@ -16,7 +16,7 @@ use krilla::surface::Surface;
 use krilla::text::{Font as PdfFont, GlyphId, KrillaGlyph};
 
 use crate::scene::font::{FONT_BYTES, Font};
-use crate::scene::page::{Item, Layer, Page, PagePath, Paint};
+use crate::scene::page::{Item, Layer, Page, PagePath, Paint, Segment};
 use crate::scene::style::{Pattern, Rgba, StripeGeometry};
 
 /// Why no PDF could be written.
@@ -43,17 +43,11 @@ fn opacity(c: Rgba) -> NormalizedF32 {
 
 fn pdf_path(path: &PagePath) -> Option<Path> {
     let mut pb = PathBuilder::new();
-    for sub in path.subpaths() {
-        let mut points = sub.iter();
-        let Some(first) = points.next() else {
-            continue;
-        };
-        pb.move_to(first[0], first[1]);
-        for p in points {
-            pb.line_to(p[0], p[1]);
-        }
-        if path.closed {
-            pb.close();
+    for segment in path.segments() {
+        match segment {
+            Segment::MoveTo(p) => pb.move_to(p[0], p[1]),
+            Segment::LineTo(p) => pb.line_to(p[0], p[1]),
+            Segment::Close => pb.close(),
         }
     }
     pb.finish()
@@ -97,16 +91,7 @@ fn stroke_of(c: Rgba, width: f32, round: bool) -> Stroke {
 }
 
 fn polygon_path(points: &[[f32; 2]]) -> Option<Path> {
-    let mut pb = PathBuilder::new();
-    for (k, p) in points.iter().enumerate() {
-        if k == 0 {
-            pb.move_to(p[0], p[1]);
-        } else {
-            pb.line_to(p[0], p[1]);
-        }
-    }
-    pb.close();
-    pb.finish()
+    pdf_path(&PagePath::polygon(points))
 }
 
 /// One tile of a pattern as a tiling pattern, in page pixels: each stripe's bands, and its
@@ -158,18 +143,7 @@ fn draw_period(tile: &mut Surface<'_>, stripes: &[StripeGeometry], single: bool,
     };
     tile.push_clip_path(&square, &FillRule::NonZero);
     for stripe in stripes {
-        let mut bands = PathBuilder::new();
-        for band in &stripe.bands {
-            for (k, p) in band.iter().enumerate() {
-                if k == 0 {
-                    bands.move_to(p[0], p[1]);
-                } else {
-                    bands.line_to(p[0], p[1]);
-                }
-            }
-            bands.close();
-        }
-        let Some(bands) = bands.finish() else {
+        let Some(bands) = pdf_path(&PagePath::polygons(&stripe.bands)) else {
             continue;
         };
         if !single {

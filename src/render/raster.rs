@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::glyphs::outline;
 use crate::scene::font::Font;
-use crate::scene::page::{Item, Layer, Page, PagePath, Paint};
+use crate::scene::page::{Item, Layer, Page, PagePath, Paint, Segment};
 use crate::scene::style::{self, Pattern, Rgba};
 
 /// Why nothing could be drawn.
@@ -103,17 +103,11 @@ fn paint_of(paint: Paint, tiles: &[Option<Pixmap>]) -> SkPaint<'_> {
 
 fn sk_path(path: &PagePath) -> Option<tiny_skia::Path> {
     let mut pb = PathBuilder::new();
-    for sub in path.subpaths() {
-        let mut points = sub.iter();
-        let Some(first) = points.next() else {
-            continue;
-        };
-        pb.move_to(first[0], first[1]);
-        for p in points {
-            pb.line_to(p[0], p[1]);
-        }
-        if path.closed {
-            pb.close();
+    for segment in path.segments() {
+        match segment {
+            Segment::MoveTo(p) => pb.move_to(p[0], p[1]),
+            Segment::LineTo(p) => pb.line_to(p[0], p[1]),
+            Segment::Close => pb.close(),
         }
     }
     pb.finish()

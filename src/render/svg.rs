@@ -13,7 +13,7 @@ use std::fmt::Write;
 use base64::Engine;
 
 use crate::scene::font::{FONT_BYTES, FONT_FAMILY};
-use crate::scene::page::{Item, Layer, Page, PagePath, Paint};
+use crate::scene::page::{Item, Layer, Page, PagePath, Paint, Segment};
 use crate::scene::style::{Pattern, Rgba};
 
 /// A number with at most two decimals and no trailing zeros.
@@ -56,26 +56,23 @@ fn paint_attr(out: &mut String, name: &str, c: Rgba) {
 }
 
 fn path_data(out: &mut String, path: &PagePath) {
-    for sub in path.subpaths() {
-        for (k, p) in sub.iter().enumerate() {
-            out.push(if k == 0 { 'M' } else { 'L' });
-            out.push_str(&num(p[0]));
-            out.push(' ');
-            out.push_str(&num(p[1]));
-        }
-        if path.closed && !sub.is_empty() {
-            out.push('Z');
+    for segment in path.segments() {
+        match segment {
+            Segment::MoveTo(p) => {
+                let _ = write!(out, "M{} {}", num(p[0]), num(p[1]));
+            }
+            Segment::LineTo(p) => {
+                let _ = write!(out, "L{} {}", num(p[0]), num(p[1]));
+            }
+            Segment::Close => out.push('Z'),
         }
     }
 }
 
 fn polygon(out: &mut String, points: &[[f32; 2]]) {
     out.push_str("<path d=\"");
-    for (j, p) in points.iter().enumerate() {
-        out.push(if j == 0 { 'M' } else { 'L' });
-        let _ = write!(out, "{} {}", num(p[0]), num(p[1]));
-    }
-    out.push_str("Z\"");
+    path_data(out, &PagePath::polygon(points));
+    out.push('"');
 }
 
 /// One tile of a pattern: each stripe's bands in its colour, and its hatch (if any) clipped

@@ -106,6 +106,43 @@ impl PagePath {
         })
     }
 
+    /// The path as drawing steps, in order, for backends with a path builder.
+    pub fn segments(&self) -> impl Iterator<Item = Segment> + '_ {
+        let closed = self.closed;
+        self.subpaths()
+            .filter(|sub| !sub.is_empty())
+            .flat_map(move |sub| {
+                sub.iter()
+                    .enumerate()
+                    .map(|(k, p)| {
+                        if k == 0 {
+                            Segment::MoveTo(*p)
+                        } else {
+                            Segment::LineTo(*p)
+                        }
+                    })
+                    .chain(closed.then_some(Segment::Close))
+            })
+    }
+
+    /// Closed polygons.
+    pub fn polygons(rings: &[Vec<[f32; 2]>]) -> PagePath {
+        let mut path = PagePath {
+            closed: true,
+            ..PagePath::default()
+        };
+        for ring in rings {
+            path.points.extend_from_slice(ring);
+            path.ends.push(path.points.len() as u32);
+        }
+        path
+    }
+
+    /// One closed polygon.
+    pub fn polygon(points: &[[f32; 2]]) -> PagePath {
+        PagePath::polygons(&[points.to_vec()])
+    }
+
     /// A closed rectangle.
     pub fn rect(r: ScreenRect) -> PagePath {
         PagePath {
@@ -115,6 +152,17 @@ impl PagePath {
             name: None,
         }
     }
+}
+
+/// One step of drawing a path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Segment {
+    /// Start a subpath.
+    MoveTo([f32; 2]),
+    /// A straight line to the point.
+    LineTo([f32; 2]),
+    /// Close the subpath.
+    Close,
 }
 
 /// How a path is filled.
