@@ -448,3 +448,50 @@ fn the_pattern_option_hatches_every_field_in_every_format() {
         );
     }
 }
+
+#[test]
+fn every_saved_view_of_a_project_becomes_a_numbered_file() {
+    use sozialraum_atlas::app::{AppState, Command as AppCommand};
+    use sozialraum_atlas::io::ImportOptions;
+    let dir = temp_dir("export-views");
+    let project = dir.join("projekt.gpkg");
+    let o = Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(["project", "new"])
+        .arg(demo())
+        .arg("--out")
+        .arg(&project)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut state = AppState::new(|| {});
+    state.apply(AppCommand::Open {
+        path: project.clone(),
+        options: ImportOptions::default(),
+    });
+    while state.loading.is_some() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        state.poll_loading();
+    }
+    state.apply(AppCommand::SaveView("Region".into()));
+    state.apply(AppCommand::Focus(Some("Würselen".into())));
+    state.apply(AppCommand::SaveView("Würselen im Blick".into()));
+    drop(state);
+    let views = dir.join("ansichten");
+    let o = Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .arg("export")
+        .arg(&project)
+        .arg("--views")
+        .arg(&views)
+        .args(["--size", "640x400"])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&views)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["01_Region.png", "02_Würselen_im_Blick.png"]);
+    let focused = pixmap(&views.join("02_Würselen_im_Blick.png"));
+    assert!(count_near(&focused, sozialraum_atlas::scene::OUTSIDE_FOCUS.0) > 1000);
+}

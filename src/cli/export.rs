@@ -30,13 +30,16 @@ pub struct ExportArgs {
     /// The project file or boundary file.
     pub input: PathBuf,
     /// The file to write: .png, .svg or .pdf.
-    #[arg(long, required_unless_present = "per_municipality")]
+    #[arg(long, required_unless_present_any = ["per_municipality", "views"])]
     pub out: Option<PathBuf>,
     /// One map per municipality into this folder, named by municipality.
-    #[arg(long, conflicts_with_all = ["out", "municipality"])]
+    #[arg(long, conflicts_with_all = ["out", "municipality", "views"])]
     pub per_municipality: Option<PathBuf>,
-    /// Format for --per-municipality: png (default), svg or pdf.
-    #[arg(long, requires = "per_municipality")]
+    /// One map per saved view of a project into this folder, numbered and named by view.
+    #[arg(long, conflicts_with_all = ["out", "municipality"])]
+    pub views: Option<PathBuf>,
+    /// Format for --per-municipality and --views: png (default), svg or pdf.
+    #[arg(long)]
     pub format: Option<String>,
     /// Size in pixels, e.g. 1920x1080 (default), 3840x2160.
     #[arg(long, conflicts_with = "paper")]
@@ -133,6 +136,7 @@ fn load(
             LoadedMap::from_project_with(opened, args.input.clone(), Detail::Full, prepare);
         if let Some(stored) = map.stored_view.take() {
             crate::app::apply_stored_view(&mut view, &stored, &map.indicators);
+            map.saved_views = stored.views;
         }
         return Ok((map, view));
     }
@@ -212,7 +216,7 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
     let timing = std::env::var("SOZIALRAUM_ATLAS_TIMING").is_ok_and(|v| v == "1");
     let started = std::time::Instant::now();
     // One map: geometry for its one scale. An atlas: every zoom level.
-    let one_map = args.per_municipality.is_none();
+    let one_map = args.per_municipality.is_none() && args.views.is_none();
     let municipality = args.municipality.clone();
     let prepare = |region: &crate::model::Region| {
         if !one_map {
@@ -261,7 +265,18 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
             options.subtitle = format!("{name} – {}", options.subtitle);
         }
     }
-    let message = if let Some(dir) = &args.per_municipality {
+    let message = if let Some(dir) = &args.views {
+        let files =
+            crate::app::export::export_views(&map, &view, &loaded.saved_views, &options, dir)
+                .map_err(|e| e.describe(lang))?;
+        lang.tf(
+            T::ExportViewsWritten,
+            &[
+                ("n", &files.len().to_string()),
+                ("dir", &dir.display().to_string()),
+            ],
+        )
+    } else if let Some(dir) = &args.per_municipality {
         let files = export_atlas(&map, &view, &options, dir).map_err(|e| e.describe(lang))?;
         lang.tf(
             T::CliAtlasWritten,
