@@ -4,13 +4,15 @@
 //! Data flows one way:
 //! `model` (what the map is) ← `analysis` (statistics, classification), `spatial` (CRS,
 //! prepared geometry, hit testing), `io` (files) ← `scene` (model + view settings → styles,
-//! labels, legend) ← `render` (egui now; PNG/SVG/PDF later), `ui` (panels returning commands)
-//! ← `app` (state, commands, background loading) ← `main`/`cli`.
+//! labels, legend, the printed page) ← `render` (egui for the window; PNG, SVG and PDF for a
+//! page), `ui` (panels returning commands) ← `app` (state, commands, background loading and
+//! exports) ← `main`/`cli`.
 //!
 //! # Glossary
 //! Sozialraum = [`model::SocialSpace`], Kommune = [`model::Municipality`],
 //! Handlungsfeld = [`model::ActionField`], Gestaltungsbedarf = an area's non-empty
-//! [`model::ActionFieldSet`], Indikator = [`model::Indicator`].
+//! [`model::ActionFieldSet`], Indikator = [`model::Indicator`], Maßnahme = [`model::Measure`],
+//! Ansicht (saved view) = [`io::project::SavedView`].
 
 pub mod analysis;
 pub mod app;

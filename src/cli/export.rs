@@ -77,7 +77,7 @@ pub struct ExportArgs {
     /// Give every Handlungsfeld a hatch of its own, readable without colour.
     #[arg(long)]
     pub field_patterns: bool,
-    /// Source line (default: "Stand: <today> · Datenstand: <year> · <attribution>").
+    /// Source line (default: "Stand: TODAY · Datenstand: YEAR · ATTRIBUTION").
     #[arg(long)]
     pub source: Option<String>,
     /// Import choices for a boundary file.
