@@ -48,7 +48,7 @@ impl MapSnapshot {
             indicators: Arc::clone(&map.indicators),
             classification: Arc::clone(&map.classification),
             prepared: Arc::clone(&map.prepared),
-            measure_counts: Arc::new(map.measure_counts.clone()),
+            measure_counts: Arc::clone(&map.measure_counts),
             to_lonlat: map.to_lonlat.clone(),
         }
     }
@@ -394,6 +394,14 @@ pub fn export_file(
     })
 }
 
+/// Creates `dir` (and its parents) if missing.
+fn create_folder(dir: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
 /// A file name for a municipality: letters (umlauts too), digits, `-` and `_`.
 pub fn file_stem(name: &str) -> String {
     let mut stem = String::new();
@@ -424,10 +432,7 @@ pub fn export_atlas(
     if map.region.municipalities.is_empty() {
         return Err(ExportError::NoMunicipalities);
     }
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    create_folder(dir)?;
     let mut written: Vec<PathBuf> = Vec::new();
     for m in &map.region.municipalities {
         let mut stem = file_stem(&m.name);
@@ -465,10 +470,7 @@ pub fn export_views(
     options: &ExportOptions,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    create_folder(dir)?;
     let mut written = Vec::with_capacity(views.len());
     for (k, saved) in views.iter().enumerate() {
         let mut settings = view.clone();

@@ -86,18 +86,11 @@ impl ExportJob {
             Err(TryRecvError::Disconnected) => ExportPoll::Failed("export thread ended".into()),
         }
     }
-
-    /// Waits until it has finished (for tests and the command line).
-    pub fn wait(self) -> ExportPoll {
-        match self.receiver.recv() {
-            Ok(Ok(message)) => ExportPoll::Done(message),
-            Ok(Err(message)) => ExportPoll::Failed(message),
-            Err(_) => ExportPoll::Failed("export thread ended".into()),
-        }
-    }
 }
 
-fn run(
+/// Carries out `request` at once (the command line; the window does it on a thread) and
+/// returns the message for the user.
+pub fn run(
     map: &MapSnapshot,
     view: &ViewSettings,
     request: &ExportRequest,

@@ -49,7 +49,7 @@ pub struct LoadedMap {
     /// The planned measures.
     pub measures: MeasureRegister,
     /// Number of measures per area, kept in step by [`LoadedMap::recount`].
-    pub measure_counts: Vec<usize>,
+    pub measure_counts: Arc<Vec<usize>>,
     /// The project file, when the map is a project.
     pub store: Option<ProjectStore>,
     /// The view stored in the project, applied once when the map is shown.
@@ -79,7 +79,7 @@ impl LoadedMap {
                 }
             }
         }
-        self.measure_counts = counts;
+        self.measure_counts = Arc::new(counts);
     }
 
     /// Recomputes statistics and classification after indicators, rules or overrides changed.
@@ -140,7 +140,7 @@ impl LoadedMap {
             to_lonlat,
             path,
             measures: MeasureRegister::default(),
-            measure_counts: Vec::new(),
+            measure_counts: Arc::default(),
             store: None,
             stored_view: None,
             saved_views: Vec::new(),

@@ -13,9 +13,9 @@ use super::ImportArgs;
 use crate::analysis::breaks::BreakMethod;
 use crate::app::LoadedMap;
 use crate::app::export::{
-    ExportOptions, Extent, MapSnapshot, PageSize, export_atlas, export_file, municipality_extent,
-    today,
+    ExportOptions, Extent, MapSnapshot, PageSize, municipality_extent, today,
 };
+use crate::app::export_job::{ExportRequest, ExportTarget, run as run_request};
 use crate::i18n::{Lang, T};
 use crate::io::project;
 use crate::io::{Progress, import_file};
@@ -265,38 +265,12 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
             options.subtitle = format!("{name} – {}", options.subtitle);
         }
     }
-    let message = if let Some(dir) = &args.views {
-        let files =
-            crate::app::export::export_views(&map, &view, &loaded.saved_views, &options, dir)
-                .map_err(|e| e.describe(lang))?;
-        lang.tf(
-            T::ExportViewsWritten,
-            &[
-                ("n", &files.len().to_string()),
-                ("dir", &dir.display().to_string()),
-            ],
-        )
-    } else if let Some(dir) = &args.per_municipality {
-        let files = export_atlas(&map, &view, &options, dir).map_err(|e| e.describe(lang))?;
-        lang.tf(
-            T::CliAtlasWritten,
-            &[
-                ("n", &files.len().to_string()),
-                ("dir", &dir.display().to_string()),
-            ],
-        )
-    } else {
-        let out = args.out.clone().unwrap_or_default();
-        export_file(&map, &view, &options, &out).map_err(|e| e.describe(lang))?;
-        lang.tf(
-            T::CliExported,
-            &[
-                ("file", &out.display().to_string()),
-                ("w", &width.to_string()),
-                ("h", &height.to_string()),
-            ],
-        )
+    let target = match (&args.views, &args.per_municipality) {
+        (Some(dir), _) => ExportTarget::Views(dir.clone(), loaded.saved_views.clone()),
+        (None, Some(dir)) => ExportTarget::Folder(dir.clone()),
+        (None, None) => ExportTarget::File(args.out.clone().unwrap_or_default()),
     };
+    let message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
     if timing {
         eprintln!(
             "timing: written after {:.0} ms",

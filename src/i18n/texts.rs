@@ -435,7 +435,6 @@ texts! {
     CliBadClasses => "Klassen „{value}“ nicht lesbar (z. B. quantile:5, jenks:7, equal:4, stddev:5; 3 bis 9 Klassen)", "classes \"{value}\" not readable (e.g. quantile:5, jenks:7, equal:4, stddev:5; 3 to 9 classes)";
     CliUnknownIndicator => "Indikator „{key}“ gibt es in der Karte nicht (vorhanden: {keys})", "the map has no indicator \"{key}\" (available: {keys})";
     CliExportFormat => "{file}: Format „{ext}“ unbekannt (.png, .svg oder .pdf)", "{file}: unknown format \"{ext}\" (.png, .svg or .pdf)";
-    CliExported => "{file}: Karte {w} × {h} Pixel geschrieben", "{file}: map {w} × {h} pixels written";
     ExportAsOf => "Stand", "As of";
     ExportDataYear => "Datenstand", "Data year";
     ExportUnknownMunicipality => "Kommune „{name}“ gibt es in der Karte nicht", "the map has no municipality \"{name}\"";

@@ -20,6 +20,9 @@ pub struct SwitcherState {
     pub query: String,
     /// The highlighted result.
     pub highlighted: usize,
+    /// The results of `query` in one map (by its region's address), kept until either
+    /// changes: searching 11,000 names every frame would be wasted work.
+    hits: Option<(String, usize, Vec<Hit>)>,
 }
 
 /// A search result.
@@ -120,7 +123,19 @@ pub fn switcher_ui(
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let hits = search(map, &state.query);
+    let region = std::sync::Arc::as_ptr(&map.region) as usize;
+    if state
+        .hits
+        .as_ref()
+        .is_none_or(|(q, r, _)| *q != state.query || *r != region)
+    {
+        state.hits = Some((state.query.clone(), region, search(map, &state.query)));
+    }
+    let hits = state
+        .hits
+        .as_ref()
+        .map(|(_, _, h)| h.clone())
+        .unwrap_or_default();
     state.highlighted = state.highlighted.min(hits.len().saturating_sub(1));
     let (down, up, enter, escape) = ctx.input_mut(|i| {
         (
@@ -182,6 +197,7 @@ pub fn switcher_ui(
     if !open || escape {
         state.query.clear();
         state.highlighted = 0;
+        state.hits = None;
         commands.push(Command::ShowWindow(Window::Switcher, false));
     }
     commands
