@@ -14,6 +14,10 @@
 //! [`model::ActionFieldSet`], Indikator = [`model::Indicator`], Maßnahme = [`model::Measure`],
 //! Ansicht (saved view) = [`io::project::SavedView`].
 
+// User data must never panic the program: no unwrap/expect outside tests (clippy.toml allows
+// them in tests).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod analysis;
 pub mod app;
 pub mod cli;

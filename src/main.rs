@@ -1,5 +1,7 @@
 //! `sozialraum-atlas`: the window by default, or a subcommand (see `cli`).
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use clap::Parser;
 use sozialraum_atlas::app::{SozialraumApp, StartOptions};
 use sozialraum_atlas::cli::{Cli, CliCommand};

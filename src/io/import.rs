@@ -20,10 +20,13 @@ use super::fields::{self, FieldOverrides, code_text};
 use super::geojson::meta::{self, AtlasMeta};
 use super::geojson::parallel::read_parallel;
 use super::geojson::reader::{RawDocument, RawFeature, RawGeometry, ReadError, read_document};
-use super::geojson::shape::{Shape, ShapeProblem, build_polygons, shape_of, type_name};
+use super::geojson::shape::{
+    Shape, ShapeProblem, build_polygons, flat_polygons, shape_of, type_name,
+};
 use super::progress::{Progress, Stage};
 use super::report::{Effect, ImportReport, Problem, ProblemKind};
 use super::rules_file::RulesDocument;
+use super::sniff;
 use crate::model::{
     ActionField, ActionFieldSet, FieldMapping, Indicator, IndicatorTable, IndicatorValue,
     Municipality, Override, PlanarCrs, Region, RuleSet, SocialSpace, SourceInfo, natural_cmp,
@@ -69,8 +72,14 @@ pub fn import_file(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    let extension = match (extension.as_str(), first_bytes(path)) {
+        // A GeoPackage under another name is read as what it is.
+        (_, Some(sniff::Content::Sqlite)) => "gpkg".to_string(),
+        ("dbf" | "shx" | "prj" | "cpg", _) => "shp".to_string(),
+        _ => extension,
+    };
     match extension.as_str() {
-        "shp" | "dbf" | "shx" | "prj" | "cpg" => {
+        "shp" => {
             check_is_file(path)?;
             progress.start(Stage::Reading, 0);
             let doc = super::shapefile::read_shapefile(&path.with_extension("shp"))?;
@@ -89,6 +98,14 @@ pub fn import_file(
     // The text is no longer needed: free it before the geometry is built.
     drop(bytes);
     import_document(doc, &file, options, progress)
+}
+
+/// What the file's first bytes say it is (None when it cannot be read: the reader says why).
+fn first_bytes(path: &Path) -> Option<sniff::Content> {
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).ok()?;
+    let n = file.read(&mut head).ok()?;
+    Some(sniff::sniff(&head[..n])).filter(|c| *c == sniff::Content::Sqlite)
 }
 
 /// A folder is refused before any format-specific reader sees it.
@@ -146,8 +163,8 @@ pub fn import_bytes(
     import_document(doc, file, options, progress)
 }
 
-/// Builds the region from a parsed document.
-fn import_document(
+/// Builds the region from a parsed document (what every reader produces).
+pub fn import_document(
     mut doc: RawDocument,
     file: &str,
     options: &ImportOptions,
@@ -288,7 +305,79 @@ fn import_document(
 }
 
 /// Reads the JSON and checks it is a FeatureCollection (or Feature) with features.
+/// Parses GeoJSON bytes: tells files that are something else by their first bytes, reads a
+/// byte-order mark, UTF-16 and (when the text is not UTF-8) Windows-1252, and explains the
+/// syntax errors planners meet (NaN, Infinity, absurd nesting).
 fn parse(bytes: &[u8], file: &str, progress: &Progress) -> Result<RawDocument, ImportError> {
+    if let Some((de, en)) = sniff::not_geojson(sniff::sniff(bytes)) {
+        return Err(ImportError::unusable(file, de, en));
+    }
+    let text = sniff::utf8_text(bytes);
+    let result = match parse_json(&text, file, progress) {
+        Err(ImportError::Syntax { .. }) if std::str::from_utf8(&text).is_err() => {
+            match sniff::windows_1252_text(&text) {
+                Some(decoded) => parse_json(&decoded, file, progress),
+                None => parse_json(&text, file, progress),
+            }
+        }
+        other => other,
+    };
+    result.map_err(|e| explain_syntax(e, &text))
+}
+
+/// A syntax error in words a planner can act on, where the cause is a known one.
+fn explain_syntax(e: ImportError, text: &[u8]) -> ImportError {
+    let ImportError::Syntax {
+        file,
+        line,
+        column,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    if let Some(literal) = sniff::non_finite_literal_at(text, line, column) {
+        return ImportError::unusable(
+            &file,
+            format!(
+                "enthält in Zeile {line}, Spalte {column} den Wert {literal}, den JSON nicht kennt. Fehlende Werte bitte als null exportieren."
+            ),
+            format!(
+                "contains the value {literal} at line {line}, column {column}, which JSON does not allow. Export missing values as null."
+            ),
+        );
+    }
+    if message.contains("number out of range") {
+        return ImportError::unusable(
+            &file,
+            format!(
+                "enthält in Zeile {line}, Spalte {column} eine Zahl jenseits von ±1,8·10³⁰⁸ – so sieht keine Koordinate und kein Indikator aus."
+            ),
+            format!(
+                "contains a number beyond ±1.8·10³⁰⁸ at line {line}, column {column} – no coordinate or indicator looks like this."
+            ),
+        );
+    }
+    if message.contains("recursion limit") {
+        return ImportError::unusable(
+            &file,
+            format!(
+                "ist in Zeile {line}, Spalte {column} zu tief verschachtelt (mehr als 128 Ebenen) – so sieht keine Kartendatei aus."
+            ),
+            format!(
+                "is nested too deeply at line {line}, column {column} (more than 128 levels) – no map file looks like this."
+            ),
+        );
+    }
+    ImportError::Syntax {
+        file,
+        line,
+        column,
+        message,
+    }
+}
+
+fn parse_json(bytes: &[u8], file: &str, progress: &Progress) -> Result<RawDocument, ImportError> {
     progress.start(Stage::Parsing, 0);
     let mut on_feature = |n: usize| {
         progress.set(n as u64);
@@ -435,6 +524,18 @@ fn choose_crs(
     let Some(usable_box) = usable_box else {
         // Coordinates exist but none is lon/lat: a projected file that does not say so.
         return match raw_boxes.iter().flatten().copied().reduce(union_box) {
+            // No coordinate system on Earth reaches 100,000 km: the numbers are garbage.
+            Some(b) if b.iter().any(|v| v.abs() > 1e8) => Err(ImportError::unusable(
+                file,
+                format!(
+                    "enthält unmögliche Koordinaten (bis {:.1e}) – weit außerhalb jedes Koordinatensystems. Ist die Datei beschädigt?",
+                    b.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+                format!(
+                    "has impossible coordinates (up to {:.1e}) – far outside any coordinate system. Is the file damaged?",
+                    b.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+            )),
             Some(b) => Err(ImportError::ProjectedWithoutCrs {
                 file: file.to_string(),
                 declared: declared.map(|_| source_epsg),
@@ -557,10 +658,11 @@ fn build_feature(
                 y: bad[1],
             });
         }
+        let flat = flat_polygons(&shape.xy, &shape.polygons);
         projector
             .project(&mut shape.xy)
             .map_err(|_| ProblemKind::ProjectionFailed)?;
-        build_polygons(&shape.xy, &shape.polygons, &mut problems)
+        build_polygons(&shape.xy, &shape.polygons, &flat, &mut problems)
             .ok_or(ProblemKind::NoUsablePolygon)
     });
     Built { geometry, problems }

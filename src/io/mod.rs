@@ -20,6 +20,7 @@ pub mod project;
 pub mod report;
 pub mod rules_file;
 pub mod shapefile;
+pub mod sniff;
 pub mod table;
 pub mod wkb;
 

@@ -23,6 +23,8 @@ pub enum Effect {
     Repaired,
     /// A value was ignored; the feature loaded.
     Ignored,
+    /// Loaded as it is, with a caveat (e.g. its area may be wrong).
+    KeptAsIs,
 }
 
 /// What was wrong.
@@ -67,6 +69,20 @@ pub enum ProblemKind {
     ZeroArea {
         /// 1-based polygon number.
         polygon: usize,
+    },
+    /// A ring crosses itself (e.g. a bow tie).
+    SelfIntersection {
+        /// 1-based polygon number.
+        polygon: usize,
+        /// 1-based ring number (1 = outer ring).
+        ring: usize,
+    },
+    /// A hole lies outside its polygon's outer ring.
+    HoleOutside {
+        /// 1-based polygon number.
+        polygon: usize,
+        /// 1-based ring number.
+        ring: usize,
     },
     /// No usable polygon remained.
     NoUsablePolygon,
@@ -208,6 +224,20 @@ fn kind_text(kind: &ProblemKind, lang: Lang) -> String {
                 format!("polygon {polygon} has no area")
             }
         }
+        ProblemKind::SelfIntersection { polygon, ring } => {
+            if de {
+                format!("Ring {ring} von Polygon {polygon} überschneidet sich selbst")
+            } else {
+                format!("ring {ring} of polygon {polygon} crosses itself")
+            }
+        }
+        ProblemKind::HoleOutside { polygon, ring } => {
+            if de {
+                format!("Loch (Ring {ring}) liegt außerhalb von Polygon {polygon}")
+            } else {
+                format!("hole (ring {ring}) lies outside polygon {polygon}")
+            }
+        }
         ProblemKind::NoUsablePolygon => if de {
             "kein brauchbares Polygon übrig"
         } else {
@@ -269,6 +299,10 @@ fn effect_text(effect: Effect, lang: Lang) -> &'static str {
         (Effect::Repaired, Lang::En) => "repaired",
         (Effect::Ignored, Lang::De) => "ignoriert",
         (Effect::Ignored, Lang::En) => "ignored",
+        (Effect::KeptAsIs, Lang::De) => {
+            "so übernommen, Fläche und Klicktreffer können ungenau sein"
+        }
+        (Effect::KeptAsIs, Lang::En) => "kept as it is, area and click hits may be inexact",
     }
 }
 

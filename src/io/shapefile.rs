@@ -17,6 +17,19 @@ use super::geojson::coords::CoordBuf;
 use super::geojson::reader::{RawDocument, RawFeature, RawGeometry};
 use crate::spatial::wkt::crs_from_wkt;
 
+/// The files of one Shapefile, as bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ShapefileParts<'a> {
+    /// The `.shp` (geometries).
+    pub shp: &'a [u8],
+    /// The `.dbf` (attributes), if there is one.
+    pub dbf: Option<&'a [u8]>,
+    /// The `.cpg` (text encoding of the `.dbf`), if there is one.
+    pub cpg: Option<&'a [u8]>,
+    /// The `.prj` (CRS as WKT), if there is one.
+    pub prj: Option<&'a [u8]>,
+}
+
 /// Reads a Shapefile (given as its `.shp`) into a raw document.
 pub fn read_shapefile(path: &Path) -> Result<RawDocument, ImportError> {
     let file = path.display().to_string();
@@ -24,20 +37,39 @@ pub fn read_shapefile(path: &Path) -> Result<RawDocument, ImportError> {
         file: file.clone(),
         source: std::io::Error::from(std::io::ErrorKind::NotFound),
     })?;
-    let geometries = read_shp(&shp, &file)?;
-    let records = match read_part(path, "dbf")? {
-        Some(dbf) => {
-            let cpg = read_part(path, "cpg")?;
-            read_dbf(&dbf, cpg.as_deref(), &file)?
-        }
+    let dbf = read_part(path, "dbf")?;
+    let cpg = read_part(path, "cpg")?;
+    let prj = read_part(path, "prj")?;
+    let parts = ShapefileParts {
+        shp: &shp,
+        dbf: dbf.as_deref(),
+        cpg: cpg.as_deref(),
+        prj: prj.as_deref(),
+    };
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let prj_file = sibling(path, "prj").display().to_string();
+    parse_shapefile(&parts, &file, &prj_file, name)
+}
+
+/// Builds the raw document from a Shapefile's parts; `file` and `prj_file` name the `.shp`
+/// and the `.prj` in messages, `name` becomes the document's name.
+pub fn parse_shapefile(
+    parts: &ShapefileParts<'_>,
+    file: &str,
+    prj_file: &str,
+    name: Option<String>,
+) -> Result<RawDocument, ImportError> {
+    let geometries = read_shp(parts.shp, file)?;
+    let records = match parts.dbf {
+        Some(dbf) => read_dbf(dbf, parts.cpg, file)?,
         None => Vec::new(),
     };
-    let prj = match read_part(path, "prj")? {
+    let prj = match parts.prj {
         Some(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
+            let text = String::from_utf8_lossy(bytes);
             Some(crs_from_wkt(&text).map_err(|e| {
                 ImportError::unusable(
-                    &sibling(path, "prj").display().to_string(),
+                    prj_file,
                     format!(
                         "Koordinatensystem nicht lesbar ({e}). Beim Öffnen den EPSG-Code angeben."
                     ),
@@ -49,7 +81,6 @@ pub fn read_shapefile(path: &Path) -> Result<RawDocument, ImportError> {
         }
         None => None,
     };
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     let mut records = records.into_iter();
     let features = geometries
         .into_iter()
@@ -63,7 +94,7 @@ pub fn read_shapefile(path: &Path) -> Result<RawDocument, ImportError> {
         .collect::<Vec<_>>();
     if features.is_empty() {
         return Err(ImportError::unusable(
-            &file,
+            file,
             "enthält keine Datensätze.",
             "contains no records.",
         ));

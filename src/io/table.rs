@@ -102,6 +102,20 @@ pub enum TableError {
         /// calamine's message.
         message: String,
     },
+    /// Binary data, not text.
+    #[error("{file}: contains binary data, not a text table")]
+    Binary {
+        /// The file.
+        file: String,
+    },
+    /// A quoted field opens and never closes: everything after it would be one cell.
+    #[error("{file}: the quote opened in line {line} is never closed")]
+    UnclosedQuote {
+        /// The file.
+        file: String,
+        /// 1-based line where the quote opens.
+        line: usize,
+    },
     /// No header with at least two columns.
     #[error("{file}: no table found (no line with at least two columns)")]
     NoTable {
@@ -118,8 +132,20 @@ impl TableError {
         }
         match self {
             TableError::Io { file, source } => {
-                format!("{file}: kann nicht gelesen werden: {source}")
+                let why = match source.kind() {
+                    std::io::ErrorKind::NotFound => "Datei nicht gefunden".to_string(),
+                    std::io::ErrorKind::PermissionDenied => "keine Leseberechtigung".to_string(),
+                    std::io::ErrorKind::IsADirectory => "ist ein Ordner".to_string(),
+                    _ => source.to_string(),
+                };
+                format!("{file}: kann nicht gelesen werden: {why}")
             }
+            TableError::Binary { file } => format!(
+                "{file}: enthält Binärdaten, keine Text-Tabelle (CSV) – ist es eine andere Dateiart?"
+            ),
+            TableError::UnclosedQuote { file, line } => format!(
+                "{file}: das Anführungszeichen in Zeile {line} wird nie geschlossen – alles danach wäre eine Zelle. Bitte die Zeile in der Datei prüfen."
+            ),
             TableError::Spreadsheet { file, message } => {
                 format!("{file}: keine lesbare Tabellendatei: {message}")
             }
@@ -137,13 +163,17 @@ pub fn read_table(path: &Path) -> Result<Table, TableError> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
-        return read_spreadsheet(path, &file);
-    }
     let bytes = std::fs::read(path).map_err(|source| TableError::Io {
         file: file.clone(),
         source,
     })?;
+    // The content decides: an XLSX saved as .csv is a spreadsheet, a CSV named .xlsx is text.
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let spreadsheet_name = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods");
+    if zip || ole || (spreadsheet_name && bytes.is_empty()) {
+        return parse_spreadsheet(&bytes, &file);
+    }
     parse_csv(&bytes, &file)
 }
 
@@ -151,6 +181,11 @@ pub fn read_table(path: &Path) -> Result<Table, TableError> {
 fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 mit BOM");
+    }
+    // Excel's "Unicode text" is UTF-16 with a byte-order mark.
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, _) = encoding.decode(bytes);
+        return (text.into_owned(), encoding.name());
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8"),
@@ -163,6 +198,12 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 /// Splits CSV text into records of fields (RFC 4180 quoting), with each record's line.
 fn records(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
+    split_records(text, delimiter).0
+}
+
+/// [`records`], and the line of a quote still open at the end of the text.
+fn split_records(text: &str, delimiter: char) -> (Vec<(usize, Vec<String>)>, Option<usize>) {
+    let mut quote_line = 0usize;
     let mut out = Vec::new();
     let mut field = String::new();
     let mut record: Vec<String> = Vec::new();
@@ -191,6 +232,7 @@ fn records(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
             '"' if field.trim().is_empty() => {
                 field.clear();
                 quoted = true;
+                quote_line = line;
             }
             '\r' => {}
             '\n' => {
@@ -208,7 +250,7 @@ fn records(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
         out.push((record_line, record));
     }
     out.retain(|(_, r)| r.iter().any(|f| !f.trim().is_empty()) || r.len() > 1);
-    out
+    (out, quoted.then_some(quote_line))
 }
 
 /// The separator that splits the first lines into the most consistent number of fields.
@@ -223,13 +265,25 @@ fn detect_delimiter(text: &str) -> char {
         if mode < 2 {
             continue;
         }
-        // Lines that agree with the most common field count, weighted by that count.
-        let score = counts.iter().filter(|c| **c == mode).count() * mode;
+        // Lines that agree with the most common field count, weighted by that count, less
+        // the quotes that would stand inside a field: with the right separator, quotes
+        // open and close whole fields.
+        let score = (counts.iter().filter(|c| **c == mode).count() * mode)
+            .saturating_sub(stray_quotes(&recs) * mode);
         if score > best.1 {
             best = (d, score);
         }
     }
     best.0
+}
+
+/// Fields with a quote inside (not a quoted field).
+fn stray_quotes(records: &[(usize, Vec<String>)]) -> usize {
+    records
+        .iter()
+        .flat_map(|(_, r)| r)
+        .filter(|f| f.contains('"'))
+        .count()
 }
 
 fn mode_of(counts: &[usize]) -> usize {
@@ -245,8 +299,26 @@ fn mode_of(counts: &[usize]) -> usize {
 /// Parses CSV bytes; `file` names the file in messages.
 pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {
     let (text, encoding) = decode(bytes);
+    // Text tables hold no control characters but tab and line breaks (a few stray ones are
+    // tolerated); NUL bytes mean binary data or UTF-16 without a mark.
+    let controls = text
+        .chars()
+        .take(65_536)
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+        .count();
+    if text.contains('\0') || controls > 8 {
+        return Err(TableError::Binary {
+            file: file.to_string(),
+        });
+    }
     let delimiter = detect_delimiter(&text);
-    let recs = records(&text, delimiter);
+    let (recs, open_quote) = split_records(&text, delimiter);
+    if let Some(line) = open_quote {
+        return Err(TableError::UnclosedQuote {
+            file: file.to_string(),
+            line,
+        });
+    }
     let counts: Vec<usize> = recs.iter().take(60).map(|(_, r)| r.len()).collect();
     let width = mode_of(&counts);
     if width < 2 {
@@ -302,11 +374,15 @@ pub fn parse_csv(bytes: &[u8], file: &str) -> Result<Table, TableError> {
     })
 }
 
-fn read_spreadsheet(path: &Path, file: &str) -> Result<Table, TableError> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let mut workbook = open_workbook_auto(path).map_err(|e| TableError::Spreadsheet {
-        file: file.to_string(),
-        message: e.to_string(),
+/// Parses a spreadsheet (XLSX, XLSM, XLS, XLSB or ODS, told by its content) from bytes; the
+/// first sheet is the table.
+pub fn parse_spreadsheet(bytes: &[u8], file: &str) -> Result<Table, TableError> {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        TableError::Spreadsheet {
+            file: file.to_string(),
+            message: e.to_string(),
+        }
     })?;
     let range = workbook
         .worksheet_range_at(0)

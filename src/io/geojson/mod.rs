@@ -4,4 +4,5 @@ pub mod coords;
 pub mod meta;
 pub mod parallel;
 pub mod reader;
+pub mod rings;
 pub mod shape;

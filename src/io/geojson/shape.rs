@@ -103,10 +103,33 @@ fn polygon_rings(buf: &CoordBuf) -> Vec<Vec<Range<usize>>> {
 /// A problem found while building polygons, with what was done about it.
 pub type ShapeProblem = (ProblemKind, Effect);
 
-/// Builds polygons from (projected) positions. Returns None when no polygon is usable.
+/// Per polygon, whether its outer ring encloses no area in the file's own coordinates (checked
+/// before projection: points on one line in lon/lat are not quite on one line in metres).
+pub fn flat_polygons(xy: &[[f64; 2]], polygons: &[Vec<Range<usize>>]) -> Vec<bool> {
+    polygons
+        .iter()
+        .map(|rings| {
+            rings
+                .first()
+                .and_then(|r| xy.get(r.clone()))
+                .is_some_and(|points| {
+                    let mut ring: Vec<Coord<f64>> =
+                        points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect();
+                    if let Some(first) = ring.first().copied() {
+                        ring.push(first);
+                    }
+                    encloses_no_area(&ring)
+                })
+        })
+        .collect()
+}
+
+/// Builds polygons from (projected) positions; `flat` (from [`flat_polygons`], may be empty)
+/// marks polygons without area in the source. Returns None when no polygon is usable.
 pub fn build_polygons(
     xy: &[[f64; 2]],
     polygons: &[Vec<Range<usize>>],
+    flat: &[bool],
     problems: &mut Vec<ShapeProblem>,
 ) -> Option<MultiPolygon<f64>> {
     let mut out = Vec::with_capacity(polygons.len());
@@ -155,7 +178,7 @@ pub fn build_polygons(
         let Some(exterior) = exterior else {
             continue;
         };
-        if ring_area(&exterior.0) == 0.0 {
+        if flat.get(p).copied().unwrap_or(false) || encloses_no_area(&exterior.0) {
             problems.push((
                 ProblemKind::ZeroArea {
                     polygon: polygon_no,
@@ -164,6 +187,7 @@ pub fn build_polygons(
             ));
             continue;
         }
+        check_rings(polygon_no, &exterior, &mut holes, problems);
         out.push(Polygon::new(exterior, holes));
     }
     if out.is_empty() {
@@ -173,11 +197,59 @@ pub fn build_polygons(
     }
 }
 
-/// Twice the signed area of a closed ring (shoelace), in squared input units.
-fn ring_area(ring: &[Coord<f64>]) -> f64 {
-    ring.windows(2)
-        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+/// Whether a closed ring encloses no area worth drawing: its points lie on one line, up to a
+/// billionth of its bounding box. Measured as the sum of the fan triangles' unsigned areas,
+/// so a bow tie, whose two halves cancel in the signed area, still counts as an area.
+fn encloses_no_area(ring: &[Coord<f64>]) -> bool {
+    let Some(&o) = ring.first() else {
+        return true;
+    };
+    let fan: f64 = ring
+        .windows(2)
+        .map(|w| ((w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y)).abs())
         .sum::<f64>()
+        / 2.0;
+    let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for c in ring {
+        min = [min[0].min(c.x), min[1].min(c.y)];
+        max = [max[0].max(c.x), max[1].max(c.y)];
+    }
+    let box_area = (max[0] - min[0]) * (max[1] - min[1]);
+    !(fan > 0.0 && fan > box_area * 1e-9)
+}
+
+/// Reports rings that cross themselves (kept: drawing and most uses still work) and drops
+/// holes that lie outside the outer ring.
+fn check_rings(
+    polygon: usize,
+    exterior: &LineString<f64>,
+    holes: &mut Vec<LineString<f64>>,
+    problems: &mut Vec<ShapeProblem>,
+) {
+    if super::rings::crosses_itself(&exterior.0) {
+        problems.push((
+            ProblemKind::SelfIntersection { polygon, ring: 1 },
+            Effect::KeptAsIs,
+        ));
+    }
+    let mut ring = 1;
+    holes.retain(|hole| {
+        ring += 1;
+        if super::rings::crosses_itself(&hole.0) {
+            problems.push((
+                ProblemKind::SelfIntersection { polygon, ring },
+                Effect::KeptAsIs,
+            ));
+        }
+        let inside = super::rings::hole_inside(&exterior.0, &hole.0);
+        if !inside {
+            problems.push((
+                ProblemKind::HoleOutside { polygon, ring },
+                Effect::PartDropped,
+            ));
+        }
+        inside
+    });
 }
 
 #[cfg(test)]
@@ -199,7 +271,7 @@ mod tests {
     fn build(json: &str) -> (Option<MultiPolygon<f64>>, Vec<ShapeProblem>) {
         let shape = shape_of(geometry(json)).expect("shape");
         let mut problems = Vec::new();
-        let mp = build_polygons(&shape.xy, &shape.polygons, &mut problems);
+        let mp = build_polygons(&shape.xy, &shape.polygons, &[], &mut problems);
         (mp, problems)
     }
 
