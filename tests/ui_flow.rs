@@ -933,3 +933,76 @@ fn the_language_switch_reaches_the_new_windows() {
     );
     assert!(shown(&harness, "Highlight municipality"));
 }
+
+#[test]
+fn a_panic_in_a_frame_is_reported_in_a_dialog_and_the_project_stays_intact() {
+    let (mut harness, path) = project_harness("crash");
+    // A measure, entered as a user does.
+    let pos = screen_pos_of(&harness, "AC 3");
+    click(&mut harness, pos);
+    harness.get_by_label("Maßnahme hinzufügen …").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .type_text("Familienzentrum vor dem Absturz");
+    harness.run();
+    harness.get_by_label("Speichern").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .map
+            .as_ref()
+            .expect("map")
+            .measures
+            .len(),
+        1
+    );
+
+    // A bug deep in the drawing code: the frame panics, the program does not.
+    harness.state_mut().panic_on_next_frame();
+    harness.run();
+    assert!(shown(&harness, "Interner Programmfehler"));
+    assert!(
+        harness
+            .query_all_by_label_contains("a panic while drawing the map")
+            .next()
+            .is_some(),
+        "the dialog says what happened"
+    );
+    let file = path.display().to_string();
+    assert!(
+        harness.query_all_by_label_contains(&file).next().is_some(),
+        "the dialog names the project file that is safe"
+    );
+    harness.get_by_label("Weiterarbeiten").click();
+    harness.run();
+    assert!(!shown(&harness, "Interner Programmfehler"));
+
+    // The window goes on working: another click selects another area.
+    let pos = screen_pos_of(&harness, "E 1");
+    click(&mut harness, pos);
+    let state = &harness.state().state;
+    let map = state.map.as_ref().expect("map");
+    assert_eq!(state.selection, map.region.space_by_code("E 1"));
+
+    // The project file, opened afresh as after a restart, holds the measure.
+    let reopened = sozialraum_atlas::io::project::open(
+        &path,
+        &sozialraum_atlas::io::ImportOptions::default(),
+        &sozialraum_atlas::io::Progress::default(),
+    )
+    .expect("the project opens");
+    let titles: Vec<String> = reopened
+        .measures
+        .all()
+        .iter()
+        .map(|m| m.title.clone())
+        .collect();
+    assert_eq!(titles, ["Familienzentrum vor dem Absturz"]);
+}

@@ -3,6 +3,7 @@
 //! `SozialraumApp::show` draws one frame into any `egui::Ui`, so the real window (eframe) and
 //! the UI tests (egui_kittest) run exactly the same code.
 
+pub mod crash;
 mod editing;
 pub mod export;
 pub mod export_job;
@@ -77,6 +78,10 @@ pub struct SozialraumApp {
     dark_theme: bool,
     title: String,
     process_started: Option<std::time::Instant>,
+    /// The message of a panic caught in a frame, shown until the user answers.
+    crash: Option<String>,
+    /// Tests only: panic inside the map panel on the next frame.
+    panic_next_frame: bool,
 }
 
 impl SozialraumApp {
@@ -92,6 +97,7 @@ impl SozialraumApp {
             egui::ThemePreference::Light
         });
         crate::ui::fonts::install(ctx);
+        crash::install_hook();
         let repaint = ctx.clone();
         let mut state = AppState::new(move || repaint.request_repaint());
         if let Some(storage) = storage {
@@ -142,6 +148,36 @@ impl SozialraumApp {
             dark_theme: dark,
             title: String::new(),
             process_started: start.process_started,
+            crash: None,
+            panic_next_frame: false,
+        }
+    }
+
+    /// For tests of the crash dialog: the next frame panics inside the map panel, as a bug
+    /// deep in drawing code would.
+    #[doc(hidden)]
+    pub fn panic_on_next_frame(&mut self) {
+        self.panic_next_frame = true;
+    }
+
+    /// Draws one frame guarded: a panic is caught and shown in a dialog (see [`crash`]).
+    pub fn guarded_show(&mut self, ui: &mut Ui) {
+        if let Err(message) = crash::guarded(|| self.show(ui)) {
+            self.crash = Some(message);
+        }
+        if let Some(message) = &self.crash {
+            let project = self
+                .state
+                .map
+                .as_ref()
+                .and_then(|m| m.store.as_ref())
+                .map(|s| s.path().display().to_string());
+            match dialogs::crash_modal_ui(ui.ctx(), message, project.as_deref(), self.state.lang())
+            {
+                Some(true) => self.crash = None,
+                Some(false) => ui.ctx().send_viewport_cmd(ViewportCommand::Close),
+                None => {}
+            }
         }
     }
 
@@ -231,6 +267,9 @@ impl SozialraumApp {
         self.painter.large_labels = presenting;
         let central = egui::CentralPanel::no_frame()
             .show(ui, |ui| {
+                if std::mem::take(&mut self.panic_next_frame) {
+                    panic!("test: a panic while drawing the map");
+                }
                 map_view::map_view_ui(ui, &mut self.state, &mut self.painter)
             })
             .inner;
@@ -561,7 +600,7 @@ fn edit_shortcuts(ctx: &Context) -> Vec<Command> {
 
 impl eframe::App for SozialraumApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
+        self.guarded_show(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

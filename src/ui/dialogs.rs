@@ -212,6 +212,44 @@ pub fn error_modal_ui(ctx: &Context, message: &str, lang: Lang) -> Vec<Command> 
     commands
 }
 
+/// "Internal error": what happened, that the project is safe, go on or quit. Returns
+/// Some(true) to go on, Some(false) to quit.
+pub fn crash_modal_ui(
+    ctx: &Context,
+    message: &str,
+    project: Option<&str>,
+    lang: Lang,
+) -> Option<bool> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::unique("crash-modal")).show(ctx, |ui| {
+        ui.set_max_width(600.0);
+        ui.heading(lang.t(T::CrashTitle));
+        ui.add_space(6.0);
+        ui.add(egui::Label::new(lang.t(T::CrashText)).wrap());
+        ui.add_space(4.0);
+        ui.add(egui::Label::new(RichText::new(message).monospace()).wrap());
+        ui.add_space(6.0);
+        let safe = match project {
+            Some(path) => lang.tf(T::CrashProjectSafe, &[("file", path)]),
+            None => lang.t(T::CrashNoProject).to_string(),
+        };
+        ui.add(egui::Label::new(safe).wrap());
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new(lang.t(T::CrashContinue)).strong())
+                .clicked()
+            {
+                answer = Some(true);
+            }
+            if ui.button(lang.t(T::MenuQuit)).clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    answer
+}
+
 /// "Measures not saved": save as a project, drop them, or stay.
 pub fn unsaved_measures_modal_ui(ctx: &Context, count: usize, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();

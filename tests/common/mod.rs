@@ -47,6 +47,13 @@ pub fn poppler_tool(name: &str) -> Option<PathBuf> {
     external_tool(name, "poppler-utils", "REQUIRE_POPPLER")
 }
 
+/// A tool for watching the program from outside (strace, xvfb-run), or None (with a note)
+/// when it is not installed. With `REQUIRE_TRACING=1` (as in CI) its absence fails.
+#[allow(dead_code)] // Used by some test crates only.
+pub fn tracing_tool(name: &str, package: &str) -> Option<PathBuf> {
+    external_tool(name, package, "REQUIRE_TRACING")
+}
+
 fn external_tool(name: &str, package: &str, require: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)

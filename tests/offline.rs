@@ -1,0 +1,210 @@
+//! Offline and private by design: the program never opens a network connection. Proved two
+//! ways: no networking crate is compiled in (Cargo.lock), and the real program — the command
+//! line's import, export and project commands, and the window itself under a virtual display
+//! — runs under `strace`, which logs every socket it creates: none may be an internet socket
+//! (AF_INET, AF_INET6). The window's own sockets are local (AF_UNIX: the X server, D-Bus).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{temp_dir, test_file, tracing_tool};
+
+const EXE: &str = env!("CARGO_BIN_EXE_sozialraum-atlas");
+
+/// Crates that speak HTTP, TLS or DNS: none may be in the build.
+const NETWORK_CRATES: &[&str] = &[
+    "reqwest",
+    "hyper",
+    "ureq",
+    "curl",
+    "curl-sys",
+    "isahc",
+    "surf",
+    "attohttpc",
+    "native-tls",
+    "openssl",
+    "rustls",
+    "h2",
+    "h3",
+    "quinn",
+    "trust-dns-resolver",
+    "hickory-resolver",
+    "tungstenite",
+];
+
+#[test]
+fn no_networking_crate_is_in_the_build() {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .expect("Cargo.lock");
+    let names: Vec<&str> = lock
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .collect();
+    assert!(
+        names.len() > 100,
+        "Cargo.lock read: {} packages",
+        names.len()
+    );
+    let found: Vec<&&str> = names
+        .iter()
+        .filter(|n| NETWORK_CRATES.contains(n))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "networking crates in the build: {found:?}"
+    );
+}
+
+/// Internet sockets in an strace log of `socket` and `connect` calls.
+fn internet_sockets(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| l.contains("AF_INET") || l.contains("PF_INET"))
+        .collect()
+}
+
+/// Runs `args` under strace and returns the log.
+fn traced(strace: &Path, log: &Path, program: &[&std::ffi::OsStr]) -> (bool, String) {
+    let status = Command::new(strace)
+        .args([
+            "-f",
+            "-q",
+            "-e",
+            "trace=socket,connect,sendto,sendmsg",
+            "-o",
+        ])
+        .arg(log)
+        .args(program)
+        .status()
+        .expect("strace runs");
+    let text = std::fs::read_to_string(log).expect("strace log");
+    (status.success(), text)
+}
+
+#[test]
+fn the_trace_sees_an_internet_connection_when_there_is_one() {
+    let Some(strace) = tracing_tool("strace", "strace") else {
+        return;
+    };
+    let dir = temp_dir("offline-control");
+    let log = dir.join("strace-control.log");
+    // bash opens a TCP connection to a closed local port: refused, but attempted.
+    let program = [
+        std::ffi::OsStr::new("bash"),
+        std::ffi::OsStr::new("-c"),
+        std::ffi::OsStr::new("exec 3<>/dev/tcp/127.0.0.1/9 || true"),
+    ];
+    let (_, text) = traced(&strace, &log, &program);
+    assert!(!internet_sockets(&text).is_empty(), "not seen: {text}");
+}
+
+#[test]
+fn the_command_line_opens_no_network_connection() {
+    let Some(strace) = tracing_tool("strace", "strace") else {
+        return;
+    };
+    let dir = temp_dir("offline-cli");
+    let map = test_file("corpus/qgis_geopackage_etrs89.gpkg");
+    let project: PathBuf = dir.join("Projekt offline.gpkg");
+    let png = dir.join("Karte.png");
+    let pdf = dir.join("Karte.pdf");
+    let csv = dir.join("Maßnahmen.csv");
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["check".into(), map.clone().into()],
+        vec![
+            "project".into(),
+            "new".into(),
+            "--out".into(),
+            project.clone().into(),
+            map.clone().into(),
+        ],
+        vec![
+            "measures".into(),
+            "import".into(),
+            project.clone().into(),
+            test_file("measures/bestandsliste.csv").into(),
+        ],
+        vec![
+            "measures".into(),
+            "export".into(),
+            project.clone().into(),
+            csv.into(),
+        ],
+        vec![
+            "export".into(),
+            project.clone().into(),
+            "--out".into(),
+            png.into(),
+        ],
+        vec!["export".into(), project.into(), "--out".into(), pdf.into()],
+    ];
+    for (i, args) in runs.iter().enumerate() {
+        let log = dir.join(format!("strace-{i}.log"));
+        let mut program: Vec<&std::ffi::OsStr> = vec![std::ffi::OsStr::new(EXE)];
+        program.extend(args.iter().map(|a| a.as_os_str()));
+        let (ok, text) = traced(&strace, &log, &program);
+        assert!(ok, "{args:?} failed");
+        assert!(
+            text.contains("+++ exited with 0 +++"),
+            "strace logged: {text}"
+        );
+        let inet = internet_sockets(&text);
+        assert!(
+            inet.is_empty(),
+            "{args:?} opened internet sockets: {inet:?}"
+        );
+    }
+}
+
+#[test]
+fn the_window_opens_no_network_connection() {
+    let (Some(strace), Some(xvfb_run)) = (
+        tracing_tool("strace", "strace"),
+        tracing_tool("xvfb-run", "xvfb"),
+    ) else {
+        return;
+    };
+    let dir = temp_dir("offline-window");
+    let log = dir.join("strace-window.log");
+    // The window with the demo map for ten seconds (it starts, draws, and stays up), then
+    // `timeout` ends it. HOME points into the test folder: no stored settings are read.
+    let output = Command::new(xvfb_run)
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg("timeout")
+        .arg("10")
+        .arg(strace)
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=socket,connect,sendto,sendmsg",
+            "-o",
+        ])
+        .arg(&log)
+        .arg(EXE)
+        .env("HOME", &dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("WAYLAND_DISPLAY", "")
+        .output()
+        .expect("xvfb-run runs");
+    let text = std::fs::read_to_string(&log).expect("strace log");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // It ran until `timeout` stopped it (exit code 124), rather than failing to start.
+    assert_eq!(
+        output.status.code(),
+        Some(124),
+        "the window did not stay up: {stderr}\n{text}"
+    );
+    assert!(
+        text.contains("X11-unix"),
+        "the window connected to the X server:\n{text}"
+    );
+    let inet = internet_sockets(&text);
+    assert!(
+        inet.is_empty(),
+        "the window opened internet sockets: {inet:?}"
+    );
+}
