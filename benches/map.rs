@@ -14,6 +14,8 @@ use sozialraum_atlas::app::LoadedMap;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::render::egui_map::{FrameMeshes, build_frame, build_frame_into};
+use sozialraum_atlas::scene::font::Font;
+use sozialraum_atlas::scene::labels::place_labels;
 use sozialraum_atlas::scene::{Scene, SceneInput, ViewSettings};
 use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap};
 use sozialraum_atlas::spatial::viewport::Viewport;
@@ -104,6 +106,39 @@ fn germany_frames(c: &mut Criterion) {
                 v.pan_by_screen([(step % 40) as f32, (step % 25) as f32]);
                 build_frame_into(&mut frame, &scene, &prepared, &v, 1.0);
                 black_box(frame.vertex_count())
+            });
+        });
+    }
+    group.finish();
+
+    // The same, with the labels placed as the window places them every frame (text measured
+    // with the embedded font instead of egui's, which needs a running window).
+    let font = Font::embedded().expect("embedded font");
+    let texts = scene.labels.clone().unwrap_or_default();
+    let mut group = c.benchmark_group("frame preparation with labels, German municipalities");
+    for zoom in [1.0, 4.0, 16.0, 64.0, 512.0] {
+        let mut viewport = fitted;
+        viewport.center = [330_000.0, 5_640_000.0];
+        viewport.m_per_px = fitted.m_per_px / zoom;
+        group.bench_function(format!("zoom x{zoom}"), |b| {
+            let mut frame = FrameMeshes::default();
+            let mut step = 0u32;
+            b.iter(|| {
+                step = step.wrapping_add(1);
+                let mut v = viewport;
+                v.pan_by_screen([(step % 40) as f32, (step % 25) as f32]);
+                build_frame_into(&mut frame, &scene, &prepared, &v, 1.0);
+                let vis = v.visible_bounds();
+                let visible = prepared.index.in_rect([vis[0], vis[1]], [vis[2], vis[3]]);
+                let labels = place_labels(
+                    visible.into_iter(),
+                    &prepared.labels,
+                    &v,
+                    &|i| texts.get(i).map_or("", String::as_str),
+                    &mut |t| font.measure(t, 13.0),
+                    &[],
+                );
+                black_box((frame.vertex_count(), labels.len()))
             });
         });
     }

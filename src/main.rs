@@ -3,11 +3,23 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;
+
+// mimalloc instead of the system allocator: the importer allocates on many threads and frees
+// on others, where glibc keeps the freed memory per thread; with mimalloc the window with a
+// 500 MB GeoJSON peaks at 3.3 instead of 3.9 times the file size (see the README).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `mi_option_purge_delay`: freed memory goes back to the system at once instead
+/// of after 10 ms, which keeps short runs (an export) as small as with the system allocator.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 use sozialraum_atlas::app::{SozialraumApp, StartOptions};
 use sozialraum_atlas::cli::{Cli, CliCommand};
 use sozialraum_atlas::i18n::Lang;
 
 fn main() -> anyhow::Result<()> {
+    // SAFETY: sets a plain integer option of the allocator; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let process_started = std::time::Instant::now();
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or(Lang::De);
@@ -55,6 +67,7 @@ fn main() -> anyhow::Result<()> {
                 import: cli.import.options(),
                 lang: cli.lang,
                 process_started: Some(process_started),
+                panic_after_start: cli.panic_after_start,
             };
             let options = eframe::NativeOptions {
                 viewport: eframe::egui::ViewportBuilder::default()

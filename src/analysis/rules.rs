@@ -329,7 +329,7 @@ mod tests {
             geometry: geo::MultiPolygon(vec![]),
             area_m2: 1.0,
             action_fields: ActionFieldSet::EMPTY,
-            properties: serde_json::Map::new(),
+            properties: Default::default(),
             source_feature: 0,
         };
         Region::new(

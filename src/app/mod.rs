@@ -51,6 +51,8 @@ pub struct StartOptions {
     pub lang: Option<Lang>,
     /// When the process started, to report the time to the first frame.
     pub process_started: Option<std::time::Instant>,
+    /// Panic once, two seconds after the start (to check the crash dialog by hand).
+    pub panic_after_start: bool,
 }
 
 const STORAGE_LANG: &str = "lang";
@@ -82,6 +84,8 @@ pub struct SozialraumApp {
     crash: Option<String>,
     /// Tests only: panic inside the map panel on the next frame.
     panic_next_frame: bool,
+    /// `--panic-after-start`: when to panic.
+    panic_at: Option<std::time::Instant>,
 }
 
 impl SozialraumApp {
@@ -150,6 +154,9 @@ impl SozialraumApp {
             process_started: start.process_started,
             crash: None,
             panic_next_frame: false,
+            panic_at: start
+                .panic_after_start
+                .then(|| std::time::Instant::now() + std::time::Duration::from_secs(2)),
         }
     }
 
@@ -162,6 +169,15 @@ impl SozialraumApp {
 
     /// Draws one frame guarded: a panic is caught and shown in a dialog (see [`crash`]).
     pub fn guarded_show(&mut self, ui: &mut Ui) {
+        if let Some(at) = self.panic_at {
+            if std::time::Instant::now() >= at {
+                self.panic_at = None;
+                self.panic_next_frame = true;
+            } else {
+                ui.ctx()
+                    .request_repaint_after(at - std::time::Instant::now());
+            }
+        }
         if let Err(message) = crash::guarded(|| self.show(ui)) {
             self.crash = Some(message);
         }

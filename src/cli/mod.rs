@@ -35,6 +35,9 @@ pub struct Cli {
     /// Language of the interface and messages: de or en.
     #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    /// For checking the crash dialog: the window panics once, two seconds after it starts.
+    #[arg(long, hide = true)]
+    pub panic_after_start: bool,
     /// A subcommand instead of the window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,

@@ -153,8 +153,8 @@ pub fn feature_properties(export: &MapExport<'_>, i: usize) -> Map<String, Value
     }
     // Every other property of the source file, unless an indicator took its name.
     for (k, v) in &space.properties {
-        if !reserved.contains(&k.as_str()) && !props.contains_key(k) && k != MEASURE_COUNT {
-            props.insert(k.clone(), v.clone());
+        if !reserved.contains(&k) && !props.contains_key(k) && k != MEASURE_COUNT {
+            props.insert(k.to_string(), v.clone());
         }
     }
     props

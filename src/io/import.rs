@@ -81,12 +81,21 @@ pub fn import_file(
     match extension.as_str() {
         "shp" => {
             check_is_file(path)?;
+            let shp = path.with_extension("shp");
+            let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+            super::memory::check_fits(
+                &file,
+                size(&shp) + size(&shp.with_extension("dbf")),
+                super::memory::BINARY_FACTOR,
+            )?;
             progress.start(Stage::Reading, 0);
             let doc = super::shapefile::read_shapefile(&path.with_extension("shp"))?;
             return import_document(doc, &file, options, progress);
         }
         "gpkg" => {
             check_is_file(path)?;
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            super::memory::check_fits(&file, size, super::memory::BINARY_FACTOR)?;
             progress.start(Stage::Reading, 0);
             let doc = super::gpkg::read_layer(path)?;
             return import_document(doc, &file, options, progress);
@@ -134,6 +143,11 @@ fn read_with_progress(path: &Path, progress: &Progress) -> Result<Vec<u8>, Impor
         });
     }
     let total = meta.len();
+    super::memory::check_fits(
+        &path.display().to_string(),
+        total,
+        super::memory::GEOJSON_FACTOR,
+    )?;
     progress.start(Stage::Reading, total);
     let mut file = std::fs::File::open(path).map_err(io_err)?;
     let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0).saturating_add(1));
@@ -182,6 +196,9 @@ pub fn import_document(
     let declared = declared_crs(options, doc.crs.as_ref(), doc.prj.take(), file)?;
 
     let feature_count = doc.features.len();
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled);
+    }
     progress.start(Stage::Building, feature_count as u64);
     let (geometries, infos): (Vec<_>, Vec<_>) = doc.features.into_iter().map(split_feature).unzip();
     let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
@@ -212,8 +229,21 @@ pub fn import_document(
     let built: Vec<Built> = shapes
         .into_par_iter()
         .zip(crs.in_range.par_iter())
-        .map(|(shape, ok)| build_feature(shape, *ok, &crs.projector))
+        .map(|(shape, ok)| {
+            // A cancelled load stops building (the rest is thrown away below).
+            if progress.is_cancelled() {
+                Built {
+                    geometry: Err(ProblemKind::NoUsablePolygon),
+                    problems: Vec::new(),
+                }
+            } else {
+                build_feature(shape, *ok, &crs.projector)
+            }
+        })
         .collect();
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled);
+    }
     progress.set(feature_count as u64);
 
     let field_choice = options.fields.or(&FieldOverrides {
@@ -702,6 +732,8 @@ struct Assembly {
     municipality_names: Vec<Option<String>>,
     by_code: HashMap<String, usize>,
     problems: Vec<Problem>,
+    /// Property names, stored once for all areas.
+    keys: crate::model::KeyInterner,
 }
 
 impl Assembly {
@@ -713,6 +745,7 @@ impl Assembly {
             municipality_names: Vec::new(),
             by_code: HashMap::new(),
             problems: Vec::new(),
+            keys: crate::model::KeyInterner::default(),
         }
     }
 
@@ -810,7 +843,7 @@ impl Assembly {
             geometry,
             area_m2,
             action_fields,
-            properties: info.properties,
+            properties: crate::model::Properties::from_map(info.properties, &mut self.keys),
             source_feature: index,
         });
         true
@@ -941,16 +974,12 @@ fn build_indicators(
         for (key, value) in &space.properties {
             // Our own measure count is derived, not an indicator, in files this program wrote.
             let derived = !catalogue.is_empty() && key == super::export_geojson::MEASURE_COUNT;
-            if value.is_number()
-                && !derived
-                && !reserved.contains(&key.as_str())
-                && seen.insert(key.as_str())
-            {
+            if value.is_number() && !derived && !reserved.contains(&key) && seen.insert(key) {
                 // Unit and decimals guessed from the name and the values, as for tables:
                 // a population count gets no decimals, "quote" a percent.
                 let values = column(key);
                 let mut indicator = super::join::guessed_indicator(key, "", &values);
-                indicator.key = key.clone();
+                indicator.key = key.to_string();
                 table.push(indicator, values);
             }
         }

@@ -161,8 +161,8 @@ fn candidate_targets(region: &Region) -> Vec<Option<String>> {
     let mut names: Vec<String> = Vec::new();
     for space in region.spaces.iter().take(50) {
         for (k, v) in &space.properties {
-            if matches!(v, Value::String(_) | Value::Number(_)) && !names.contains(k) {
-                names.push(k.clone());
+            if matches!(v, Value::String(_) | Value::Number(_)) && !names.iter().any(|n| n == k) {
+                names.push(k.to_string());
             }
         }
     }
@@ -512,7 +512,7 @@ mod tests {
                     geometry: geo::MultiPolygon(vec![]),
                     area_m2: 0.0,
                     action_fields: ActionFieldSet::EMPTY,
-                    properties,
+                    properties: properties.into(),
                     source_feature: 0,
                 }
             })

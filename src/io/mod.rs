@@ -15,6 +15,7 @@ pub mod gpkg;
 pub mod import;
 pub mod join;
 pub mod measures_table;
+pub mod memory;
 pub mod progress;
 pub mod project;
 pub mod report;

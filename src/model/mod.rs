@@ -8,6 +8,7 @@ mod code_order;
 mod date;
 mod indicator;
 mod measure;
+mod properties;
 mod region;
 mod rules;
 mod social_space;
@@ -22,6 +23,7 @@ pub use indicator::{
 pub use measure::{
     Measure, MeasureId, MeasureProblem, MeasureRegister, Priority, Responsibility, Status,
 };
+pub use properties::{KeyInterner, Properties};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
 pub use rules::{
     Combinator, Comparison, Condition, FieldRule, Override, Reference, RuleSet, Score,

@@ -5,9 +5,8 @@
 //! areas, distances and the scale bar need no further projection.
 
 use geo::MultiPolygon;
-use serde_json::{Map, Value};
 
-use super::ActionFieldSet;
+use super::{ActionFieldSet, Properties};
 
 /// Index of a municipality in [`super::Region::municipalities`].
 pub type MunicipalityId = usize;
@@ -28,7 +27,7 @@ pub struct SocialSpace {
     /// The Handlungsfelder with Gestaltungsbedarf, as given by the data.
     pub action_fields: ActionFieldSet,
     /// Every property of the source feature, unknown ones included, in file order.
-    pub properties: Map<String, Value>,
+    pub properties: Properties,
     /// 0-based position of the (first) source feature in the file, for reports.
     pub source_feature: usize,
 }

@@ -354,33 +354,17 @@ impl PreparedMap {
             );
         on_progress(0.3);
 
-        // Keep a level only where it saves real work over the last kept one.
+        // Keep a level only where it halves the work of the last kept one: each level costs
+        // memory (for a 500 MB file a level at 55 % of full resolution is 200 MB).
         // The overview never keeps full resolution: that is the expensive part.
         let mut kept = vec![if full { 0 } else { 1 }];
         for l in (kept[0] + 1)..levels {
             let last = counts[*kept.last().unwrap_or(&0)];
-            if (counts[l] as f64) < 0.6 * last as f64 {
+            if (counts[l] as f64) < 0.5 * last as f64 {
                 kept.push(l);
             }
         }
         let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
-
-        // Pass 2: the same cascade again, triangulating the kept levels as they come by.
-        let per_area: Vec<(Vec<LocalMesh>, Option<LabelAnchor>)> = (0..n)
-            .into_par_iter()
-            .map_init(earcut::Earcut::new, |earcut, i| {
-                let shapes = shapes_of(region, i);
-                let label = if full { label_for(&shapes, 0.0) } else { None };
-                let mut meshes = Vec::with_capacity(kept.len());
-                cascade(&shapes, &candidates, |l, shapes| {
-                    if kept.contains(&l) {
-                        meshes.push(triangulate(shapes, origin, earcut));
-                    }
-                });
-                (meshes, label)
-            })
-            .collect();
-        on_progress(0.8);
 
         // Borders from the full-resolution geometry of the model itself.
         let border_full = if full {
@@ -389,34 +373,64 @@ impl PreparedMap {
             Vec::new()
         };
 
+        // Pass 2: the same cascade again, triangulating the kept levels as they come by.
+        // Areas go in chunks, each chunk's meshes moved into the levels (sized exactly from
+        // pass 1) before the next is made: the meshes never exist twice, which for large
+        // maps would be the peak of the whole load.
         let mut lods: Vec<Lod> = kept
             .iter()
             .map(|&l| Lod {
                 tolerance_m: tolerance_of(l),
+                vertices: Vec::with_capacity(counts[l]),
+                // A ring of v vertices gives v − 2 triangles; holes add two each.
+                triangles: Vec::with_capacity(counts[l].saturating_mul(3)),
+                features: Vec::with_capacity(n),
                 ..Lod::default()
             })
             .collect();
-        for (k, lod) in lods.iter_mut().enumerate() {
-            for (area_meshes, _) in &per_area {
-                let Some(m) = area_meshes.get(k) else {
-                    continue;
-                };
-                let v0 = lod.vertices.len() as u32;
-                let t0 = lod.triangles.len() as u32;
-                let r0 = lod.ring_ends.len() as u32;
-                lod.vertices.extend_from_slice(&m.vertices);
-                lod.triangles.extend_from_slice(&m.triangles);
-                lod.ring_ends.extend_from_slice(&m.ring_ends);
-                lod.features.push(FeatureSlices {
-                    vertices: v0..lod.vertices.len() as u32,
-                    triangles: t0..lod.triangles.len() as u32,
-                    rings: r0..lod.ring_ends.len() as u32,
-                });
+        let mut labels = Vec::with_capacity(n);
+        const CHUNK: usize = 4096;
+        for first in (0..n).step_by(CHUNK) {
+            let last = (first + CHUNK).min(n);
+            let chunk: Vec<(Vec<LocalMesh>, Option<LabelAnchor>)> = (first..last)
+                .into_par_iter()
+                .map_init(earcut::Earcut::new, |earcut, i| {
+                    let shapes = shapes_of(region, i);
+                    let label = if full { label_for(&shapes, 0.0) } else { None };
+                    let mut meshes = Vec::with_capacity(kept.len());
+                    cascade(&shapes, &candidates, |l, shapes| {
+                        if kept.contains(&l) {
+                            meshes.push(triangulate(shapes, origin, earcut));
+                        }
+                    });
+                    (meshes, label)
+                })
+                .collect();
+            for (area_meshes, label) in chunk {
+                labels.push(label);
+                for (lod, m) in lods.iter_mut().zip(area_meshes) {
+                    let v0 = lod.vertices.len() as u32;
+                    let t0 = lod.triangles.len() as u32;
+                    let r0 = lod.ring_ends.len() as u32;
+                    lod.vertices.extend_from_slice(&m.vertices);
+                    lod.triangles.extend_from_slice(&m.triangles);
+                    lod.ring_ends.extend_from_slice(&m.ring_ends);
+                    lod.features.push(FeatureSlices {
+                        vertices: v0..lod.vertices.len() as u32,
+                        triangles: t0..lod.triangles.len() as u32,
+                        rings: r0..lod.ring_ends.len() as u32,
+                    });
+                }
             }
+            on_progress(0.3 + 0.6 * last as f32 / n.max(1) as f32);
+        }
+        for lod in &mut lods {
+            lod.vertices.shrink_to_fit();
+            lod.triangles.shrink_to_fit();
+            lod.ring_ends.shrink_to_fit();
             add_borders(lod, &border_full, origin);
         }
         let feature_bounds = relative_bounds(&bounds_each, origin);
-        let labels = per_area.into_iter().map(|(_, label)| label).collect();
         on_progress(1.0);
         PreparedMap {
             origin,

@@ -202,7 +202,7 @@ pub fn import_table_window_ui(
                     .region
                     .spaces
                     .first()
-                    .map(|s| s.properties.keys().cloned().collect())
+                    .map(|s| s.properties.keys().map(str::to_string).collect())
                     .unwrap_or_default();
                 properties.sort();
                 column_combo(

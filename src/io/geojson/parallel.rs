@@ -15,6 +15,8 @@ use rayon::prelude::*;
 const MIN_PARALLEL_BYTES: usize = 4 << 20;
 /// Pieces per thread: enough for progress reports and cancellation between rounds.
 const PIECES_PER_THREAD: usize = 8;
+/// Largest piece, in bytes (see `read_parallel`).
+const MAX_PIECE_BYTES: usize = 4 << 20;
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -168,7 +170,9 @@ pub fn read_parallel(
     }
     let array_start = features_array_start(bytes)?;
     let threads = rayon::current_num_threads();
-    let pieces = threads * PIECES_PER_THREAD;
+    // At most MAX_PIECE_BYTES a piece, so that a round (two pieces a thread) stays short
+    // and cancelling takes effect within a fraction of a second even for huge files.
+    let pieces = (threads * PIECES_PER_THREAD).max((bytes.len() - array_start) / MAX_PIECE_BYTES);
     let span = (bytes.len() - array_start) / pieces;
     let mut starts = vec![array_start];
     let mut cuts: Vec<usize> = Vec::new();
