@@ -90,59 +90,52 @@ fn germany_frames(c: &mut Criterion) {
     };
     let scene = Scene::build(input, &ViewSettings::default());
     let fitted = Viewport::fit(prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
-    let mut group = c.benchmark_group("frame preparation, German municipalities");
-    for zoom in [1.0, 4.0, 16.0, 64.0, 512.0] {
-        // Pan a little every frame, as while dragging, around Aachen–Cologne.
-        let mut viewport = fitted;
-        viewport.center = [330_000.0, 5_640_000.0];
-        viewport.m_per_px = fitted.m_per_px / zoom;
-        group.bench_function(format!("zoom x{zoom}"), |b| {
-            // The window re-uses its buffers from frame to frame; so does the bench.
-            let mut frame = FrameMeshes::default();
-            let mut step = 0u32;
-            b.iter(|| {
-                step = step.wrapping_add(1);
-                let mut v = viewport;
-                v.pan_by_screen([(step % 40) as f32, (step % 25) as f32]);
-                build_frame_into(&mut frame, &scene, &prepared, &v, 1.0);
-                black_box(frame.vertex_count())
-            });
-        });
-    }
-    group.finish();
-
-    // The same, with the labels placed as the window places them every frame (text measured
-    // with the embedded font instead of egui's, which needs a running window).
+    // Frames alone, and with the labels placed as the window places them every frame (text
+    // measured with the embedded font instead of egui's, which needs a running window).
     let font = Font::embedded().expect("embedded font");
     let texts = scene.labels.clone().unwrap_or_default();
-    let mut group = c.benchmark_group("frame preparation with labels, German municipalities");
-    for zoom in [1.0, 4.0, 16.0, 64.0, 512.0] {
-        let mut viewport = fitted;
-        viewport.center = [330_000.0, 5_640_000.0];
-        viewport.m_per_px = fitted.m_per_px / zoom;
-        group.bench_function(format!("zoom x{zoom}"), |b| {
-            let mut frame = FrameMeshes::default();
-            let mut step = 0u32;
-            b.iter(|| {
-                step = step.wrapping_add(1);
-                let mut v = viewport;
-                v.pan_by_screen([(step % 40) as f32, (step % 25) as f32]);
-                build_frame_into(&mut frame, &scene, &prepared, &v, 1.0);
-                let vis = v.visible_bounds();
-                let visible = prepared.index.in_rect([vis[0], vis[1]], [vis[2], vis[3]]);
-                let labels = place_labels(
-                    visible.into_iter(),
-                    &prepared.labels,
-                    &v,
-                    &|i| texts.get(i).map_or("", String::as_str),
-                    &mut |t| font.measure(t, 13.0),
-                    &[],
-                );
-                black_box((frame.vertex_count(), labels.len()))
+    for with_labels in [false, true] {
+        let name = if with_labels {
+            "frame preparation with labels, German municipalities"
+        } else {
+            "frame preparation, German municipalities"
+        };
+        let mut group = c.benchmark_group(name);
+        for zoom in [1.0, 4.0, 16.0, 64.0, 512.0] {
+            // Pan a little every frame, as while dragging, around Aachen–Cologne.
+            let mut viewport = fitted;
+            viewport.center = [330_000.0, 5_640_000.0];
+            viewport.m_per_px = fitted.m_per_px / zoom;
+            group.bench_function(format!("zoom x{zoom}"), |b| {
+                // The window re-uses its buffers from frame to frame; so does the bench.
+                let mut frame = FrameMeshes::default();
+                let mut step = 0u32;
+                b.iter(|| {
+                    step = step.wrapping_add(1);
+                    let mut v = viewport;
+                    v.pan_by_screen([(step % 40) as f32, (step % 25) as f32]);
+                    build_frame_into(&mut frame, &scene, &prepared, &v, 1.0);
+                    let labels = if with_labels {
+                        let vis = v.visible_bounds();
+                        let visible = prepared.index.in_rect([vis[0], vis[1]], [vis[2], vis[3]]);
+                        place_labels(
+                            visible.into_iter(),
+                            &prepared.labels,
+                            &v,
+                            &|i| texts.get(i).map_or("", String::as_str),
+                            &mut |t| font.measure(t, 13.0),
+                            &[],
+                        )
+                        .len()
+                    } else {
+                        0
+                    };
+                    black_box((frame.vertex_count(), labels))
+                });
             });
-        });
+        }
+        group.finish();
     }
-    group.finish();
 
     let region = &imported.region;
     let b = prepared.bounds;

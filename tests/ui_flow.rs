@@ -548,16 +548,14 @@ fn open_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
     harness
 }
 
-#[test]
-fn a_measure_is_added_found_in_the_table_undone_redone_and_kept_in_the_file() {
-    let (mut harness, path) = project_harness("measure");
-    let pos = screen_pos_of(&harness, "AC 3");
-    click(&mut harness, pos);
+/// Clicks the area `code`, opens "Maßnahme hinzufügen …" from the inspector (the form opens
+/// pre-filled with the area), types `title` and saves.
+fn add_measure_in_inspector(harness: &mut Harness<'_, SozialraumApp>, code: &str, title: &str) {
+    let pos = screen_pos_of(harness, code);
+    click(harness, pos);
     harness.get_by_label("Maßnahme hinzufügen …").click();
     harness.run();
-    // Pre-filled with the selected area.
-    assert!(shown(&harness, "Maßnahme hinzufügen"));
-    let title = "Stadtteilmütter Aachen-Ost";
+    assert!(shown(harness, "Maßnahme hinzufügen"));
     harness
         .get_by_role_and_label(egui::Role::TextInput, "Titel")
         .click();
@@ -568,6 +566,13 @@ fn a_measure_is_added_found_in_the_table_undone_redone_and_kept_in_the_file() {
     harness.run();
     harness.get_by_label("Speichern").click();
     harness.run();
+}
+
+#[test]
+fn a_measure_is_added_found_in_the_table_undone_redone_and_kept_in_the_file() {
+    let (mut harness, path) = project_harness("measure");
+    let title = "Stadtteilmütter Aachen-Ost";
+    add_measure_in_inspector(&mut harness, "AC 3", title);
     {
         let map = harness.state().state.map.as_ref().expect("map");
         assert_eq!(map.measures.len(), 1);
@@ -938,20 +943,7 @@ fn the_language_switch_reaches_the_new_windows() {
 fn a_panic_in_a_frame_is_reported_in_a_dialog_and_the_project_stays_intact() {
     let (mut harness, path) = project_harness("crash");
     // A measure, entered as a user does.
-    let pos = screen_pos_of(&harness, "AC 3");
-    click(&mut harness, pos);
-    harness.get_by_label("Maßnahme hinzufügen …").click();
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Titel")
-        .click();
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Titel")
-        .type_text("Familienzentrum vor dem Absturz");
-    harness.run();
-    harness.get_by_label("Speichern").click();
-    harness.run();
+    add_measure_in_inspector(&mut harness, "AC 3", "Familienzentrum vor dem Absturz");
     assert_eq!(
         harness
             .state()
