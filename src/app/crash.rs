@@ -5,9 +5,17 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, Once};
+use std::thread::ThreadId;
 
-/// What the last panic said, with where it happened, recorded by the hook.
-static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+/// A panic the hook saw: the thread, its name, and what it said with where.
+struct Recorded {
+    thread: ThreadId,
+    name: Option<String>,
+    message: String,
+}
+
+/// The recent panics (the last 16), recorded by the hook.
+static PANICS: Mutex<Vec<Recorded>> = Mutex::new(Vec::new());
 
 /// Installs (once per process) a panic hook that records message and place, then runs the
 /// hook that was there before (which prints to the terminal).
@@ -26,19 +34,40 @@ pub fn install_hook() {
                 .location()
                 .map(|l| format!(" ({}:{})", l.file(), l.line()))
                 .unwrap_or_default();
-            if let Ok(mut last) = LAST_PANIC.lock() {
-                *last = Some(format!("{message}{place}"));
+            if let Ok(mut panics) = PANICS.lock() {
+                if panics.len() >= 16 {
+                    panics.remove(0);
+                }
+                let current = std::thread::current();
+                panics.push(Recorded {
+                    thread: current.id(),
+                    name: current.name().map(str::to_string),
+                    message: format!("{message}{place}"),
+                });
             }
             previous(info);
         }));
     });
 }
 
+/// Takes the latest recorded panic that matches.
+fn take(matches: impl Fn(&Recorded) -> bool) -> Option<String> {
+    let mut panics = PANICS.lock().ok()?;
+    let at = panics.iter().rposition(matches)?;
+    Some(panics.remove(at).message)
+}
+
+/// The message and place of the latest panic on a thread named `name` (for a background
+/// thread that ended without an answer).
+pub fn take_last_of(name: &str) -> Option<String> {
+    take(|p| p.name.as_deref() == Some(name))
+}
+
 /// Runs `work`; a panic inside becomes `Err` with its message and place.
 pub fn guarded(work: impl FnOnce()) -> Result<(), String> {
     catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
-        let recorded = LAST_PANIC.lock().ok().and_then(|mut l| l.take());
-        recorded.unwrap_or_else(|| {
+        let here = std::thread::current().id();
+        take(|p| p.thread == here).unwrap_or_else(|| {
             payload
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_string())

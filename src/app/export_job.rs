@@ -8,6 +8,9 @@ use super::export::{ExportOptions, MapSnapshot, export_atlas, export_file, expor
 use crate::i18n::{Lang, T, format};
 use crate::scene::ViewSettings;
 
+/// The name of the export thread (panics are told apart by it).
+pub const THREAD_NAME: &str = "export";
+
 /// Where an export goes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportTarget {
@@ -34,6 +37,8 @@ pub struct ExportJob {
     receiver: Receiver<Result<String, String>>,
     /// Where it goes, for the status line.
     pub target: ExportTarget,
+    /// The language of its messages.
+    lang: Lang,
 }
 
 /// What polling found.
@@ -64,7 +69,7 @@ impl ExportJob {
             wake();
         };
         if let Err(e) = std::thread::Builder::new()
-            .name("export".into())
+            .name(THREAD_NAME.into())
             .spawn(work)
         {
             let (failed, receiver_now) = channel();
@@ -72,9 +77,14 @@ impl ExportJob {
             return ExportJob {
                 receiver: receiver_now,
                 target,
+                lang,
             };
         }
-        ExportJob { receiver, target }
+        ExportJob {
+            receiver,
+            target,
+            lang,
+        }
     }
 
     /// Whether it has finished, and how.
@@ -83,7 +93,12 @@ impl ExportJob {
             Ok(Ok(message)) => ExportPoll::Done(message),
             Ok(Err(message)) => ExportPoll::Failed(message),
             Err(TryRecvError::Empty) => ExportPoll::Running,
-            Err(TryRecvError::Disconnected) => ExportPoll::Failed("export thread ended".into()),
+            // The thread ended without an answer: it panicked.
+            Err(TryRecvError::Disconnected) => ExportPoll::Failed(format!(
+                "{} ({})",
+                self.lang.t(T::ExportCrashed),
+                super::crash::take_last_of(THREAD_NAME).unwrap_or_else(|| "?".into())
+            )),
         }
     }
 }

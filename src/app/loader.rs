@@ -214,6 +214,9 @@ pub struct LoadJob {
     pub started: std::time::Instant,
 }
 
+/// The name of the loading thread (panics are told apart by it).
+pub const THREAD_NAME: &str = "map-loader";
+
 impl LoadJob {
     /// Starts loading `path` on a background thread. `wake` is called when there is news.
     pub fn start(
@@ -227,7 +230,7 @@ impl LoadJob {
         let thread_progress = Arc::clone(&progress);
         let thread_path = path.clone();
         let spawned = std::thread::Builder::new()
-            .name("map-loader".into())
+            .name(THREAD_NAME.into())
             .spawn(move || run(id, thread_path, options, &thread_progress, &sender, wake));
         if let Err(e) = spawned {
             // No thread: report it as an I/O problem of this file.
@@ -252,6 +255,29 @@ impl LoadJob {
             id,
             path,
             progress,
+            receiver,
+            overview_done: false,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// A load whose thread panics at once (for the tests of how a panic is reported).
+    #[cfg(test)]
+    pub(crate) fn panicking(id: u64, path: PathBuf) -> LoadJob {
+        let (sender, receiver) = channel::<(u64, LoadMessage)>();
+        let spawned = std::thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || {
+                let _keep = sender;
+                panic!("a bug in the importer");
+            });
+        if let Ok(handle) = spawned {
+            let _ = handle.join();
+        }
+        LoadJob {
+            id,
+            path,
+            progress: Arc::new(Progress::default()),
             receiver,
             overview_done: false,
             started: std::time::Instant::now(),

@@ -683,6 +683,7 @@ impl AppState {
 
     /// Takes what the background load has produced. Call once per frame.
     pub fn poll_loading(&mut self) {
+        let lang = self.lang();
         loop {
             let Some(job) = &mut self.loading else {
                 return;
@@ -691,6 +692,21 @@ impl AppState {
                 Poll::Message(m) => m,
                 Poll::Empty => return,
                 Poll::Finished => {
+                    // The thread ended without an answer: it panicked on this file.
+                    if !job.overview_done && !job.progress.is_cancelled() {
+                        let why = super::crash::take_last_of(super::loader::THREAD_NAME)
+                            .unwrap_or_else(|| "?".into());
+                        self.error = Some(format!(
+                            "{}
+
+{}",
+                            lang.tf(
+                                T::LoadCrashed,
+                                &[("file", &job.path.display().to_string()), ("message", &why)]
+                            ),
+                            lang.t(T::KeptMap)
+                        ));
+                    }
                     self.loading = None;
                     return;
                 }
@@ -737,6 +753,25 @@ impl AppState {
 mod tests {
     use super::*;
     use crate::model::ActionFieldSet;
+
+    #[test]
+    fn a_panic_in_the_loading_thread_is_reported_and_the_map_stays() {
+        crate::app::crash::install_hook();
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        state.loading = Some(LoadJob::panicking(
+            1,
+            PathBuf::from("/daten/kaputt.geojson"),
+        ));
+        state.poll_loading();
+        assert!(state.loading.is_none());
+        let message = state.error.take().expect("a message");
+        assert!(message.contains("/daten/kaputt.geojson"), "{message}");
+        assert!(message.contains("Programmfehler"), "{message}");
+        assert!(message.contains("a bug in the importer"), "{message}");
+        assert!(message.contains("bleibt geöffnet"), "{message}");
+        assert_eq!(state.map.as_ref().expect("map").region.spaces.len(), 93);
+    }
 
     #[test]
     fn the_demo_opens_with_every_field_visible() {
