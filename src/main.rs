@@ -10,18 +10,22 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay`: freed memory goes back to the system at once instead
-/// of after 10 ms, which keeps short runs (an export) as small as with the system allocator.
+/// mimalloc's `mi_option_purge_delay`: for the command line, freed memory goes back to the
+/// system at once instead of after 10 ms, which keeps short runs (an export) as small as with
+/// the system allocator. The window keeps the default (fewer system calls while it loads).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 use sozialraum_atlas::app::{SozialraumApp, StartOptions};
 use sozialraum_atlas::cli::{Cli, CliCommand};
 use sozialraum_atlas::i18n::Lang;
 
 fn main() -> anyhow::Result<()> {
-    // SAFETY: sets a plain integer option of the allocator; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let process_started = std::time::Instant::now();
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        // SAFETY: sets a plain integer option of the allocator; no memory is touched.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
     let lang = cli.lang.unwrap_or(Lang::De);
     match cli.command {
         Some(CliCommand::Check { path, import }) => {

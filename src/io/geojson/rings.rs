@@ -14,27 +14,25 @@ pub fn crosses_itself(ring: &[Coord<f64>]) -> bool {
         return false;
     }
     let segment = |i: usize| (ring[i], ring[i + 1]);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|a, b| {
-        let (a0, a1) = segment(*a);
-        let (b0, b1) = segment(*b);
-        a0.x.min(a1.x).total_cmp(&b0.x.min(b1.x))
-    });
-    let mut active: Vec<usize> = Vec::new();
-    for i in order {
+    // Segments by their left end (key computed once: this runs on every ring of every file).
+    let mut order: Vec<(f64, u32)> = (0..n)
+        .map(|i| (ring[i].x.min(ring[i + 1].x), i as u32))
+        .collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut active: Vec<(f64, u32)> = Vec::new();
+    for (left, i) in order {
+        let i = i as usize;
         let (p0, p1) = segment(i);
-        let left = p0.x.min(p1.x);
-        active.retain(|&j| {
-            let (q0, q1) = segment(j);
-            q0.x.max(q1.x) >= left
-        });
-        for &j in &active {
+        // Drop the segments that end left of this one (their right end is kept beside them).
+        active.retain(|&(right, _)| right >= left);
+        for &(_, j) in &active {
+            let j = j as usize;
             let adjacent = i.abs_diff(j) == 1 || i.abs_diff(j) == n - 1;
             if !adjacent && cross(p0, p1, segment(j)) {
                 return true;
             }
         }
-        active.push(i);
+        active.push((p0.x.max(p1.x), i as u32));
     }
     false
 }

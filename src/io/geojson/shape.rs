@@ -112,14 +112,7 @@ pub fn flat_polygons(xy: &[[f64; 2]], polygons: &[Vec<Range<usize>>]) -> Vec<boo
             rings
                 .first()
                 .and_then(|r| xy.get(r.clone()))
-                .is_some_and(|points| {
-                    let mut ring: Vec<Coord<f64>> =
-                        points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect();
-                    if let Some(first) = ring.first().copied() {
-                        ring.push(first);
-                    }
-                    encloses_no_area(&ring)
-                })
+                .is_some_and(points_enclose_no_area)
         })
         .collect()
 }
@@ -201,20 +194,29 @@ pub fn build_polygons(
 /// billionth of its bounding box. Measured as the sum of the fan triangles' unsigned areas,
 /// so a bow tie, whose two halves cancel in the signed area, still counts as an area.
 fn encloses_no_area(ring: &[Coord<f64>]) -> bool {
-    let Some(&o) = ring.first() else {
+    flat(ring.iter().map(|c| [c.x, c.y]))
+}
+
+/// [`encloses_no_area`] for positions (the ring may be open or closed).
+fn points_enclose_no_area(points: &[[f64; 2]]) -> bool {
+    flat(points.iter().copied().chain(points.first().copied()))
+}
+
+fn flat(mut ring: impl Iterator<Item = [f64; 2]>) -> bool {
+    let Some(o) = ring.next() else {
         return true;
     };
-    let fan: f64 = ring
-        .windows(2)
-        .map(|w| ((w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y)).abs())
-        .sum::<f64>()
-        / 2.0;
-    let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for c in ring {
-        min = [min[0].min(c.x), min[1].min(c.y)];
-        max = [max[0].max(c.x), max[1].max(c.y)];
+    let (mut min, mut max) = (o, o);
+    let mut fan = 0.0;
+    let mut previous = o;
+    for p in ring {
+        fan += ((previous[0] - o[0]) * (p[1] - o[1]) - (p[0] - o[0]) * (previous[1] - o[1])).abs();
+        min = [min[0].min(p[0]), min[1].min(p[1])];
+        max = [max[0].max(p[0]), max[1].max(p[1])];
+        previous = p;
     }
     let box_area = (max[0] - min[0]) * (max[1] - min[1]);
+    let fan = fan / 2.0;
     !(fan > 0.0 && fan > box_area * 1e-9)
 }
 
