@@ -169,7 +169,7 @@ fn measures_no_project_holds_are_not_dropped_without_asking() {
         title: "Stadtteilmütter".into(),
         ..Measure::default()
     }))));
-    assert!(state.has_unsaved_measures());
+    assert!(state.has_unsaved());
     state.apply(Command::OpenDemo);
     assert!(matches!(state.pending_discard, Some(Pending::Open(_))));
     assert_eq!(state.map.as_ref().expect("map").measures.len(), 1, "kept");
@@ -186,5 +186,5 @@ fn measures_no_project_holds_are_not_dropped_without_asking() {
         state.map.as_ref().expect("map").measures.is_empty(),
         "dropped on request"
     );
-    assert!(!state.has_unsaved_measures());
+    assert!(!state.has_unsaved());
 }

@@ -1,23 +1,27 @@
 //! Changes to what planners own: measures, indicators, rules, overrides; undo, redo, saving.
 //!
 //! Each edit becomes a [`Change`] holding the whole value before and after, is applied, kept
-//! for undo, and written to the project file at once when the map is a project. What depends
-//! on it (statistics, classification, scene) is recomputed at once: the map recolours with
-//! every change. A failed write is reported and the state on screen stays.
+//! for undo, and its items are handed to the outbox ([`super::saving`]), which writes them to
+//! the project file at once when the map is a project. What depends on it (statistics,
+//! classification, scene) is recomputed at once: the map recolours with every change. A
+//! failed write is reported, the state on screen stays, and the items stay unsaved until a
+//! write succeeds.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::history::Change;
+use super::history::{Change, Stepped};
+use super::saving::{Conflict, current_value};
 use super::state::AppState;
 use crate::i18n::{Lang, T};
 use crate::io::export_geojson::write_geojson;
 use crate::io::join::{JoinOptions, JoinReport, join_table, merge_joined};
 use crate::io::measures_table;
-use crate::io::project::{self, ProjectContent};
+use crate::io::project::{self, Item, ItemValue, ProjectContent};
 use crate::io::rules_file::{read_rules, write_rules};
 use crate::io::table::read_table;
-use crate::model::{ActionField, Indicator, IndicatorTable, Measure, MeasureId, Override, RuleSet};
+use crate::model::{ActionField, Indicator, IndicatorTable, Measure, Override, RuleSet, Uid};
 
 /// An edit of the planners' data, or a file operation on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +62,7 @@ pub enum Edit {
     /// Replace the measure with the same id.
     UpdateMeasure(Box<Measure>),
     /// Delete a measure.
-    DeleteMeasure(MeasureId),
+    DeleteMeasure(Uid),
     /// Undo the last change.
     Undo,
     /// Redo the last undone change.
@@ -69,13 +73,6 @@ pub enum Edit {
     ExportMeasures(PathBuf),
     /// Import measures from a CSV or XLSX list.
     ImportMeasures(PathBuf),
-}
-
-/// What a change touched, so the store writes just that.
-enum Touched {
-    Measure { id: MeasureId, present: bool },
-    Settings,
-    Everything,
 }
 
 impl AppState {
@@ -152,44 +149,62 @@ impl AppState {
                 None
             }
             Edit::AddMeasure(mut measure) => {
-                measure.id = map.measures.next_id();
+                measure.uid = (self.new_uid)();
+                // A project numbers its measures in the writing transaction.
+                measure.id = if map.store.is_some() {
+                    0
+                } else {
+                    map.measures.next_id()
+                };
                 measure.created = now;
                 measure.changed = now;
                 Some(Change::Measure {
-                    id: measure.id,
+                    uid: measure.uid,
                     before: None,
                     after: Some(measure),
                 })
             }
-            Edit::UpdateMeasure(mut measure) => match map.measures.get(measure.id) {
-                Some(old) if differs(old, &measure) => {
-                    measure.created = old.created;
+            Edit::UpdateMeasure(mut measure) => {
+                let base = self.draft_base.take().filter(|b| b.uid == measure.uid);
+                let current = map.measures.get(measure.uid).cloned();
+                if let (Some(base), Some(store)) = (base, &map.store)
+                    && current.as_ref() != Some(&base)
+                {
+                    // Another writer changed (or deleted) it while the form was open.
+                    measure.created = base.created;
                     measure.changed = now;
-                    Some(Change::Measure {
-                        id: measure.id,
-                        before: Some(Box::new(old.clone())),
-                        after: Some(measure),
-                    })
+                    let item = Item::Measure(measure.uid);
+                    map.saving.conflicts.push(Conflict {
+                        theirs_revision: store.known(&item),
+                        item,
+                        base: Some(ItemValue::Measure(Box::new(base))),
+                        theirs: current.map(|m| ItemValue::Measure(Box::new(m))),
+                        mine: Some(ItemValue::Measure(measure)),
+                    });
+                    self.rebuild_scene();
+                    return;
                 }
-                _ => None,
-            },
-            Edit::DeleteMeasure(id) => map.measures.get(id).map(|old| Change::Measure {
-                id,
+                match current {
+                    Some(old) if differs(&old, &measure) => {
+                        measure.created = old.created;
+                        measure.id = old.id;
+                        measure.changed = now;
+                        Some(Change::Measure {
+                            uid: measure.uid,
+                            before: Some(Box::new(old)),
+                            after: Some(measure),
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            Edit::DeleteMeasure(uid) => map.measures.get(uid).map(|old| Change::Measure {
+                uid,
                 before: Some(Box::new(old.clone())),
                 after: None,
             }),
             step @ (Edit::Undo | Edit::Redo) => {
-                let forward = step == Edit::Redo;
-                let change = if forward {
-                    self.history.redo()
-                } else {
-                    self.history.undo()
-                };
-                if let (Some(change), Some(map)) = (change, self.map.as_mut()) {
-                    let touched = set_state(map, &change, forward);
-                    let _ = self.persist(touched);
-                    self.rebuild_scene();
-                }
+                self.step_history(step == Edit::Redo);
                 return;
             }
             Edit::SaveProjectAs(path) => {
@@ -208,77 +223,97 @@ impl AppState {
                 return;
             }
         };
-        if let Some(change) = change
-            && let Some(map) = self.map.as_mut()
-        {
-            let touched = set_state(map, &change, true);
-            self.history.record(change);
-            let _ = self.persist(touched);
+        if let Some(change) = change {
+            self.record(change);
         }
         self.rebuild_scene();
     }
 
-    /// Writes what a change touched to the project file, if the map is a project. A failure
-    /// becomes the error message; the state on screen stays.
-    fn persist(&mut self, touched: Touched) -> bool {
-        let lang = self.lang();
-        let view = self.stored_view();
+    /// Applies a new change, keeps it for undo and saves its items.
+    fn record(&mut self, change: Change) {
         let Some(map) = self.map.as_mut() else {
-            return true;
+            return;
         };
-        let Some(mut store) = map.store.take() else {
-            return true;
+        let items = items_of(map, &change);
+        set_state(map, &change, true);
+        self.history.record(change);
+        self.save_items(items);
+    }
+
+    /// Undo (`forward` false) or redo: refused with a message when another writer changed
+    /// what the step touches.
+    fn step_history(&mut self, forward: bool) {
+        let lang = self.lang();
+        let stepped = if forward {
+            self.history.redo()
+        } else {
+            self.history.undo()
         };
-        let content = ProjectContent {
-            map: map.export(),
-            measures: &map.measures,
-            view: &view,
+        let Some(map) = self.map.as_mut() else {
+            return;
         };
-        let result = match touched {
-            Touched::Measure { id, present: true } => match map.measures.get(id) {
-                Some(m) => store.put_measure(&content, m),
-                None => Ok(()),
-            },
-            Touched::Measure { id, present: false } => store.remove_measure(&content, id),
-            Touched::Settings => store.put_settings(&content),
-            Touched::Everything => store.put_everything(&content),
-        };
-        map.store = Some(store);
-        match result {
-            Ok(()) => true,
-            Err(e) => {
-                self.error = Some(e.describe(lang));
-                false
+        match stepped {
+            Some(Stepped::Apply(change)) => {
+                let items = items_of(map, &change);
+                set_state(map, &change, forward);
+                self.save_items(items);
+                self.rebuild_scene();
             }
+            Some(Stepped::Refused(_)) => {
+                self.error = Some(
+                    lang.t(if forward {
+                        T::RedoRefused
+                    } else {
+                        T::UndoRefused
+                    })
+                    .to_string(),
+                );
+            }
+            None => {}
         }
     }
 
-    /// Saves the view settings into the project (no undo: they are not planners' data).
+    /// Saves the view settings into the project (no undo: they are not planners' data; the
+    /// last writer wins). A read-only project keeps them on screen only.
     pub(super) fn persist_view(&mut self) {
         if self
             .map
             .as_ref()
             .is_some_and(|m| m.store.as_ref().is_some_and(|s| s.read_only().is_none()))
         {
-            let _ = self.persist(Touched::Settings);
+            self.save_items(vec![(Item::ViewSettings, None)]);
         }
     }
 
+    /// Saves a saved view that was added, changed or deleted (before: its value until now).
+    pub(super) fn persist_saved_view(&mut self, uid: Uid, before: Option<ItemValue>) {
+        self.save_items(vec![(Item::View(uid), before)]);
+    }
+
+    /// Writes everything on screen (unsaved items included) into a new project file and
+    /// continues there: nothing is unsaved any more.
     fn save_project_as(&mut self, path: &Path) {
         let lang = self.lang();
         let view = self.stored_view();
         let Some(map) = self.map.as_mut() else {
             return;
         };
-        let content = ProjectContent {
-            map: map.export(),
-            measures: &map.measures,
-            view: &view,
+        let result = {
+            let content = ProjectContent {
+                map: map.export(),
+                measures: &map.measures,
+                view: &view,
+            };
+            project::create(path, &content)
         };
-        match project::create(path, &content) {
-            Ok(store) => {
+        match result {
+            Ok((store, numbers)) => {
                 map.store = Some(store);
+                map.saving = Default::default();
                 map.path = Some(path.to_path_buf());
+                let numbers: HashMap<Uid, i64> = numbers.into_iter().collect();
+                renumber(map, &numbers);
+                self.history.set_numbers(&numbers);
                 self.notice = Some(saved(lang, path));
                 self.remember_recent(path.to_path_buf());
             }
@@ -286,6 +321,7 @@ impl AppState {
         }
     }
 
+    /// Adds the measures of a list as one change (one undo step, one transaction).
     fn import_measures(&mut self, path: &Path, now: crate::model::Timestamp) {
         let lang = self.lang();
         let Some(map) = self.map.as_mut() else {
@@ -293,29 +329,25 @@ impl AppState {
         };
         match measures_table::read_measures(path, &map.region, &map.measures, lang) {
             Ok((measures, report)) => {
-                for mut m in measures {
-                    let Some(map) = self.map.as_mut() else {
-                        break;
-                    };
-                    m.id = map.measures.next_id();
-                    if m.created.0 == 0 {
-                        m.created = now;
-                    }
-                    if m.changed.0 == 0 {
-                        m.changed = now;
-                    }
-                    let change = Change::Measure {
-                        id: m.id,
-                        before: None,
-                        after: Some(Box::new(m)),
-                    };
-                    if let Some(map) = self.map.as_mut() {
-                        let touched = set_state(map, &change, true);
-                        self.history.record(change);
-                        if !self.persist(touched) {
-                            break;
+                let numbered = map.store.is_none();
+                let mut next = map.measures.next_id();
+                let added: Vec<Measure> = measures
+                    .into_iter()
+                    .map(|mut m| {
+                        m.uid = (self.new_uid)();
+                        m.id = if numbered { next } else { 0 };
+                        next += 1;
+                        if m.created.0 == 0 {
+                            m.created = now;
                         }
-                    }
+                        if m.changed.0 == 0 {
+                            m.changed = now;
+                        }
+                        m
+                    })
+                    .collect();
+                if !added.is_empty() {
+                    self.record(Change::Measures { added });
                 }
                 self.notice = Some(report.summary(lang));
                 self.measure_import = Some(report);
@@ -363,45 +395,74 @@ fn indicators_change(map: &super::LoadedMap, after: IndicatorTable, values: bool
     }
 }
 
+/// The items a change touches, each with its value before the change.
+fn items_of(map: &super::LoadedMap, change: &Change) -> Vec<(Item, Option<ItemValue>)> {
+    change
+        .items()
+        .into_iter()
+        .map(|item| {
+            let before = current_value(map, &item);
+            (item, before)
+        })
+        .collect()
+}
+
+/// Gives measures the numbers the file gave them.
+pub(super) fn renumber(map: &mut super::LoadedMap, numbers: &HashMap<Uid, i64>) {
+    if numbers.is_empty() {
+        return;
+    }
+    let changed: Vec<Measure> = numbers
+        .iter()
+        .filter_map(|(uid, n)| {
+            let mut m = map.measures.get(*uid)?.clone();
+            m.id = *n;
+            Some(m)
+        })
+        .collect();
+    map.measures.put_many(changed);
+}
+
 /// Sets the map to the state after (`forward`) or before a change.
-fn set_state(map: &mut super::LoadedMap, change: &Change, forward: bool) -> Touched {
+fn set_state(map: &mut super::LoadedMap, change: &Change, forward: bool) {
     match change {
-        Change::Measure { id, before, after } => {
-            let target = if forward { after } else { before };
-            match target {
+        Change::Measure { uid, before, after } => {
+            match if forward { after } else { before } {
                 Some(m) => {
                     map.measures.put((**m).clone());
                 }
                 None => {
-                    map.measures.remove(*id);
+                    map.measures.remove(*uid);
                 }
             }
             map.recount();
-            Touched::Measure {
-                id: *id,
-                present: target.is_some(),
+        }
+        Change::Measures { added } => {
+            if forward {
+                map.measures.put_many(added.clone());
+            } else {
+                let uids: HashSet<Uid> = added.iter().map(|m| m.uid).collect();
+                let kept: Vec<Measure> = map
+                    .measures
+                    .all()
+                    .iter()
+                    .filter(|m| !uids.contains(&m.uid))
+                    .cloned()
+                    .collect();
+                let next = map.measures.next_id();
+                map.measures = crate::model::MeasureRegister::from_measures(kept, next);
             }
+            map.recount();
         }
         Change::Rules { before, after } => {
             let (rules, overrides) = if forward { &**after } else { &**before };
             map.rules = rules.clone();
             map.overrides = overrides.clone();
             map.reclassify();
-            Touched::Settings
         }
-        Change::Indicators {
-            before,
-            after,
-            values,
-        } => {
+        Change::Indicators { before, after, .. } => {
             map.indicators = Arc::clone(if forward { after } else { before });
             map.refresh();
-            // A catalogue edit changes labels and units (settings), never the layer's columns.
-            if *values {
-                Touched::Everything
-            } else {
-                Touched::Settings
-            }
         }
     }
 }

@@ -3,10 +3,15 @@
 //! Storing whole values (a measure, the rule set with its overrides, the indicator table)
 //! rather than inverse operations makes undo trivially correct: undoing sets the "before"
 //! value, redoing the "after" value, and the project store persists whichever is set.
+//! Undo reaches only this window's own changes: when another writer changes an item, every
+//! step touching it is marked, and undoing such a step is refused (it would throw away what
+//! the other writer did).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::{IndicatorTable, Measure, MeasureId, Override, RuleSet};
+use crate::io::project::Item;
+use crate::model::{IndicatorTable, Measure, MeasureId, Override, RuleSet, Uid};
 
 /// One undoable change.
 #[derive(Debug, Clone)]
@@ -14,11 +19,16 @@ pub enum Change {
     /// A measure was added (before None), changed, or deleted (after None).
     Measure {
         /// The measure's id.
-        id: MeasureId,
+        uid: Uid,
         /// Before.
         before: Option<Box<Measure>>,
         /// After.
         after: Option<Box<Measure>>,
+    },
+    /// Many measures added at once (an imported list): one step.
+    Measures {
+        /// The measures added.
+        added: Vec<Measure>,
     },
     /// Rules and overrides.
     Rules {
@@ -38,7 +48,58 @@ pub enum Change {
     },
 }
 
+/// The overrides of `a` and `b` that differ, as items.
+fn override_items(a: &[Override], b: &[Override]) -> Vec<Item> {
+    let mut keys: Vec<Item> = a
+        .iter()
+        .chain(b)
+        .map(|o| Item::Override {
+            code: o.code.clone(),
+            field: o.field,
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.retain(|k| {
+        let find = |list: &[Override]| {
+            list.iter()
+                .find(|o| {
+                    Item::Override {
+                        code: o.code.clone(),
+                        field: o.field,
+                    } == *k
+                })
+                .cloned()
+        };
+        find(a) != find(b)
+    });
+    keys
+}
+
 impl Change {
+    /// The items the change touches (what the project file writes for it).
+    pub fn items(&self) -> Vec<Item> {
+        match self {
+            Change::Measure { uid, .. } => vec![Item::Measure(*uid)],
+            Change::Measures { added } => added.iter().map(|m| Item::Measure(m.uid)).collect(),
+            Change::Rules { before, after } => {
+                let mut items = Vec::new();
+                if before.0 != after.0 {
+                    items.push(Item::Rules);
+                }
+                items.extend(override_items(&before.1, &after.1));
+                items
+            }
+            Change::Indicators { values, .. } => {
+                let mut items = vec![Item::Catalogue];
+                if *values {
+                    items.push(Item::IndicatorValues);
+                }
+                items
+            }
+        }
+    }
+
     /// Folds `next` into `self` when both are steps of one gesture (dragging a threshold,
     /// typing a label): the result goes from `self`'s before to `next`'s after.
     fn absorb(&mut self, next: &Change) -> bool {
@@ -72,11 +133,29 @@ impl Change {
     }
 }
 
+/// A change on a stack, with the items it touches and whether another writer has changed
+/// one of them since.
+#[derive(Debug, Clone)]
+struct Step {
+    change: Change,
+    items: Vec<Item>,
+    tainted: bool,
+}
+
+/// What undo or redo gives.
+#[derive(Debug, Clone)]
+pub enum Stepped {
+    /// Apply this change (backward for undo, forward for redo).
+    Apply(Change),
+    /// Refused: another writer changed what it touches since; the step is dropped.
+    Refused(Change),
+}
+
 /// The undo and redo stacks.
 #[derive(Debug, Default)]
 pub struct History {
-    undo: Vec<Change>,
-    redo: Vec<Change>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     /// When the last change was recorded, to fold the steps of one gesture.
     last: Option<std::time::Instant>,
 }
@@ -96,30 +175,78 @@ impl History {
         self.redo.clear();
         if recent
             && let Some(top) = self.undo.last_mut()
-            && top.absorb(&change)
+            && !top.tainted
+            && top.change.absorb(&change)
         {
+            top.items = top.change.items();
             return;
         }
-        self.undo.push(change);
+        let items = change.items();
+        self.undo.push(Step {
+            change,
+            items,
+            tainted: false,
+        });
         if self.undo.len() > LIMIT {
             self.undo.remove(0);
         }
     }
 
-    /// The change to undo, moved to the redo stack.
-    pub fn undo(&mut self) -> Option<Change> {
+    /// The change to undo, moved to the redo stack (or dropped, when refused).
+    pub fn undo(&mut self) -> Option<Stepped> {
         self.last = None;
-        let change = self.undo.pop()?;
-        self.redo.push(change.clone());
-        Some(change)
+        let step = self.undo.pop()?;
+        if step.tainted {
+            return Some(Stepped::Refused(step.change));
+        }
+        let change = step.change.clone();
+        self.redo.push(step);
+        Some(Stepped::Apply(change))
     }
 
-    /// The change to redo, moved back to the undo stack.
-    pub fn redo(&mut self) -> Option<Change> {
+    /// The change to redo, moved back to the undo stack (or dropped, when refused).
+    pub fn redo(&mut self) -> Option<Stepped> {
         self.last = None;
-        let change = self.redo.pop()?;
-        self.undo.push(change.clone());
-        Some(change)
+        let step = self.redo.pop()?;
+        if step.tainted {
+            return Some(Stepped::Refused(step.change));
+        }
+        let change = step.change.clone();
+        self.undo.push(step);
+        Some(Stepped::Apply(change))
+    }
+
+    /// Another writer changed `item`: no step touching it may be undone or redone.
+    pub fn taint(&mut self, item: &Item) {
+        for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            if step.items.contains(item) {
+                step.tainted = true;
+            }
+        }
+    }
+
+    /// The file gave new measures their numbers: the steps keep them, so an undone and
+    /// redone measure comes back under the same number.
+    pub fn set_numbers(&mut self, numbers: &HashMap<Uid, MeasureId>) {
+        if numbers.is_empty() {
+            return;
+        }
+        let mut renumber = |m: &mut Measure| {
+            if let Some(n) = numbers.get(&m.uid) {
+                m.id = *n;
+            }
+        };
+        for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            match &mut step.change {
+                Change::Measure { before, after, .. } => {
+                    for m in [before, after].into_iter().flatten() {
+                        renumber(m);
+                    }
+                }
+                Change::Measures { added } => added.iter_mut().for_each(&mut renumber),
+                _ => {}
+            }
+        }
     }
 
     /// Whether there is something to undo.
@@ -130,6 +257,14 @@ impl History {
     /// Whether there is something to redo.
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
+    }
+
+    /// Whether rules, overrides or indicators were changed (what a map without a project
+    /// would lose on quitting, besides measures and views).
+    pub fn has_data_changes(&self) -> bool {
+        self.undo
+            .iter()
+            .any(|s| matches!(s.change, Change::Rules { .. } | Change::Indicators { .. }))
     }
 
     /// Forgets everything (another map was opened).
@@ -165,20 +300,68 @@ mod tests {
         h.record(rules(1));
         h.record(rules(2));
         h.record(rules(3));
-        let m = |id| Change::Measure {
-            id,
+        let m = |n| Change::Measure {
+            uid: Uid(n),
             before: None,
             after: Some(Box::new(Measure::default())),
         };
         h.record(m(1));
         h.record(m(2));
-        assert!(matches!(h.undo(), Some(Change::Measure { id: 2, .. })));
-        assert!(matches!(h.undo(), Some(Change::Measure { id: 1, .. })));
+        assert!(matches!(
+            h.undo(),
+            Some(Stepped::Apply(Change::Measure { uid: Uid(2), .. }))
+        ));
+        assert!(matches!(
+            h.undo(),
+            Some(Stepped::Apply(Change::Measure { uid: Uid(1), .. }))
+        ));
         match h.undo() {
-            Some(Change::Rules { after, .. }) => assert_eq!(after.1[0].code, "AC 3"),
+            Some(Stepped::Apply(Change::Rules { after, .. })) => {
+                assert_eq!(after.1[0].code, "AC 3")
+            }
             other => panic!("{other:?}"),
         }
         assert!(!h.can_undo());
         assert!(h.can_redo());
+    }
+
+    #[test]
+    fn a_step_whose_item_another_writer_changed_is_refused_and_the_next_one_goes_on() {
+        let mut h = History::default();
+        let m = |n| Change::Measure {
+            uid: Uid(n),
+            before: None,
+            after: Some(Box::new(Measure::default())),
+        };
+        h.record(m(1));
+        h.record(m(2));
+        h.taint(&Item::Measure(Uid(2)));
+        assert!(matches!(h.undo(), Some(Stepped::Refused(_))));
+        assert!(matches!(h.undo(), Some(Stepped::Apply(_))));
+        assert!(!h.can_undo());
+        // The refused step is gone for good; the undone one can be redone.
+        assert!(matches!(h.redo(), Some(Stepped::Apply(_))));
+        assert!(!h.can_redo());
+    }
+
+    #[test]
+    fn a_rule_change_touches_only_the_items_that_differ() {
+        let o = |code: &str, member| Override {
+            code: code.into(),
+            field: crate::model::ActionField::Elderly,
+            member,
+            reason: "r".into(),
+        };
+        let change = Change::Rules {
+            before: Box::new((RuleSet::default(), vec![o("AC 1", true), o("AC 2", true)])),
+            after: Box::new((RuleSet::default(), vec![o("AC 1", true), o("AC 2", false)])),
+        };
+        assert_eq!(
+            change.items(),
+            [Item::Override {
+                code: "AC 2".into(),
+                field: crate::model::ActionField::Elderly
+            }]
+        );
     }
 }

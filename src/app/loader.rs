@@ -56,6 +56,8 @@ pub struct LoadedMap {
     pub stored_view: Option<StoredView>,
     /// The saved views ("Ansichten") of the project.
     pub saved_views: Vec<SavedView>,
+    /// Unsaved items and conflicts with other writers of the project file.
+    pub saving: super::saving::Saving,
 }
 
 impl LoadedMap {
@@ -144,6 +146,7 @@ impl LoadedMap {
             store: None,
             stored_view: None,
             saved_views: Vec::new(),
+            saving: Default::default(),
         }
     }
 

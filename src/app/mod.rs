@@ -9,6 +9,7 @@ pub mod export;
 pub mod export_job;
 mod history;
 mod loader;
+pub mod saving;
 mod state;
 mod view_store;
 
@@ -27,6 +28,7 @@ pub use view_store::apply_stored as apply_stored_view;
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 use crate::render::egui_map::MapPainter;
+use crate::ui::conflict_dialog::{ConflictForm, conflict_dialog_ui};
 use crate::ui::data_windows::{self, PathForm};
 use crate::ui::dialogs::{self, OpenForm};
 use crate::ui::export_window::{ExportForm, export_window_ui};
@@ -76,6 +78,7 @@ pub struct SozialraumApp {
     switcher: SwitcherState,
     views_form: ViewsForm,
     presentation: PresentationState,
+    conflict_form: ConflictForm,
     fullscreen: bool,
     dark_theme: bool,
     title: String,
@@ -148,6 +151,7 @@ impl SozialraumApp {
             switcher: SwitcherState::default(),
             views_form: ViewsForm::default(),
             presentation: PresentationState::default(),
+            conflict_form: ConflictForm::default(),
             fullscreen: false,
             dark_theme: dark,
             title: String::new(),
@@ -203,6 +207,11 @@ impl SozialraumApp {
         self.dark_theme = ctx.theme() == egui::Theme::Dark;
         self.state.poll_loading();
         self.state.poll_export();
+        self.state.poll_store();
+        if self.state.map.as_ref().is_some_and(|m| m.store.is_some()) {
+            // Others' changes show up within about a second, also when nobody moves the mouse.
+            ctx.request_repaint_after(saving::POLL_INTERVAL);
+        }
         let lang = self.state.lang();
         let mut commands: Vec<Command> = Vec::new();
         let mut zoom: Option<f64> = None;
@@ -265,9 +274,9 @@ impl SozialraumApp {
         if menu_outcome.quit || quit_pressed {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
-        // Closing with measures no project holds: ask first.
+        // Closing with anything that is in no file: ask first.
         if ctx.input(|i| i.viewport().close_requested())
-            && self.state.has_unsaved_measures()
+            && self.state.has_unsaved()
             && !self.state.quit_confirmed
         {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
@@ -401,12 +410,33 @@ impl SozialraumApp {
         if self.state.export_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
+        let conflict = self
+            .state
+            .map
+            .as_ref()
+            .and_then(|m| m.saving.conflicts.first().map(|c| (m, c)));
         if let Some(message) = &self.state.error {
             commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
-        } else if self.state.pending_discard.is_some() {
-            commands.extend(dialogs::unsaved_measures_modal_ui(
+        } else if let Some((map, conflict)) = conflict {
+            let label = saving::item_label(map, &conflict.item, lang);
+            commands.extend(conflict_dialog_ui(
                 &ctx,
-                self.state.map.as_ref().map_or(0, |m| m.measures.len()),
+                conflict,
+                &label,
+                &mut self.conflict_form,
+                lang,
+            ));
+        } else if self.state.pending_discard.is_some() {
+            let project = self
+                .state
+                .map
+                .as_ref()
+                .and_then(|m| m.store.as_ref())
+                .map(|s| s.path().display().to_string());
+            commands.extend(dialogs::unsaved_modal_ui(
+                &ctx,
+                &self.state.unsaved_items(),
+                project.as_deref(),
                 lang,
             ));
         }
@@ -455,13 +485,16 @@ impl SozialraumApp {
             codes.sort_by(|a, b| crate::model::natural_cmp(a, b));
             codes
         };
-        let generation = self.state.draft_generation;
+        let info = measure_form::DraftInfo {
+            generation: self.state.draft_generation,
+            changed_elsewhere: self.state.draft_changed_elsewhere,
+        };
         if let Some(draft) = &mut self.state.measure_draft {
             commands.extend(measure_form::measure_form_ui(
                 ctx,
                 map,
                 draft,
-                generation,
+                info,
                 &selected,
                 &mut self.measure_form,
                 lang,
@@ -523,10 +556,10 @@ impl SozialraumApp {
         if let Some(started) = self.process_started.take()
             && std::env::var_os("SOZIALRAUM_ATLAS_TIMING").is_some()
         {
-            eprintln!(
+            crate::io::console::err_line(&format!(
                 "timing: first frame {:.0} ms after the process started",
                 started.elapsed().as_secs_f64() * 1000.0
-            );
+            ));
         }
         let timing = &mut self.state.timing;
         let Some(started) = timing.started else {
@@ -536,19 +569,19 @@ impl SozialraumApp {
         if timing.overview.is_some() && timing.first_frame.is_none() {
             timing.first_frame = Some(started.elapsed());
             if verbose {
-                eprintln!(
+                crate::io::console::err_line(&format!(
                     "timing: overview {:.0} ms, first frame drawn {:.0} ms after opening",
                     timing.overview.unwrap_or_default().as_secs_f64() * 1000.0,
                     started.elapsed().as_secs_f64() * 1000.0
-                );
+                ));
             }
         }
         if let Some(full) = timing.full.take() {
             if verbose {
-                eprintln!(
+                crate::io::console::err_line(&format!(
                     "timing: full detail ready {:.0} ms after opening",
                     full.as_secs_f64() * 1000.0
-                );
+                ));
             }
             timing.started = None;
         }

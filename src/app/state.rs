@@ -67,7 +67,7 @@ pub enum Command {
     /// Open the measure form for a new measure, filled from the selected areas.
     NewMeasure,
     /// Open the measure form for an existing measure.
-    EditMeasure(crate::model::MeasureId),
+    EditMeasure(crate::model::Uid),
     /// Close the measure form without saving.
     CloseMeasureForm,
     /// Answer to "measures not saved": go on and drop them (true) or stay (false).
@@ -91,6 +91,11 @@ pub enum Command {
     Present(bool),
     /// Give every Handlungsfeld a hatch of its own (readable without colour) or not.
     SetFieldPatterns(bool),
+    /// Settle the oldest conflict with another writer.
+    ResolveConflict(super::saving::Resolution),
+    /// Open the project file again (after it was moved or replaced): what is unsaved here
+    /// is asked about first.
+    ReopenProject,
 }
 
 /// What waits for the answer to "measures not saved".
@@ -255,6 +260,13 @@ pub struct AppState {
     pub quit_confirmed: bool,
     /// The measure being written in the measure form (None: the form is closed).
     pub measure_draft: Option<Measure>,
+    /// The measure as it was when the form opened it (a change by another writer since
+    /// then becomes a conflict on saving).
+    pub draft_base: Option<Measure>,
+    /// Another writer changed the measure in the form since it was opened.
+    pub draft_changed_elsewhere: bool,
+    /// The user agreed to drop unsaved changes for the command waiting in `pending_discard`.
+    discard_confirmed: bool,
     /// Changes whenever a new draft is put into the form.
     pub draft_generation: u64,
     /// A map export running in the background.
@@ -265,6 +277,8 @@ pub struct AppState {
     pub presenting: bool,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
+    /// Gives new measures and views their stable ids (random; tests may count instead).
+    pub new_uid: fn() -> crate::model::Uid,
     /// Called by background work to ask for a repaint.
     waker: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
@@ -325,6 +339,9 @@ impl AppState {
             measure_import: None,
             history: History::default(),
             measure_draft: None,
+            draft_base: None,
+            draft_changed_elsewhere: false,
+            discard_confirmed: false,
             draft_generation: 0,
             pending_discard: None,
             quit_confirmed: false,
@@ -332,6 +349,7 @@ impl AppState {
             current_view: None,
             presenting: false,
             clock: system_clock,
+            new_uid: crate::io::project::new_uid,
             waker: std::sync::Arc::new(waker),
         }
     }
@@ -357,7 +375,9 @@ impl AppState {
             self.notice = Some(self.view.lang.tf(
                 match reason {
                     ReadOnlyReason::Permissions => T::ProjectReadOnly,
+                    ReadOnlyReason::Folder => T::ProjectFolderReadOnly,
                     ReadOnlyReason::Locked => T::ProjectLocked,
+                    ReadOnlyReason::Damaged => T::ProjectDamaged,
                 },
                 &[("file", &store.path().display().to_string())],
             ));
@@ -387,17 +407,26 @@ impl AppState {
         self.scene_generation += 1;
     }
 
-    /// Whether measures exist that no project file holds (closing would lose them).
-    pub fn has_unsaved_measures(&self) -> bool {
-        self.map
-            .as_ref()
-            .is_some_and(|m| m.store.is_none() && !m.measures.is_empty())
+    /// Whether something on screen is in no file (closing would lose it): unsaved items of
+    /// a project, or measures, views and edits of a map that is not a project.
+    pub fn has_unsaved(&self) -> bool {
+        self.map.as_ref().is_some_and(|m| match &m.store {
+            Some(_) => m.saving.has_unsaved(),
+            None => {
+                !m.measures.is_empty()
+                    || !m.saved_views.is_empty()
+                    || self.history.has_data_changes()
+            }
+        })
     }
 
     /// Applies a command.
     pub fn apply(&mut self, command: Command) {
-        if matches!(command, Command::Open { .. } | Command::OpenDemo)
-            && self.has_unsaved_measures()
+        if matches!(
+            command,
+            Command::Open { .. } | Command::OpenDemo | Command::ReopenProject
+        ) && self.has_unsaved()
+            && !std::mem::take(&mut self.discard_confirmed)
         {
             self.pending_discard = Some(Pending::Open(Box::new(command)));
             return;
@@ -447,22 +476,42 @@ impl AppState {
             Command::NewMeasure => {
                 if let Some(map) = &self.map {
                     self.measure_draft = Some(draft_for(map, &self.selected));
+                    self.draft_base = None;
+                    self.draft_changed_elsewhere = false;
                     self.draft_generation += 1;
                 }
             }
-            Command::EditMeasure(id) => {
-                if let Some(m) = self.map.as_ref().and_then(|m| m.measures.get(id)) {
+            Command::EditMeasure(uid) => {
+                if let Some(m) = self.map.as_ref().and_then(|m| m.measures.get(uid)) {
                     self.measure_draft = Some(m.clone());
+                    self.draft_base = Some(m.clone());
+                    self.draft_changed_elsewhere = false;
                     self.draft_generation += 1;
                 }
             }
-            Command::CloseMeasureForm => self.measure_draft = None,
+            Command::CloseMeasureForm => {
+                self.measure_draft = None;
+                self.draft_base = None;
+            }
+            Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
+            Command::ReopenProject => {
+                if let Some(path) = self
+                    .map
+                    .as_ref()
+                    .and_then(|m| m.store.as_ref())
+                    .map(|s| s.path().to_path_buf())
+                {
+                    self.apply(Command::Open {
+                        path,
+                        options: ImportOptions::default(),
+                    });
+                }
+            }
             Command::ConfirmDiscard(go_on) => match self.pending_discard.take() {
                 Some(Pending::Open(command)) if go_on => {
-                    if let Some(map) = &mut self.map {
-                        map.measures = Default::default();
-                    }
+                    self.discard_confirmed = true;
                     self.apply(*command);
+                    self.discard_confirmed = false;
                 }
                 Some(Pending::Quit) if go_on => self.quit_confirmed = true,
                 _ => {}
@@ -554,9 +603,12 @@ impl AppState {
                 if let Some(map) = &mut self.map
                     && index < map.saved_views.len()
                 {
-                    map.saved_views.remove(index);
+                    let gone = map.saved_views.remove(index);
                     self.current_view = None;
-                    self.persist_view();
+                    self.persist_saved_view(
+                        gone.uid,
+                        Some(crate::io::project::ItemValue::View(Box::new(gone))),
+                    );
                 }
             }
             Command::StepView(step) => {
@@ -626,12 +678,26 @@ impl AppState {
             .fit_to
             .or_else(|| self.viewport.map(|v| v.visible_bounds()))
             .unwrap_or(map.prepared.bounds);
+        let existing = map.saved_views.iter().position(|v| v.name == name);
+        let before = existing.map(|k| map.saved_views[k].clone());
         let view = SavedView {
+            uid: before.as_ref().map_or_else(|| (self.new_uid)(), |v| v.uid),
+            position: before.as_ref().map_or_else(
+                || {
+                    map.saved_views
+                        .iter()
+                        .map(|v| v.position + 1)
+                        .max()
+                        .unwrap_or(0)
+                },
+                |v| v.position,
+            ),
             name: name.clone(),
             extent,
             settings,
         };
-        match map.saved_views.iter().position(|v| v.name == name) {
+        let uid = view.uid;
+        match existing {
             Some(k) => {
                 map.saved_views[k] = view;
                 self.current_view = Some(k);
@@ -641,6 +707,10 @@ impl AppState {
                 self.current_view = Some(map.saved_views.len() - 1);
             }
         }
+        self.persist_saved_view(
+            uid,
+            before.map(|v| crate::io::project::ItemValue::View(Box::new(v))),
+        );
         self.persist_view();
     }
 

@@ -9,9 +9,10 @@ use super::{MeasuresAction, ProjectAction};
 use crate::app::LoadedMap;
 use crate::app::state_clock;
 use crate::i18n::{Lang, T, format};
+use crate::io::console;
 use crate::io::join::{join_table, merge_joined};
 use crate::io::measures_table::{read_measures, write_measures};
-use crate::io::project::{self, ProjectContent, StoredView};
+use crate::io::project::{self, Item, Outcome, ProjectContent, StoredView};
 use crate::io::rules_file::read_rules;
 use crate::io::table::read_table;
 use crate::io::{Progress, import_file};
@@ -81,23 +82,27 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
 fn finish(result: Result<String, String>) -> i32 {
     match result {
         Ok(text) => {
-            eprintln!("{text}");
+            console::err_line(&text);
             0
         }
         Err(message) => {
-            eprintln!("{message}");
+            console::err_line(&message);
             2
         }
     }
 }
 
-/// Opens a project for the command line: it must be writable for changes.
+/// Opens a project for the command line. A damaged file is named as damaged; changes need a
+/// writable file (a read-only one is refused before anything is read from the list).
 fn open(path: &Path, lang: Lang) -> Result<LoadedMap, String> {
-    if !project::is_project(path) {
+    if project::kind(path) == project::Kind::Other {
         return Err(lang.tf(T::CliNotAProject, &[("file", &path.display().to_string())]));
     }
     let opened = project::open(path, &Default::default(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
+    // Other writers (the window, a colleague) may hold the lock for a moment: wait longer
+    // than the window does, the command line has no screen to keep fluid.
+    opened.store.set_lock_wait(CLI_LOCK_WAIT);
     Ok(LoadedMap::from_project(
         opened,
         path.to_path_buf(),
@@ -105,22 +110,59 @@ fn open(path: &Path, lang: Lang) -> Result<LoadedMap, String> {
     ))
 }
 
-/// Adds one measure and commits it; the register and the file stay in step.
-fn add(map: &mut LoadedMap, mut measure: Measure, lang: Lang) -> Result<i64, String> {
+/// How long the command line waits for another writer's lock.
+const CLI_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Adds measures to the project in one transaction: all of them are in the file when this
+/// returns Ok (with the numbers the file gave them), none of them when it returns Err.
+/// Progress goes to stderr for long lists.
+fn add_all(
+    map: &mut LoadedMap,
+    measures: Vec<Measure>,
+    file: &Path,
+    lang: Lang,
+) -> Result<Vec<i64>, String> {
     let now = state_clock();
-    measure.id = map.measures.next_id();
-    if measure.created.0 == 0 {
-        measure.created = now;
+    let added: Vec<Measure> = measures
+        .into_iter()
+        .map(|mut m| {
+            m.uid = project::new_uid();
+            m.id = 0;
+            if m.created.0 == 0 {
+                m.created = now;
+            }
+            if m.changed.0 == 0 {
+                m.changed = now;
+            }
+            m
+        })
+        .collect();
+    let n = added.len();
+    if n == 0 {
+        return Ok(Vec::new());
     }
-    if measure.changed.0 == 0 {
-        measure.changed = now;
-    }
-    let id = measure.id;
-    map.measures.put(measure);
+    let items: Vec<(Item, u64)> = added.iter().map(|m| (Item::Measure(m.uid), 0)).collect();
+    map.measures.put_many(added);
     map.recount();
     let view = StoredView::default();
     let Some(mut store) = map.store.take() else {
         return Err(String::new());
+    };
+    if let Some(reason) = store.read_only() {
+        return Err(lang.tf(
+            T::CliReadOnly,
+            &[
+                ("file", &store.path().display().to_string()),
+                ("why", &reason.why().text(lang)),
+            ],
+        ));
+    }
+    let total = format::count(n, lang);
+    let mut report = |done: usize| {
+        console::err_line(&lang.tf(
+            T::CliWriting,
+            &[("done", &format::count(done, lang)), ("total", &total)],
+        ));
     };
     let result = {
         let content = ProjectContent {
@@ -128,14 +170,53 @@ fn add(map: &mut LoadedMap, mut measure: Measure, lang: Lang) -> Result<i64, Str
             measures: &map.measures,
             view: &view,
         };
-        match map.measures.get(id) {
-            Some(m) => store.put_measure(&content, m),
-            None => Ok(()),
-        }
+        let progress: &mut dyn FnMut(usize) = &mut report;
+        store.write_with_progress(
+            &items,
+            &content,
+            if n >= 5_000 { Some(progress) } else { None },
+        )
     };
+    let project_file = store.path().display().to_string();
     map.store = Some(store);
-    result.map_err(|e| e.describe(lang))?;
-    Ok(id)
+    let outcomes = result.map_err(|e| {
+        format!(
+            "{} {}",
+            e.describe(lang),
+            lang.tf(
+                T::CliNothingTaken,
+                &[
+                    ("n", &format::count(n, lang)),
+                    ("file", &file.display().to_string())
+                ]
+            )
+        )
+    })?;
+    let mut numbers = Vec::with_capacity(n);
+    for ((item, _), outcome) in items.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Written { number, .. } => numbers.push(number.unwrap_or(0)),
+            // A new id another writer already holds: nothing of theirs is touched.
+            Outcome::Conflict { .. } => {
+                let title = match item {
+                    Item::Measure(uid) => map.measures.get(*uid).map(|m| m.title.clone()),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                return Err(lang.tf(
+                    T::CliConflict,
+                    &[
+                        ("project", &project_file),
+                        (
+                            "item",
+                            &lang.tf(T::ItemMeasure, &[("title", &format::short(&title, 60))]),
+                        ),
+                    ],
+                ));
+            }
+        }
+    }
+    Ok(numbers)
 }
 
 /// Runs a `measures` subcommand; returns the exit code.
@@ -156,9 +237,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             let mut map = open(&project, lang)?;
             let (measures, report) = read_measures(&file, &map.region, &map.measures, lang)
                 .map_err(|e| e.describe(lang))?;
-            for m in measures {
-                add(&mut map, m, lang)?;
-            }
+            add_all(&mut map, measures, &file, lang)?;
             let mut lines = vec![report.summary(lang)];
             for (line, why) in &report.skipped {
                 lines.push(format!("  {} {line}: {why}", lang.t(T::Line)));
@@ -169,10 +248,8 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             Ok(lines.join("\n"))
         })(),
         MeasuresAction::WriteTest { project, count } => (|| {
-            use std::io::Write;
             let mut map = open(&project, lang)?;
             let codes: Vec<String> = map.region.spaces.iter().map(|s| s.code.clone()).collect();
-            let mut stdout = std::io::stdout();
             for k in 0..count {
                 let measure = Measure {
                     title: format!("Testmaßnahme {k} – Überprüfung äöüß"),
@@ -184,9 +261,9 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
                         .collect(),
                     ..Measure::default()
                 };
-                let id = add(&mut map, measure, lang)?;
-                let _ = writeln!(stdout, "{id}");
-                let _ = stdout.flush();
+                for number in add_all(&mut map, vec![measure], &project, lang)? {
+                    console::out(&format!("{number}\n"));
+                }
             }
             Ok(String::new())
         })(),

@@ -44,7 +44,16 @@ pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
-/// Formats an integer count with thousands separators.
+/// The first `max` characters of a text, with "…" when it was longer: any text a file holds
+/// stays cheap to show.
+pub fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
+/// A whole number with thousands separators.
 pub fn count(value: usize, lang: Lang) -> String {
     number(value as f64, 0, lang)
 }

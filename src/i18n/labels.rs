@@ -4,7 +4,7 @@
 //! exported measure lists.
 
 use super::{Lang, T};
-use crate::model::{Priority, Responsibility, Status};
+use crate::model::{Measure, MeasureProblem, Priority, Responsibility, Status, TextField};
 
 /// "Entscheidungsbereich", …
 pub fn responsibility(r: Responsibility, lang: Lang) -> &'static str {
@@ -35,6 +35,37 @@ pub fn priority(p: Option<Priority>, lang: Lang) -> &'static str {
         Some(Priority::Low) => T::PrioLow,
         None => T::PrioNone,
     })
+}
+
+/// The column label of a measure's text field.
+pub fn text_field(field: TextField, lang: Lang) -> &'static str {
+    lang.t(match field {
+        TextField::Title => T::ColTitle,
+        TextField::Description => T::ColDescription,
+        TextField::Lead => T::ColLead,
+        TextField::Partners => T::ColPartners,
+        TextField::Notes => T::ColNotes,
+    })
+}
+
+/// Why a measure cannot be saved, in words.
+pub fn measure_problem(problem: MeasureProblem, m: &Measure, lang: Lang) -> String {
+    match problem {
+        MeasureProblem::NoTitle => lang.t(T::MeasureNoTitle).to_string(),
+        MeasureProblem::EndBeforeStart => lang.t(T::MeasureEndBeforeStart).to_string(),
+        MeasureProblem::NegativeBudget => lang.t(T::MeasureNegativeBudget).to_string(),
+        MeasureProblem::TooLong(field) => lang.tf(
+            T::MeasureTooLong,
+            &[
+                ("field", text_field(field, lang)),
+                (
+                    "n",
+                    &super::format::count(m.text(field).chars().count(), lang),
+                ),
+                ("max", &super::format::count(field.limit(), lang)),
+            ],
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -154,6 +154,20 @@ impl ImportError {
         }
     }
 
+    /// A project file that SQLite finds damaged (truncated, overwritten in part) and that
+    /// cannot be read: named as damaged, not as "no project".
+    pub fn damaged_project(file: &str, detail: &str) -> ImportError {
+        ImportError::unusable(
+            file,
+            format!(
+                "die Projektdatei ist beschädigt und kann nicht gelesen werden (SQLite meldet: {detail}). Bitte eine Sicherungskopie öffnen; die Datei wurde nicht verändert."
+            ),
+            format!(
+                "the project file is damaged and cannot be read (SQLite reports: {detail}). Please open a backup copy; the file was not changed."
+            ),
+        )
+    }
+
     /// The message for the user.
     pub fn describe(&self, lang: Lang) -> String {
         if lang == Lang::En {

@@ -17,8 +17,8 @@ use super::join::normalize_key;
 use super::table::{DecimalStyle, ParsedNumber, Table, TableError, parse_number, read_table};
 use crate::i18n::{Lang, T, format, labels};
 use crate::model::{
-    ActionFieldSet, Date, Measure, MeasureProblem, MeasureRegister, Priority, Region,
-    Responsibility, Status, Timestamp,
+    ActionFieldSet, Date, Measure, MeasureRegister, Priority, Region, Responsibility, Status,
+    Timestamp,
 };
 
 /// The columns, in order.
@@ -460,6 +460,7 @@ pub fn read_measures(
             notes.push(lang.tf(T::MeasureUnknownArea, &[("code", &code)]));
         }
         let measure = Measure {
+            uid: crate::model::Uid::default(),
             id: 0,
             title: cells.get(title_col).map(|c| c.text()).unwrap_or_default(),
             description: text(T::ColDescription),
@@ -479,12 +480,9 @@ pub fn read_measures(
             changed: parse_timestamp(&text(T::ColChanged)),
         };
         if let Some(problem) = measure.problem() {
-            let why = match problem {
-                MeasureProblem::NoTitle => T::MeasureNoTitle,
-                MeasureProblem::EndBeforeStart => T::MeasureEndBeforeStart,
-                MeasureProblem::NegativeBudget => T::MeasureNegativeBudget,
-            };
-            report.skipped.push((line, lang.t(why).to_string()));
+            report
+                .skipped
+                .push((line, labels::measure_problem(problem, &measure, lang)));
             continue;
         }
         let key = (measure.title.clone(), measure.areas.clone());

@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod classification_csv;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod export_geojson;

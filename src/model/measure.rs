@@ -1,12 +1,17 @@
 //! Maßnahmen (measures) of the Handlungskonzept and the register that holds them.
 //!
 //! A measure refers to its Sozialräume by code, never by position, so it survives re-importing
-//! the boundaries. Its id is assigned once by the register and never reused, which makes undo,
-//! the project file and CSV round trips agree on which measure is which.
+//! the boundaries. It has two ids: its [`Uid`], drawn by the writer that creates it, is its
+//! identity (no two writers can take the same one, so undo, the project file, other windows
+//! and CSV round trips agree on which measure is which); its number ("Nr.", 1, 2, 3, …) is
+//! for people, given by the project file inside the writing transaction (or by the register
+//! when the map is not a project) and never reused.
 
-use super::{ActionFieldSet, Date, Timestamp};
+use std::collections::HashMap;
 
-/// Stable identity of a measure (1, 2, 3, … in order of creation).
+use super::{ActionFieldSet, Date, Timestamp, Uid};
+
+/// The number of a measure as people see it ("Nr. 12"); 0 until it is given.
 pub type MeasureId = i64;
 
 /// Who acts: the responsibility levels of the Handlungskonzept.
@@ -149,10 +154,55 @@ impl Priority {
     }
 }
 
+/// A text field of a measure, with the longest text it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextField {
+    /// Titel.
+    Title,
+    /// Beschreibung.
+    Description,
+    /// Federführung.
+    Lead,
+    /// Partner.
+    Partners,
+    /// Notizen.
+    Notes,
+}
+
+impl TextField {
+    /// Every text field, in the form's order.
+    pub const ALL: [TextField; 5] = [
+        TextField::Title,
+        TextField::Description,
+        TextField::Lead,
+        TextField::Partners,
+        TextField::Notes,
+    ];
+
+    /// The longest text the field takes, in characters: room for any real measure, and
+    /// every cell fits a spreadsheet (Excel takes 32,767 characters per cell) and stays
+    /// quick to show in lists and forms.
+    pub fn limit(self) -> usize {
+        match self {
+            TextField::Title | TextField::Lead => 300,
+            TextField::Partners => 2_000,
+            TextField::Description | TextField::Notes => 20_000,
+        }
+    }
+}
+
+/// Whether `text` has more than `limit` characters (cheap for any length: at most 4 bytes
+/// per character, so only texts near the limit are counted).
+pub fn longer_than(text: &str, limit: usize) -> bool {
+    text.len() > limit && (text.len() > 4 * limit || text.chars().count() > limit)
+}
+
 /// A planned measure (Maßnahme).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Measure {
-    /// Stable id; 0 until the register assigns one.
+    /// Stable identity, given once by the writer that creates the measure.
+    pub uid: Uid,
+    /// Its number for people; 0 until the project file (or the register) gives one.
     pub id: MeasureId,
     /// Short title.
     pub title: String,
@@ -189,6 +239,17 @@ pub struct Measure {
 }
 
 impl Measure {
+    /// The text of a text field.
+    pub fn text(&self, field: TextField) -> &str {
+        match field {
+            TextField::Title => &self.title,
+            TextField::Description => &self.description,
+            TextField::Lead => &self.lead,
+            TextField::Partners => &self.partners,
+            TextField::Notes => &self.notes,
+        }
+    }
+
     /// Whether the measure concerns the area with this code.
     pub fn concerns(&self, code: &str) -> bool {
         self.areas.iter().any(|a| a == code)
@@ -208,7 +269,10 @@ impl Measure {
         if self.budget_eur.is_some_and(|b| !b.is_finite() || b < 0.0) {
             return Some(MeasureProblem::NegativeBudget);
         }
-        None
+        TextField::ALL
+            .into_iter()
+            .find(|f| longer_than(self.text(*f), f.limit()))
+            .map(MeasureProblem::TooLong)
     }
 }
 
@@ -221,28 +285,37 @@ pub enum MeasureProblem {
     EndBeforeStart,
     /// The budget is negative or not a number.
     NegativeBudget,
+    /// A text is longer than its field takes.
+    TooLong(TextField),
 }
 
-/// All measures of a project, in id order.
+/// All measures of a project, in number order (measures still without a number last).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MeasureRegister {
     measures: Vec<Measure>,
+    /// Position of each measure in `measures`, by uid.
+    index: HashMap<Uid, usize>,
     next_id: MeasureId,
 }
 
+/// Where a measure sorts: by number, those without one last, then by uid.
+fn order_key(m: &Measure) -> (MeasureId, Uid) {
+    (if m.id > 0 { m.id } else { MeasureId::MAX }, m.uid)
+}
+
 impl MeasureRegister {
-    /// A register holding `measures`; ids already used are never handed out again.
-    pub fn from_measures(mut measures: Vec<Measure>, next_id: MeasureId) -> MeasureRegister {
-        measures.sort_by_key(|m| m.id);
-        measures.dedup_by_key(|m| m.id);
-        let max = measures.last().map_or(0, |m| m.id);
-        MeasureRegister {
-            measures,
-            next_id: next_id.max(max + 1).max(1),
-        }
+    /// A register holding `measures` (the last of several with one uid wins); numbers already
+    /// used are never handed out again.
+    pub fn from_measures(measures: Vec<Measure>, next_id: MeasureId) -> MeasureRegister {
+        let mut register = MeasureRegister {
+            next_id,
+            ..MeasureRegister::default()
+        };
+        register.put_many(measures);
+        register
     }
 
-    /// Every measure, in id order.
+    /// Every measure, in number order.
     pub fn all(&self) -> &[Measure] {
         &self.measures
     }
@@ -257,45 +330,96 @@ impl MeasureRegister {
         self.measures.is_empty()
     }
 
-    /// The id the next new measure gets.
+    /// The number the next new measure gets when the register numbers it (no project).
     pub fn next_id(&self) -> MeasureId {
         self.next_id.max(1)
     }
 
-    /// The measure with this id.
-    pub fn get(&self, id: MeasureId) -> Option<&Measure> {
-        self.position(id).map(|i| &self.measures[i])
+    /// The measure with this uid.
+    pub fn get(&self, uid: Uid) -> Option<&Measure> {
+        self.index.get(&uid).map(|i| &self.measures[*i])
     }
 
-    fn position(&self, id: MeasureId) -> Option<usize> {
-        self.measures.binary_search_by_key(&id, |m| m.id).ok()
+    /// The measure with this number.
+    pub fn by_number(&self, id: MeasureId) -> Option<&Measure> {
+        if id <= 0 {
+            return None;
+        }
+        self.measures
+            .binary_search_by_key(&(id, Uid(0)), |m| (order_key(m).0, Uid(0)))
+            .ok()
+            .map(|i| &self.measures[i])
     }
 
-    /// Adds a new measure, giving it the next id (its own id is ignored). Returns the id.
+    /// Adds a new measure with the next number (its own number is ignored; a nil uid gets a
+    /// local one). Returns the number.
     pub fn add(&mut self, mut measure: Measure) -> MeasureId {
         let id = self.next_id();
-        self.next_id = id + 1;
         measure.id = id;
-        self.measures.push(measure);
+        if measure.uid.is_nil() {
+            measure.uid = Uid::local(id as u64);
+        }
+        self.put(measure);
         id
     }
 
-    /// Puts a measure in with the id it has (undo of a delete, redo of an add): replaces one
-    /// with the same id. Returns the measure it replaced.
+    /// Puts a measure in under its uid (new, changed, or back after an undo): replaces the
+    /// one with the same uid. Returns the measure it replaced.
     pub fn put(&mut self, measure: Measure) -> Option<Measure> {
         self.next_id = self.next_id().max(measure.id + 1);
-        match self.measures.binary_search_by_key(&measure.id, |m| m.id) {
-            Ok(i) => Some(std::mem::replace(&mut self.measures[i], measure)),
-            Err(i) => {
-                self.measures.insert(i, measure);
-                None
+        if let Some(&i) = self.index.get(&measure.uid) {
+            if order_key(&self.measures[i]) == order_key(&measure) {
+                return Some(std::mem::replace(&mut self.measures[i], measure));
             }
+            let old = self.measures.remove(i);
+            self.insert_sorted(measure);
+            return Some(old);
         }
+        self.insert_sorted(measure);
+        None
     }
 
-    /// Removes and returns the measure with this id.
-    pub fn remove(&mut self, id: MeasureId) -> Option<Measure> {
-        self.position(id).map(|i| self.measures.remove(i))
+    fn insert_sorted(&mut self, measure: Measure) {
+        let key = order_key(&measure);
+        let at = self.measures.partition_point(|m| order_key(m) < key);
+        self.measures.insert(at, measure);
+        self.reindex();
+    }
+
+    /// Puts many measures in at once (an import, a file read): one sort instead of one per
+    /// measure.
+    pub fn put_many(&mut self, measures: Vec<Measure>) {
+        let mut by_uid: HashMap<Uid, Measure> = std::mem::take(&mut self.measures)
+            .into_iter()
+            .map(|m| (m.uid, m))
+            .collect();
+        for mut m in measures {
+            if m.uid.is_nil() {
+                m.uid = Uid::local(m.id.max(0) as u64);
+            }
+            self.next_id = self.next_id().max(m.id + 1);
+            by_uid.insert(m.uid, m);
+        }
+        self.measures = by_uid.into_values().collect();
+        self.measures.sort_by_key(order_key);
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.uid, i))
+            .collect();
+    }
+
+    /// Removes and returns the measure with this uid.
+    pub fn remove(&mut self, uid: Uid) -> Option<Measure> {
+        let i = self.index.get(&uid).copied()?;
+        let m = self.measures.remove(i);
+        self.reindex();
+        Some(m)
     }
 
     /// The number of measures per area code.
@@ -322,7 +446,8 @@ mod tests {
         let a = register.add(measure("Quartiersbüro", &["AC 1"]));
         let b = register.add(measure("Familienzentrum", &["AC 1", "AC 2"]));
         assert_eq!((a, b), (1, 2));
-        register.remove(b);
+        let uid = register.by_number(b).expect("b").uid;
+        register.remove(uid);
         let c = register.add(measure("Seniorentreff", &["M 2"]));
         assert_eq!(c, 3);
         assert_eq!(register.count_for("AC 1"), 1);
@@ -335,7 +460,8 @@ mod tests {
         for t in ["a", "b", "c"] {
             register.add(measure(t, &[]));
         }
-        let b = register.remove(2).expect("b");
+        let uid = register.by_number(2).expect("b").uid;
+        let b = register.remove(uid).expect("b");
         register.put(b.clone());
         let titles: Vec<&str> = register.all().iter().map(|m| m.title.as_str()).collect();
         assert_eq!(titles, ["a", "b", "c"]);

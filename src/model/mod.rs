@@ -12,6 +12,7 @@ mod properties;
 mod region;
 mod rules;
 mod social_space;
+mod uid;
 
 pub use action_field::{ActionField, ActionFieldSet};
 pub use code_order::natural_cmp;
@@ -22,6 +23,7 @@ pub use indicator::{
 };
 pub use measure::{
     Measure, MeasureId, MeasureProblem, MeasureRegister, Priority, Responsibility, Status,
+    TextField, longer_than,
 };
 pub use properties::{KeyInterner, Properties};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
@@ -29,3 +31,4 @@ pub use rules::{
     Combinator, Comparison, Condition, FieldRule, Override, Reference, RuleSet, Score,
 };
 pub use social_space::{Municipality, MunicipalityId, SocialSpace};
+pub use uid::Uid;

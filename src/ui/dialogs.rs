@@ -250,20 +250,39 @@ pub fn crash_modal_ui(
     answer
 }
 
-/// "Measures not saved": save as a project, drop them, or stay.
-pub fn unsaved_measures_modal_ui(ctx: &Context, count: usize, lang: Lang) -> Vec<Command> {
+/// "Not saved": what would be lost by quitting or opening another map, with "Speichern
+/// unter …" (a complete copy, unsaved changes included), "Verwerfen" and "Abbrechen".
+pub fn unsaved_modal_ui(
+    ctx: &Context,
+    items: &[String],
+    project: Option<&str>,
+    lang: Lang,
+) -> Vec<Command> {
     let mut commands = Vec::new();
-    let response = egui::Modal::new(egui::Id::unique("unsaved-measures")).show(ctx, |ui| {
-        ui.set_max_width(560.0);
+    let response = egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+        ui.set_max_width(620.0);
         ui.heading(lang.t(T::UnsavedTitle));
         ui.add_space(6.0);
-        ui.add(egui::Label::new(lang.tf(T::UnsavedText, &[("n", &count.to_string())])).wrap());
+        let intro = match project {
+            Some(file) => lang.tf(T::UnsavedProjectText, &[("file", file)]),
+            None => lang.t(T::UnsavedText).to_string(),
+        };
+        ui.add(egui::Label::new(intro).wrap());
+        egui::ScrollArea::vertical()
+            .max_height(260.0)
+            .show(ui, |ui| {
+                for item in items {
+                    ui.label(format!("• {item}"));
+                }
+            });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if ui
-                .button(egui::RichText::new(lang.t(T::MenuSaveAsProject)).strong())
-                .clicked()
-            {
+            let save = if project.is_some() {
+                lang.t(T::UnsavedSaveAs)
+            } else {
+                lang.t(T::MenuSaveAsProject)
+            };
+            if ui.button(egui::RichText::new(save).strong()).clicked() {
                 commands.push(Command::ConfirmDiscard(false));
                 commands.push(Command::ShowWindow(
                     Window::Path(crate::app::PathPurpose::SaveProject),

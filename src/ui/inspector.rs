@@ -66,7 +66,7 @@ fn measures_ui(ui: &mut Ui, map: &LoadedMap, code: &str, lang: Lang) -> Vec<Comm
         for m in measures {
             ui.horizontal_wrapped(|ui| {
                 if ui.link(format!("{} {}", m.id, m.title)).clicked() {
-                    commands.push(Command::EditMeasure(m.id));
+                    commands.push(Command::EditMeasure(m.uid));
                 }
                 ui.label(
                     RichText::new(format!(

@@ -12,8 +12,20 @@ use crate::app::{Command, Edit, LoadedMap};
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::join::normalize_key;
 use crate::io::measures_table::municipalities_of;
-use crate::model::{ActionField, Date, Measure, MeasureProblem, Priority, Responsibility, Status};
+use crate::model::{
+    ActionField, Date, Measure, Priority, Responsibility, Status, TextField, longer_than,
+};
 use crate::scene::field_name;
+
+/// What the form shows besides the draft: which draft it is (a new generation reloads the
+/// typed fields) and whether another writer changed the measure since the form opened it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DraftInfo {
+    /// Changes whenever a new draft is put into the form.
+    pub generation: u64,
+    /// Another writer changed the measure since the form opened it.
+    pub changed_elsewhere: bool,
+}
 
 /// What is typed in the form's text fields.
 #[derive(Debug, Default)]
@@ -45,17 +57,63 @@ impl MeasureForm {
     }
 }
 
-fn text_row(ui: &mut Ui, label: &str, value: &mut String, multiline: bool) {
+/// A text field of the form. A text longer than the field takes (from a file another
+/// program wrote) is not put into an edit box, which would have to lay out every character
+/// each frame: the form says how long it is and offers to shorten it.
+fn text_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    field: TextField,
+    lang: Lang,
+) -> Option<egui::Response> {
     ui.label(label);
-    let edit = if multiline {
-        ui.add(
-            TextEdit::multiline(value)
-                .desired_rows(3)
-                .desired_width(360.0),
-        )
+    let limit = field.limit();
+    let response = if longer_than(value, limit) {
+        ui.vertical(|ui| {
+            ui.label(
+                RichText::new(lang.tf(
+                    T::MeasureTextTooLongHere,
+                    &[
+                        ("n", &format::count(value.chars().count(), lang)),
+                        ("max", &format::count(limit, lang)),
+                    ],
+                ))
+                .color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
+            );
+            ui.label(RichText::new(format::short(value, 200)).weak());
+            let cut =
+                ui.button(lang.tf(T::MeasureShorten, &[("max", &format::count(limit, lang))]));
+            name(
+                &cut,
+                &format!(
+                    "{label}: {}",
+                    lang.tf(T::MeasureShorten, &[("max", &format::count(limit, lang))])
+                ),
+            );
+            if cut.clicked() {
+                *value = value.chars().take(limit).collect();
+            }
+        });
+        None
     } else {
-        ui.add(TextEdit::singleline(value).desired_width(360.0))
+        let edit = if matches!(field, TextField::Description | TextField::Notes) {
+            TextEdit::multiline(value).desired_rows(3)
+        } else {
+            TextEdit::singleline(value)
+        };
+        let edit = ui.add(edit.desired_width(360.0).char_limit(limit));
+        name(&edit, label);
+        Some(edit)
     };
+    ui.end_row();
+    response
+}
+
+/// A line of the form that is plain text (municipalities).
+fn plain_row(ui: &mut Ui, label: &str, value: &mut String) {
+    ui.label(label);
+    let edit = ui.add(TextEdit::singleline(value).desired_width(360.0));
     name(&edit, label);
     ui.end_row();
 }
@@ -94,21 +152,27 @@ pub fn measure_form_ui(
     ctx: &Context,
     map: &LoadedMap,
     draft: &mut Measure,
-    generation: u64,
+    info: DraftInfo,
     selected_codes: &[String],
     form: &mut MeasureForm,
     lang: Lang,
 ) -> Vec<Command> {
+    let DraftInfo {
+        generation,
+        changed_elsewhere,
+    } = info;
     let mut commands = Vec::new();
     let fresh = form.generation != generation;
     if fresh {
         form.load(draft, generation, lang);
     }
-    let is_new = draft.id == 0;
+    let is_new = draft.uid.is_nil();
     let title = if is_new {
         lang.t(T::MeasureNewTitle).to_string()
-    } else {
+    } else if draft.id > 0 {
         lang.tf(T::MeasureEditTitle, &[("id", &draft.id.to_string())])
+    } else {
+        lang.tf(T::MeasureEditTitle, &[("id", "–")])
     };
     let mut open = true;
     egui::Window::new(title)
@@ -129,19 +193,37 @@ pub fn measure_form_ui(
                         .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
                 );
             }
+            if changed_elsewhere {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(lang.t(T::FormChangedElsewhere))
+                            .color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
+                    )
+                    .wrap(),
+                );
+            }
             egui::Grid::new("measure-grid")
                 .num_columns(2)
                 .striped(false)
                 .show(ui, |ui| {
-                    ui.label(lang.t(T::ColTitle));
-                    let title = ui.add(TextEdit::singleline(&mut draft.title).desired_width(360.0));
-                    name(&title, lang.t(T::ColTitle));
-                    if fresh {
+                    let title = text_row(
+                        ui,
+                        lang.t(T::ColTitle),
+                        &mut draft.title,
+                        TextField::Title,
+                        lang,
+                    );
+                    if fresh && let Some(title) = title {
                         // Typing starts in the title, as planners expect in a workshop.
                         title.request_focus();
                     }
-                    ui.end_row();
-                    text_row(ui, lang.t(T::ColDescription), &mut draft.description, true);
+                    text_row(
+                        ui,
+                        lang.t(T::ColDescription),
+                        &mut draft.description,
+                        TextField::Description,
+                        lang,
+                    );
                     ui.label(lang.t(T::ColFields));
                     ui.vertical(|ui| {
                         for f in ActionField::ALL {
@@ -190,12 +272,7 @@ pub fn measure_form_ui(
                         });
                     });
                     ui.end_row();
-                    text_row(
-                        ui,
-                        lang.t(T::ColMunicipalities),
-                        &mut form.municipalities,
-                        false,
-                    );
+                    plain_row(ui, lang.t(T::ColMunicipalities), &mut form.municipalities);
                     ui.label(lang.t(T::ColResponsibility));
                     let combo = ComboBox::from_id_salt("measure-responsibility")
                         .selected_text(labels::responsibility(draft.responsibility, lang))
@@ -211,8 +288,20 @@ pub fn measure_form_ui(
                         });
                     name(&combo.response, lang.t(T::ColResponsibility));
                     ui.end_row();
-                    text_row(ui, lang.t(T::ColLead), &mut draft.lead, false);
-                    text_row(ui, lang.t(T::ColPartners), &mut draft.partners, false);
+                    text_row(
+                        ui,
+                        lang.t(T::ColLead),
+                        &mut draft.lead,
+                        TextField::Lead,
+                        lang,
+                    );
+                    text_row(
+                        ui,
+                        lang.t(T::ColPartners),
+                        &mut draft.partners,
+                        TextField::Partners,
+                        lang,
+                    );
                     ui.label(lang.t(T::ColStatus));
                     let combo = ComboBox::from_id_salt("measure-status")
                         .selected_text(labels::status(draft.status, lang))
@@ -272,7 +361,13 @@ pub fn measure_form_ui(
                         });
                     name(&combo.response, lang.t(T::ColPriority));
                     ui.end_row();
-                    text_row(ui, lang.t(T::ColNotes), &mut draft.notes, true);
+                    text_row(
+                        ui,
+                        lang.t(T::ColNotes),
+                        &mut draft.notes,
+                        TextField::Notes,
+                        lang,
+                    );
                 });
             if let Some(problem) = &form.problem {
                 ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)));
@@ -300,7 +395,7 @@ pub fn measure_form_ui(
                     commands.push(Command::CloseMeasureForm);
                 }
                 if !is_new && ui.button(lang.t(T::MeasureDelete)).clicked() {
-                    commands.push(Command::Edit(Edit::DeleteMeasure(draft.id)));
+                    commands.push(Command::Edit(Edit::DeleteMeasure(draft.uid)));
                     commands.push(Command::CloseMeasureForm);
                 }
             });
@@ -356,8 +451,6 @@ fn complete(
     };
     match m.problem() {
         None => Ok(m),
-        Some(MeasureProblem::NoTitle) => Err(lang.t(T::MeasureNoTitle).to_string()),
-        Some(MeasureProblem::EndBeforeStart) => Err(lang.t(T::MeasureEndBeforeStart).to_string()),
-        Some(MeasureProblem::NegativeBudget) => Err(lang.t(T::MeasureNegativeBudget).to_string()),
+        Some(problem) => Err(labels::measure_problem(problem, &m, lang)),
     }
 }

@@ -231,12 +231,12 @@ pub fn measures_window_ui(
                                 let edit = ui.small_button(lang.t(T::MeasureEdit));
                                 name(&edit, &format!("{} {}", lang.t(T::MeasureEdit), m.id));
                                 if edit.clicked() {
-                                    commands.push(Command::EditMeasure(m.id));
+                                    commands.push(Command::EditMeasure(m.uid));
                                 }
                                 let delete = ui.small_button(lang.t(T::MeasureDelete));
                                 name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
                                 if delete.clicked() {
-                                    commands.push(Command::Edit(Edit::DeleteMeasure(m.id)));
+                                    commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));
                                 }
                             });
                             ui.end_row();

@@ -1,6 +1,7 @@
 //! egui panels. Each `*_ui` function reads the state and returns the commands the user gave;
 //! none of them changes the model.
 
+pub mod conflict_dialog;
 pub mod data_windows;
 pub mod dialogs;
 pub mod export_window;

@@ -102,31 +102,62 @@ pub fn status_bar_ui(
     commands
 }
 
-/// Where the planners' data is kept: the project file and whether it is up to date. Returns
-/// whether it showed anything.
+/// Where the planners' data is kept: the project file and whether everything is in it
+/// ("✓ gespeichert" only when nothing waits to be written). Returns whether it showed
+/// anything.
 fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n::Lang) -> bool {
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
+    let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
     match &map.store {
         Some(store) => {
             let file = store.path().file_name().map_or_else(
                 || store.path().display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             );
-            if store.read_only().is_some() {
+            let unsaved = map.saving.outbox().len();
+            let why = map
+                .saving
+                .failure
+                .as_ref()
+                .and_then(|e| e.why())
+                .map(|w| w.text(lang));
+            if let Some(detached) = store.detached() {
+                ui.label(
+                    egui::RichText::new(lang.tf(
+                        T::StatusDetached,
+                        &[("file", &file), ("why", &detached.text(lang))],
+                    ))
+                    .color(alarm)
+                    .strong(),
+                );
+            } else if store.read_only().is_some() && unsaved == 0 {
                 ui.label(
                     egui::RichText::new(lang.tf(T::StatusReadOnly, &[("file", &file)])).color(warn),
                 );
-            } else if store.is_out_of_date() {
-                ui.label(
-                    egui::RichText::new(lang.tf(T::StatusOutOfDate, &[("file", &file)]))
-                        .color(egui::Color32::from_rgb(0xb0, 0x10, 0x10))
-                        .strong(),
-                );
+            } else if unsaved > 0 {
+                let n = format::count(unsaved, lang);
+                let text = match &why {
+                    Some(why) => lang.tf(
+                        T::StatusUnsavedWhy,
+                        &[("file", &file), ("n", &n), ("why", why)],
+                    ),
+                    None => lang.tf(T::StatusUnsaved, &[("file", &file), ("n", &n)]),
+                };
+                ui.label(egui::RichText::new(text).color(alarm).strong());
             } else {
                 ui.label(lang.tf(T::StatusSaved, &[("file", &file)]));
             }
+            if !map.saving.conflicts.is_empty() {
+                ui.label(
+                    egui::RichText::new(lang.tf(
+                        T::StatusConflicts,
+                        &[("n", &map.saving.conflicts.len().to_string())],
+                    ))
+                    .color(alarm),
+                );
+            }
         }
-        None if !map.measures.is_empty() => {
+        None if !map.measures.is_empty() || !map.saved_views.is_empty() => {
             ui.label(egui::RichText::new(lang.t(T::StatusNoProject)).color(warn));
         }
         None => return false,

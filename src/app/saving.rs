@@ -1,0 +1,572 @@
+//! Getting every change into the project file and every other writer's change onto the
+//! screen: the outbox of unsaved items, the conflicts waiting for the user, and the look for
+//! others' commits.
+//!
+//! A change to the planners' data is applied on screen at once and its items go into the
+//! outbox with the revision they were based on. The outbox is written as one transaction;
+//! what the file took leaves the outbox ("✓ gespeichert" is true only with an empty outbox),
+//! what failed stays and is tried again — as the same items, with whatever value they have
+//! by then — and what another writer changed meanwhile becomes a [`Conflict`] the user
+//! resolves. About once a second the store is asked for others' commits, which are merged
+//! into the map (an item with an unsaved change of ours is left alone: its write will show
+//! the clash).
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use super::state::AppState;
+use crate::i18n::T;
+use crate::io::project::{Changed, Item, ItemValue, Outcome, ProjectContent, StoreError};
+use crate::model::{Measure, Uid};
+
+/// How often the file is looked at for others' changes.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(1000);
+/// How often a failed write is tried again by itself.
+pub const RETRY_INTERVAL: Duration = Duration::from_millis(2000);
+
+/// An item waiting to be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The item.
+    pub item: Item,
+    /// The revision the change was based on (0: new).
+    pub base: u64,
+    /// Its value at that revision, when known (shown as "when read" in a conflict).
+    pub before: Option<ItemValue>,
+}
+
+/// A clash: another writer changed an item this window changed too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// The item.
+    pub item: Item,
+    /// Its value when this window read it (None: unknown, or new here).
+    pub base: Option<ItemValue>,
+    /// The other writer's value (None: they deleted it).
+    pub theirs: Option<ItemValue>,
+    /// Its revision (0 when deleted).
+    pub theirs_revision: u64,
+    /// This window's value (None: deleted here).
+    pub mine: Option<ItemValue>,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// Keep this window's value (written over theirs, knowingly).
+    Mine,
+    /// Take the other writer's value.
+    Theirs,
+    /// A measure put together field by field.
+    Merged(Box<Measure>),
+}
+
+/// The saving state of one open map.
+#[derive(Debug, Default)]
+pub struct Saving {
+    /// Unsaved items, in the order they were first changed.
+    outbox: Vec<Pending>,
+    /// The same items, to find them at once among 100,000.
+    pending: HashSet<Item>,
+    /// Conflicts waiting for the user, oldest first.
+    pub conflicts: Vec<Conflict>,
+    /// Why the last write failed (until one succeeds).
+    pub failure: Option<StoreError>,
+    /// When the file was last looked at.
+    pub last_poll: Option<Instant>,
+    /// When a write was last tried.
+    pub last_try: Option<Instant>,
+}
+
+impl Saving {
+    /// Whether an item has an unsaved change.
+    pub fn is_pending(&self, item: &Item) -> bool {
+        self.pending.contains(item)
+    }
+
+    /// The unsaved items, in the order they were first changed.
+    pub fn outbox(&self) -> &[Pending] {
+        &self.outbox
+    }
+
+    /// Queues an item (a second change of a queued item keeps the first one's base).
+    pub fn queue(&mut self, item: Item, base: u64, before: Option<ItemValue>) {
+        if self.pending.contains(&item) || self.conflicts.iter().any(|c| c.item == item) {
+            return;
+        }
+        self.pending.insert(item.clone());
+        self.outbox.push(Pending { item, base, before });
+    }
+
+    /// Empties the outbox, returning what it held.
+    fn take_outbox(&mut self) -> Vec<Pending> {
+        self.pending.clear();
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Whether anything is not in the file: unsaved items or open conflicts.
+    pub fn has_unsaved(&self) -> bool {
+        !self.outbox.is_empty() || !self.conflicts.is_empty()
+    }
+}
+
+impl AppState {
+    /// Queues the items of a change and writes the outbox. With no project there is nothing
+    /// to write to (the map's changes are kept in the program until saved as a project).
+    pub(super) fn save_items(&mut self, items: Vec<(Item, Option<ItemValue>)>) {
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        let Some(store) = &map.store else {
+            return;
+        };
+        for (item, before) in items {
+            let base = store.known(&item);
+            map.saving.queue(item, base, before);
+        }
+        self.flush(true);
+    }
+
+    /// Writes the outbox. `by_user`: the user just made a change, so a failure is shown as a
+    /// message (a failed retry in the background only updates the status bar).
+    pub(super) fn flush(&mut self, by_user: bool) {
+        let lang = self.lang();
+        let stored_view = self.stored_view();
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        let Some(mut store) = map.store.take() else {
+            return;
+        };
+        if map.saving.outbox().is_empty() && !store.derived_stale() {
+            map.store = Some(store);
+            return;
+        }
+        map.saving.last_try = Some(Instant::now());
+        let items: Vec<(Item, u64)> = map
+            .saving
+            .outbox()
+            .iter()
+            .map(|p| (p.item.clone(), p.base))
+            .collect();
+        let result = {
+            let content = ProjectContent {
+                map: map.export(),
+                measures: &map.measures,
+                view: &stored_view,
+            };
+            store.write(&items, &content)
+        };
+        map.store = Some(store);
+        match result {
+            Ok(outcomes) => {
+                let was_failing = map.saving.failure.take().is_some();
+                // The outbox was written whole, in order.
+                let written = map.saving.take_outbox();
+                let mut numbers = std::collections::HashMap::new();
+                let mut conflicts = Vec::new();
+                for (pending, outcome) in written.into_iter().zip(outcomes) {
+                    match outcome {
+                        Outcome::Written { number, .. } => {
+                            if let (Item::Measure(uid), Some(n)) = (&pending.item, number) {
+                                numbers.insert(*uid, n);
+                            }
+                        }
+                        Outcome::Conflict { theirs, revision } => {
+                            let mine = current_value(map, &pending.item);
+                            conflicts.push(Conflict {
+                                item: pending.item,
+                                base: pending.before,
+                                theirs,
+                                theirs_revision: revision,
+                                mine,
+                            });
+                        }
+                    }
+                }
+                super::editing::renumber(map, &numbers);
+                self.history.set_numbers(&numbers);
+                for c in &conflicts {
+                    self.history.taint(&c.item);
+                }
+                map.saving.conflicts.extend(conflicts);
+                if was_failing && map.saving.outbox().is_empty() {
+                    self.notice = Some(lang.t(T::AllSavedAgain).to_string());
+                }
+            }
+            Err(e) => {
+                let first = map.saving.failure.as_ref() != Some(&e);
+                let detached = e.why().is_some_and(|w| w.is_detached());
+                if by_user || first {
+                    let advice = if detached {
+                        T::WritingStopped
+                    } else {
+                        T::UnsavedKept
+                    };
+                    self.error = Some(format!("{} {}", e.describe(lang), lang.t(advice)));
+                }
+                map.saving.failure = Some(e);
+            }
+        }
+    }
+
+    /// Once per frame: looks for others' changes about once a second (merging them), and
+    /// tries unsaved items again every few seconds.
+    pub fn poll_store(&mut self) {
+        let due =
+            |last: Option<Instant>, every: Duration| last.is_none_or(|t| t.elapsed() >= every);
+        let Some(map) = &self.map else {
+            return;
+        };
+        if map.store.is_none() {
+            return;
+        }
+        let retry = !map.saving.outbox().is_empty() && due(map.saving.last_try, RETRY_INTERVAL);
+        let look = due(map.saving.last_poll, POLL_INTERVAL);
+        if retry {
+            self.flush(false);
+        }
+        if look {
+            self.poll_store_now();
+        }
+    }
+
+    /// Looks for others' changes now and merges them; writes the derived columns when they
+    /// wait for the merged state.
+    pub fn poll_store_now(&mut self) {
+        let lang = self.lang();
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        map.saving.last_poll = Some(Instant::now());
+        let region = std::sync::Arc::clone(&map.region);
+        let Some(store) = map.store.as_mut() else {
+            return;
+        };
+        if store.detached().is_some() {
+            return;
+        }
+        match store.poll(&region) {
+            Ok(None) => {}
+            Ok(Some(foreign)) => {
+                let merged = self.merge(foreign.changed);
+                if merged > 0 {
+                    self.notice = Some(lang.tf(T::MergedOthers, &[("n", &merged.to_string())]));
+                }
+            }
+            Err(e) => {
+                let detached = e.why().is_some_and(|w| w.is_detached());
+                if map.saving.failure.as_ref() != Some(&e) {
+                    if detached {
+                        self.error = Some(format!(
+                            "{} {}",
+                            e.describe(lang),
+                            lang.t(T::WritingStopped)
+                        ));
+                    }
+                    map.saving.failure = Some(e);
+                }
+                return;
+            }
+        }
+        if self
+            .map
+            .as_ref()
+            .and_then(|m| m.store.as_ref())
+            .is_some_and(|s| s.derived_stale())
+        {
+            self.flush(false);
+        }
+    }
+
+    /// Merges others' changes into the map; returns how many items were taken. Items with an
+    /// unsaved change here stay as they are (their write reports the clash).
+    fn merge(&mut self, changed: Vec<Changed>) -> usize {
+        let Some(map) = self.map.as_mut() else {
+            return 0;
+        };
+        let mut taken = 0;
+        let mut reclassify = false;
+        let mut measures = false;
+        let mut reload_values = false;
+        for (item, value, _) in changed {
+            if map.saving.is_pending(&item) || map.saving.conflicts.iter().any(|c| c.item == item) {
+                continue;
+            }
+            self.history.taint(&item);
+            taken += 1;
+            match (&item, value) {
+                (Item::Measure(_), Some(ItemValue::Measure(m))) => {
+                    map.measures.put(*m);
+                    measures = true;
+                }
+                (Item::Measure(uid), None) => {
+                    map.measures.remove(*uid);
+                    measures = true;
+                }
+                (Item::Rules, Some(ItemValue::Rules(r))) => {
+                    map.rules = r;
+                    reclassify = true;
+                }
+                (Item::Override { code, field }, value) => {
+                    map.overrides
+                        .retain(|o| !(o.code == *code && o.field == *field));
+                    if let Some(ItemValue::Override(o)) = value {
+                        map.overrides.push(o);
+                    }
+                    reclassify = true;
+                }
+                (Item::View(uid), value) => {
+                    map.saved_views.retain(|v| v.uid != *uid);
+                    if let Some(ItemValue::View(v)) = value {
+                        map.saved_views.push(*v);
+                    }
+                    crate::io::project::sort_views(&mut map.saved_views);
+                    self.current_view = None;
+                }
+                (Item::Catalogue, Some(ItemValue::Catalogue(list))) => {
+                    let mut table = (*map.indicators).clone();
+                    for indicator in list {
+                        if let Some(p) = table.position(&indicator.key) {
+                            table.set_indicator(p, indicator);
+                        }
+                    }
+                    map.indicators = std::sync::Arc::new(table);
+                    reclassify = true;
+                }
+                (Item::IndicatorValues, _) => reload_values = true,
+                _ => {}
+            }
+        }
+        if reload_values {
+            self.reload_indicator_values();
+        }
+        if let Some(map) = self.map.as_mut() {
+            if measures {
+                map.recount();
+            }
+            if reclassify {
+                map.refresh();
+            }
+        }
+        if let Some(draft) = &self.measure_draft
+            && let Some(base) = &self.draft_base
+            && self.map.as_ref().and_then(|m| m.measures.get(draft.uid)) != Some(base)
+        {
+            self.draft_changed_elsewhere = true;
+        }
+        self.rebuild_scene();
+        taken
+    }
+
+    /// Another writer imported a table: reads the indicator values of the file again (the
+    /// areas stay; a file whose areas changed asks to be opened anew).
+    fn reload_indicator_values(&mut self) {
+        let lang = self.lang();
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        let Some(path) = map.store.as_ref().map(|s| s.path().to_path_buf()) else {
+            return;
+        };
+        match crate::io::import_file(
+            &path,
+            &crate::io::ImportOptions::default(),
+            &crate::io::Progress::default(),
+        ) {
+            Ok(imported)
+                if imported.region.spaces.len() == map.region.spaces.len()
+                    && imported
+                        .region
+                        .spaces
+                        .iter()
+                        .zip(&map.region.spaces)
+                        .all(|(a, b)| a.code == b.code) =>
+            {
+                map.indicators = std::sync::Arc::new(imported.indicators);
+                map.refresh();
+            }
+            _ => {
+                self.notice = Some(lang.t(T::ValuesChangedReopen).to_string());
+            }
+        }
+    }
+
+    /// Settles the oldest conflict: the chosen value goes on screen and, unless it is
+    /// theirs, into the file (based on their revision, so nothing of theirs is lost unseen).
+    pub(super) fn resolve_conflict(&mut self, resolution: Resolution) {
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        if map.saving.conflicts.is_empty() {
+            return;
+        }
+        let conflict = map.saving.conflicts.remove(0);
+        let value = match resolution {
+            Resolution::Mine => conflict.mine.clone(),
+            Resolution::Theirs => conflict.theirs.clone(),
+            Resolution::Merged(m) => Some(ItemValue::Measure(m)),
+        };
+        set_value(map, &conflict.item, value.clone());
+        self.history.taint(&conflict.item);
+        if value != conflict.theirs {
+            map.saving
+                .queue(conflict.item, conflict.theirs_revision, conflict.theirs);
+            self.flush(true);
+        }
+        self.rebuild_scene();
+    }
+
+    /// What is not in the project file (or, without a project, not in any file), as lines
+    /// for the quit question.
+    pub fn unsaved_items(&self) -> Vec<String> {
+        let lang = self.lang();
+        let Some(map) = &self.map else {
+            return Vec::new();
+        };
+        if map.store.is_none() {
+            let mut out = Vec::new();
+            if !map.measures.is_empty() {
+                out.push(lang.tf(
+                    T::UnsavedMeasures,
+                    &[("n", &map.measures.len().to_string())],
+                ));
+            }
+            if !map.saved_views.is_empty() {
+                out.push(lang.tf(
+                    T::UnsavedViews,
+                    &[("n", &map.saved_views.len().to_string())],
+                ));
+            }
+            if self.history.has_data_changes() {
+                out.push(lang.t(T::UnsavedSettings).to_string());
+            }
+            return out;
+        }
+        const SHOWN: usize = 30;
+        let outbox = map.saving.outbox();
+        let mut out: Vec<String> = outbox
+            .iter()
+            .take(SHOWN)
+            .map(|p| item_label(map, &p.item, lang))
+            .collect();
+        if outbox.len() > SHOWN {
+            out.push(lang.tf(
+                T::UnsavedMore,
+                &[("n", &crate::i18n::format::count(outbox.len() - SHOWN, lang))],
+            ));
+        }
+        out.extend(map.saving.conflicts.iter().map(|c| {
+            lang.tf(
+                T::UnsavedConflict,
+                &[("item", &item_label(map, &c.item, lang))],
+            )
+        }));
+        out
+    }
+
+    /// Whether the measure with this uid has an unsaved change.
+    pub fn is_unsaved_measure(&self, uid: Uid) -> bool {
+        self.map
+            .as_ref()
+            .is_some_and(|m| m.saving.is_pending(&Item::Measure(uid)))
+    }
+}
+
+/// The current value of an item in the map.
+pub fn current_value(map: &super::LoadedMap, item: &Item) -> Option<ItemValue> {
+    match item {
+        Item::Measure(uid) => map
+            .measures
+            .get(*uid)
+            .map(|m| ItemValue::Measure(Box::new(m.clone()))),
+        Item::Rules => Some(ItemValue::Rules(map.rules.clone())),
+        Item::Override { code, field } => map
+            .overrides
+            .iter()
+            .find(|o| o.code == *code && o.field == *field)
+            .map(|o| ItemValue::Override(o.clone())),
+        Item::View(uid) => map
+            .saved_views
+            .iter()
+            .find(|v| v.uid == *uid)
+            .map(|v| ItemValue::View(Box::new(v.clone()))),
+        Item::Catalogue => Some(ItemValue::Catalogue(map.indicators.indicators().to_vec())),
+        Item::IndicatorValues => Some(ItemValue::IndicatorValues),
+        Item::ViewSettings => None,
+    }
+}
+
+/// Puts a value of an item into the map (None: removes the item).
+fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) {
+    match (item, value) {
+        (Item::Measure(_), Some(ItemValue::Measure(m))) => {
+            map.measures.put(*m);
+            map.recount();
+        }
+        (Item::Measure(uid), None) => {
+            map.measures.remove(*uid);
+            map.recount();
+        }
+        (Item::Rules, Some(ItemValue::Rules(r))) => {
+            map.rules = r;
+            map.reclassify();
+        }
+        (Item::Override { code, field }, value) => {
+            map.overrides
+                .retain(|o| !(o.code == *code && o.field == *field));
+            if let Some(ItemValue::Override(o)) = value {
+                map.overrides.push(o);
+            }
+            map.reclassify();
+        }
+        (Item::View(uid), value) => {
+            map.saved_views.retain(|v| v.uid != *uid);
+            if let Some(ItemValue::View(v)) = value {
+                map.saved_views.push(*v);
+            }
+            crate::io::project::sort_views(&mut map.saved_views);
+        }
+        (Item::Catalogue, Some(ItemValue::Catalogue(list))) => {
+            let mut table = (*map.indicators).clone();
+            for indicator in list {
+                if let Some(p) = table.position(&indicator.key) {
+                    table.set_indicator(p, indicator);
+                }
+            }
+            map.indicators = std::sync::Arc::new(table);
+            map.refresh();
+        }
+        _ => {}
+    }
+}
+
+/// An item in words: "Maßnahme 12 „Sprachcafé“", "Übersteuerung AC 3, Handlungsfeld 1" …
+pub fn item_label(map: &super::LoadedMap, item: &Item, lang: crate::i18n::Lang) -> String {
+    match item {
+        Item::Measure(uid) => match map.measures.get(*uid) {
+            Some(m) => lang.tf(
+                T::ItemMeasure,
+                &[("title", &crate::i18n::format::short(&m.title, 60))],
+            ),
+            None => lang.t(T::ItemMeasureDeleted).to_string(),
+        },
+        Item::Rules => lang.t(T::ItemRules).to_string(),
+        Item::Override { code, field } => lang.tf(
+            T::ItemOverride,
+            &[("code", code), ("field", &field.number().to_string())],
+        ),
+        Item::View(uid) => {
+            let name = map
+                .saved_views
+                .iter()
+                .find(|v| v.uid == *uid)
+                .map(|v| v.name.clone())
+                .unwrap_or_default();
+            lang.tf(T::ItemView, &[("name", &name)])
+        }
+        Item::Catalogue => lang.t(T::ItemCatalogue).to_string(),
+        Item::IndicatorValues => lang.t(T::ItemValues).to_string(),
+        Item::ViewSettings => lang.t(T::ItemViewSettings).to_string(),
+    }
+}

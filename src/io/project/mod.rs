@@ -1,0 +1,264 @@
+//! The project file: one GeoPackage holding the Sozialräume layer, the measures and their links
+//! to areas, and everything planners set up (catalogue, rules, overrides, saved views, view
+//! settings) — written by several programs at once without one overwriting another.
+//!
+//! Many writers, one truth: every item (a measure, the rule set, an override, a saved view,
+//! the catalogue, the indicator values) has a stable id and a revision. A write names the
+//! revision it was based on and is checked against it in the same transaction
+//! ([`ProjectStore::write`]); another writer's newer value is reported as a conflict, never
+//! overwritten. Nothing rewrites a table from memory: a failed write is retried as the same
+//! items. Other writers' commits are found by [`ProjectStore::poll`] (SQLite's
+//! `data_version`). A file moved or replaced while open is noticed before the next write.
+//!
+//! The rollback journal (not WAL) keeps the project one self-contained file that can be
+//! copied or mailed at any time; `synchronous = FULL` makes a returned write a durable one.
+
+mod error;
+mod item;
+mod rows;
+mod schema;
+mod store;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use error::{StoreError, Why, folder_is_writable, why_not_writable};
+pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
+pub use store::{ProjectStore, WINDOW_LOCK_WAIT, create, new_uid, open, sort_views};
+
+use super::Imported;
+use super::error::ImportError;
+use super::export_geojson::{MEASURE_COUNT, MapExport};
+use crate::model::{ActionFieldSet, MeasureRegister, Uid};
+
+/// The Sozialräume layer.
+pub const LAYER: &str = "sozialraeume";
+/// The measures table.
+pub const MEASURES: &str = "massnahmen";
+/// Measure ↔ area links.
+pub const LINKS: &str = "massnahmen_sozialraeume";
+/// Project settings (key/value).
+pub const SETTINGS: &str = "atlas_projekt";
+/// Rules, overrides, saved views and the catalogue, each with a revision.
+pub const OBJECTS: &str = "atlas_objekte";
+/// Columns of the layer computed from the project, dropped when the layer is read back.
+pub const DERIVED_COLUMNS: &[&str] = &[
+    "handlungsfelder_regeln",
+    "handlungsfelder_final",
+    MEASURE_COUNT,
+];
+/// The project format this version writes and the newest it reads (1: before revisions).
+pub const FORMAT_VERSION: i64 = 2;
+
+/// How the map was shown, stored with the project.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredView {
+    /// "handlungsfelder", "abdeckung", or an indicator key.
+    pub colouring: String,
+    /// Break method of an indicator view.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Number of classes of an indicator view.
+    #[serde(default)]
+    pub classes: Option<usize>,
+    /// Visible Handlungsfelder, e.g. "1,2,4".
+    #[serde(default)]
+    pub visible_fields: Option<String>,
+    /// Code labels on.
+    #[serde(default)]
+    pub show_labels: Option<bool>,
+    /// Municipality borders on.
+    #[serde(default)]
+    pub show_borders: Option<bool>,
+    /// Measure badges on.
+    #[serde(default)]
+    pub show_badges: Option<bool>,
+    /// The municipality in focus, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+    /// Handlungsfelder hatched (readable without colour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_patterns: Option<bool>,
+    /// The saved views ("Ansichten"), in the planner's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<SavedView>,
+}
+
+/// A named view for workshops: the part of the map and how it is coloured, with the
+/// municipality in focus.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    /// Its stable id (given when it is saved first).
+    #[serde(default)]
+    pub uid: Uid,
+    /// Where it stands in the list (new views go last).
+    #[serde(default)]
+    pub position: i64,
+    /// The name shown as the title in presentation mode.
+    pub name: String,
+    /// The planar box shown (min x, min y, max x, max y).
+    pub extent: [f64; 4],
+    /// Colouring, classes, visible fields, focus (its own `views` stay empty).
+    pub settings: StoredView,
+}
+
+/// Everything a project file holds.
+pub struct ProjectContent<'a> {
+    /// The map with its classification; its `measures` are counted into the layer.
+    pub map: MapExport<'a>,
+    /// The measures.
+    pub measures: &'a MeasureRegister,
+    /// The view settings, with the saved views.
+    pub view: &'a StoredView,
+}
+
+/// Why a project opened read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyReason {
+    /// The file's permissions do not allow writing.
+    Permissions,
+    /// The folder does not allow creating files (SQLite's journal lives beside the file).
+    Folder,
+    /// Another program holds a write lock.
+    Locked,
+    /// SQLite's check found the file damaged: it is never written.
+    Damaged,
+}
+
+impl ReadOnlyReason {
+    /// The reason as a write failure.
+    pub fn why(self) -> Why {
+        match self {
+            ReadOnlyReason::Permissions => Why::ReadOnlyFile,
+            ReadOnlyReason::Folder => Why::ReadOnlyFolder,
+            ReadOnlyReason::Locked => Why::Locked,
+            ReadOnlyReason::Damaged => Why::Damaged,
+        }
+    }
+}
+
+/// What a file is, for opening it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A project of this program.
+    Project,
+    /// An SQLite file SQLite finds damaged (possibly a project): opened as a project, which
+    /// names the damage.
+    Damaged,
+    /// Anything else (a plain GeoPackage, GeoJSON, …).
+    Other,
+}
+
+/// Tells a project (or a damaged SQLite file) from any other file.
+pub fn kind(path: &Path) -> Kind {
+    if !looks_like_sqlite(path) {
+        return Kind::Other;
+    }
+    if is_project(path) {
+        return Kind::Project;
+    }
+    if store::is_damaged(path) {
+        return Kind::Damaged;
+    }
+    Kind::Other
+}
+
+/// A project read from its file.
+pub struct OpenedProject {
+    /// The map.
+    pub imported: Imported,
+    /// The measures.
+    pub measures: MeasureRegister,
+    /// The stored view, with the saved views.
+    pub view: StoredView,
+    /// The open file.
+    pub store: ProjectStore,
+}
+
+/// Whether a file is a project of this program (a GeoPackage with its settings table).
+pub fn is_project(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return false;
+    };
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+        [SETTINGS],
+        |r| r.get::<_, i64>(0),
+    )
+    .is_ok_and(|n| n > 0)
+}
+
+/// Whether a file starts like an SQLite database (a project, or one damaged so far that it
+/// no longer reads as one).
+pub fn looks_like_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
+/// Reads the project metadata (`atlas` member content) of a project file, checking its
+/// format: the stored map metadata with the catalogue, rules and overrides from their own
+/// rows. None when the file is a plain GeoPackage.
+pub fn read_meta(conn: &Connection, file: &str) -> Result<Option<Value>, ImportError> {
+    let has: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [SETTINGS],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    if has == 0 {
+        return Ok(None);
+    }
+    let version = schema::format_of(conn);
+    if version > FORMAT_VERSION {
+        return Err(ImportError::NewerProject {
+            file: file.to_string(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let mut meta: Option<Value> =
+        schema::setting(conn, "atlas").and_then(|t| serde_json::from_str(&t).ok());
+    if version >= 2
+        && let Some(Value::Object(m)) = meta.as_mut()
+        && let Ok(objects) = rows::read_objects(conn)
+    {
+        let mut fields = Vec::new();
+        let mut overrides = Vec::new();
+        for (kind, _, content, _) in objects {
+            let Ok(value) = serde_json::from_str::<Value>(&content) else {
+                continue;
+            };
+            match kind.as_str() {
+                rows::CATALOGUE => {
+                    m.insert("indicators".into(), value);
+                }
+                rows::RULES => {
+                    if let Some(f) = value.get("feld").and_then(Value::as_array) {
+                        fields.clone_from(f);
+                    }
+                }
+                rows::OVERRIDE => overrides.push(value),
+                _ => {}
+            }
+        }
+        m.insert(
+            "rules".into(),
+            serde_json::json!({"feld": fields, "uebersteuerung": overrides}),
+        );
+    }
+    Ok(meta)
+}
+
+/// Parses "1,3" (or "1; 3", or keys) into fields.
+pub fn parse_fields(text: &str) -> ActionFieldSet {
+    text.split([',', ';', ' '])
+        .filter_map(crate::model::ActionField::parse)
+        .collect()
+}
