@@ -18,10 +18,29 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 use sozialraum_atlas::app::{SozialraumApp, StartOptions};
 use sozialraum_atlas::cli::{Cli, CliCommand};
 use sozialraum_atlas::i18n::Lang;
+use sozialraum_atlas::io::console;
+
+/// Ends the process with `code`, or 2 when output was lost to a write error.
+fn exit(code: i32) -> ! {
+    std::process::exit(console::exit_code(code))
+}
 
 fn main() -> anyhow::Result<()> {
     let process_started = std::time::Instant::now();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help, --version, or a mistake on the command line: clap's text, written without
+        // panicking on a closed pipe or a full disk.
+        Err(e) => {
+            let text = e.render().ansi().to_string();
+            if e.use_stderr() {
+                console::err_line(&text);
+            } else {
+                console::out(&text);
+            }
+            std::process::exit(console::exit_code(e.exit_code()));
+        }
+    };
     if cli.command.is_some() {
         // SAFETY: sets a plain integer option of the allocator; no memory is touched.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
@@ -29,7 +48,7 @@ fn main() -> anyhow::Result<()> {
     let lang = cli.lang.unwrap_or(Lang::De);
     match cli.command {
         Some(CliCommand::Check { path, import }) => {
-            std::process::exit(sozialraum_atlas::cli::check(&path, &import, lang));
+            exit(sozialraum_atlas::cli::check(&path, &import, lang));
         }
         Some(CliCommand::Classify {
             map,
@@ -47,23 +66,23 @@ fn main() -> anyhow::Result<()> {
                 out: &out,
                 import: &import,
             };
-            std::process::exit(sozialraum_atlas::cli::classify(&args, lang));
+            exit(sozialraum_atlas::cli::classify(&args, lang));
         }
-        Some(CliCommand::Export(args)) => {
-            match sozialraum_atlas::cli::export::run(&args, lang) {
-                Ok(message) => eprintln!("{message}"),
-                Err(message) => {
-                    eprintln!("{message}");
-                    std::process::exit(2);
-                }
+        Some(CliCommand::Export(args)) => match sozialraum_atlas::cli::export::run(&args, lang) {
+            Ok(message) => {
+                console::err_line(&message);
+                exit(0)
             }
-            Ok(())
-        }
+            Err(message) => {
+                console::err_line(&message);
+                exit(2)
+            }
+        },
         Some(CliCommand::Project { action }) => {
-            std::process::exit(sozialraum_atlas::cli::project::run_project(action, lang));
+            exit(sozialraum_atlas::cli::project::run_project(action, lang));
         }
         Some(CliCommand::Measures { action }) => {
-            std::process::exit(sozialraum_atlas::cli::project::run_measures(action, lang));
+            exit(sozialraum_atlas::cli::project::run_measures(action, lang));
         }
         None => {
             let start = StartOptions {

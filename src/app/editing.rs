@@ -213,7 +213,12 @@ impl AppState {
             }
             Edit::ExportMeasures(path) => {
                 match measures_table::write_measures(&path, map.measures.all(), lang) {
-                    Ok(()) => self.notice = Some(saved(lang, &path)),
+                    Ok(notes) if notes.is_empty() => self.notice = Some(saved(lang, &path)),
+                    Ok(notes) => {
+                        self.notice = Some(saved(lang, &path));
+                        self.error =
+                            Some(format!("{}\n\n{}", saved(lang, &path), notes.join("\n")));
+                    }
                     Err(e) => self.error = Some(e.describe(lang)),
                 }
                 return;

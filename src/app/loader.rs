@@ -13,7 +13,7 @@ use crate::analysis::RegionStats;
 use crate::analysis::rules::{Classification, classify};
 use crate::io::export_geojson::MapExport;
 use crate::io::project::{
-    OpenedProject, ProjectStore, SavedView, StoredView, is_project, open as open_project,
+    OpenedProject, ProjectStore, SavedView, StoredView, open as open_project,
 };
 use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, import_file};
 use crate::model::{IndicatorTable, MeasureRegister, Override, Region, RuleSet};
@@ -315,7 +315,7 @@ fn run(
     sender: &Sender<(u64, LoadMessage)>,
     wake: impl Fn(),
 ) {
-    let loaded = if is_project(&path) {
+    let loaded = if crate::io::project::kind(&path) != crate::io::project::Kind::Other {
         open_project(&path, &options, progress)
             .map(|p| LoadedMap::from_project(p, path.clone(), Detail::Overview))
     } else {

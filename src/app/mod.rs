@@ -34,7 +34,7 @@ use crate::ui::dialogs::{self, OpenForm};
 use crate::ui::export_window::{ExportForm, export_window_ui};
 use crate::ui::inspector::OverrideForm;
 use crate::ui::measure_form::{self, MeasureForm};
-use crate::ui::measures_window::{self, MeasureFilter};
+use crate::ui::measures_window::{self, MeasureList};
 use crate::ui::presentation::{PresentationState, presentation_keys, presentation_overlay_ui};
 use crate::ui::switcher::{SwitcherState, switcher_ui};
 use crate::ui::table_window::{self, TableForm};
@@ -73,7 +73,7 @@ pub struct SozialraumApp {
     table_form: TableForm,
     path_form: PathForm,
     measure_form: MeasureForm,
-    measure_filter: MeasureFilter,
+    measure_list: MeasureList,
     export_form: ExportForm,
     switcher: SwitcherState,
     views_form: ViewsForm,
@@ -146,7 +146,7 @@ impl SozialraumApp {
             table_form: TableForm::default(),
             path_form: PathForm::default(),
             measure_form: MeasureForm::default(),
-            measure_filter: MeasureFilter::default(),
+            measure_list: MeasureList::default(),
             export_form: ExportForm::default(),
             switcher: SwitcherState::default(),
             views_form: ViewsForm::default(),
@@ -465,7 +465,8 @@ impl SozialraumApp {
             commands.extend(measures_window::measures_window_ui(
                 ctx,
                 map,
-                &mut self.measure_filter,
+                &mut self.measure_list,
+                self.state.scene_generation,
                 lang,
             ));
         }

@@ -378,6 +378,7 @@ impl AppState {
                     ReadOnlyReason::Folder => T::ProjectFolderReadOnly,
                     ReadOnlyReason::Locked => T::ProjectLocked,
                     ReadOnlyReason::Damaged => T::ProjectDamaged,
+                    ReadOnlyReason::Requested => T::ProjectReadOnly,
                 },
                 &[("file", &store.path().display().to_string())],
             ));
@@ -501,10 +502,13 @@ impl AppState {
                     .and_then(|m| m.store.as_ref())
                     .map(|s| s.path().to_path_buf())
                 {
+                    // Asked about (or nothing unsaved) already, as this command passed.
+                    self.discard_confirmed = true;
                     self.apply(Command::Open {
                         path,
                         options: ImportOptions::default(),
                     });
+                    self.discard_confirmed = false;
                 }
             }
             Command::ConfirmDiscard(go_on) => match self.pending_discard.take() {

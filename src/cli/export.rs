@@ -129,9 +129,10 @@ fn load(
         lang,
         ..ViewSettings::default()
     };
-    if project::is_project(&args.input) {
-        let opened = project::open(&args.input, &args.import.options(), &Progress::default())
-            .map_err(|e| e.describe(lang))?;
+    if project::kind(&args.input) != project::Kind::Other {
+        let opened =
+            project::open_to_read(&args.input, &args.import.options(), &Progress::default())
+                .map_err(|e| e.describe(lang))?;
         let mut map =
             LoadedMap::from_project_with(opened, args.input.clone(), Detail::Full, prepare);
         if let Some(stored) = map.stored_view.take() {
@@ -237,10 +238,10 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         ));
     }
     if timing {
-        eprintln!(
+        crate::io::console::err_line(&format!(
             "timing: loaded and prepared in {:.0} ms",
             started.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
     view.colouring = colouring(args, &loaded, view.colouring.clone(), lang)?;
     view.field_patterns |= args.field_patterns;
@@ -272,10 +273,10 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
     };
     let message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
     if timing {
-        eprintln!(
+        crate::io::console::err_line(&format!(
             "timing: written after {:.0} ms",
             started.elapsed().as_secs_f64() * 1000.0
-        );
+        ));
     }
     // The process ends after this: handing hundreds of MB back to the allocator piece by piece
     // would only add 40 ms to a whole-country export.

@@ -4,7 +4,9 @@
 //!
 //! Exit codes of `check`: 0 the file is clean, 1 it loaded with problems (features skipped,
 //! merged or repaired), 2 it cannot be used at all. The other commands: 0 done, 2 failed
-//! (with one message naming the file; nothing half-written).
+//! (with one message naming the file; nothing half-written). Output goes through
+//! [`crate::io::console`]: a closed pipe ends it quietly, a full disk makes the exit code 2,
+//! nothing panics.
 
 pub mod export;
 pub mod project;
@@ -14,6 +16,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::i18n::{Lang, T, format};
+use crate::io::console;
 use crate::io::fields::FieldOverrides;
 use crate::io::join::{JoinOptions, Layout};
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
@@ -241,23 +244,22 @@ fn parse_epsg(text: &str) -> Result<u32, String> {
 pub fn check(path: &std::path::Path, import: &ImportArgs, lang: Lang) -> i32 {
     match import_file(path, &import.options(), &Progress::default()) {
         Ok(imported) => {
-            print!("{}", imported.report.to_text(lang));
+            console::out(&imported.report.to_text(lang));
             if imported.report.is_clean() { 0 } else { 1 }
         }
         Err(ImportError::NothingUsable { report, .. }) => {
-            print!("{}", report.to_text(lang));
-            eprintln!(
-                "{}",
-                ImportError::NothingUsable {
+            console::out(&report.to_text(lang));
+            console::err_line(
+                &ImportError::NothingUsable {
                     file: path.display().to_string(),
-                    report: report.clone()
+                    report: report.clone(),
                 }
-                .describe(lang)
+                .describe(lang),
             );
             2
         }
         Err(e) => {
-            eprintln!("{}", e.describe(lang));
+            console::err_line(&e.describe(lang));
             2
         }
     }
@@ -283,11 +285,11 @@ pub struct ClassifyArgs<'a> {
 pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
     match classify_inner(args, lang) {
         Ok(summary) => {
-            eprintln!("{summary}");
+            console::err_line(&summary);
             0
         }
         Err(message) => {
-            eprintln!("{message}");
+            console::err_line(&message);
             2
         }
     }

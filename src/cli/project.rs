@@ -92,14 +92,18 @@ fn finish(result: Result<String, String>) -> i32 {
     }
 }
 
-/// Opens a project for the command line. A damaged file is named as damaged; changes need a
-/// writable file (a read-only one is refused before anything is read from the list).
-fn open(path: &Path, lang: Lang) -> Result<LoadedMap, String> {
+/// Opens a project for the command line (to change it, or only to read it). A damaged file
+/// is named as damaged; changes need a writable file.
+fn open(path: &Path, lang: Lang, to_change: bool) -> Result<LoadedMap, String> {
     if project::kind(path) == project::Kind::Other {
         return Err(lang.tf(T::CliNotAProject, &[("file", &path.display().to_string())]));
     }
-    let opened = project::open(path, &Default::default(), &Progress::default())
-        .map_err(|e| e.describe(lang))?;
+    let opened = if to_change {
+        project::open(path, &Default::default(), &Progress::default())
+    } else {
+        project::open_to_read(path, &Default::default(), &Progress::default())
+    }
+    .map_err(|e| e.describe(lang))?;
     // Other writers (the window, a colleague) may hold the lock for a moment: wait longer
     // than the window does, the command line has no screen to keep fluid.
     opened.store.set_lock_wait(CLI_LOCK_WAIT);
@@ -223,18 +227,21 @@ fn add_all(
 pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
     let result = match action {
         MeasuresAction::Export { project, file } => (|| {
-            let map = open(&project, lang)?;
-            write_measures(&file, map.measures.all(), lang).map_err(|e| e.describe(lang))?;
-            Ok(lang.tf(
+            let map = open(&project, lang, false)?;
+            let notes =
+                write_measures(&file, map.measures.all(), lang).map_err(|e| e.describe(lang))?;
+            let mut lines = vec![lang.tf(
                 T::CliMeasuresExported,
                 &[
                     ("n", &format::count(map.measures.len(), lang)),
                     ("file", &file.display().to_string()),
                 ],
-            ))
+            )];
+            lines.extend(notes.into_iter().map(|n| format!("  {n}")));
+            Ok(lines.join("\n"))
         })(),
         MeasuresAction::Import { project, file } => (|| {
-            let mut map = open(&project, lang)?;
+            let mut map = open(&project, lang, true)?;
             let (measures, report) = read_measures(&file, &map.region, &map.measures, lang)
                 .map_err(|e| e.describe(lang))?;
             add_all(&mut map, measures, &file, lang)?;
@@ -248,7 +255,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             Ok(lines.join("\n"))
         })(),
         MeasuresAction::WriteTest { project, count } => (|| {
-            let mut map = open(&project, lang)?;
+            let mut map = open(&project, lang, true)?;
             let codes: Vec<String> = map.region.spaces.iter().map(|s| s.code.clone()).collect();
             for k in 0..count {
                 let measure = Measure {

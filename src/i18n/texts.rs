@@ -418,6 +418,7 @@ texts! {
     FormChangedElsewhere => "Diese Maßnahme wurde inzwischen von anderer Stelle geändert. Beim Speichern können Sie je Feld wählen, was gilt.", "This measure was changed elsewhere in the meantime. On saving you choose for each field what applies.";
     DetachedTitle => "Projektdatei verschoben oder ersetzt", "Project file moved or replaced";
     MenuReopenProject => "Projekt neu öffnen", "Reopen project";
+    TipReopenProject => "Liest die Projektdatei neu ein (z. B. wenn sie ersetzt wurde). Nicht Gespeichertes wird vorher erfragt.", "Reads the project file again (e.g. after it was replaced). You are asked first about anything not saved.";
     ProjectFolderReadOnly => "{file} liegt in einem schreibgeschützten Ordner und ist nur zum Lesen geöffnet (das Programm muss dort bei jeder Änderung eine Hilfsdatei anlegen). Änderungen mit „Speichern unter …“ an einem anderen Ort sichern.", "{file} lies in a read-only folder and is open read-only (the program has to create a helper file there for every change). Use \"Save as …\" to keep changes elsewhere.";
     ProjectDamaged => "{file} ist beschädigt (SQLite-Prüfung) und nur zum Lesen geöffnet; das Programm schreibt nie hinein. Bitte mit „Speichern unter …“ eine neue Kopie anlegen und die alte Datei aufbewahren.", "{file} is damaged (SQLite check) and open read-only; the program never writes to it. Please make a new copy with \"Save as …\" and keep the old file.";
     StatusUnsaved => "Projekt: {file} – {n} Änderungen nicht gespeichert", "Project: {file} – {n} changes not saved";
@@ -428,6 +429,7 @@ texts! {
     MeasureTooLong => "{field} ist zu lang: {n} Zeichen, höchstens {max}.", "{field} is too long: {n} characters, at most {max}.";
     MeasureTextTooLongHere => "Dieser Text ist zu lang für das Feld ({n} Zeichen, höchstens {max}); er wurde von einem anderen Programm in die Datei geschrieben.", "This text is too long for the field ({n} characters, at most {max}); another program wrote it into the file.";
     MeasureShorten => "Auf {max} Zeichen kürzen", "Shorten to {max} characters";
+    MeasureCellShortened => "Zeile {line}, {column}: auf {max} Zeichen gekürzt (mehr fasst eine Excel-Zelle nicht; die Projektdatei behält den ganzen Text)", "line {line}, {column}: shortened to {max} characters (an Excel cell holds no more; the project file keeps the whole text)";
     ShortcutSelectMany => "Mehrere Sozialräume: Strg+Klick, oder Umschalt+Ziehen für ein Rechteck", "Several areas: Ctrl+click, or Shift+drag for a rectangle";
     ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";
     ShortcutFind => "Kommune oder Sozialraum suchen: Strg+F", "Find a municipality or area: Ctrl+F";

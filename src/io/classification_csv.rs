@@ -2,6 +2,7 @@
 //! its fields from the data, from the rules and after overrides, and the reasons in words — so
 //! results can be checked outside the app.
 
+use super::cells::csv_field;
 use crate::analysis::rules::{Classification, Evaluator};
 use crate::i18n::Lang;
 use crate::model::{IndicatorTable, Override, Region, RuleSet};
@@ -33,14 +34,6 @@ pub struct ClassificationRows<'a> {
 }
 
 /// Quotes a field if it holds the separator, a quote or a line break.
-fn quote(field: &str) -> String {
-    if field.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
 /// The whole CSV text, BOM included. Fields are written as numbers joined by `,` (e.g. `1,3`);
 /// reasons per field are joined by ` | ` and name each condition with its value and result.
 pub fn classification_csv(rows: &ClassificationRows<'_>, lang: Lang) -> String {
@@ -78,21 +71,9 @@ pub fn classification_csv(rows: &ClassificationRows<'_>, lang: Lang) -> String {
             c.fields[i].to_numbers(),
             reasons.join(" | "),
         ];
-        let fields: Vec<String> = row.iter().map(|f| quote(f)).collect();
+        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
         csv.push_str(&fields.join(";"));
         csv.push_str("\r\n");
     }
     csv
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_with_separators_or_quotes_are_quoted() {
-        assert_eq!(quote("Haaren"), "Haaren");
-        assert_eq!(quote("a;b"), "\"a;b\"");
-        assert_eq!(quote("„x“ \"y\""), "\"„x“ \"\"y\"\"\"");
-    }
 }

@@ -2,10 +2,11 @@
 //! existing list (CSV or XLSX) with a report of what was taken and what was not.
 //!
 //! Export and import share one column list, so an exported file imports again unchanged. On
-//! import a row is only refused when it cannot be a measure (no title, end before start);
-//! everything else that is unreadable (an unknown area code, a date like "Frühjahr") is left
-//! out of that measure with a note naming the line, so nothing in a planner's list is lost
-//! silently.
+//! import a row is only refused when it cannot be a measure (no title, end before start, a
+//! text longer than its field takes); everything else that is unreadable (an unknown area
+//! code, a date like "Frühjahr") is left out of that measure with a note naming the line, so
+//! nothing in a planner's list is lost silently. Text cells that a spreadsheet would take for
+//! a formula are written with a leading `'` and read back without it ([`super::cells`]).
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use thiserror::Error;
 
 use super::atomic::write_atomically;
+use super::cells::{csv_field, neutralised, restored};
 use super::join::normalize_key;
 use super::table::{DecimalStyle, ParsedNumber, Table, TableError, parse_number, read_table};
 use crate::i18n::{Lang, T, format, labels};
@@ -146,14 +148,6 @@ fn row(m: &Measure, lang: Lang) -> Vec<String> {
     ]
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// The CSV text: `;`-separated, with a BOM so German Excel reads UTF-8 and umlauts.
 pub fn measures_csv(measures: &[Measure], lang: Lang) -> String {
     let mut out = String::from("\u{feff}");
@@ -168,28 +162,39 @@ pub fn measures_csv(measures: &[Measure], lang: Lang) -> String {
     out
 }
 
+/// The most characters an Excel cell holds.
+pub const XLSX_CELL_MAX: usize = 32_767;
+
 /// Writes the measures as CSV or, for `.xlsx`, as a workbook (budget as a number cell).
+/// Returns notes on cells that had to be shortened (one per cell, naming line and column):
+/// one over-long text never stops the whole list.
 pub fn write_measures(
     path: &Path,
     measures: &[Measure],
     lang: Lang,
-) -> Result<(), MeasuresFileError> {
+) -> Result<Vec<String>, MeasuresFileError> {
     let file = path.display().to_string();
     let is_xlsx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let mut notes = Vec::new();
     let bytes = if is_xlsx {
-        xlsx_bytes(measures, lang).map_err(|e| MeasuresFileError::Xlsx {
+        xlsx_bytes(measures, lang, &mut notes).map_err(|e| MeasuresFileError::Xlsx {
             file: file.clone(),
             message: e.to_string(),
         })?
     } else {
         measures_csv(measures, lang).into_bytes()
     };
-    write_atomically(path, &bytes).map_err(|source| MeasuresFileError::Io { file, source })
+    write_atomically(path, &bytes).map_err(|source| MeasuresFileError::Io { file, source })?;
+    Ok(notes)
 }
 
-fn xlsx_bytes(measures: &[Measure], lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx_bytes(
+    measures: &[Measure],
+    lang: Lang,
+    notes: &mut Vec<String>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(if lang == Lang::De {
@@ -213,8 +218,22 @@ fn xlsx_bytes(measures: &[Measure], lang: Lang) -> Result<Vec<u8>, rust_xlsxwrit
                 (T::ColBudget, Some(b)) => {
                     sheet.write_number_with_format(r, c, b, &money)?;
                 }
-                _ if !text.is_empty() => {
-                    sheet.write_string(r, c, text)?;
+                (column, _) if !text.is_empty() => {
+                    let safe = neutralised(&text);
+                    let cell: String = if safe.chars().count() > XLSX_CELL_MAX {
+                        notes.push(lang.tf(
+                            T::MeasureCellShortened,
+                            &[
+                                ("line", &(r + 1).to_string()),
+                                ("column", lang.t(column)),
+                                ("max", &format::count(XLSX_CELL_MAX, lang)),
+                            ],
+                        ));
+                        safe.chars().take(XLSX_CELL_MAX).collect()
+                    } else {
+                        safe.into_owned()
+                    };
+                    sheet.write_string(r, c, cell)?;
                 }
                 _ => {}
             }
@@ -348,7 +367,7 @@ pub fn read_measures(
         file: table.file.clone(),
         ..MeasureImportReport::default()
     };
-    let mut seen: Vec<(String, Vec<String>)> = existing
+    let mut seen: std::collections::HashSet<(String, Vec<String>)> = existing
         .all()
         .iter()
         .map(|m| (m.title.clone(), m.areas.clone()))
@@ -359,7 +378,7 @@ pub fn read_measures(
         let text = |c: T| -> String {
             col(c)
                 .and_then(|i| cells.get(i))
-                .map(|cell| cell.text())
+                .map(cell_text)
                 .unwrap_or_default()
         };
         if cells.iter().all(|c| c.text().is_empty()) {
@@ -462,7 +481,7 @@ pub fn read_measures(
         let measure = Measure {
             uid: crate::model::Uid::default(),
             id: 0,
-            title: cells.get(title_col).map(|c| c.text()).unwrap_or_default(),
+            title: cells.get(title_col).map(cell_text).unwrap_or_default(),
             description: text(T::ColDescription),
             fields,
             areas,
@@ -492,12 +511,25 @@ pub fn read_measures(
                 .push((line, lang.t(T::MeasureDuplicate).to_string()));
             continue;
         }
-        seen.push(key);
+        seen.insert(key);
         report.notes.extend(notes.into_iter().map(|n| (line, n)));
         report.taken += 1;
         out.push(measure);
     }
     Ok((out, report))
+}
+
+/// The text of a cell as a measure keeps it: spaces around it go, a leading tab stays (it is
+/// part of what was written), and the quote that protected a formula-like text on export
+/// is taken away.
+fn cell_text(cell: &super::table::Cell) -> String {
+    match cell {
+        super::table::Cell::Text(t) => {
+            let t = t.trim_start_matches(' ').trim_end();
+            restored(t).to_string()
+        }
+        other => other.text(),
+    }
 }
 
 /// A budget cell: "12.500" in a German file is twelve thousand five hundred.

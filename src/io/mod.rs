@@ -5,6 +5,7 @@
 //! A file that cannot be a map at all is an [`ImportError`] naming the file and the reason.
 
 pub mod atomic;
+pub mod cells;
 pub mod classification_csv;
 pub mod console;
 pub mod demo;

@@ -65,7 +65,10 @@ fn measures_ui(ui: &mut Ui, map: &LoadedMap, code: &str, lang: Lang) -> Vec<Comm
     .show(ui, |ui| {
         for m in measures {
             ui.horizontal_wrapped(|ui| {
-                if ui.link(format!("{} {}", m.id, m.title)).clicked() {
+                if ui
+                    .link(format!("{} {}", m.id, format::short(&m.title, 80)))
+                    .clicked()
+                {
                     commands.push(Command::EditMeasure(m.uid));
                 }
                 ui.label(

@@ -1,7 +1,11 @@
 //! The measures table: search, filter by Handlungsfeld, municipality, status and
 //! responsibility, sort by any column, edit, delete, show on the map; and the import report.
 //!
-//! Filtering and sorting are pure ([`visible_measures`]) so they are tested without a window.
+//! Filtering and sorting are pure ([`visible_measures`]) so they are tested without a window;
+//! the result is kept until the filter or the measures change, and only the rows in view are
+//! laid out, so a list of 100,000 measures (or one with a 50 MB title from another program)
+//! stays fluid. Texts are shown shortened; a measure whose change is not yet in the project
+//! file is marked.
 
 use std::cmp::Ordering;
 
@@ -11,7 +15,8 @@ use super::name;
 use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::MeasureImportReport;
-use crate::model::{ActionField, Measure, Responsibility, Status, natural_cmp};
+use crate::io::project::Item;
+use crate::model::{ActionField, Measure, Responsibility, Status, Uid, natural_cmp};
 use crate::scene::field_name;
 
 /// A sortable column.
@@ -53,6 +58,21 @@ pub struct MeasureFilter {
     pub descending: bool,
 }
 
+/// The table's state: the filter, and the filtered list for the measures it was made from.
+#[derive(Debug, Default)]
+pub struct MeasureList {
+    /// Search, filters and sort order.
+    pub filter: MeasureFilter,
+    /// The uids the filter let through, for `key`.
+    shown: Vec<Uid>,
+    /// The filter and measures generation `shown` was made for.
+    key: Option<(MeasureFilter, u64)>,
+}
+
+/// Rows up to which the table is one grid (columns fit their content); longer lists show
+/// only the rows in view.
+const GRID_ROWS: usize = 500;
+
 /// The measures the filter lets through, in its order.
 pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> Vec<&'a Measure> {
     let needle = filter.search.trim().to_lowercase();
@@ -75,10 +95,17 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
                 || m.areas.iter().any(|a| a.to_lowercase().contains(&needle))
         })
         .collect();
+    if filter.sort == SortColumn::Title {
+        // One key per measure (not two per comparison), from a title of any length.
+        out.sort_by_cached_key(|m| (format::short(&m.title, 200).to_lowercase(), m.id));
+        if filter.descending {
+            out.reverse();
+        }
+        return out;
+    }
     out.sort_by(|a, b| {
         let o = match filter.sort {
-            SortColumn::Nr => a.id.cmp(&b.id),
-            SortColumn::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+            SortColumn::Nr | SortColumn::Title => a.id.cmp(&b.id),
             SortColumn::Areas => natural_cmp(
                 a.areas.first().map_or("", String::as_str),
                 b.areas.first().map_or("", String::as_str),
@@ -97,13 +124,15 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
     out
 }
 
-/// Shows the measures table.
+/// Shows the measures table. `generation` changes whenever the measures may have.
 pub fn measures_window_ui(
     ctx: &Context,
     map: &LoadedMap,
-    filter: &mut MeasureFilter,
+    list: &mut MeasureList,
+    generation: u64,
     lang: Lang,
 ) -> Vec<Command> {
+    let MeasureList { filter, shown, key } = list;
     let mut commands = Vec::new();
     let mut open = true;
     egui::Window::new(lang.t(T::MeasuresTitle))
@@ -163,86 +192,71 @@ pub fn measures_window_ui(
                     lang,
                 );
             });
-            let shown = visible_measures(map.measures.all(), filter);
-            let budget: f64 = shown.iter().filter_map(|m| m.budget_eur).sum();
+            if key.as_ref() != Some(&(filter.clone(), generation)) {
+                *shown = visible_measures(map.measures.all(), filter)
+                    .iter()
+                    .map(|m| m.uid)
+                    .collect();
+                *key = Some((filter.clone(), generation));
+            }
+            let rows: Vec<&Measure> = shown.iter().filter_map(|u| map.measures.get(*u)).collect();
+            let budget: f64 = rows.iter().filter_map(|m| m.budget_eur).sum();
             ui.label(lang.tf(
                 T::MeasuresCount,
                 &[
-                    ("n", &format::count(shown.len(), lang)),
+                    ("n", &format::count(rows.len(), lang)),
                     ("total", &format::count(map.measures.len(), lang)),
                     ("budget", &format::number(budget, 0, lang)),
                 ],
             ));
             ui.separator();
-            egui::ScrollArea::both().max_height(340.0).show(ui, |ui| {
-                egui::Grid::new("measures-table")
-                    .striped(true)
-                    .num_columns(9)
-                    .show(ui, |ui| {
-                        for (column, label) in [
-                            (SortColumn::Nr, T::ColNr),
-                            (SortColumn::Title, T::ColTitle),
-                            (SortColumn::Areas, T::ColAreas),
-                        ] {
-                            sort_header(ui, filter, column, lang.t(label));
-                        }
-                        ui.label(RichText::new(lang.t(T::ColFields)).strong());
-                        for (column, label) in [
-                            (SortColumn::Responsibility, T::ColResponsibility),
-                            (SortColumn::Status, T::ColStatus),
-                            (SortColumn::Start, T::MeasurePeriod),
-                            (SortColumn::Budget, T::ColBudget),
-                        ] {
-                            sort_header(ui, filter, column, lang.t(label));
-                        }
-                        ui.label("");
-                        ui.end_row();
-                        for m in &shown {
-                            ui.label(m.id.to_string());
-                            let title =
-                                ui.link(&m.title).on_hover_text(lang.t(T::MeasureShowOnMap));
-                            if title.clicked() {
-                                let areas: Vec<usize> = m
-                                    .areas
-                                    .iter()
-                                    .filter_map(|c| map.region.space_by_code(c))
-                                    .collect();
-                                commands.push(Command::SelectMany(areas));
-                            }
-                            ui.label(m.areas.join(", "));
-                            ui.label(m.fields.to_numbers().replace(';', ", "));
-                            ui.label(labels::responsibility(m.responsibility, lang));
-                            ui.label(labels::status(m.status, lang));
-                            let period = match (m.start, m.end) {
-                                (None, None) => String::new(),
-                                (s, e) => format!(
-                                    "{} – {}",
-                                    s.map(|d| format::date(d, lang)).unwrap_or_default(),
-                                    e.map(|d| format::date(d, lang)).unwrap_or_default()
-                                ),
-                            };
-                            ui.label(period);
-                            ui.label(
-                                m.budget_eur
-                                    .map(|b| format!("{} €", format::number(b, 0, lang)))
-                                    .unwrap_or_default(),
-                            );
-                            ui.horizontal(|ui| {
-                                let edit = ui.small_button(lang.t(T::MeasureEdit));
-                                name(&edit, &format!("{} {}", lang.t(T::MeasureEdit), m.id));
-                                if edit.clicked() {
-                                    commands.push(Command::EditMeasure(m.uid));
-                                }
-                                let delete = ui.small_button(lang.t(T::MeasureDelete));
-                                name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
-                                if delete.clicked() {
-                                    commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));
-                                }
-                            });
+            let header = |ui: &mut egui::Ui, filter: &mut MeasureFilter| {
+                for (column, label) in [
+                    (SortColumn::Nr, T::ColNr),
+                    (SortColumn::Title, T::ColTitle),
+                    (SortColumn::Areas, T::ColAreas),
+                ] {
+                    sort_header(ui, filter, column, lang.t(label));
+                }
+                ui.label(RichText::new(lang.t(T::ColFields)).strong());
+                for (column, label) in [
+                    (SortColumn::Responsibility, T::ColResponsibility),
+                    (SortColumn::Status, T::ColStatus),
+                    (SortColumn::Start, T::MeasurePeriod),
+                    (SortColumn::Budget, T::ColBudget),
+                ] {
+                    sort_header(ui, filter, column, lang.t(label));
+                }
+                ui.label("");
+            };
+            if rows.len() <= GRID_ROWS {
+                egui::ScrollArea::both().max_height(340.0).show(ui, |ui| {
+                    egui::Grid::new("measures-table")
+                        .striped(true)
+                        .num_columns(9)
+                        .show(ui, |ui| {
+                            header(ui, filter);
                             ui.end_row();
+                            for m in &rows {
+                                commands.extend(row_ui(ui, map, m, lang));
+                                ui.end_row();
+                            }
+                        });
+                });
+            } else {
+                ui.horizontal(|ui| header(ui, filter));
+                let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+                egui::ScrollArea::both().max_height(340.0).show_rows(
+                    ui,
+                    height,
+                    rows.len(),
+                    |ui, range| {
+                        for m in &rows[range] {
+                            ui.horizontal(|ui| commands.extend(row_ui(ui, map, m, lang)));
                         }
-                    });
-            });
+                    },
+                );
+            }
             ui.separator();
             ui.horizontal(|ui| {
                 if ui
@@ -277,6 +291,73 @@ pub fn measures_window_ui(
     if !open {
         commands.push(Command::ShowWindow(Window::Measures, false));
     }
+    commands
+}
+
+/// The cells of one measure: number (marked when not yet saved), title (selects its areas),
+/// areas, fields, responsibility, status, period, budget, edit and delete.
+fn row_ui(ui: &mut egui::Ui, map: &LoadedMap, m: &Measure, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let number = if m.id > 0 {
+        m.id.to_string()
+    } else {
+        "–".to_string()
+    };
+    if map.saving.is_pending(&Item::Measure(m.uid)) {
+        ui.label(
+            RichText::new(format!("{number} ●")).color(egui::Color32::from_rgb(0xb0, 0x10, 0x10)),
+        )
+        .on_hover_text(lang.t(T::MeasureUnsavedMark));
+    } else {
+        ui.label(number);
+    }
+    let title = ui
+        .link(format::short(&m.title, 80))
+        .on_hover_text(lang.t(T::MeasureShowOnMap));
+    if title.clicked() {
+        let areas: Vec<usize> = m
+            .areas
+            .iter()
+            .filter_map(|c| map.region.space_by_code(c))
+            .collect();
+        commands.push(Command::SelectMany(areas));
+    }
+    let areas: Vec<&str> = m.areas.iter().take(12).map(String::as_str).collect();
+    let more = if m.areas.len() > areas.len() {
+        ", …"
+    } else {
+        ""
+    };
+    ui.label(format!("{}{more}", areas.join(", ")));
+    ui.label(m.fields.to_numbers().replace(';', ", "));
+    ui.label(labels::responsibility(m.responsibility, lang));
+    ui.label(labels::status(m.status, lang));
+    let period = match (m.start, m.end) {
+        (None, None) => String::new(),
+        (s, e) => format!(
+            "{} – {}",
+            s.map(|d| format::date(d, lang)).unwrap_or_default(),
+            e.map(|d| format::date(d, lang)).unwrap_or_default()
+        ),
+    };
+    ui.label(period);
+    ui.label(
+        m.budget_eur
+            .map(|b| format!("{} €", format::number(b, 0, lang)))
+            .unwrap_or_default(),
+    );
+    ui.horizontal(|ui| {
+        let edit = ui.small_button(lang.t(T::MeasureEdit));
+        name(&edit, &format!("{} {}", lang.t(T::MeasureEdit), m.id));
+        if edit.clicked() {
+            commands.push(Command::EditMeasure(m.uid));
+        }
+        let delete = ui.small_button(lang.t(T::MeasureDelete));
+        name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
+        if delete.clicked() {
+            commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));
+        }
+    });
     commands
 }
 

@@ -94,6 +94,14 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                     true,
                 ));
             }
+            if project
+                && ui
+                    .button(lang.t(T::MenuReopenProject))
+                    .on_hover_text(lang.t(T::TipReopenProject))
+                    .clicked()
+            {
+                out.commands.push(Command::ReopenProject);
+            }
             if ui
                 .add_enabled(
                     state.map.is_some(),

@@ -302,6 +302,7 @@ fn quick_form_ui(
     ui.label(big(lang.t(T::PresentQuickTitle), HEADING_TEXT).strong());
     let edit = ui.add(
         TextEdit::singleline(&mut quick.title)
+            .char_limit(crate::model::TextField::Title.limit())
             .font(FontId::proportional(MIN_TEXT + 2.0))
             .desired_width(480.0)
             .hint_text(lang.t(T::ColTitle)),

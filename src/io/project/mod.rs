@@ -27,7 +27,7 @@ use serde_json::Value;
 
 pub use error::{StoreError, Why, folder_is_writable, why_not_writable};
 pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
-pub use store::{ProjectStore, WINDOW_LOCK_WAIT, create, new_uid, open, sort_views};
+pub use store::{ProjectStore, WINDOW_LOCK_WAIT, create, new_uid, open, open_to_read, sort_views};
 
 use super::Imported;
 use super::error::ImportError;
@@ -126,6 +126,8 @@ pub enum ReadOnlyReason {
     Locked,
     /// SQLite's check found the file damaged: it is never written.
     Damaged,
+    /// Opened only to be read (an export).
+    Requested,
 }
 
 impl ReadOnlyReason {
@@ -136,6 +138,7 @@ impl ReadOnlyReason {
             ReadOnlyReason::Folder => Why::ReadOnlyFolder,
             ReadOnlyReason::Locked => Why::Locked,
             ReadOnlyReason::Damaged => Why::Damaged,
+            ReadOnlyReason::Requested => Why::Other(String::new()),
         }
     }
 }

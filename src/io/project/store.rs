@@ -56,6 +56,15 @@ fn file_identity(path: &Path) -> Option<FileIdentity> {
     }
 }
 
+/// When the file was last modified and how long it is: a change SQLite cannot see (a file
+/// copied over the open one whose change counter happens to match) still shows here.
+type FileStamp = (std::time::SystemTime, u64);
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
 /// The two classification columns of every row, as written.
 type WrittenClasses = Vec<(Option<u8>, Option<u8>)>;
 
@@ -68,6 +77,8 @@ pub struct ProjectStore {
     detached: Option<Why>,
     project_id: String,
     identity: Option<FileIdentity>,
+    /// The file's modification time and length after the last look or write.
+    stamp: Option<FileStamp>,
     /// The revision of every item as this store last saw it in the file.
     known: HashMap<Item, u64>,
     /// SQLite's `data_version` at the last look (it changes when another connection commits).
@@ -225,6 +236,7 @@ pub fn create(
         detached: None,
         project_id,
         identity: file_identity(path),
+        stamp: file_stamp(path),
         known,
         data_version,
         merged_counter: 1,
@@ -311,6 +323,25 @@ pub fn open(
     options: &ImportOptions,
     progress: &Progress,
 ) -> Result<OpenedProject, ImportError> {
+    open_with(path, options, progress, false)
+}
+
+/// Opens a project only to read it (an export, a list): the file is never written, not even
+/// to bring a format 1 file up to date.
+pub fn open_to_read(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+) -> Result<OpenedProject, ImportError> {
+    open_with(path, options, progress, true)
+}
+
+fn open_with(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &Progress,
+    only_read: bool,
+) -> Result<OpenedProject, ImportError> {
     let file = path.display().to_string();
     let damaged = match health(path) {
         Health::Sound | Health::NotSqlite => None,
@@ -324,10 +355,14 @@ pub fn open(
             format!("project file not readable ({e})."),
         ),
     };
-    let (conn, read_only) = open_connection(path, damaged.is_some()).map_err(|e| match e {
-        OpenFailure::Import(e) => e,
-        OpenFailure::Sql(e) => unreadable(e),
-    })?;
+    let (conn, read_only) =
+        open_connection(path, damaged.is_some(), only_read).map_err(|e| match e {
+            OpenFailure::Import(e) => match &damaged {
+                Some(detail) => ImportError::damaged_project(&file, detail),
+                None => e,
+            },
+            OpenFailure::Sql(e) => unreadable(e),
+        })?;
     if damaged.is_none() && !has_settings(&conn) {
         return Err(ImportError::unusable(
             &file,
@@ -370,6 +405,7 @@ pub fn open(
             detached: None,
             project_id: read.project_id,
             identity: file_identity(path),
+            stamp: file_stamp(path),
             known: read.known,
             data_version: read.data_version,
             merged_counter: read.counter,
@@ -399,6 +435,7 @@ enum OpenFailure {
 fn open_connection(
     path: &Path,
     damaged: bool,
+    only_read: bool,
 ) -> Result<(Connection, Option<ReadOnlyReason>), OpenFailure> {
     let read_only = |reason| -> Result<(Connection, Option<ReadOnlyReason>), OpenFailure> {
         let conn = gpkg::open_read_only(path).map_err(OpenFailure::Import)?;
@@ -406,6 +443,9 @@ fn open_connection(
     };
     if damaged {
         return read_only(ReadOnlyReason::Damaged);
+    }
+    if only_read {
+        return read_only(ReadOnlyReason::Requested);
     }
     let permissions = std::fs::metadata(path)
         .map(|m| m.permissions().readonly())
@@ -623,6 +663,17 @@ impl ProjectStore {
         self.fail(why)
     }
 
+    /// When the file changed since this store last looked (by another writer, or by a copy
+    /// SQLite cannot tell from its own cache), drops the page cache so the next read comes
+    /// from the disk. Returns whether it did.
+    fn forget_cache_if_touched(&mut self) -> bool {
+        let touched = file_stamp(&self.path) != self.stamp;
+        if touched {
+            let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+        }
+        touched
+    }
+
     /// The file must still be the one opened.
     fn check_identity(&mut self) -> Result<(), StoreError> {
         if let Some(why) = &self.detached {
@@ -665,6 +716,7 @@ impl ProjectStore {
         }
         self.check_identity()?;
         let path = self.path.clone();
+        self.forget_cache_if_touched();
         let sql = |e: rusqlite::Error| (why_of(&e, &path), e);
         let mut tx = match self
             .conn
@@ -723,6 +775,7 @@ impl ProjectStore {
             return Err(self.fail(sql(e).0));
         }
         // Committed: bring what the store knows in step.
+        self.stamp = file_stamp(&self.path);
         self.highest_counter = counter + 1;
         if quiet {
             self.merged_counter = counter + 1;
@@ -768,6 +821,8 @@ impl ProjectStore {
     pub fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
         self.check_identity()?;
         let path = self.path.clone();
+        let stamp = file_stamp(&path);
+        let touched = self.forget_cache_if_touched();
         let fail = |e: rusqlite::Error| why_of(&e, &path);
         let tx = match self.conn.transaction() {
             Ok(tx) => tx,
@@ -780,7 +835,7 @@ impl ProjectStore {
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0);
             let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-            if Some(version) == self.data_version {
+            if Some(version) == self.data_version && !touched {
                 return Ok(None);
             }
             let id = schema::setting(conn, PROJECT_ID).unwrap_or_default();
@@ -816,6 +871,7 @@ impl ProjectStore {
             self.written_classes = None;
         }
         self.data_version = Some(version);
+        self.stamp = stamp;
         self.merged_counter = counter;
         self.highest_counter = self.highest_counter.max(counter);
         if changed.is_empty() {
