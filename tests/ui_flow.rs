@@ -998,3 +998,190 @@ fn a_panic_in_a_frame_is_reported_in_a_dialog_and_the_project_stays_intact() {
         .collect();
     assert_eq!(titles, ["Familienzentrum vor dem Absturz"]);
 }
+
+/// Runs frames of a window until `done` holds (others' changes arrive on their own, about
+/// once a second), at most `seconds`.
+fn run_until(
+    harness: &mut Harness<'_, SozialraumApp>,
+    seconds: u64,
+    done: impl Fn(&Harness<'_, SozialraumApp>) -> bool,
+) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while !done(harness) {
+        assert!(
+            started.elapsed().as_secs() < seconds,
+            "not within {seconds} s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.run();
+    }
+    started.elapsed()
+}
+
+fn open_measures_list(harness: &mut Harness<'_, SozialraumApp>) {
+    harness.get_by_label("Bearbeiten").click();
+    harness.run();
+    harness.get_by_label("Maßnahmenliste … Strg+L").click();
+    harness.run();
+}
+
+#[test]
+fn two_windows_on_one_file_see_each_others_measure_within_two_seconds() {
+    let (mut a, path) = project_harness("two-windows");
+    let mut b = open_in_window(&path);
+    open_measures_list(&mut b);
+    add_measure_in_inspector(&mut a, "AC 3", "Sprachcafé Aachen-Ost");
+    let took = run_until(&mut b, 3, |h| shown(h, "Sprachcafé Aachen-Ost"));
+    assert!(took.as_millis() < 2_000, "{took:?}");
+    // And back: B adds one (its form, filled from the list's button), A's list shows it.
+    // The list window's button (the inspector has one of the same name).
+    b.query_all_by_label("Maßnahme hinzufügen …")
+        .last()
+        .expect("button")
+        .click();
+    b.run();
+    b.get_by_role_and_label(egui::Role::TextInput, "Titel")
+        .type_text("Stadtteilmütter Stolberg");
+    b.run();
+    b.get_by_label("Speichern").click();
+    b.run();
+    open_measures_list(&mut a);
+    let took = run_until(&mut a, 3, |h| shown(h, "Stadtteilmütter Stolberg"));
+    assert!(took.as_millis() < 2_000, "{took:?}");
+    let reopened = sozialraum_atlas::io::project::open(
+        &path,
+        &sozialraum_atlas::io::ImportOptions::default(),
+        &sozialraum_atlas::io::Progress::default(),
+    )
+    .expect("opens");
+    assert_eq!(reopened.measures.len(), 2);
+    assert!(
+        harness_says_saved(&a) && harness_says_saved(&b),
+        "both say ✓ gespeichert"
+    );
+}
+
+fn harness_says_saved(h: &Harness<'_, SozialraumApp>) -> bool {
+    h.query_all_by_label_contains("✓ gespeichert")
+        .next()
+        .is_some()
+}
+
+#[test]
+fn the_conflict_dialog_shows_when_read_theirs_and_mine_and_takes_each_pick() {
+    use sozialraum_atlas::app::Edit;
+    let (mut a, path) = project_harness("conflict");
+    let mut b = open_in_window(&path);
+    add_measure_in_inspector(&mut a, "AC 3", "Familienzentrum");
+    run_until(&mut b, 3, |h| {
+        h.state()
+            .state
+            .map
+            .as_ref()
+            .is_some_and(|m| m.measures.len() == 1)
+    });
+    // B opens the measure in the form, from the measures list.
+    open_measures_list(&mut b);
+    b.get_by_label("Bearbeiten 1").click();
+    b.run();
+    assert!(shown(&b, "Maßnahme 1 bearbeiten"));
+    // Meanwhile A sets the status.
+    let mut changed = a.state().state.map.as_ref().expect("map").measures.all()[0].clone();
+    changed.status = sozialraum_atlas::model::Status::Planned;
+    a.state_mut()
+        .state
+        .apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
+    run_until(&mut b, 3, |h| h.state().state.draft_changed_elsewhere);
+    b.run();
+    assert!(
+        b.query_all_by_label_contains("von anderer Stelle geändert")
+            .next()
+            .is_some(),
+        "the form says so"
+    );
+    // B writes a note and saves: the dialog shows the two fields that differ.
+    b.get_by_role_and_label(egui::Role::MultilineTextInput, "Notizen")
+        .click();
+    b.run();
+    b.get_by_role_and_label(egui::Role::MultilineTextInput, "Notizen")
+        .type_text("Raum im Pfarrheim");
+    b.run();
+    b.get_by_label("Speichern").click();
+    b.run();
+    b.run();
+    assert!(shown(&b, "Gleichzeitig geändert"));
+    for label in ["von anderer Stelle Status", "meine Änderung Status"] {
+        assert!(shown(&b, label), "{label}");
+    }
+    assert!(shown(&b, "meine Änderung Notizen"));
+    b.get_by_label("Übernehmen").click();
+    b.run();
+    assert!(!shown(&b, "Gleichzeitig geändert"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let (status, notes): (String, String) = conn
+        .query_row("SELECT status, notizen FROM massnahmen", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("row");
+    assert_eq!(status, "geplant", "A's status kept");
+    assert_eq!(notes, "Raum im Pfarrheim", "B's note kept");
+}
+
+#[test]
+fn quitting_with_an_unsaved_change_asks_and_lists_it() {
+    let (mut harness, path) = project_harness("quit-unsaved");
+    let pages: u32 = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("pages");
+    harness
+        .state()
+        .state
+        .map
+        .as_ref()
+        .and_then(|m| m.store.as_ref())
+        .expect("store")
+        .limit_pages_for_test(pages)
+        .expect("limit");
+    // A long description needs new pages: the disk is "full".
+    let mut measure = sozialraum_atlas::model::Measure {
+        title: "Bürgerbus Simmerath".into(),
+        areas: vec!["SI 1".into()],
+        ..Default::default()
+    };
+    measure.description = "Fahrplan und Haltestellen ".repeat(600);
+    harness
+        .state_mut()
+        .state
+        .apply(Command::Edit(sozialraum_atlas::app::Edit::AddMeasure(
+            Box::new(measure),
+        )));
+    harness.run();
+    assert!(
+        shown(&harness, "Speichern fehlgeschlagen"),
+        "the failed write is told"
+    );
+    harness.get_by_label("OK").click();
+    harness.run();
+    harness.state_mut().state.apply(Command::ShowWindow(
+        sozialraum_atlas::app::Window::Measures,
+        true,
+    ));
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("nicht gespeichert")
+            .next()
+            .is_some(),
+        "the status bar and the list say so"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    harness.run();
+    assert!(shown(&harness, "Nicht gespeichert"), "quitting asks");
+    assert!(shown(&harness, "• Maßnahme „Bürgerbus Simmerath“"));
+    assert!(shown(&harness, "Speichern unter …"));
+    assert!(!harness.state().state.quit_confirmed);
+    harness.get_by_label("Abbrechen").click();
+    harness.run();
+    assert!(!shown(&harness, "Nicht gespeichert"));
+}

@@ -186,14 +186,13 @@ impl SozialraumApp {
             self.crash = Some(message);
         }
         if let Some(message) = &self.crash {
-            let project = self
-                .state
-                .map
-                .as_ref()
-                .and_then(|m| m.store.as_ref())
-                .map(|s| s.path().display().to_string());
-            match dialogs::crash_modal_ui(ui.ctx(), message, project.as_deref(), self.state.lang())
-            {
+            let project = self.state.map.as_ref().and_then(|m| {
+                let store = m.store.as_ref()?;
+                let unsaved = m.saving.outbox().len() + m.saving.conflicts.len();
+                Some((store.path().display().to_string(), unsaved))
+            });
+            let project = project.as_ref().map(|(p, n)| (p.as_str(), *n));
+            match dialogs::crash_modal_ui(ui.ctx(), message, project, self.state.lang()) {
                 Some(true) => self.crash = None,
                 Some(false) => ui.ctx().send_viewport_cmd(ViewportCommand::Close),
                 None => {}
@@ -271,10 +270,15 @@ impl SozialraumApp {
         };
         commands.extend(menu_outcome.commands);
         zoom = zoom.or(menu_outcome.zoom);
+        // Quitting (menu, Ctrl+Q, the window's close button) with anything that is in no
+        // file: ask first.
         if menu_outcome.quit || quit_pressed {
-            ctx.send_viewport_cmd(ViewportCommand::Close);
+            if self.state.has_unsaved() && !self.state.quit_confirmed {
+                self.state.pending_discard = Some(Pending::Quit);
+            } else {
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
         }
-        // Closing with anything that is in no file: ask first.
         if ctx.input(|i| i.viewport().close_requested())
             && self.state.has_unsaved()
             && !self.state.quit_confirmed
@@ -416,7 +420,8 @@ impl SozialraumApp {
             .as_ref()
             .and_then(|m| m.saving.conflicts.first().map(|c| (m, c)));
         if let Some(message) = &self.state.error {
-            commands.extend(dialogs::error_modal_ui(&ctx, message, lang));
+            let title = self.state.error_title.unwrap_or(T::ErrorTitle);
+            commands.extend(dialogs::error_modal_ui(&ctx, title, message, lang));
         } else if let Some((map, conflict)) = conflict {
             let label = saving::item_label(map, &conflict.item, lang);
             commands.extend(conflict_dialog_ui(

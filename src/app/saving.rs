@@ -204,6 +204,11 @@ impl AppState {
                         T::UnsavedKept
                     };
                     self.error = Some(format!("{} {}", e.describe(lang), lang.t(advice)));
+                    self.error_title = Some(if detached {
+                        T::DetachedTitle
+                    } else {
+                        T::SaveFailedTitle
+                    });
                 }
                 map.saving.failure = Some(e);
             }

@@ -240,6 +240,8 @@ pub struct AppState {
     next_job: u64,
     /// An error to show (file that could not be opened).
     pub error: Option<String>,
+    /// What failed, as the title of the error message (None: a general title).
+    pub error_title: Option<T>,
     /// Open windows.
     pub windows: OpenWindows,
     /// Recently opened files, newest first.
@@ -331,6 +333,7 @@ impl AppState {
             loading: None,
             next_job: 1,
             error: None,
+            error_title: None,
             windows: OpenWindows::default(),
             recent: Vec::new(),
             timing: LoadTiming::default(),
@@ -567,7 +570,10 @@ impl AppState {
                 Window::Switcher => self.windows.switcher = open,
                 Window::Views => self.windows.views = open,
             },
-            Command::DismissError => self.error = None,
+            Command::DismissError => {
+                self.error = None;
+                self.error_title = None;
+            }
             Command::DismissNotice => self.notice = None,
             Command::SetColouring(colouring) => {
                 self.view.colouring = colouring;
@@ -816,6 +822,7 @@ impl AppState {
                         text = format!("{text}\n\n{}", lang.t(T::KeptMap));
                     }
                     self.error = Some(text);
+                    self.error_title = Some(T::OpenFailedTitle);
                     self.loading = None;
                 }
             }

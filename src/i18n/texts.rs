@@ -248,11 +248,14 @@ texts! {
     CrashTitle => "Interner Programmfehler", "Internal program error";
     CrashText => "Sozialraum-Atlas ist auf einen Fehler im Programm gestoßen. Die Ansicht wurde angehalten, nicht das Programm:", "Sozialraum-Atlas ran into a bug. The view was stopped, not the program:";
     CrashProjectSafe => "Ihre Daten sind sicher: Jede Änderung steht bereits in der Projektdatei {file}. Sie können weiterarbeiten; tritt der Fehler wieder auf, bitte das Programm neu starten und den Text oben melden.", "Your data is safe: every change is already in the project file {file}. You can go on working; if the error comes back, restart the program and report the text above.";
+    CrashProjectUnsaved => "{n} Änderungen stehen noch nicht in der Projektdatei {file}, sind aber im Programm erhalten. Bitte weiterarbeiten und sie mit „Speichern unter …“ sichern; tritt der Fehler wieder auf, bitte den Text oben melden.", "{n} changes are not yet in the project file {file} but are kept in the program. Please go on and keep them with \"Save as …\"; if the error comes back, report the text above.";
     CrashNoProject => "Es ist kein Projekt geöffnet; Maßnahmen ohne Projektdatei bitte gleich als Projekt speichern (Datei → Als Projekt speichern (GeoPackage) …). Tritt der Fehler wieder auf, bitte das Programm neu starten und den Text oben melden.", "No project is open; save measures without a project file as a project now (File → Save as project (GeoPackage) …). If the error comes back, restart the program and report the text above.";
     LoadCrashed => "{file}: Beim Laden ist ein Programmfehler aufgetreten ({message}). Bitte den Fehler mit dieser Datei melden.", "{file}: a bug stopped the loading ({message}). Please report it with this file.";
     ExportCrashed => "Beim Exportieren ist ein Programmfehler aufgetreten; es wurde nichts oder nicht alles geschrieben", "A bug stopped the export; nothing or not everything was written";
     CrashContinue => "Weiterarbeiten", "Go on working";
-    ErrorTitle => "Datei konnte nicht geöffnet werden", "Could not open the file";
+    ErrorTitle => "Das hat nicht geklappt", "That did not work";
+    OpenFailedTitle => "Datei konnte nicht geöffnet werden", "Could not open the file";
+    SaveFailedTitle => "Speichern fehlgeschlagen", "Saving failed";
     KeptMap => "Die bisher gezeigte Karte bleibt geöffnet.", "The map shown so far stays open.";
     Ok => "OK", "OK";
     ShowReport => "Bericht anzeigen", "Show report";

@@ -263,9 +263,9 @@ impl MeasureImportReport {
         lang.tf(
             T::MeasureImported,
             &[
-                ("n", &self.taken.to_string()),
-                ("skipped", &self.skipped.len().to_string()),
-                ("notes", &self.notes.len().to_string()),
+                ("n", &format::count(self.taken, lang)),
+                ("skipped", &format::count(self.skipped.len(), lang)),
+                ("notes", &format::count(self.notes.len(), lang)),
                 ("file", &self.file),
             ],
         )

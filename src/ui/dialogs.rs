@@ -193,12 +193,12 @@ pub fn report_window_ui(ctx: &Context, report: &ImportReport, lang: Lang) -> Vec
     commands
 }
 
-/// A modal error message that keeps the map behind it.
-pub fn error_modal_ui(ctx: &Context, message: &str, lang: Lang) -> Vec<Command> {
+/// A modal error message that keeps the map behind it, under `title` (what failed).
+pub fn error_modal_ui(ctx: &Context, title: T, message: &str, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let response = egui::Modal::new(egui::Id::unique("error-modal")).show(ctx, |ui| {
         ui.set_max_width(560.0);
-        ui.heading(lang.t(T::ErrorTitle));
+        ui.heading(lang.t(title));
         ui.add_space(6.0);
         ui.add(egui::Label::new(message).wrap());
         ui.add_space(8.0);
@@ -217,7 +217,7 @@ pub fn error_modal_ui(ctx: &Context, message: &str, lang: Lang) -> Vec<Command> 
 pub fn crash_modal_ui(
     ctx: &Context,
     message: &str,
-    project: Option<&str>,
+    project: Option<(&str, usize)>,
     lang: Lang,
 ) -> Option<bool> {
     let mut answer = None;
@@ -230,7 +230,11 @@ pub fn crash_modal_ui(
         ui.add(egui::Label::new(RichText::new(message).monospace()).wrap());
         ui.add_space(6.0);
         let safe = match project {
-            Some(path) => lang.tf(T::CrashProjectSafe, &[("file", path)]),
+            Some((path, 0)) => lang.tf(T::CrashProjectSafe, &[("file", path)]),
+            Some((path, unsaved)) => lang.tf(
+                T::CrashProjectUnsaved,
+                &[("file", path), ("n", &unsaved.to_string())],
+            ),
             None => lang.t(T::CrashNoProject).to_string(),
         };
         ui.add(egui::Label::new(safe).wrap());
