@@ -249,6 +249,16 @@ impl History {
         }
     }
 
+    /// The change undo would take back next (to name it, e.g. in the menu).
+    pub fn next_undo(&self) -> Option<&Change> {
+        self.undo.last().map(|s| &s.change)
+    }
+
+    /// The change redo would make again next.
+    pub fn next_redo(&self) -> Option<&Change> {
+        self.redo.last().map(|s| &s.change)
+    }
+
     /// Whether there is something to undo.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()

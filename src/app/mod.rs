@@ -7,7 +7,7 @@ pub mod crash;
 mod editing;
 pub mod export;
 pub mod export_job;
-mod history;
+pub mod history;
 mod loader;
 pub mod saving;
 mod state;

@@ -76,6 +76,9 @@ pub struct Saving {
     pub last_poll: Option<Instant>,
     /// When a write was last tried.
     pub last_try: Option<Instant>,
+    /// What the last successful write put into the file: each item with its revision now
+    /// (0: deleted). Replaced by every write.
+    pub written: Vec<(Item, u64)>,
 }
 
 impl Saving {
@@ -162,15 +165,17 @@ impl AppState {
             Ok(outcomes) => {
                 let was_failing = map.saving.failure.take().is_some();
                 // The outbox was written whole, in order.
-                let written = map.saving.take_outbox();
+                let sent = map.saving.take_outbox();
                 let mut numbers = std::collections::HashMap::new();
                 let mut conflicts = Vec::new();
-                for (pending, outcome) in written.into_iter().zip(outcomes) {
+                let mut written = Vec::new();
+                for (pending, outcome) in sent.into_iter().zip(outcomes) {
                     match outcome {
-                        Outcome::Written { number, .. } => {
+                        Outcome::Written { number, revision } => {
                             if let (Item::Measure(uid), Some(n)) = (&pending.item, number) {
                                 numbers.insert(*uid, n);
                             }
+                            written.push((pending.item, revision));
                         }
                         Outcome::Conflict { theirs, revision } => {
                             let mine = current_value(map, &pending.item);
@@ -190,6 +195,7 @@ impl AppState {
                     self.history.taint(&c.item);
                 }
                 map.saving.conflicts.extend(conflicts);
+                map.saving.written = written;
                 if was_failing && map.saving.outbox().is_empty() {
                     self.notice = Some(lang.t(T::AllSavedAgain).to_string());
                 }

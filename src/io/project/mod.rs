@@ -44,6 +44,8 @@ pub const LINKS: &str = "massnahmen_sozialraeume";
 pub const SETTINGS: &str = "atlas_projekt";
 /// Rules, overrides, saved views and the catalogue, each with a revision.
 pub const OBJECTS: &str = "atlas_objekte";
+/// The uid and last revision of every deleted measure.
+pub const TOMBSTONES: &str = "massnahmen_geloescht";
 /// Columns of the layer computed from the project, dropped when the layer is read back.
 pub const DERIVED_COLUMNS: &[&str] = &[
     "handlungsfelder_regeln",
@@ -235,7 +237,7 @@ pub fn read_meta(conn: &Connection, file: &str) -> Result<Option<Value>, ImportE
         let mut fields = Vec::new();
         let mut overrides = Vec::new();
         for (kind, _, content, _) in objects {
-            let Ok(value) = serde_json::from_str::<Value>(&content) else {
+            let Some(Ok(value)) = content.map(|c| serde_json::from_str::<Value>(&c)) else {
                 continue;
             };
             match kind.as_str() {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{ItemValue, LINKS, MEASURES, OBJECTS, SavedView, parse_fields};
+use super::{ItemValue, LINKS, MEASURES, OBJECTS, SavedView, TOMBSTONES, parse_fields};
 use crate::io::rules_file::{OverrideDto, RulesDocument};
 use crate::model::{
     ActionField, Date, Indicator, Measure, Override, Priority, Responsibility, RuleSet, Status,
@@ -49,10 +49,34 @@ fn values(m: &Measure) -> [rusqlite::types::Value; 16] {
     ]
 }
 
-/// Inserts a new measure at revision 1 with its links, keeping its number if it has one
-/// (an undone delete comes back under its old number; the file never hands a number out
-/// twice). Returns the number, or None when a row with this uid already exists.
-pub fn insert_measure(tx: &Connection, m: &Measure) -> rusqlite::Result<Option<i64>> {
+/// How an insert of a measure went.
+pub enum Insert {
+    /// In the file under this number, at this revision.
+    Done {
+        /// Its number.
+        number: i64,
+        /// Its revision.
+        revision: u64,
+    },
+    /// A measure with this uid is in the file.
+    Exists,
+    /// The measure was deleted at another revision than the insert was based on (someone
+    /// deleted it again, or brought it back and deleted it).
+    Deleted,
+}
+
+/// Inserts a measure with its links — new (`base` 0), or back after its deletion at
+/// revision `base` (an undone delete). It keeps its number if it has one (the file never
+/// hands a number out twice) and continues from the revision of its deletion.
+pub fn insert_measure(tx: &Connection, m: &Measure, base: u64) -> rusqlite::Result<Insert> {
+    if exists(tx, m.uid)? {
+        return Ok(Insert::Exists);
+    }
+    let deleted_at = tombstone(tx, m.uid)?.unwrap_or(0);
+    if deleted_at != base {
+        return Ok(Insert::Deleted);
+    }
+    let revision = base + 1;
     let number = (m.id > 0 && !number_taken(tx, m.id)?).then_some(m.id);
     let mut all: Vec<rusqlite::types::Value> = vec![
         number.map_or(
@@ -60,22 +84,53 @@ pub fn insert_measure(tx: &Connection, m: &Measure) -> rusqlite::Result<Option<i
             rusqlite::types::Value::Integer,
         ),
         rusqlite::types::Value::Text(m.uid.to_string()),
+        rusqlite::types::Value::Integer(revision as i64),
     ];
     all.extend(values(m));
     let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
-    let inserted = tx.execute(
+    tx.execute(
         &format!(
-            "INSERT INTO {MEASURES} (id, uid, revision, {COLUMNS}) VALUES (?1, ?2, 1, {}) ON CONFLICT(uid) DO NOTHING",
-            placeholders[2..].join(", ")
+            "INSERT INTO {MEASURES} (id, uid, revision, {COLUMNS}) VALUES ({})",
+            placeholders.join(", ")
         ),
         rusqlite::params_from_iter(all),
     )?;
-    if inserted == 0 {
-        return Ok(None);
-    }
     let id = tx.last_insert_rowid();
+    if deleted_at > 0 {
+        tx.prepare_cached(&format!("DELETE FROM {TOMBSTONES} WHERE uid = ?1"))?
+            .execute([m.uid.to_string()])?;
+    }
     write_links(tx, id, &m.areas)?;
-    Ok(Some(id))
+    Ok(Insert::Done {
+        number: id,
+        revision,
+    })
+}
+
+fn exists(tx: &Connection, uid: Uid) -> rusqlite::Result<bool> {
+    tx.prepare_cached(&format!("SELECT count(*) FROM {MEASURES} WHERE uid = ?1"))?
+        .query_row([uid.to_string()], |r| r.get::<_, i64>(0))
+        .map(|n| n > 0)
+}
+
+/// The revision a deleted measure was deleted at.
+pub fn tombstone(conn: &Connection, uid: Uid) -> rusqlite::Result<Option<u64>> {
+    conn.prepare_cached(&format!("SELECT revision FROM {TOMBSTONES} WHERE uid = ?1"))?
+        .query_row([uid.to_string()], |r| r.get::<_, i64>(0))
+        .optional()
+        .map(|r| r.map(|r| r.max(0) as u64))
+}
+
+/// Every tombstone: uid and the revision of the deletion.
+pub fn tombstones(conn: &Connection) -> rusqlite::Result<Vec<(Uid, u64)>> {
+    let mut stmt = conn.prepare(&format!("SELECT uid, revision FROM {TOMBSTONES}"))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+    })?;
+    Ok(rows
+        .flatten()
+        .filter_map(|(u, r)| Uid::parse(&u).map(|u| (u, r)))
+        .collect())
 }
 
 fn number_taken(tx: &Connection, id: i64) -> rusqlite::Result<bool> {
@@ -118,7 +173,8 @@ pub fn update_measure(tx: &Connection, m: &Measure, base: u64) -> rusqlite::Resu
     Ok(true)
 }
 
-/// Deletes a measure (its links go with it) where it still has revision `base`.
+/// Deletes a measure (its links go with it; a trigger leaves the tombstone at revision
+/// `base + 1`) where it still has revision `base`.
 pub fn delete_measure(tx: &Connection, uid: Uid, base: u64) -> rusqlite::Result<bool> {
     let n = tx.execute(
         &format!("DELETE FROM {MEASURES} WHERE uid = ?1 AND revision = ?2"),
@@ -369,8 +425,9 @@ pub enum ObjectWrite {
     Clash(Option<String>, u64),
 }
 
-/// Puts (Some) or deletes (None) an object where it still has revision `base` (0: it must
-/// not exist yet).
+/// Puts (Some) or deletes (None) an object where it still has revision `base` (0: it was
+/// never in the file). A deleted object keeps its row without content, at the revision of
+/// its deletion.
 pub fn write_object(
     tx: &Connection,
     kind: &str,
@@ -380,59 +437,52 @@ pub fn write_object(
 ) -> rusqlite::Result<ObjectWrite> {
     let current = read_object(tx, kind, key)?;
     let current_revision = current.as_ref().map_or(0, |(_, r)| *r);
+    let current_content = current.and_then(|(c, _)| c);
     if current_revision != base {
         // A retry of a write that reached the file but whose answer was lost.
-        let same = match (&current, content) {
-            (Some((stored, _)), Some(mine)) => stored == mine,
-            (None, None) => true,
-            _ => false,
-        };
-        if same {
+        if current_content.as_deref() == content {
             return Ok(ObjectWrite::Done(current_revision));
         }
-        return Ok(ObjectWrite::Clash(
-            current.map(|(c, _)| c),
-            current_revision,
-        ));
+        return Ok(ObjectWrite::Clash(current_content, current_revision));
     }
-    match content {
-        Some(text) => {
-            let revision = base + 1;
-            tx.execute(
-                &format!(
-                    "INSERT INTO {OBJECTS} (art, schluessel, inhalt, revision) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(art, schluessel) DO UPDATE SET inhalt = excluded.inhalt, revision = excluded.revision"
-                ),
-                params![kind, key, text, revision as i64],
-            )?;
-            Ok(ObjectWrite::Done(revision))
-        }
-        None => {
-            tx.execute(
-                &format!("DELETE FROM {OBJECTS} WHERE art = ?1 AND schluessel = ?2"),
-                params![kind, key],
-            )?;
-            Ok(ObjectWrite::Done(0))
-        }
+    if content.is_none() && current_revision == 0 {
+        return Ok(ObjectWrite::Done(0));
     }
+    let revision = base + 1;
+    tx.execute(
+        &format!(
+            "INSERT INTO {OBJECTS} (art, schluessel, inhalt, revision) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(art, schluessel) DO UPDATE SET inhalt = excluded.inhalt, revision = excluded.revision"
+        ),
+        params![kind, key, content, revision as i64],
+    )?;
+    Ok(ObjectWrite::Done(revision))
 }
 
-/// An object's content and revision.
+/// An object's content (None: deleted) and revision.
 pub fn read_object(
     conn: &Connection,
     kind: &str,
     key: &str,
-) -> rusqlite::Result<Option<(String, u64)>> {
+) -> rusqlite::Result<Option<(Option<String>, u64)>> {
     conn.query_row(
         &format!("SELECT inhalt, revision FROM {OBJECTS} WHERE art = ?1 AND schluessel = ?2"),
         params![kind, key],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)),
+        |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        },
     )
     .optional()
 }
 
-/// Every object: kind, key, content, revision.
-pub fn read_objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String, u64)>> {
+/// An object row: kind, key, content (None: deleted), revision.
+pub type ObjectRow = (String, String, Option<String>, u64);
+
+/// Every object row, deleted ones included.
+pub fn read_objects(conn: &Connection) -> rusqlite::Result<Vec<ObjectRow>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT art, schluessel, inhalt, revision FROM {OBJECTS} ORDER BY art, schluessel"
     ))?;
@@ -440,7 +490,7 @@ pub fn read_objects(conn: &Connection) -> rusqlite::Result<Vec<(String, String, 
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(2)?,
             r.get::<_, i64>(3)?.max(0) as u64,
         ))
     })?;

@@ -6,13 +6,17 @@
 //! it out again), keeps rules, overrides, saved views and the catalogue as rows with a
 //! revision of their own (`atlas_objekte`), and stores a project id and a change counter.
 //! Triggers raise the revision of a row that another program (QGIS) updates without doing
-//! so, so every writer's change is seen as one.
+//! so, so every writer's change is seen as one. A revision is never given twice: a deleted
+//! measure leaves a tombstone with the revision of its deletion (`massnahmen_geloescht`), a
+//! deleted object keeps its row without content, and bringing either back continues from
+//! there — so a writer that read an item before it was deleted and brought back cannot
+//! mistake the new one for the one it read.
 
 use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use super::rows::{self, CATALOGUE, OVERRIDE, RULES, VALUES, VIEW};
-use super::{LAYER, LINKS, MEASURES, OBJECTS, SETTINGS, SavedView, StoredView};
+use super::{LAYER, LINKS, MEASURES, OBJECTS, SETTINGS, SavedView, StoredView, TOMBSTONES};
 use crate::io::export_geojson::{MapExport, feature_properties};
 use crate::io::gpkg::{self, quote};
 use crate::io::rules_file::RulesDocument;
@@ -49,6 +53,7 @@ pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
            PRIMARY KEY (massnahme_id, code));"
     ))?;
     create_objects(conn)?;
+    create_tombstones(conn)?;
     create_triggers(conn)?;
     gpkg::register_table(
         conn,
@@ -68,9 +73,10 @@ pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn create_objects(conn: &Connection) -> rusqlite::Result<()> {
+    // `inhalt` NULL: deleted (the row stays, with the revision of the deletion).
     conn.execute_batch(&format!(
         "CREATE TABLE {OBJECTS} (
-           art TEXT NOT NULL, schluessel TEXT NOT NULL, inhalt TEXT NOT NULL,
+           art TEXT NOT NULL, schluessel TEXT NOT NULL, inhalt TEXT,
            revision INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (art, schluessel));"
     ))?;
     gpkg::register_table(
@@ -82,11 +88,28 @@ fn create_objects(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
+fn create_tombstones(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE {TOMBSTONES} (uid TEXT PRIMARY KEY NOT NULL, revision INTEGER NOT NULL);"
+    ))?;
+    gpkg::register_table(
+        conn,
+        TOMBSTONES,
+        "Gelöschte Maßnahmen",
+        "Sozialraum-Atlas: Kennung und letzte Revision gelöschter Maßnahmen (für den Abgleich mehrerer Schreiber)",
+        None,
+    )
+}
+
 /// An update by another program that leaves the revision alone raises it, so the change is
-/// seen by every writer (no recursion: SQLite's recursive triggers are off).
+/// seen by every writer (no recursion: SQLite's recursive triggers are off); a deleted
+/// measure, by whichever program, leaves its tombstone.
 fn create_triggers(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
-        "CREATE TRIGGER {MEASURES}_revision AFTER UPDATE ON {MEASURES}
+        "CREATE TRIGGER {MEASURES}_tombstone AFTER DELETE ON {MEASURES}
+           BEGIN INSERT OR REPLACE INTO {TOMBSTONES} (uid, revision)
+                 VALUES (OLD.uid, OLD.revision + 1); END;
+         CREATE TRIGGER {MEASURES}_revision AFTER UPDATE ON {MEASURES}
            WHEN NEW.revision = OLD.revision
            BEGIN UPDATE {MEASURES} SET revision = OLD.revision + 1 WHERE id = NEW.id; END;
          CREATE TRIGGER {OBJECTS}_revision AFTER UPDATE ON {OBJECTS}
@@ -122,11 +145,14 @@ pub fn migrate_from_v1(tx: &Connection, new_uid: &dyn Fn() -> Uid) -> rusqlite::
            code TEXT NOT NULL, position INTEGER NOT NULL,
            PRIMARY KEY (massnahme_id, code));"
     ))?;
+    create_objects(tx)?;
+    create_tombstones(tx)?;
+    create_triggers(tx)?;
     let mut max = 0;
     for mut m in measures {
         m.uid = new_uid();
         max = max.max(m.id);
-        rows::insert_measure(tx, &m)?;
+        rows::insert_measure(tx, &m, 0)?;
     }
     // Numbers given before stay given.
     let seq = (next - 1).max(max);
@@ -140,8 +166,6 @@ pub fn migrate_from_v1(tx: &Connection, new_uid: &dyn Fn() -> Uid) -> rusqlite::
             params![MEASURES, seq],
         )?;
     }
-    create_objects(tx)?;
-    create_triggers(tx)?;
     let meta: Option<Value> = setting(tx, "atlas").and_then(|t| serde_json::from_str(&t).ok());
     if let Some(meta) = &meta {
         if let Some(indicators) = meta.get("indicators") {

@@ -175,10 +175,11 @@ pub fn create(
         schema::write_layer(&tx, &content.map).map_err(sql)?;
         schema::put_objects(&tx, &content.map, &content.view.views).map_err(sql)?;
         for m in content.measures.all() {
-            if let Some(n) = rows::insert_measure(&tx, m).map_err(sql)?
-                && n != m.id
+            if let rows::Insert::Done { number, .. } =
+                rows::insert_measure(&tx, m, 0).map_err(sql)?
+                && number != m.id
             {
-                numbers.push((m.uid, n));
+                numbers.push((m.uid, number));
             }
         }
         tx.commit().map_err(sql)?;
@@ -548,13 +549,19 @@ fn read_project_in(conn: &Connection, region: &Region) -> rusqlite::Result<Proje
             let Some(item) = rows::item_of(&kind, &key) else {
                 continue;
             };
+            known.insert(item.clone(), revision);
+            let Some(content) = content else {
+                continue;
+            };
             match rows::theirs_of(&kind, &content) {
                 Some(ItemValue::Rules(r)) => rules = r,
                 Some(ItemValue::Override(o)) => overrides.push(o),
                 Some(ItemValue::View(v)) => views.push(*v),
                 _ => {}
             }
-            known.insert(item, revision);
+        }
+        for (uid, revision) in rows::tombstones(conn)? {
+            known.insert(Item::Measure(uid), revision);
         }
         sort_views(&mut views);
     } else {
@@ -729,13 +736,23 @@ impl ProjectStore {
         // The transaction borrows the connection; the checks and writes below use the
         // connection only through it.
         let conn: &Connection = &tx;
+        // Looked at again now that this store holds the write lock: whoever replaces the
+        // file while holding the lock cannot slip in between this look and the commit, and
+        // nothing (not even the journal) has been written yet.
+        let now = file_identity(&path);
         let id = schema::setting(conn, PROJECT_ID).unwrap_or_default();
         let counter: i64 = schema::setting(conn, COUNTER)
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
-        if id != self.project_id || counter < self.highest_counter {
+        let replaced = match now {
+            None => Some(Why::Moved),
+            Some(now) if self.identity.is_some_and(|was| was != now) => Some(Why::Replaced),
+            _ if id != self.project_id || counter < self.highest_counter => Some(Why::Replaced),
+            _ => None,
+        };
+        if let Some(why) = replaced {
             drop(tx);
-            return Err(self.detach(Why::Replaced));
+            return Err(self.detach(why));
         }
         let quiet = counter == self.merged_counter;
         let mut effects = Effects::default();
@@ -803,6 +820,7 @@ impl ProjectStore {
                 if revision == 0 {
                     self.known.remove(item);
                 } else {
+                    // A deletion has a revision too (its tombstone's).
                     self.known.insert(item.clone(), revision);
                 }
             }
@@ -946,9 +964,10 @@ fn write_measure(
 ) -> rusqlite::Result<Outcome> {
     let mine = content.measures.get(uid);
     let before = rows::linked_codes(tx, uid)?;
+    // What the file holds when the write does not fit its base: theirs, or the same value
+    // (a retry whose answer was lost), or a deletion.
     let clash = |tx: &Connection| -> rusqlite::Result<Outcome> {
         Ok(match rows::read_measure(tx, uid)? {
-            // The same value is already there (a retry whose answer was lost).
             Some((theirs, revision)) if mine.is_some_and(|m| same_measure(m, &theirs)) => {
                 Outcome::Written {
                     revision,
@@ -959,30 +978,30 @@ fn write_measure(
                 theirs: Some(ItemValue::Measure(Box::new(theirs))),
                 revision,
             },
-            None if mine.is_none() => Outcome::Written {
-                revision: 0,
-                number: None,
-            },
-            None => Outcome::Conflict {
-                theirs: None,
-                revision: 0,
-            },
+            None => {
+                let deleted_at = rows::tombstone(tx, uid)?.unwrap_or(0);
+                if mine.is_none() {
+                    // Deleted here and there: nothing to keep apart.
+                    Outcome::Written {
+                        revision: deleted_at,
+                        number: None,
+                    }
+                } else {
+                    Outcome::Conflict {
+                        theirs: None,
+                        revision: deleted_at,
+                    }
+                }
+            }
         })
     };
-    let outcome = match (mine, base) {
-        (None, 0) => Outcome::Written {
+    let outcome = match mine {
+        None if base == 0 => Outcome::Written {
             revision: 0,
             number: None,
         },
-        (Some(m), 0) => match rows::insert_measure(tx, m)? {
-            Some(number) => Outcome::Written {
-                revision: 1,
-                number: Some(number),
-            },
-            None => clash(tx)?,
-        },
-        (Some(m), base) => {
-            if rows::update_measure(tx, m, base)? {
+        None => {
+            if rows::delete_measure(tx, uid, base)? {
                 Outcome::Written {
                     revision: base + 1,
                     number: None,
@@ -991,14 +1010,20 @@ fn write_measure(
                 clash(tx)?
             }
         }
-        (None, base) => {
-            if rows::delete_measure(tx, uid, base)? {
+        Some(m) => {
+            if rows::update_measure(tx, m, base)? {
                 Outcome::Written {
-                    revision: 0,
+                    revision: base + 1,
                     number: None,
                 }
             } else {
-                clash(tx)?
+                match rows::insert_measure(tx, m, base)? {
+                    rows::Insert::Done { number, revision } => Outcome::Written {
+                        revision,
+                        number: Some(number),
+                    },
+                    rows::Insert::Exists | rows::Insert::Deleted => clash(tx)?,
+                }
             }
         }
     };
@@ -1120,6 +1145,23 @@ fn read_changes(
             }
         }
     }
+    // Measures this store knows that are gone: at the revision of their deletion.
+    let deleted: HashMap<Uid, u64> = rows::tombstones(conn)?.into_iter().collect();
+    let mut gone: Vec<(Uid, u64)> = known
+        .iter()
+        .filter_map(|(item, revision)| match item {
+            Item::Measure(uid) if !present.contains(uid) => {
+                let at = deleted.get(uid).copied().unwrap_or(0);
+                (at != *revision).then_some((*uid, at))
+            }
+            _ => None,
+        })
+        .collect();
+    gone.sort();
+    changed.extend(
+        gone.into_iter()
+            .map(|(uid, at)| (Item::Measure(uid), None, at)),
+    );
     let mut objects_present = HashSet::new();
     let mut layer_changed = false;
     for (kind, key, content, revision) in rows::read_objects(conn)? {
@@ -1127,23 +1169,24 @@ fn read_changes(
             continue;
         };
         objects_present.insert(item.clone());
-        if known.get(&item) == Some(&revision) {
+        if known.get(&item).copied().unwrap_or(0) == revision {
             continue;
         }
         if item == Item::IndicatorValues {
             layer_changed = true;
         }
-        changed.push((item, rows::theirs_of(&kind, &content), revision));
+        let value = content.and_then(|c| rows::theirs_of(&kind, &c));
+        changed.push((item, value, revision));
     }
-    let mut gone: Vec<&Item> = known
+    // Objects removed by another program (their rows gone altogether).
+    let mut lost: Vec<&Item> = known
         .keys()
-        .filter(|item| match item {
-            Item::Measure(uid) => !present.contains(uid),
-            Item::ViewSettings => false,
-            other => !objects_present.contains(*other),
+        .filter(|item| {
+            !matches!(item, Item::Measure(_) | Item::ViewSettings)
+                && !objects_present.contains(*item)
         })
         .collect();
-    gone.sort();
-    changed.extend(gone.into_iter().map(|item| (item.clone(), None, 0)));
+    lost.sort();
+    changed.extend(lost.into_iter().map(|item| (item.clone(), None, 0)));
     Ok((changed, layer_changed))
 }
