@@ -688,3 +688,63 @@ fn exporting_a_project_never_writes_to_it() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), before);
 }
+
+fn wait_for_import(state: &mut AppState) -> (usize, usize) {
+    let started = Instant::now();
+    let mut seen = (0, 0);
+    while state.import_job.is_some() {
+        assert!(started.elapsed() < Duration::from_secs(120), "import hangs");
+        if let Some(job) = &state.import_job {
+            use std::sync::atomic::Ordering;
+            seen.0 = seen.0.max(job.progress.written.load(Ordering::Relaxed));
+            seen.1 = seen.1.max(job.progress.total.load(Ordering::Relaxed));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        state.poll_import();
+    }
+    seen
+}
+
+#[test]
+fn a_long_list_imports_in_the_background_with_progress_as_one_undo_step() {
+    let path = demo_project("window-import");
+    let dir = path.parent().expect("dir").to_path_buf();
+    let entries = list(&dir, "Lang", 20_000);
+    let mut window = open(&path);
+    let mut other = open(&path);
+    window.apply(Command::Edit(Edit::ImportMeasures(entries)));
+    assert!(window.import_job.is_some(), "runs in the background");
+    // The window goes on meanwhile.
+    add(&mut window, "während des Imports");
+    let (written, total) = wait_for_import(&mut window);
+    assert!(window.error.is_none(), "{:?}", window.error);
+    assert_eq!(total, 20_000);
+    assert!(written > 0, "progress was shown");
+    assert_eq!(titles(&window).len(), 20_001);
+    assert_eq!(titles_in_file(&path).len(), 20_001);
+    let numbers: std::collections::HashSet<i64> = window
+        .map
+        .as_ref()
+        .expect("map")
+        .measures
+        .all()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(numbers.len(), 20_001, "every measure has its own number");
+    assert!(!numbers.contains(&0));
+    // Another window sees them; this one does not take them for someone else's.
+    other.poll_store_now();
+    assert_eq!(titles(&other).len(), 20_001);
+    window.poll_store_now();
+    assert!(
+        window
+            .notice
+            .as_deref()
+            .is_none_or(|n| !n.contains("anderer Stelle"))
+    );
+    // One undo step takes the whole list back out of the file.
+    window.apply(Command::Edit(Edit::Undo));
+    assert!(window.error.is_none(), "{:?}", window.error);
+    assert_eq!(titles_in_file(&path), ["während des Imports"]);
+}

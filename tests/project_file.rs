@@ -218,14 +218,34 @@ fn a_write_protected_project_opens_read_only_and_refuses_changes() {
 }
 
 #[test]
-fn a_project_locked_by_another_program_opens_read_only() {
+fn a_project_locked_by_another_program_opens_and_saves_once_the_lock_is_free() {
     let path = demo_project("locked");
     let other = rusqlite::Connection::open(&path).expect("open");
     other.execute_batch("BEGIN IMMEDIATE;").expect("lock");
     let opened = project::open(&path, &ImportOptions::default(), &Progress::default())
         .expect("opens while locked");
-    assert_eq!(opened.store.read_only(), Some(ReadOnlyReason::Locked));
+    assert_eq!(opened.store.read_only(), None, "a lock is not for good");
+    assert!(opened.store.locked_at_open());
+    drop(opened);
+    let mut state = open(&path);
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("gerade von einem anderen Programm gesperrt")),
+        "{:?}",
+        state.notice
+    );
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(full_measure()))));
+    assert!(state.error.take().is_some_and(|e| e.contains("gesperrt")));
     other.execute_batch("ROLLBACK;").expect("unlock");
+    std::thread::sleep(Duration::from_millis(2100));
+    state.poll_store();
+    assert_eq!(
+        open(&path).map.expect("map").measures.len(),
+        1,
+        "saved later"
+    );
 }
 
 #[test]

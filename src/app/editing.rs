@@ -326,41 +326,101 @@ impl AppState {
         }
     }
 
-    /// Adds the measures of a list as one change (one undo step, one transaction).
+    /// Starts importing a measure list in the background (one transaction, one undo step).
     fn import_measures(&mut self, path: &Path, now: crate::model::Timestamp) {
         let lang = self.lang();
-        let Some(map) = self.map.as_mut() else {
+        if self.import_job.is_some() {
+            self.error = Some(lang.t(T::ImportRunning).to_string());
+            return;
+        }
+        let Some(map) = self.map.as_ref() else {
             return;
         };
-        match measures_table::read_measures(path, &map.region, &map.measures, lang) {
-            Ok((measures, report)) => {
-                let numbered = map.store.is_none();
-                let mut next = map.measures.next_id();
-                let added: Vec<Measure> = measures
-                    .into_iter()
-                    .map(|mut m| {
-                        m.uid = (self.new_uid)();
-                        m.id = if numbered { next } else { 0 };
-                        next += 1;
-                        if m.created.0 == 0 {
-                            m.created = now;
-                        }
-                        if m.changed.0 == 0 {
-                            m.changed = now;
-                        }
-                        m
-                    })
-                    .collect();
+        let store = match map.store.as_ref().map(|s| s.second(IMPORT_LOCK_WAIT)) {
+            None => None,
+            Some(Ok(second)) => Some(second),
+            Some(Err(e)) => {
+                self.error = Some(format!(
+                    "{} {}",
+                    e.describe(lang),
+                    lang.tf(
+                        T::WindowNothingTaken,
+                        &[("n", "0"), ("file", &path.display().to_string())]
+                    )
+                ));
+                return;
+            }
+        };
+        let input = super::import_job::ImportInput {
+            region: Arc::clone(&map.region),
+            existing: map.measures.clone(),
+            indicators: Arc::clone(&map.indicators),
+            rules: map.rules.clone(),
+            overrides: map.overrides.clone(),
+            classification: Arc::clone(&map.classification),
+            to_lonlat: map.to_lonlat.clone(),
+            store,
+            new_uid: self.new_uid,
+            now,
+            next_number: map.measures.next_id(),
+        };
+        let waker = Arc::clone(&self.waker);
+        self.import_job = Some(super::import_job::ImportJob::start(
+            path.to_path_buf(),
+            input,
+            lang,
+            move || waker(),
+        ));
+    }
+
+    /// Takes the result of a finished measure import. Call once per frame.
+    pub fn poll_import(&mut self) {
+        let lang = self.lang();
+        let Some(job) = &self.import_job else {
+            return;
+        };
+        let Some(outcome) = job.poll() else {
+            return;
+        };
+        let project = job.project.clone();
+        self.import_job = None;
+        match outcome {
+            super::import_job::ImportOutcome::Failed(message) => {
+                self.error = Some(message);
+                self.error_title = Some(T::ImportFailedTitle);
+            }
+            super::import_job::ImportOutcome::Done {
+                added,
+                written,
+                report,
+            } => {
+                let Some(map) = self.map.as_mut() else {
+                    return;
+                };
+                // The map shown may be another one by now: the list is in its file anyway.
+                let same = map.store.as_ref().map(|s| s.project_id().to_string()) == project;
+                if !same {
+                    self.notice = Some(report.summary(lang));
+                    return;
+                }
                 if !added.is_empty() {
-                    self.record(Change::Measures { added });
+                    let change = Change::Measures { added };
+                    match map.store.as_mut() {
+                        Some(store) => {
+                            // Already in the file: on screen and for undo, not written again.
+                            store.learn(&written);
+                            set_state(map, &change, true);
+                            self.history.record(change);
+                        }
+                        None => self.record(change),
+                    }
                 }
                 self.notice = Some(report.summary(lang));
                 self.measure_import = Some(report);
                 self.windows.measure_import = true;
+                self.rebuild_scene();
             }
-            Err(e) => self.error = Some(e.describe(lang)),
         }
-        self.rebuild_scene();
     }
 
     /// The view settings as stored in a project.
@@ -372,6 +432,9 @@ impl AppState {
         stored
     }
 }
+
+/// How long the import thread waits for another writer's lock.
+const IMPORT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Whether an edit changes anything but the timestamps.
 fn differs(old: &Measure, new: &Measure) -> bool {

@@ -218,8 +218,16 @@ impl History {
 
     /// Another writer changed `item`: no step touching it may be undone or redone.
     pub fn taint(&mut self, item: &Item) {
+        self.taint_all(&std::iter::once(item.clone()).collect());
+    }
+
+    /// Another writer changed these items (one pass over the steps, however many).
+    pub fn taint_all(&mut self, items: &std::collections::HashSet<Item>) {
+        if items.is_empty() {
+            return;
+        }
         for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
-            if step.items.contains(item) {
+            if !step.tainted && step.items.iter().any(|i| items.contains(i)) {
                 step.tainted = true;
             }
         }

@@ -8,6 +8,7 @@ mod editing;
 pub mod export;
 pub mod export_job;
 pub mod history;
+pub mod import_job;
 mod loader;
 pub mod saving;
 mod state;
@@ -207,6 +208,7 @@ impl SozialraumApp {
         self.state.poll_loading();
         self.state.poll_export();
         self.state.poll_store();
+        self.state.poll_import();
         if self.state.map.as_ref().is_some_and(|m| m.store.is_some()) {
             // Others' changes show up within about a second, also when nobody moves the mouse.
             ctx.request_repaint_after(saving::POLL_INTERVAL);
@@ -411,7 +413,7 @@ impl SozialraumApp {
         if self.state.windows.export {
             commands.extend(export_window_ui(&ctx, &self.state, &mut self.export_form));
         }
-        if self.state.export_job.is_some() {
+        if self.state.export_job.is_some() || self.state.import_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
         let conflict = self

@@ -273,6 +273,8 @@ pub struct AppState {
     pub draft_generation: u64,
     /// A map export running in the background.
     pub export_job: Option<ExportJob>,
+    /// A measure list being imported in the background.
+    pub import_job: Option<super::import_job::ImportJob>,
     /// The saved view shown last (its name is the title in presentation mode).
     pub current_view: Option<usize>,
     /// Presentation mode: full screen, panels hidden, large text.
@@ -282,7 +284,7 @@ pub struct AppState {
     /// Gives new measures and views their stable ids (random; tests may count instead).
     pub new_uid: fn() -> crate::model::Uid,
     /// Called by background work to ask for a repaint.
-    waker: std::sync::Arc<dyn Fn() + Send + Sync>,
+    pub(super) waker: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
 
 /// A new measure for the selected areas: their Handlungsfelder and municipalities.
@@ -349,6 +351,7 @@ impl AppState {
             pending_discard: None,
             quit_confirmed: false,
             export_job: None,
+            import_job: None,
             current_view: None,
             presenting: false,
             clock: system_clock,
@@ -372,6 +375,14 @@ impl AppState {
             map.saved_views = stored.views;
         }
         self.current_view = None;
+        if let Some(store) = &map.store
+            && store.locked_at_open()
+        {
+            self.notice = Some(self.view.lang.tf(
+                T::ProjectLockedNow,
+                &[("file", &store.path().display().to_string())],
+            ));
+        }
         if let Some(store) = &map.store
             && let Some(reason) = store.read_only()
         {

@@ -320,6 +320,7 @@ texts! {
     MeasureNoTitleColumn => "keine Spalte „Titel“ gefunden (Spalten: {columns})", "no column \"Titel\"/\"Title\" found (columns: {columns})";
 
     ProjectReadOnly => "{file} ist schreibgeschützt und nur zum Lesen geöffnet. Änderungen mit „Speichern unter …“ in einer Kopie sichern.", "{file} is write-protected and open read-only. Use \"Save as …\" to keep changes in a copy.";
+    ProjectLockedNow => "{file} ist gerade von einem anderen Programm gesperrt; Ihre Änderungen werden gespeichert, sobald die Sperre frei ist.", "{file} is locked by another program right now; your changes are saved as soon as the lock is free.";
     ProjectLocked => "{file} ist von einem anderen Programm gesperrt und nur zum Lesen geöffnet.", "{file} is locked by another program and open read-only.";
 
     CoverageTitle => "Abdeckung durch Maßnahmen", "Coverage by measures";
@@ -373,6 +374,11 @@ texts! {
     CliProjectWritten => "{file}: Projekt mit {n} Sozialräumen geschrieben", "{file}: project with {n} areas written";
     CliNotAProject => "{file}: keine Projektdatei von Sozialraum-Atlas (mit „sozialraum-atlas project new“ anlegen)", "{file}: not a Sozialraum-Atlas project file (make one with \"sozialraum-atlas project new\")";
     CliMeasuresExported => "{n} Maßnahmen nach {file} geschrieben", "{n} measures written to {file}";
+    WindowNothingTaken => "Keine der {n} Maßnahmen aus {file} wurde übernommen; die Projektdatei ist unverändert. Bitte erneut importieren, wenn die Ursache behoben ist.", "None of the {n} measures from {file} was taken; the project file is unchanged. Please import again once the cause is fixed.";
+    ImportRunning => "Es läuft schon ein Import einer Maßnahmenliste; bitte warten, bis er fertig ist.", "A measure list is being imported already; please wait until it is done.";
+    ImportFailedTitle => "Import fehlgeschlagen", "Import failed";
+    StatusImporting => "{file}: Maßnahmen werden übernommen", "{file}: taking the measures";
+    StatusImportReading => "{file}: Liste wird gelesen …", "{file}: reading the list …";
     CliNothingTaken => "Keine der {n} Maßnahmen aus {file} wurde übernommen; die Projektdatei ist unverändert. Den Befehl wiederholen, wenn die Ursache behoben ist.", "None of the {n} measures from {file} was taken; the project file is unchanged. Run the command again once the cause is fixed.";
     CliConflict => "{project}: {item} wurde von anderer Stelle geändert, während der Befehl lief; nichts wurde überschrieben. Bitte die Liste neu exportieren und die Änderung dort wiederholen.", "{project}: {item} was changed elsewhere while the command ran; nothing was overwritten. Please export the list again and repeat the change there.";
     CliWriting => "{done} von {total} Maßnahmen geschrieben …", "{done} of {total} measures written …";

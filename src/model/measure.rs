@@ -422,6 +422,15 @@ impl MeasureRegister {
         Some(m)
     }
 
+    /// Removes the measures with these uids (one pass, however many).
+    pub fn remove_many(&mut self, uids: &std::collections::HashSet<Uid>) {
+        if uids.is_empty() {
+            return;
+        }
+        self.measures.retain(|m| !uids.contains(&m.uid));
+        self.reindex();
+    }
+
     /// The number of measures per area code.
     pub fn count_for(&self, code: &str) -> usize {
         self.measures.iter().filter(|m| m.concerns(code)).count()

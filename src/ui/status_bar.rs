@@ -55,6 +55,30 @@ pub fn status_bar_ui(
             }
             ui.separator();
         }
+        if let Some(job) = &state.import_job {
+            use std::sync::atomic::Ordering;
+            let file = job.file.file_name().map_or_else(
+                || job.file.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            let total = job.progress.total.load(Ordering::Relaxed);
+            let written = job.progress.written.load(Ordering::Relaxed);
+            if total == 0 {
+                ui.label(lang.tf(T::StatusImportReading, &[("file", &file)]));
+            } else {
+                ui.label(lang.tf(T::StatusImporting, &[("file", &file)]));
+                ui.add(
+                    ProgressBar::new(written as f32 / total as f32)
+                        .text(format!(
+                            "{} / {}",
+                            format::count(written, lang),
+                            format::count(total, lang)
+                        ))
+                        .desired_width(200.0),
+                );
+            }
+            ui.separator();
+        }
         if let Some(map) = &state.map {
             ui.label(lang.tf(
                 T::StatusAreas,

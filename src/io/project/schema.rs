@@ -50,7 +50,8 @@ pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
          CREATE TABLE {LINKS} (
            massnahme_id INTEGER NOT NULL REFERENCES {MEASURES}(id) ON DELETE CASCADE,
            code TEXT NOT NULL, position INTEGER NOT NULL,
-           PRIMARY KEY (massnahme_id, code));"
+           PRIMARY KEY (massnahme_id, code));
+         CREATE INDEX {LINKS}_code ON {LINKS} (code);"
     ))?;
     create_objects(conn)?;
     create_tombstones(conn)?;
@@ -143,7 +144,8 @@ pub fn migrate_from_v1(tx: &Connection, new_uid: &dyn Fn() -> Uid) -> rusqlite::
          CREATE TABLE {LINKS} (
            massnahme_id INTEGER NOT NULL REFERENCES {MEASURES}(id) ON DELETE CASCADE,
            code TEXT NOT NULL, position INTEGER NOT NULL,
-           PRIMARY KEY (massnahme_id, code));"
+           PRIMARY KEY (massnahme_id, code));
+         CREATE INDEX {LINKS}_code ON {LINKS} (code);"
     ))?;
     create_objects(tx)?;
     create_tombstones(tx)?;

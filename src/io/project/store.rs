@@ -75,6 +75,8 @@ pub struct ProjectStore {
     read_only: Option<ReadOnlyReason>,
     /// Set when the file at the path is no longer the one opened: writing has stopped.
     detached: Option<Why>,
+    /// Another program held the write lock when the file was opened.
+    locked_at_open: bool,
     project_id: String,
     identity: Option<FileIdentity>,
     /// The file's modification time and length after the last look or write.
@@ -235,6 +237,7 @@ pub fn create(
         path: path.to_path_buf(),
         read_only: None,
         detached: None,
+        locked_at_open: false,
         project_id,
         identity: file_identity(path),
         stamp: file_stamp(path),
@@ -356,8 +359,8 @@ fn open_with(
             format!("project file not readable ({e})."),
         ),
     };
-    let (conn, read_only) =
-        open_connection(path, damaged.is_some(), only_read).map_err(|e| match e {
+    let (conn, read_only, locked_at_open) = open_connection(path, damaged.is_some(), only_read)
+        .map_err(|e| match e {
             OpenFailure::Import(e) => match &damaged {
                 Some(detail) => ImportError::damaged_project(&file, detail),
                 None => e,
@@ -404,6 +407,7 @@ fn open_with(
                 read_only
             },
             detached: None,
+            locked_at_open,
             project_id: read.project_id,
             identity: file_identity(path),
             stamp: file_stamp(path),
@@ -432,15 +436,16 @@ enum OpenFailure {
     Sql(rusqlite::Error),
 }
 
-/// A connection to the file, read-write when the file, its folder and the lock allow.
+/// A connection to the file, read-write when the file and its folder allow, and whether
+/// another program held the write lock just then.
 fn open_connection(
     path: &Path,
     damaged: bool,
     only_read: bool,
-) -> Result<(Connection, Option<ReadOnlyReason>), OpenFailure> {
-    let read_only = |reason| -> Result<(Connection, Option<ReadOnlyReason>), OpenFailure> {
+) -> Result<(Connection, Option<ReadOnlyReason>, bool), OpenFailure> {
+    let read_only = |reason| -> Result<(Connection, Option<ReadOnlyReason>, bool), OpenFailure> {
         let conn = gpkg::open_read_only(path).map_err(OpenFailure::Import)?;
-        Ok((conn, Some(reason)))
+        Ok((conn, Some(reason), false))
     };
     if damaged {
         return read_only(ReadOnlyReason::Damaged);
@@ -465,13 +470,15 @@ fn open_connection(
         Ok(c) => c,
         Err(_) => return read_only(ReadOnlyReason::Permissions),
     };
-    conn.busy_timeout(Duration::from_millis(300))
+    conn.busy_timeout(Duration::from_millis(2000))
         .map_err(OpenFailure::Sql)?;
-    // Probe for the write lock: a program in the middle of writing holds it.
+    // Probe for the write lock: a program in the middle of writing holds it. A lock that
+    // stays is no reason to open read-only: changes wait in the outbox until it is free
+    // (a format 1 file, which must be brought up to date first, opens read-only).
     match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
         Ok(()) => {
             configure(&conn, WINDOW_LOCK_WAIT).map_err(OpenFailure::Sql)?;
-            Ok((conn, None))
+            Ok((conn, None, false))
         }
         Err(e)
             if matches!(
@@ -479,7 +486,11 @@ fn open_connection(
                 Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
             ) =>
         {
-            read_only(ReadOnlyReason::Locked)
+            if schema::format_of(&conn) < super::FORMAT_VERSION {
+                return read_only(ReadOnlyReason::Locked);
+            }
+            configure(&conn, WINDOW_LOCK_WAIT).map_err(OpenFailure::Sql)?;
+            Ok((conn, None, true))
         }
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {
             read_only(ReadOnlyReason::Permissions)
@@ -638,6 +649,12 @@ impl ProjectStore {
     /// Why the project is read-only, if it is.
     pub fn read_only(&self) -> Option<ReadOnlyReason> {
         self.read_only
+    }
+
+    /// Whether another program held the write lock when the file was opened (changes then
+    /// wait until it is free).
+    pub fn locked_at_open(&self) -> bool {
+        self.locked_at_open
     }
 
     /// Why writing stopped for good (the file was moved or replaced), if it did.
@@ -896,6 +913,52 @@ impl ProjectStore {
             return Ok(None);
         }
         Ok(Some(Foreign { changed }))
+    }
+
+    /// A second connection to the same project for a long write on another thread (a
+    /// measure list of 100,000 rows): the same file guards (identity, project id, counter),
+    /// its own lock wait, no items known (it writes new ones). What it writes reaches this
+    /// store like any other writer's change, unless [`ProjectStore::learn`] is told.
+    pub fn second(&self, lock_wait: Duration) -> Result<ProjectStore, StoreError> {
+        if let Some(reason) = self.read_only {
+            return Err(StoreError::ReadOnly {
+                file: self.path.display().to_string(),
+                why: reason.why(),
+            });
+        }
+        if let Some(why) = &self.detached {
+            return Err(self.fail(why.clone()));
+        }
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .and_then(|c| configure(&c, lock_wait).map(|()| c))
+            .map_err(|e| self.fail(why_of(&e, &self.path)))?;
+        Ok(ProjectStore {
+            conn,
+            path: self.path.clone(),
+            read_only: None,
+            detached: None,
+            locked_at_open: false,
+            project_id: self.project_id.clone(),
+            identity: self.identity,
+            stamp: self.stamp,
+            known: HashMap::new(),
+            data_version: None,
+            merged_counter: self.merged_counter,
+            highest_counter: self.highest_counter,
+            derived_stale: false,
+            rows: self.rows.clone(),
+            written_classes: None,
+        })
+    }
+
+    /// Takes in revisions another connection of this program wrote for this store's map
+    /// (so a later look does not take them for someone else's changes).
+    pub fn learn(&mut self, written: &[(Item, u64)]) {
+        for (item, revision) in written {
+            if *revision > 0 {
+                self.known.insert(item.clone(), *revision);
+            }
+        }
     }
 
     /// Test hook: limits the file size so that writes fail as on a full disk.
