@@ -1185,3 +1185,58 @@ fn quitting_with_an_unsaved_change_asks_and_lists_it() {
     harness.run();
     assert!(!shown(&harness, "Nicht gespeichert"));
 }
+
+#[test]
+fn a_50_mb_title_another_program_wrote_keeps_the_window_fluid() {
+    let (harness, path) = project_harness("huge-title");
+    drop(harness);
+    {
+        // As another program (QGIS, a script) could write it.
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let huge = "Sehr langer Titel ".repeat(50 * 1024 * 1024 / 18);
+        conn.execute(
+            "INSERT INTO massnahmen (titel, beschreibung, sozialraeume) VALUES (?1, ?1, 'AC 3')",
+            [&huge],
+        )
+        .expect("insert");
+        let id: i64 = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO massnahmen_sozialraeume (massnahme_id, code, position) VALUES (?1, 'AC 3', 0)",
+            [id],
+        )
+        .expect("link");
+    }
+    let mut harness = open_in_window(&path);
+    let frame = |harness: &mut Harness<'_, SozialraumApp>| {
+        let started = std::time::Instant::now();
+        harness.run();
+        started.elapsed()
+    };
+    open_measures_list(&mut harness);
+    let pos = screen_pos_of(&harness, "AC 3");
+    click(&mut harness, pos);
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        slowest = slowest.max(frame(&mut harness));
+    }
+    assert!(
+        slowest.as_millis() < 1_500,
+        "list and inspector: {slowest:?}"
+    );
+    let uid = harness.state().state.map.as_ref().expect("map").measures.all()[0].uid;
+    harness.state_mut().state.apply(Command::EditMeasure(uid));
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("Dieser Text ist zu lang")
+            .next()
+            .is_some(),
+        "the form says so instead of laying out 50 MB"
+    );
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        slowest = slowest.max(frame(&mut harness));
+    }
+    assert!(slowest.as_millis() < 1_500, "form: {slowest:?}");
+    eprintln!("slowest frame with the 50 MB title in list, inspector and form: {slowest:?}");
+}

@@ -262,7 +262,8 @@ impl AppState {
             Ok(Some(foreign)) => {
                 let merged = self.merge(foreign.changed);
                 if merged > 0 {
-                    self.notice = Some(lang.tf(T::MergedOthers, &[("n", &merged.to_string())]));
+                    self.notice =
+                        Some(lang.count_text(merged, T::MergedOthersOne, T::MergedOthers, &[]));
                 }
             }
             Err(e) => {
@@ -440,15 +441,19 @@ impl AppState {
         if map.store.is_none() {
             let mut out = Vec::new();
             if !map.measures.is_empty() {
-                out.push(lang.tf(
+                out.push(lang.count_text(
+                    map.measures.len(),
+                    T::UnsavedMeasuresOne,
                     T::UnsavedMeasures,
-                    &[("n", &map.measures.len().to_string())],
+                    &[],
                 ));
             }
             if !map.saved_views.is_empty() {
-                out.push(lang.tf(
+                out.push(lang.count_text(
+                    map.saved_views.len(),
+                    T::UnsavedViewsOne,
                     T::UnsavedViews,
-                    &[("n", &map.saved_views.len().to_string())],
+                    &[],
                 ));
             }
             if self.history.has_data_changes() {

@@ -57,6 +57,17 @@ impl Lang {
         out
     }
 
+    /// `one` for a count of 1, else `many` with `{n}` set (in the user's number format).
+    pub fn count_text(self, n: usize, one: T, many: T, args: &[(&str, &str)]) -> String {
+        if n == 1 {
+            return self.tf(one, args);
+        }
+        let count = format::count(n, self);
+        let mut all: Vec<(&str, &str)> = args.to_vec();
+        all.push(("n", &count));
+        self.tf(many, &all)
+    }
+
     /// Whether this is English (for data that carries a German and an English label).
     pub fn is_english(self) -> bool {
         self == Lang::En

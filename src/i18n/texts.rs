@@ -248,6 +248,7 @@ texts! {
     CrashTitle => "Interner Programmfehler", "Internal program error";
     CrashText => "Sozialraum-Atlas ist auf einen Fehler im Programm gestoßen. Die Ansicht wurde angehalten, nicht das Programm:", "Sozialraum-Atlas ran into a bug. The view was stopped, not the program:";
     CrashProjectSafe => "Ihre Daten sind sicher: Jede Änderung steht bereits in der Projektdatei {file}. Sie können weiterarbeiten; tritt der Fehler wieder auf, bitte das Programm neu starten und den Text oben melden.", "Your data is safe: every change is already in the project file {file}. You can go on working; if the error comes back, restart the program and report the text above.";
+    CrashProjectUnsavedOne => "1 Änderung steht noch nicht in der Projektdatei {file}, ist aber im Programm erhalten. Bitte weiterarbeiten und sie mit „Speichern unter …“ sichern; tritt der Fehler wieder auf, bitte den Text oben melden.", "1 change is not yet in the project file {file} but is kept in the program. Please go on and keep it with \"Save as …\"; if the error comes back, report the text above.";
     CrashProjectUnsaved => "{n} Änderungen stehen noch nicht in der Projektdatei {file}, sind aber im Programm erhalten. Bitte weiterarbeiten und sie mit „Speichern unter …“ sichern; tritt der Fehler wieder auf, bitte den Text oben melden.", "{n} changes are not yet in the project file {file} but are kept in the program. Please go on and keep them with \"Save as …\"; if the error comes back, report the text above.";
     CrashNoProject => "Es ist kein Projekt geöffnet; Maßnahmen ohne Projektdatei bitte gleich als Projekt speichern (Datei → Als Projekt speichern (GeoPackage) …). Tritt der Fehler wieder auf, bitte das Programm neu starten und den Text oben melden.", "No project is open; save measures without a project file as a project now (File → Save as project (GeoPackage) …). If the error comes back, restart the program and report the text above.";
     LoadCrashed => "{file}: Beim Laden ist ein Programmfehler aufgetreten ({message}). Bitte den Fehler mit dieser Datei melden.", "{file}: a bug stopped the loading ({message}). Please report it with this file.";
@@ -390,7 +391,9 @@ texts! {
     UnsavedSaveAs => "Speichern unter …", "Save as …";
     UnsavedDiscard => "Verwerfen", "Discard";
     UnsavedMeasures => "{n} Maßnahmen", "{n} measures";
+    UnsavedMeasuresOne => "1 Maßnahme", "1 measure";
     UnsavedViews => "{n} gespeicherte Ansichten", "{n} saved views";
+    UnsavedViewsOne => "1 gespeicherte Ansicht", "1 saved view";
     UnsavedSettings => "Änderungen an Regeln, Übersteuerungen oder Indikatoren", "changes to rules, overrides or indicators";
     UnsavedConflict => "{item} (Konflikt mit einer anderen Änderung, noch nicht entschieden)", "{item} (conflict with another change, not yet decided)";
     UnsavedMore => "… und {n} weitere", "… and {n} more";
@@ -398,6 +401,7 @@ texts! {
     WritingStopped => "Das Programm schreibt nicht mehr in diese Datei, damit nichts überschrieben wird. Ihre Änderungen sind im Programm erhalten: mit „Speichern unter …“ sichern, oder die Datei neu öffnen (Datei → Projekt neu öffnen).", "The program no longer writes to this file, so that nothing is overwritten. Your changes are kept in the program: keep them with \"Save as …\", or open the file again (File → Reopen project).";
     AllSavedAgain => "Alle Änderungen sind wieder gespeichert.", "All changes are saved again.";
     MergedOthers => "{n} Änderungen von anderer Stelle übernommen", "{n} changes made elsewhere taken in";
+    MergedOthersOne => "1 Änderung von anderer Stelle übernommen", "1 change made elsewhere taken in";
     ValuesChangedReopen => "Die Indikatorwerte wurden von anderer Stelle geändert (Tabelle importiert). Bitte das Projekt neu öffnen, um sie zu sehen.", "The indicator values were changed elsewhere (a table was imported). Please open the project again to see them.";
     UndoRefused => "Rückgängig nicht möglich: Dieser Schritt betrifft etwas, das inzwischen von anderer Stelle geändert wurde; rückgängig machen würde deren Änderung überschreiben. Der Schritt wurde aus der Liste genommen; „Rückgängig“ geht mit dem Schritt davor weiter.", "Cannot undo: this step touches something that was changed elsewhere since; undoing it would overwrite that change. The step was taken off the list; \"Undo\" goes on with the step before.";
     RedoRefused => "Wiederholen nicht möglich: Dieser Schritt betrifft etwas, das inzwischen von anderer Stelle geändert wurde. Der Schritt wurde aus der Liste genommen.", "Cannot redo: this step touches something that was changed elsewhere since. The step was taken off the list.";
@@ -431,9 +435,12 @@ texts! {
     ProjectFolderReadOnly => "{file} liegt in einem schreibgeschützten Ordner und ist nur zum Lesen geöffnet (das Programm muss dort bei jeder Änderung eine Hilfsdatei anlegen). Änderungen mit „Speichern unter …“ an einem anderen Ort sichern.", "{file} lies in a read-only folder and is open read-only (the program has to create a helper file there for every change). Use \"Save as …\" to keep changes elsewhere.";
     ProjectDamaged => "{file} ist beschädigt (SQLite-Prüfung) und nur zum Lesen geöffnet; das Programm schreibt nie hinein. Bitte mit „Speichern unter …“ eine neue Kopie anlegen und die alte Datei aufbewahren.", "{file} is damaged (SQLite check) and open read-only; the program never writes to it. Please make a new copy with \"Save as …\" and keep the old file.";
     StatusUnsaved => "Projekt: {file} – {n} Änderungen nicht gespeichert", "Project: {file} – {n} changes not saved";
+    StatusUnsavedOne => "Projekt: {file} – 1 Änderung nicht gespeichert", "Project: {file} – 1 change not saved";
     StatusUnsavedWhy => "Projekt: {file} – {n} Änderungen nicht gespeichert ({why})", "Project: {file} – {n} changes not saved ({why})";
+    StatusUnsavedWhyOne => "Projekt: {file} – 1 Änderung nicht gespeichert ({why})", "Project: {file} – 1 change not saved ({why})";
     StatusDetached => "Projekt: {file} – Schreiben gestoppt ({why})", "Project: {file} – writing stopped ({why})";
     StatusConflicts => "{n} Konflikte zu entscheiden", "{n} conflicts to decide";
+    StatusConflictsOne => "1 Konflikt zu entscheiden", "1 conflict to decide";
     MeasureUnsavedMark => "nicht gespeichert", "not saved";
     MeasureTooLong => "{field} ist zu lang: {n} Zeichen, höchstens {max}.", "{field} is too long: {n} characters, at most {max}.";
     MeasureTextTooLongHere => "Dieser Text ist zu lang für das Feld ({n} Zeichen, höchstens {max}); er wurde von einem anderen Programm in die Datei geschrieben.", "This text is too long for the field ({n} characters, at most {max}); another program wrote it into the file.";

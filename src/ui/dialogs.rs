@@ -231,9 +231,11 @@ pub fn crash_modal_ui(
         ui.add_space(6.0);
         let safe = match project {
             Some((path, 0)) => lang.tf(T::CrashProjectSafe, &[("file", path)]),
-            Some((path, unsaved)) => lang.tf(
+            Some((path, unsaved)) => lang.count_text(
+                unsaved,
+                T::CrashProjectUnsavedOne,
                 T::CrashProjectUnsaved,
-                &[("file", path), ("n", &unsaved.to_string())],
+                &[("file", path)],
             ),
             None => lang.t(T::CrashNoProject).to_string(),
         };

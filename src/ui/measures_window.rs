@@ -103,9 +103,11 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
         }
         return out;
     }
+    // Measures without a number yet (not in the file) come after the numbered ones.
+    let nr = |m: &Measure| if m.id > 0 { m.id } else { i64::MAX };
     out.sort_by(|a, b| {
         let o = match filter.sort {
-            SortColumn::Nr | SortColumn::Title => a.id.cmp(&b.id),
+            SortColumn::Nr | SortColumn::Title => nr(a).cmp(&nr(b)),
             SortColumn::Areas => natural_cmp(
                 a.areas.first().map_or("", String::as_str),
                 b.areas.first().map_or("", String::as_str),
@@ -118,7 +120,7 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
                 .partial_cmp(&b.budget_eur)
                 .unwrap_or(Ordering::Equal),
         }
-        .then(a.id.cmp(&b.id));
+        .then(nr(a).cmp(&nr(b)));
         if filter.descending { o.reverse() } else { o }
     });
     out

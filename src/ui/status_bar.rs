@@ -138,7 +138,8 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
                 || store.path().display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             );
-            let unsaved = map.saving.outbox().len();
+            // An open conflict is a change not in the file too.
+            let unsaved = map.saving.outbox().len() + map.saving.conflicts.len();
             let why = map
                 .saving
                 .failure
@@ -159,13 +160,19 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
                     egui::RichText::new(lang.tf(T::StatusReadOnly, &[("file", &file)])).color(warn),
                 );
             } else if unsaved > 0 {
-                let n = format::count(unsaved, lang);
                 let text = match &why {
-                    Some(why) => lang.tf(
+                    Some(why) => lang.count_text(
+                        unsaved,
+                        T::StatusUnsavedWhyOne,
                         T::StatusUnsavedWhy,
-                        &[("file", &file), ("n", &n), ("why", why)],
+                        &[("file", &file), ("why", why)],
                     ),
-                    None => lang.tf(T::StatusUnsaved, &[("file", &file), ("n", &n)]),
+                    None => lang.count_text(
+                        unsaved,
+                        T::StatusUnsavedOne,
+                        T::StatusUnsaved,
+                        &[("file", &file)],
+                    ),
                 };
                 ui.label(egui::RichText::new(text).color(alarm).strong());
             } else {
@@ -173,9 +180,11 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
             }
             if !map.saving.conflicts.is_empty() {
                 ui.label(
-                    egui::RichText::new(lang.tf(
+                    egui::RichText::new(lang.count_text(
+                        map.saving.conflicts.len(),
+                        T::StatusConflictsOne,
                         T::StatusConflicts,
-                        &[("n", &map.saving.conflicts.len().to_string())],
+                        &[],
                     ))
                     .color(alarm),
                 );
