@@ -748,3 +748,44 @@ fn a_long_list_imports_in_the_background_with_progress_as_one_undo_step() {
     assert!(window.error.is_none(), "{:?}", window.error);
     assert_eq!(titles_in_file(&path), ["während des Imports"]);
 }
+
+#[test]
+fn a_killed_import_leaves_nothing_and_the_next_reader_finishes_the_recovery() {
+    let path = demo_project("killed-import");
+    let dir = path.parent().expect("dir").to_path_buf();
+    let entries = list(&dir, "Abbruch", 60_000);
+    let mut child = Process::new(EXE)
+        .args(["measures", "import"])
+        .arg(&path)
+        .arg(&entries)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // Killed while it writes (it says so on stderr).
+    let mut stderr = child.stderr.take().expect("stderr");
+    let mut seen = String::new();
+    let started = Instant::now();
+    while !seen.contains("geschrieben") && started.elapsed() < Duration::from_secs(60) {
+        let mut buf = [0u8; 256];
+        match std::io::Read::read(&mut stderr, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+        }
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let mut journal = path.as_os_str().to_os_string();
+    journal.push("-journal");
+    let hot = std::path::Path::new(&journal).exists();
+    // A reader that only reads (an export) still opens it: the cut-off write is rolled back.
+    let out = Process::new(EXE)
+        .args(["measures", "export"])
+        .arg(&path)
+        .arg(dir.join("danach.csv"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "hot journal {hot}: {text}");
+    assert!(text.contains("0 Maßnahmen"), "all or nothing: {text}");
+    assert_eq!(integrity(&path), "ok");
+}

@@ -1223,7 +1223,15 @@ fn a_50_mb_title_another_program_wrote_keeps_the_window_fluid() {
         slowest.as_millis() < 1_500,
         "list and inspector: {slowest:?}"
     );
-    let uid = harness.state().state.map.as_ref().expect("map").measures.all()[0].uid;
+    let uid = harness
+        .state()
+        .state
+        .map
+        .as_ref()
+        .expect("map")
+        .measures
+        .all()[0]
+        .uid;
     harness.state_mut().state.apply(Command::EditMeasure(uid));
     harness.run();
     assert!(

@@ -187,8 +187,30 @@ pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Finishes the recovery of a write that was cut off (a killed writer leaves a "hot"
+/// rollback journal beside the file): SQLite rolls it back on the first read of a
+/// connection that may write, which a read-only connection cannot do (it fails with
+/// "attempt to write a readonly database" until someone opens the file for writing). So a
+/// file with a journal beside it is opened for writing once, read, and closed. Nothing
+/// happens when there is no journal or the file cannot be written.
+pub fn recover(path: &std::path::Path) {
+    let mut journal = path.as_os_str().to_os_string();
+    journal.push("-journal");
+    let hot = std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0);
+    if !hot {
+        return;
+    }
+    if let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+        let _ = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        });
+    }
+}
+
 /// Opens a GeoPackage for reading, with a clear message when it is not one.
 pub fn open_read_only(path: &std::path::Path) -> Result<Connection, ImportError> {
+    recover(path);
     let file = path.display().to_string();
     std::fs::File::open(path).map_err(|source| ImportError::Io {
         file: file.clone(),

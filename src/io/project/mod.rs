@@ -162,6 +162,7 @@ pub fn kind(path: &Path) -> Kind {
     if !looks_like_sqlite(path) {
         return Kind::Other;
     }
+    super::gpkg::recover(path);
     if is_project(path) {
         return Kind::Project;
     }

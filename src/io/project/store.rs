@@ -757,10 +757,13 @@ impl ProjectStore {
         // file while holding the lock cannot slip in between this look and the commit, and
         // nothing (not even the journal) has been written yet.
         let now = file_identity(&path);
-        let id = schema::setting(conn, PROJECT_ID).unwrap_or_default();
-        let counter: i64 = schema::setting(conn, COUNTER)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
+        let (id, counter) = match guard_of(conn) {
+            Ok(g) => g,
+            Err(e) => {
+                drop(tx);
+                return Err(write_error(&path, sql(e).0));
+            }
+        };
         let replaced = match now {
             None => Some(Why::Moved),
             Some(now) if self.identity.is_some_and(|was| was != now) => Some(Why::Replaced),
@@ -866,14 +869,11 @@ impl ProjectStore {
         let conn: &Connection = &tx;
         // The first read takes the shared lock; nobody commits while it is held.
         let looked = (|| -> rusqlite::Result<Option<(i64, String, i64)>> {
-            let counter: i64 = schema::setting(conn, COUNTER)
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(0);
+            let (id, counter) = guard_of(conn)?;
             let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             if Some(version) == self.data_version && !touched {
                 return Ok(None);
             }
-            let id = schema::setting(conn, PROJECT_ID).unwrap_or_default();
             Ok(Some((version, id, counter)))
         })();
         let (version, id, counter) = match looked {
@@ -966,6 +966,23 @@ impl ProjectStore {
     pub fn limit_pages_for_test(&self, pages: u32) -> rusqlite::Result<()> {
         self.conn.pragma_update(None, "max_page_count", pages)
     }
+}
+
+/// The project id and change counter, read so that a failed read (a lock held while another
+/// writer commits) is an error and never mistaken for another file.
+fn guard_of(conn: &Connection) -> rusqlite::Result<(String, i64)> {
+    use rusqlite::OptionalExtension;
+    let read = |key: &str| -> rusqlite::Result<Option<String>> {
+        conn.prepare_cached(&format!(
+            "SELECT value FROM {} WHERE key = ?1",
+            super::SETTINGS
+        ))?
+        .query_row([key], |r| r.get::<_, String>(0))
+        .optional()
+    };
+    let id = read(PROJECT_ID)?.unwrap_or_default();
+    let counter = read(COUNTER)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    Ok((id, counter))
 }
 
 fn write_error(path: &Path, why: Why) -> StoreError {
