@@ -104,6 +104,20 @@ fn integrity(path: &Path) -> String {
         .expect("check")
 }
 
+/// `measures import PROJECT LIST` on the command line: exit code and what it said.
+fn import_list(project: &Path, entries: &Path) -> (Option<i32>, String) {
+    let out = Process::new(EXE)
+        .args(["measures", "import"])
+        .arg(project)
+        .arg(entries)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A list of measures as German Excel writes it.
 fn list(dir: &Path, name: &str, rows: usize) -> PathBuf {
     let path = dir.join(format!("{name}.csv"));
@@ -558,14 +572,8 @@ fn a_read_only_folder_a_read_only_file_and_a_damaged_file_are_told_apart() {
     let bytes = std::fs::read(&source).expect("read");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
     let before = std::fs::read(&truncated).expect("read");
-    let out = Process::new(EXE)
-        .args(["measures", "import"])
-        .arg(&truncated)
-        .arg(&entries)
-        .output()
-        .expect("runs");
-    let text = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{text}");
+    let (code, text) = import_list(&truncated, &entries);
+    assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("beschädigt"), "{text}");
     assert!(!text.contains("keine Projektdatei"), "{text}");
     assert_eq!(std::fs::read(&truncated).expect("read"), before);
@@ -788,4 +796,81 @@ fn a_killed_import_leaves_nothing_and_the_next_reader_finishes_the_recovery() {
     assert!(out.status.success(), "hot journal {hot}: {text}");
     assert!(text.contains("0 Maßnahmen"), "all or nothing: {text}");
     assert_eq!(integrity(&path), "ok");
+}
+
+#[test]
+fn a_command_line_import_on_a_full_disk_says_nothing_was_taken_and_takes_nothing() {
+    let dir = temp_dir("cli-full-disk");
+    let disk = dir.join("disk");
+    std::fs::create_dir_all(&disk).expect("dir");
+    let mounted = Process::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&disk)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("note: no tmpfs could be mounted (needs root); skipping the real full disk");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Process::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.clone());
+    let path = disk.join("Projekt.gpkg");
+    let demo =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/staedteregion_aachen_demo.geojson");
+    let made = Process::new(EXE)
+        .args(["project", "new"])
+        .arg(&demo)
+        .arg("--out")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    // Fill what is left of the disk.
+    let filler = disk.join("voll.bin");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).expect("filler");
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+        while f.write_all(&[0u8; 512]).is_ok() {}
+        let _ = f.sync_all();
+    }
+    let entries = list(&dir, "Voll", 300);
+    let (code, text) = import_list(&path, &entries);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("Datenträger voll"), "{text}");
+    assert!(
+        text.contains("Keine der 300 Maßnahmen") && text.contains("unverändert"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Speichern unter"),
+        "window advice on the command line: {text}"
+    );
+    let _ = std::fs::remove_file(&filler);
+    assert!(titles_in_file(&path).is_empty(), "nothing taken");
+    assert_eq!(integrity(&path), "ok");
+    // With space again, the same command takes all 300.
+    let out = Process::new(EXE)
+        .args(["measures", "import"])
+        .arg(&path)
+        .arg(&entries)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(titles_in_file(&path).len(), 300);
 }

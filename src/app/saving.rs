@@ -311,38 +311,13 @@ impl AppState {
                 (Item::Measure(uid), None) => {
                     removes.insert(*uid);
                 }
-                (Item::Rules, Some(ItemValue::Rules(r))) => {
-                    map.rules = r;
-                    reclassify = true;
-                }
-                (Item::Override { code, field }, value) => {
-                    map.overrides
-                        .retain(|o| !(o.code == *code && o.field == *field));
-                    if let Some(ItemValue::Override(o)) = value {
-                        map.overrides.push(o);
-                    }
-                    reclassify = true;
-                }
-                (Item::View(uid), value) => {
-                    map.saved_views.retain(|v| v.uid != *uid);
-                    if let Some(ItemValue::View(v)) = value {
-                        map.saved_views.push(*v);
-                    }
-                    crate::io::project::sort_views(&mut map.saved_views);
-                    self.current_view = None;
-                }
-                (Item::Catalogue, Some(ItemValue::Catalogue(list))) => {
-                    let mut table = (*map.indicators).clone();
-                    for indicator in list {
-                        if let Some(p) = table.position(&indicator.key) {
-                            table.set_indicator(p, indicator);
-                        }
-                    }
-                    map.indicators = std::sync::Arc::new(table);
-                    reclassify = true;
-                }
                 (Item::IndicatorValues, _) => reload_values = true,
-                _ => {}
+                (_, value) => {
+                    if let Item::View(_) = item {
+                        self.current_view = None;
+                    }
+                    reclassify |= put_value(map, &item, value);
+                }
             }
             taken.insert(item);
         }
@@ -515,20 +490,33 @@ pub fn current_value(map: &super::LoadedMap, item: &Item) -> Option<ItemValue> {
     }
 }
 
-/// Puts a value of an item into the map (None: removes the item).
+/// Puts a value of an item into the map (None: removes the item), with what depends on it
+/// recomputed.
 fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) {
+    let measure = matches!(item, Item::Measure(_));
+    if put_value(map, item, value) {
+        map.refresh();
+    }
+    if measure {
+        map.recount();
+    }
+}
+
+/// Puts a value of an item into the map (None: removes the item) without recomputing what
+/// depends on it; returns whether the classification must be recomputed.
+fn put_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) -> bool {
     match (item, value) {
         (Item::Measure(_), Some(ItemValue::Measure(m))) => {
             map.measures.put(*m);
-            map.recount();
+            false
         }
         (Item::Measure(uid), None) => {
             map.measures.remove(*uid);
-            map.recount();
+            false
         }
         (Item::Rules, Some(ItemValue::Rules(r))) => {
             map.rules = r;
-            map.reclassify();
+            true
         }
         (Item::Override { code, field }, value) => {
             map.overrides
@@ -536,7 +524,7 @@ fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) 
             if let Some(ItemValue::Override(o)) = value {
                 map.overrides.push(o);
             }
-            map.reclassify();
+            true
         }
         (Item::View(uid), value) => {
             map.saved_views.retain(|v| v.uid != *uid);
@@ -544,6 +532,7 @@ fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) 
                 map.saved_views.push(*v);
             }
             crate::io::project::sort_views(&mut map.saved_views);
+            false
         }
         (Item::Catalogue, Some(ItemValue::Catalogue(list))) => {
             let mut table = (*map.indicators).clone();
@@ -553,9 +542,9 @@ fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) 
                 }
             }
             map.indicators = std::sync::Arc::new(table);
-            map.refresh();
+            true
         }
-        _ => {}
+        _ => false,
     }
 }
 

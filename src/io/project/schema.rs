@@ -42,16 +42,24 @@ const MEASURE_TABLE: &str = "id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
            prioritaet TEXT, notizen TEXT NOT NULL DEFAULT '', erstellt TEXT NOT NULL DEFAULT '',
            geaendert TEXT NOT NULL DEFAULT ''";
 
-/// Creates the project's own tables (format 2) in a file with the GeoPackage core.
-pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!(
-        "CREATE TABLE {SETTINGS} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-         CREATE TABLE {MEASURES} ({MEASURE_TABLE});
+/// The measures table and its links (with the index the measure counts are read by).
+fn measure_tables() -> String {
+    format!(
+        "CREATE TABLE {MEASURES} ({MEASURE_TABLE});
          CREATE TABLE {LINKS} (
            massnahme_id INTEGER NOT NULL REFERENCES {MEASURES}(id) ON DELETE CASCADE,
            code TEXT NOT NULL, position INTEGER NOT NULL,
            PRIMARY KEY (massnahme_id, code));
          CREATE INDEX {LINKS}_code ON {LINKS} (code);"
+    )
+}
+
+/// Creates the project's own tables (format 2) in a file with the GeoPackage core.
+pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE {SETTINGS} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+         {}",
+        measure_tables()
     ))?;
     create_objects(conn)?;
     create_tombstones(conn)?;
@@ -139,13 +147,8 @@ pub fn migrate_from_v1(tx: &Connection, new_uid: &dyn Fn() -> Uid) -> rusqlite::
         .and_then(|t| t.parse().ok())
         .unwrap_or(1);
     tx.execute_batch(&format!(
-        "DROP TABLE {LINKS}; DROP TABLE {MEASURES};
-         CREATE TABLE {MEASURES} ({MEASURE_TABLE});
-         CREATE TABLE {LINKS} (
-           massnahme_id INTEGER NOT NULL REFERENCES {MEASURES}(id) ON DELETE CASCADE,
-           code TEXT NOT NULL, position INTEGER NOT NULL,
-           PRIMARY KEY (massnahme_id, code));
-         CREATE INDEX {LINKS}_code ON {LINKS} (code);"
+        "DROP TABLE {LINKS}; DROP TABLE {MEASURES}; {}",
+        measure_tables()
     ))?;
     create_objects(tx)?;
     create_tombstones(tx)?;
