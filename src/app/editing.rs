@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::history::{Change, Stepped};
-use super::saving::{Conflict, current_value};
+use super::saving::{Conflict, current_value, renumber};
 use super::state::AppState;
 use crate::i18n::{Lang, T};
 use crate::io::export_geojson::write_geojson;
@@ -473,22 +473,6 @@ fn items_of(map: &super::LoadedMap, change: &Change) -> Vec<(Item, Option<ItemVa
             (item, before)
         })
         .collect()
-}
-
-/// Gives measures the numbers the file gave them.
-pub(super) fn renumber(map: &mut super::LoadedMap, numbers: &HashMap<Uid, i64>) {
-    if numbers.is_empty() {
-        return;
-    }
-    let changed: Vec<Measure> = numbers
-        .iter()
-        .filter_map(|(uid, n)| {
-            let mut m = map.measures.get(*uid)?.clone();
-            m.id = *n;
-            Some(m)
-        })
-        .collect();
-    map.measures.put_many(changed);
 }
 
 /// Sets the map to the state after (`forward`) or before a change.

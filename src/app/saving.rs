@@ -189,7 +189,7 @@ impl AppState {
                         }
                     }
                 }
-                super::editing::renumber(map, &numbers);
+                renumber(map, &numbers);
                 self.history.set_numbers(&numbers);
                 for c in &conflicts {
                     self.history.taint(&c.item);
@@ -464,6 +464,22 @@ impl AppState {
             .as_ref()
             .is_some_and(|m| m.saving.is_pending(&Item::Measure(uid)))
     }
+}
+
+/// Gives measures the numbers the file gave them.
+pub(super) fn renumber(map: &mut super::LoadedMap, numbers: &std::collections::HashMap<Uid, i64>) {
+    if numbers.is_empty() {
+        return;
+    }
+    let changed: Vec<Measure> = numbers
+        .iter()
+        .filter_map(|(uid, n)| {
+            let mut m = map.measures.get(*uid)?.clone();
+            m.id = *n;
+            Some(m)
+        })
+        .collect();
+    map.measures.put_many(changed);
 }
 
 /// The current value of an item in the map.
