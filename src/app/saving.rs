@@ -229,10 +229,13 @@ impl AppState {
         let Some(map) = &self.map else {
             return;
         };
-        if map.store.is_none() {
+        let Some(store) = &map.store else {
             return;
-        }
-        let retry = !map.saving.outbox().is_empty() && due(map.saving.last_try, RETRY_INTERVAL);
+        };
+        // A read-only file stays read-only: its unsaved changes wait for "Speichern unter …".
+        let retry = !map.saving.outbox().is_empty()
+            && store.read_only().is_none()
+            && due(map.saving.last_try, RETRY_INTERVAL);
         let look = due(map.saving.last_poll, POLL_INTERVAL);
         if retry {
             self.flush(false);
