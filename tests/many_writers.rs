@@ -185,14 +185,27 @@ fn others_commits_arrive_by_themselves_within_two_seconds() {
     let path = demo_project("arrive");
     let mut a = open(&path);
     let mut b = open(&path);
-    add(&mut a, "Sprachcafé");
-    let started = Instant::now();
-    while titles(&b).is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(2), "not seen");
-        std::thread::sleep(Duration::from_millis(20));
+    // B runs frames (every 20 ms, as an idle window repaints at least once a second); A
+    // saves at moments that fall anywhere in B's one-second rhythm.
+    let mut waits = Vec::new();
+    for k in 0..8u64 {
         b.poll_store();
+        std::thread::sleep(Duration::from_millis(137 * k % 1000));
+        add(&mut a, &format!("Sprachcafé {k}"));
+        let started = Instant::now();
+        while titles(&b).len() < k as usize + 1 {
+            assert!(started.elapsed() < Duration::from_secs(2), "not seen");
+            std::thread::sleep(Duration::from_millis(20));
+            b.poll_store();
+        }
+        waits.push(started.elapsed().as_millis());
     }
-    eprintln!("seen after {} ms", started.elapsed().as_millis());
+    waits.sort();
+    eprintln!(
+        "seen by the other window after {} ms (median), {} ms (slowest of 8)",
+        waits[waits.len() / 2],
+        waits[waits.len() - 1]
+    );
     assert!(
         b.notice
             .as_deref()
