@@ -9,10 +9,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use sozialraum_atlas::analysis::join::{JoinOptions, join_table, merge_joined};
 use sozialraum_atlas::analysis::rules::classify;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::fields::FieldOverrides;
-use sozialraum_atlas::io::join::{JoinOptions, join_table, merge_joined};
 use sozialraum_atlas::io::table::read_table;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::model::{

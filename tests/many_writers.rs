@@ -13,7 +13,7 @@ use common::{full_measure, temp_dir};
 use sozialraum_atlas::app::saving::Resolution;
 use sozialraum_atlas::app::{AppState, Command, Edit};
 use sozialraum_atlas::io::ImportOptions;
-use sozialraum_atlas::io::project::{Item, ItemValue};
+use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::model::{Measure, Status};
 
 const EXE: &str = env!("CARGO_BIN_EXE_sozialraum-atlas");
@@ -477,7 +477,6 @@ fn a_full_disk_keeps_the_change_unsaved_and_recovery_needs_only_its_own_space() 
             .and_then(|m| m.store.as_ref())
             .expect("store")
             .limit_pages_for_test(n)
-            .expect("limit")
     };
     limit(&window, pages);
     let mut big = full_measure();

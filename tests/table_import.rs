@@ -6,9 +6,9 @@
 mod common;
 
 use common::{shared_data, test_file};
+use sozialraum_atlas::analysis::join::{JoinOptions, JoinReport, Layout, join_table, merge_joined};
 use sozialraum_atlas::analysis::rules::classify;
 use sozialraum_atlas::io::demo::load_demo;
-use sozialraum_atlas::io::join::{JoinOptions, JoinReport, Layout, join_table, merge_joined};
 use sozialraum_atlas::io::table::{DecimalStyle, read_table};
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::model::{IndicatorTable, IndicatorValue, Region, RuleSet, Unit};

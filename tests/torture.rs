@@ -30,7 +30,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sozialraum_atlas::app::saving::Resolution;
 use sozialraum_atlas::app::{AppState, Command, Edit};
-use sozialraum_atlas::io::project::{self, Item, ItemValue};
+use sozialraum_atlas::io::project::{self};
+use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::io::{ImportOptions, Progress};
 use sozialraum_atlas::model::{Measure, Status, Uid};
 
@@ -159,7 +160,7 @@ fn torture_window_worker() {
             } else {
                 u32::MAX
             };
-            let _ = store.limit_pages_for_test(pages);
+            store.limit_pages_for_test(pages);
             limited = full;
         }
         if rng.below(3) == 0 {
@@ -191,7 +192,7 @@ fn torture_window_worker() {
                 state.poll_loading();
             }
             if limited && let Some(store) = state.map.as_ref().and_then(|m| m.store.as_ref()) {
-                let _ = store.limit_pages_for_test(1);
+                store.limit_pages_for_test(1);
             }
             continue;
         }

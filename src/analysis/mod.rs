@@ -1,10 +1,14 @@
-//! Pure functions over the model: statistics, Handlungsfeld rules with explanations, counts.
+//! Pure functions over the model: statistics, Handlungsfeld rules with explanations, counts,
+//! and joining an indicator table to the areas.
 //!
-//! No files, no egui: everything here is a function of a `Region` and is tested by tables.
+//! No files, no egui: everything here is a function of a `Region` (and a table already read)
+//! and is tested by tables.
 
 pub mod breaks;
 pub mod classification;
+pub mod join;
 pub mod rules;
 pub mod statistics;
+pub mod table;
 
 pub use statistics::{IndicatorStats, RegionStats};

@@ -14,12 +14,13 @@ use std::sync::Arc;
 use super::history::{Change, Stepped};
 use super::saving::{Conflict, current_value, renumber};
 use super::state::AppState;
+use crate::analysis::join::{JoinOptions, JoinReport, join_table, merge_joined};
 use crate::i18n::{Lang, T};
 use crate::io::export_geojson::write_geojson;
-use crate::io::join::{JoinOptions, JoinReport, join_table, merge_joined};
 use crate::io::measures_table;
-use crate::io::project::{self, Item, ItemValue, ProjectContent};
+use crate::io::project::{self};
 use crate::io::rules_file::{read_rules, write_rules};
+use crate::io::store::{Item, ItemValue, ProjectContent};
 use crate::io::table::read_table;
 use crate::model::{ActionField, Indicator, IndicatorTable, Measure, Override, RuleSet, Uid};
 
@@ -313,7 +314,7 @@ impl AppState {
         };
         match result {
             Ok((store, numbers)) => {
-                map.store = Some(store);
+                map.store = Some(Box::new(store));
                 map.saving = Default::default();
                 map.path = Some(path.to_path_buf());
                 let numbers: HashMap<Uid, i64> = numbers.into_iter().collect();
@@ -424,7 +425,7 @@ impl AppState {
     }
 
     /// The view settings as stored in a project.
-    pub fn stored_view(&self) -> project::StoredView {
+    pub fn stored_view(&self) -> crate::io::store::StoredView {
         let mut stored = super::view_store::to_stored(&self.view);
         if let Some(map) = &self.map {
             stored.views.clone_from(&map.saved_views);

@@ -466,7 +466,7 @@ pub fn export_atlas(
 pub fn export_views(
     map: &MapSnapshot,
     view: &ViewSettings,
-    views: &[crate::io::project::SavedView],
+    views: &[crate::io::store::SavedView],
     options: &ExportOptions,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {

@@ -19,7 +19,7 @@ pub enum ExportTarget {
     /// One file per municipality in this folder.
     Folder(PathBuf),
     /// One file per saved view in this folder.
-    Views(PathBuf, Vec<crate::io::project::SavedView>),
+    Views(PathBuf, Vec<crate::io::store::SavedView>),
 }
 
 /// An export the user asked for.

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::io::project::Item;
+use crate::io::store::Item;
 use crate::model::{IndicatorTable, Measure, MeasureId, Override, RuleSet, Uid};
 
 /// One undoable change.

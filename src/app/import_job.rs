@@ -15,7 +15,7 @@ use crate::analysis::rules::Classification;
 use crate::i18n::{Lang, T, format};
 use crate::io::export_geojson::MapExport;
 use crate::io::measures_table::{MeasureImportReport, read_measures};
-use crate::io::project::{Item, Outcome, ProjectContent, ProjectStore, StoredView};
+use crate::io::store::{Item, Outcome, ProjectContent, Store, StoredView};
 use crate::model::{
     IndicatorTable, Measure, MeasureRegister, Override, Region, RuleSet, Timestamp, Uid,
 };
@@ -78,7 +78,7 @@ pub struct ImportInput {
     /// For the project content.
     pub to_lonlat: Option<Arc<Transformer>>,
     /// A second connection to the project, or None without a project.
-    pub store: Option<ProjectStore>,
+    pub store: Option<Box<dyn Store>>,
     /// Gives each measure its stable id.
     pub new_uid: fn() -> Uid,
     /// When the measures were created.

@@ -12,9 +12,8 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use crate::analysis::RegionStats;
 use crate::analysis::rules::{Classification, classify};
 use crate::io::export_geojson::MapExport;
-use crate::io::project::{
-    OpenedProject, ProjectStore, SavedView, StoredView, open as open_project,
-};
+use crate::io::project::{OpenedProject, open as open_project};
+use crate::io::store::{SavedView, StoredView};
 use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, import_file};
 use crate::model::{IndicatorTable, MeasureRegister, Override, Region, RuleSet};
 use crate::scene::SceneInput;
@@ -51,7 +50,7 @@ pub struct LoadedMap {
     /// Number of measures per area, kept in step by [`LoadedMap::recount`].
     pub measure_counts: Arc<Vec<usize>>,
     /// The project file, when the map is a project.
-    pub store: Option<ProjectStore>,
+    pub store: Option<Box<dyn crate::io::store::Store>>,
     /// The view stored in the project, applied once when the map is shown.
     pub stored_view: Option<StoredView>,
     /// The saved views ("Ansichten") of the project.
@@ -173,7 +172,7 @@ impl LoadedMap {
         let mut map = LoadedMap::from_import_with(imported, Some(path), detail, prepare);
         map.measures = measures;
         map.recount();
-        map.store = Some(store);
+        map.store = Some(Box::new(store));
         map.stored_view = Some(view);
         map
     }

@@ -190,7 +190,7 @@ impl SozialraumApp {
             let project = self.state.map.as_ref().and_then(|m| {
                 let store = m.store.as_ref()?;
                 let unsaved = m.saving.outbox().len() + m.saving.conflicts.len();
-                Some((store.path().display().to_string(), unsaved))
+                Some((store.location(), unsaved))
             });
             let project = project.as_ref().map(|(p, n)| (p.as_str(), *n));
             match dialogs::crash_modal_ui(ui.ctx(), message, project, self.state.lang()) {
@@ -439,7 +439,7 @@ impl SozialraumApp {
                 .map
                 .as_ref()
                 .and_then(|m| m.store.as_ref())
-                .map(|s| s.path().display().to_string());
+                .map(|s| s.location());
             commands.extend(dialogs::unsaved_modal_ui(
                 &ctx,
                 &self.state.unsaved_items(),
@@ -678,7 +678,7 @@ impl eframe::App for SozialraumApp {
             .map
             .as_ref()
             .and_then(|m| m.store.as_ref())
-            .map(|s| s.path().display().to_string())
+            .map(|s| s.location())
             .unwrap_or_default();
         storage.set_string(STORAGE_LAST_PROJECT, project);
     }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::state::AppState;
 use crate::i18n::T;
-use crate::io::project::{Changed, Item, ItemValue, Outcome, ProjectContent, StoreError};
+use crate::io::store::{Changed, Item, ItemValue, Outcome, ProjectContent, StoreError};
 use crate::model::{Measure, Uid};
 
 /// How often the file is looked at for others' changes.
@@ -358,7 +358,11 @@ impl AppState {
         let Some(map) = self.map.as_mut() else {
             return;
         };
-        let Some(path) = map.store.as_ref().map(|s| s.path().to_path_buf()) else {
+        let Some(path) = map
+            .store
+            .as_ref()
+            .and_then(|s| s.file().map(std::path::Path::to_path_buf))
+        else {
             return;
         };
         match crate::io::import_file(

@@ -11,10 +11,10 @@ use super::export::MapSnapshot;
 use super::export_job::{ExportJob, ExportPoll, ExportRequest};
 use super::history::History;
 use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
+use crate::analysis::join::JoinReport;
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
-use crate::io::join::JoinReport;
-use crate::io::project::{ReadOnlyReason, SavedView};
+use crate::io::store::{ReadOnlyReason, SavedView};
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
 use crate::model::{Measure, Timestamp};
@@ -378,10 +378,11 @@ impl AppState {
         if let Some(store) = &map.store
             && store.locked_at_open()
         {
-            self.notice = Some(self.view.lang.tf(
-                T::ProjectLockedNow,
-                &[("file", &store.path().display().to_string())],
-            ));
+            self.notice = Some(
+                self.view
+                    .lang
+                    .tf(T::ProjectLockedNow, &[("file", &store.location())]),
+            );
         }
         if let Some(store) = &map.store
             && let Some(reason) = store.read_only()
@@ -394,7 +395,7 @@ impl AppState {
                     ReadOnlyReason::Damaged => T::ProjectDamaged,
                     ReadOnlyReason::Requested => T::ProjectReadOnly,
                 },
-                &[("file", &store.path().display().to_string())],
+                &[("file", &store.location())],
             ));
         }
         self.history.clear();
@@ -514,7 +515,7 @@ impl AppState {
                     .map
                     .as_ref()
                     .and_then(|m| m.store.as_ref())
-                    .map(|s| s.path().to_path_buf())
+                    .and_then(|s| s.file().map(std::path::Path::to_path_buf))
                 {
                     // Asked about (or nothing unsaved) already, as this command passed.
                     self.discard_confirmed = true;
@@ -628,7 +629,7 @@ impl AppState {
                     self.current_view = None;
                     self.persist_saved_view(
                         gone.uid,
-                        Some(crate::io::project::ItemValue::View(Box::new(gone))),
+                        Some(crate::io::store::ItemValue::View(Box::new(gone))),
                     );
                 }
             }
@@ -730,7 +731,7 @@ impl AppState {
         }
         self.persist_saved_view(
             uid,
-            before.map(|v| crate::io::project::ItemValue::View(Box::new(v))),
+            before.map(|v| crate::io::store::ItemValue::View(Box::new(v))),
         );
         self.persist_view();
     }

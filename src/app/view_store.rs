@@ -5,7 +5,8 @@
 //! the user, not the project.
 
 use crate::analysis::breaks::BreakMethod;
-use crate::io::project::{StoredView, parse_fields};
+use crate::io::project::parse_fields;
+use crate::io::store::StoredView;
 use crate::model::IndicatorTable;
 use crate::scene::{Colouring, IndicatorStyle, ViewSettings};
 

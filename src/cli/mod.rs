@@ -15,10 +15,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::join::{JoinOptions, Layout};
 use crate::i18n::{Lang, T, format};
 use crate::io::console;
 use crate::io::fields::FieldOverrides;
-use crate::io::join::{JoinOptions, Layout};
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
 use crate::spatial::crs::epsg_from_text;
 
@@ -296,9 +296,9 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 }
 
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
+    use crate::analysis::join::{join_table, merge_joined};
     use crate::analysis::rules::classify;
-    use crate::io::classification_csv::{ClassificationRows, classification_csv};
-    use crate::io::join::{join_table, merge_joined};
+    use crate::export::classification_csv::{ClassificationRows, classification_csv};
     use crate::io::rules_file::read_rules;
     use crate::io::table::read_table;
 

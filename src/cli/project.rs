@@ -6,14 +6,16 @@
 use std::path::Path;
 
 use super::{MeasuresAction, ProjectAction};
+use crate::analysis::join::{join_table, merge_joined};
 use crate::app::LoadedMap;
 use crate::app::state_clock;
 use crate::i18n::{Lang, T, format};
 use crate::io::console;
-use crate::io::join::{join_table, merge_joined};
 use crate::io::measures_table::{read_measures, write_measures};
-use crate::io::project::{self, Item, Outcome, ProjectContent, StoredView};
+use crate::io::project::{self};
 use crate::io::rules_file::read_rules;
+use crate::io::store::Store;
+use crate::io::store::{Item, Outcome, ProjectContent, StoredView};
 use crate::io::table::read_table;
 use crate::io::{Progress, import_file};
 use crate::model::Measure;
@@ -156,7 +158,7 @@ fn add_all(
         return Err(lang.tf(
             T::CliReadOnly,
             &[
-                ("file", &store.path().display().to_string()),
+                ("file", &store.location()),
                 ("why", &reason.why().text(lang)),
             ],
         ));
@@ -181,7 +183,7 @@ fn add_all(
             if n >= 5_000 { Some(progress) } else { None },
         )
     };
-    let project_file = store.path().display().to_string();
+    let project_file = store.location();
     map.store = Some(store);
     let outcomes = result.map_err(|e| {
         format!(

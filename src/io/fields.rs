@@ -96,27 +96,7 @@ const POPULATION_NAMES: &[&str] = &[
     "ew",
 ];
 
-/// The code of a property value: strings trimmed, integers (also `12.0`) as digits.
-pub fn code_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => {
-            let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        }
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Some(i.to_string())
-            } else if let Some(u) = n.as_u64() {
-                Some(u.to_string())
-            } else {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                    .map(|f| format!("{f:.0}"))
-            }
-        }
-        _ => None,
-    }
-}
+pub use crate::analysis::join::code_text;
 
 /// Property names in first-seen order over all features.
 fn property_names<'a>(all: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<String> {

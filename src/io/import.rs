@@ -97,7 +97,7 @@ pub fn import_file(
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             super::memory::check_fits(&file, size, super::memory::BINARY_FACTOR)?;
             progress.start(Stage::Reading, 0);
-            let doc = super::gpkg::read_layer(path)?;
+            let doc = super::project::read_document(path)?;
             return import_document(doc, &file, options, progress);
         }
         _ => {}
@@ -978,7 +978,7 @@ fn build_indicators(
                 // Unit and decimals guessed from the name and the values, as for tables:
                 // a population count gets no decimals, "quote" a percent.
                 let values = column(key);
-                let mut indicator = super::join::guessed_indicator(key, "", &values);
+                let mut indicator = crate::analysis::join::guessed_indicator(key, "", &values);
                 indicator.key = key.to_string();
                 table.push(indicator, values);
             }

@@ -15,8 +15,8 @@ use thiserror::Error;
 
 use super::atomic::write_atomically;
 use super::cells::{csv_field, neutralised, restored};
-use super::join::normalize_key;
 use super::table::{DecimalStyle, ParsedNumber, Table, TableError, parse_number, read_table};
+use crate::analysis::join::normalize_key;
 use crate::i18n::{Lang, T, format, labels};
 use crate::model::{
     ActionFieldSet, Date, Measure, MeasureRegister, Priority, Region, Responsibility, Status,

@@ -6,7 +6,6 @@
 
 pub mod atomic;
 pub mod cells;
-pub mod classification_csv;
 pub mod console;
 pub mod demo;
 pub mod error;
@@ -15,7 +14,6 @@ pub mod fields;
 pub mod geojson;
 pub mod gpkg;
 pub mod import;
-pub mod join;
 pub mod measures_table;
 pub mod memory;
 pub mod progress;
@@ -24,6 +22,7 @@ pub mod report;
 pub mod rules_file;
 pub mod shapefile;
 pub mod sniff;
+pub mod store;
 pub mod table;
 pub mod wkb;
 

@@ -11,7 +11,7 @@ use eframe::egui::{self, Context, RichText};
 use crate::app::Command;
 use crate::app::saving::{Conflict, Resolution};
 use crate::i18n::{Lang, T, format, labels};
-use crate::io::project::{Item, ItemValue};
+use crate::io::store::{Item, ItemValue};
 use crate::model::Measure;
 
 /// The picks of the dialog (true: mine), for the conflict shown.

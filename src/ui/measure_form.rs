@@ -8,9 +8,9 @@
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
 
 use super::name;
+use crate::analysis::join::normalize_key;
 use crate::app::{Command, Edit, LoadedMap};
 use crate::i18n::{Lang, T, format, labels};
-use crate::io::join::normalize_key;
 use crate::io::measures_table::municipalities_of;
 use crate::model::{
     ActionField, Date, Measure, Priority, Responsibility, Status, TextField, longer_than,

@@ -15,7 +15,7 @@ use super::name;
 use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::MeasureImportReport;
-use crate::io::project::Item;
+use crate::io::store::Item;
 use crate::model::{ActionField, Measure, Responsibility, Status, Uid, natural_cmp};
 use crate::scene::field_name;
 

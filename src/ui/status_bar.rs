@@ -134,10 +134,7 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
     let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
     match &map.store {
         Some(store) => {
-            let file = store.path().file_name().map_or_else(
-                || store.path().display().to_string(),
-                |f| f.to_string_lossy().into_owned(),
-            );
+            let file = store.short_name();
             // An open conflict is a change not in the file too.
             let unsaved = map.saving.outbox().len() + map.saving.conflicts.len();
             let why = map

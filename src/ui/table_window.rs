@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit, Ui};
 
+use crate::analysis::join::{JoinOptions, JoinReport, Layout};
 use crate::app::{Command, Edit, LoadedMap, Window};
 use crate::i18n::{Lang, T, format};
-use crate::io::join::{JoinOptions, JoinReport, Layout};
 use crate::io::table::read_table;
 use crate::ui::file_picker::{FilePicker, PickMode};
 use crate::ui::name;

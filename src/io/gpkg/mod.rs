@@ -295,33 +295,26 @@ pub fn polygon_layers(conn: &Connection, preferred: &str) -> rusqlite::Result<Ve
     Ok(out)
 }
 
-/// Reads the first polygon layer of a GeoPackage (a project's Sozialräume layer first) as a
-/// raw document; a project's metadata goes into the `atlas` member as in a GeoJSON file.
-pub fn read_layer(path: &std::path::Path) -> Result<RawDocument, ImportError> {
-    let file = path.display().to_string();
-    let conn = open_read_only(path)?;
-    let sql_error = |e: rusqlite::Error| not_a_geopackage(&file, &e);
-    let layers = polygon_layers(&conn, super::project::LAYER).map_err(sql_error)?;
+/// Reads the first polygon layer of a GeoPackage (`preferred` first, when it exists) as a raw
+/// document.
+pub fn read_layer(
+    conn: &Connection,
+    file: &str,
+    preferred: &str,
+) -> Result<RawDocument, ImportError> {
+    let sql_error = |e: rusqlite::Error| not_a_geopackage(file, &e);
+    let layers = polygon_layers(conn, preferred).map_err(sql_error)?;
     let Some(layer) = layers.into_iter().next() else {
         return Err(ImportError::unusable(
-            &file,
+            file,
             "enthält keine Flächen-Ebene (Polygon/MultiPolygon).",
             "contains no polygon layer.",
         ));
     };
-    let mut doc = read_features(&conn, &layer).map_err(sql_error)?;
-    if let Some(meta) = super::project::read_meta(&conn, &file)? {
-        doc.foreign
-            .insert(super::geojson::meta::MEMBER.to_string(), meta);
-        for derived in super::project::DERIVED_COLUMNS {
-            for f in &mut doc.features {
-                f.properties.remove(*derived);
-            }
-        }
-    }
+    let doc = read_features(conn, &layer).map_err(sql_error)?;
     if doc.features.is_empty() {
         return Err(ImportError::unusable(
-            &file,
+            file,
             format!("die Ebene „{}“ enthält keine Features.", layer.table),
             format!("the layer \"{}\" contains no features.", layer.table),
         ));

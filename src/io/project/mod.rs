@@ -14,7 +14,6 @@
 //! copied or mailed at any time; `synchronous = FULL` makes a returned write a durable one.
 
 mod error;
-mod item;
 mod rows;
 mod schema;
 mod store;
@@ -22,17 +21,17 @@ mod store;
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use error::{StoreError, Why, folder_is_writable, why_not_writable};
-pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
+pub use error::{folder_is_writable, why_not_writable};
 pub use store::{ProjectStore, WINDOW_LOCK_WAIT, create, new_uid, open, open_to_read, sort_views};
+
+use super::store::StoredView;
 
 use super::Imported;
 use super::error::ImportError;
-use super::export_geojson::{MEASURE_COUNT, MapExport};
-use crate::model::{ActionFieldSet, MeasureRegister, Uid};
+use super::export_geojson::MEASURE_COUNT;
+use crate::model::{ActionFieldSet, MeasureRegister};
 
 /// The Sozialräume layer.
 pub const LAYER: &str = "sozialraeume";
@@ -54,96 +53,6 @@ pub const DERIVED_COLUMNS: &[&str] = &[
 ];
 /// The project format this version writes and the newest it reads (1: before revisions).
 pub const FORMAT_VERSION: i64 = 2;
-
-/// How the map was shown, stored with the project.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StoredView {
-    /// "handlungsfelder", "abdeckung", or an indicator key.
-    pub colouring: String,
-    /// Break method of an indicator view.
-    #[serde(default)]
-    pub method: Option<String>,
-    /// Number of classes of an indicator view.
-    #[serde(default)]
-    pub classes: Option<usize>,
-    /// Visible Handlungsfelder, e.g. "1,2,4".
-    #[serde(default)]
-    pub visible_fields: Option<String>,
-    /// Code labels on.
-    #[serde(default)]
-    pub show_labels: Option<bool>,
-    /// Municipality borders on.
-    #[serde(default)]
-    pub show_borders: Option<bool>,
-    /// Measure badges on.
-    #[serde(default)]
-    pub show_badges: Option<bool>,
-    /// The municipality in focus, by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub focus: Option<String>,
-    /// Handlungsfelder hatched (readable without colour).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field_patterns: Option<bool>,
-    /// The saved views ("Ansichten"), in the planner's order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub views: Vec<SavedView>,
-}
-
-/// A named view for workshops: the part of the map and how it is coloured, with the
-/// municipality in focus.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SavedView {
-    /// Its stable id (given when it is saved first).
-    #[serde(default)]
-    pub uid: Uid,
-    /// Where it stands in the list (new views go last).
-    #[serde(default)]
-    pub position: i64,
-    /// The name shown as the title in presentation mode.
-    pub name: String,
-    /// The planar box shown (min x, min y, max x, max y).
-    pub extent: [f64; 4],
-    /// Colouring, classes, visible fields, focus (its own `views` stay empty).
-    pub settings: StoredView,
-}
-
-/// Everything a project file holds.
-pub struct ProjectContent<'a> {
-    /// The map with its classification; its `measures` are counted into the layer.
-    pub map: MapExport<'a>,
-    /// The measures.
-    pub measures: &'a MeasureRegister,
-    /// The view settings, with the saved views.
-    pub view: &'a StoredView,
-}
-
-/// Why a project opened read-only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadOnlyReason {
-    /// The file's permissions do not allow writing.
-    Permissions,
-    /// The folder does not allow creating files (SQLite's journal lives beside the file).
-    Folder,
-    /// Another program holds a write lock.
-    Locked,
-    /// SQLite's check found the file damaged: it is never written.
-    Damaged,
-    /// Opened only to be read (an export).
-    Requested,
-}
-
-impl ReadOnlyReason {
-    /// The reason as a write failure.
-    pub fn why(self) -> Why {
-        match self {
-            ReadOnlyReason::Permissions => Why::ReadOnlyFile,
-            ReadOnlyReason::Folder => Why::ReadOnlyFolder,
-            ReadOnlyReason::Locked => Why::Locked,
-            ReadOnlyReason::Damaged => Why::Damaged,
-            ReadOnlyReason::Requested => Why::Other(String::new()),
-        }
-    }
-}
 
 /// What a file is, for opening it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,6 +169,25 @@ pub fn read_meta(conn: &Connection, file: &str) -> Result<Option<Value>, ImportE
         );
     }
     Ok(meta)
+}
+
+/// Reads a GeoPackage as a raw document: its first polygon layer (a project's Sozialräume
+/// layer first), and for a project its metadata in the `atlas` member as in a GeoJSON file
+/// (the columns the project computes left out).
+pub fn read_document(path: &Path) -> Result<super::geojson::reader::RawDocument, ImportError> {
+    let file = path.display().to_string();
+    let conn = super::gpkg::open_read_only(path)?;
+    let mut doc = super::gpkg::read_layer(&conn, &file, LAYER)?;
+    if let Some(meta) = read_meta(&conn, &file)? {
+        doc.foreign
+            .insert(super::geojson::meta::MEMBER.to_string(), meta);
+        for derived in DERIVED_COLUMNS {
+            for f in &mut doc.features {
+                f.properties.remove(*derived);
+            }
+        }
+    }
+    Ok(doc)
 }
 
 /// Parses "1,3" (or "1; 3", or keys) into fields.

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{ItemValue, LINKS, MEASURES, OBJECTS, SavedView, TOMBSTONES, parse_fields};
+use super::{LINKS, MEASURES, OBJECTS, TOMBSTONES, parse_fields};
+
 use crate::io::rules_file::{OverrideDto, RulesDocument};
+use crate::io::store::{ItemValue, SavedView};
 use crate::model::{
     ActionField, Date, Indicator, Measure, Override, Priority, Responsibility, RuleSet, Status,
     Timestamp, Uid,
@@ -341,8 +343,8 @@ pub const CATALOGUE: &str = "katalog";
 pub const VALUES: &str = "werte";
 
 /// The kind and key of an item in the objects table.
-pub fn object_key(item: &super::Item) -> Option<(&'static str, String)> {
-    use super::Item;
+pub fn object_key(item: &crate::io::store::Item) -> Option<(&'static str, String)> {
+    use crate::io::store::Item;
     match item {
         Item::Rules => Some((RULES, String::new())),
         Item::Override { code, field } => Some((OVERRIDE, format!("{code}|{}", field.number()))),
@@ -354,8 +356,8 @@ pub fn object_key(item: &super::Item) -> Option<(&'static str, String)> {
 }
 
 /// The item an object row stands for.
-pub fn item_of(kind: &str, key: &str) -> Option<super::Item> {
-    use super::Item;
+pub fn item_of(kind: &str, key: &str) -> Option<crate::io::store::Item> {
+    use crate::io::store::Item;
     match kind {
         RULES => Some(Item::Rules),
         CATALOGUE => Some(Item::Catalogue),

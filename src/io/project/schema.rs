@@ -16,10 +16,11 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use super::rows::{self, CATALOGUE, OVERRIDE, RULES, VALUES, VIEW};
-use super::{LAYER, LINKS, MEASURES, OBJECTS, SETTINGS, SavedView, StoredView, TOMBSTONES};
+use super::{LAYER, LINKS, MEASURES, OBJECTS, SETTINGS, TOMBSTONES};
 use crate::io::export_geojson::{MapExport, feature_properties};
 use crate::io::gpkg::{self, quote};
 use crate::io::rules_file::RulesDocument;
+use crate::io::store::{SavedView, StoredView};
 use crate::io::wkb::{polygons_of, write_gpkg};
 use crate::model::{Measure, Uid};
 

@@ -21,16 +21,19 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
 
-use super::error::{StoreError, Why, folder_is_writable, why_of};
+use super::error::{folder_is_writable, why_of};
+
 use super::rows::{self, ObjectWrite};
 use super::schema::{self, COUNTER, PROJECT_ID};
-use super::{
-    Changed, Foreign, Item, ItemValue, LAYER, LINKS, OpenedProject, Outcome, ProjectContent,
-    ReadOnlyReason, SavedView, StoredView,
-};
+use super::{LAYER, LINKS, OpenedProject};
 use crate::io::error::ImportError;
 use crate::io::export_geojson::MEASURE_COUNT;
 use crate::io::gpkg::{self, quote};
+use crate::io::store::{
+    Changed, Foreign, Item, ItemValue, Outcome, ProjectContent, ReadOnlyReason, SavedView,
+    StoredView,
+};
+use crate::io::store::{Store, StoreError, Why};
 use crate::io::{ImportOptions, Progress};
 use crate::model::{Measure, MeasureId, MeasureRegister, Region, Uid};
 
@@ -49,6 +52,7 @@ fn file_identity(path: &Path) -> Option<FileIdentity> {
         use std::os::unix::fs::MetadataExt;
         Some(FileIdentity(meta.dev(), meta.ino()))
     }
+
     #[cfg(not(unix))]
     {
         let _ = meta;
@@ -646,37 +650,6 @@ impl ProjectStore {
         &self.path
     }
 
-    /// Why the project is read-only, if it is.
-    pub fn read_only(&self) -> Option<ReadOnlyReason> {
-        self.read_only
-    }
-
-    /// Whether another program held the write lock when the file was opened (changes then
-    /// wait until it is free).
-    pub fn locked_at_open(&self) -> bool {
-        self.locked_at_open
-    }
-
-    /// Why writing stopped for good (the file was moved or replaced), if it did.
-    pub fn detached(&self) -> Option<&Why> {
-        self.detached.as_ref()
-    }
-
-    /// The project's id.
-    pub fn project_id(&self) -> &str {
-        &self.project_id
-    }
-
-    /// The revision of an item as last seen in the file (0: not in the file).
-    pub fn known(&self, item: &Item) -> u64 {
-        self.known.get(item).copied().unwrap_or(0)
-    }
-
-    /// How long a write waits for another writer's lock.
-    pub fn set_lock_wait(&self, wait: Duration) {
-        let _ = self.conn.busy_timeout(wait);
-    }
-
     fn fail(&self, why: Why) -> StoreError {
         write_error(&self.path, why)
     }
@@ -712,21 +685,56 @@ impl ProjectStore {
         }
     }
 
-    /// Writes these items (each with the revision its change was based on) in one
-    /// transaction, taking their values from `content`. Items another writer changed
-    /// meanwhile are not written and come back as conflicts; an error means nothing of the
-    /// transaction is in the file.
-    pub fn write(
-        &mut self,
-        items: &[(Item, u64)],
-        content: &ProjectContent<'_>,
-    ) -> Result<Vec<Outcome>, StoreError> {
-        self.write_with_progress(items, content, None)
+    /// Test hook: limits the file size so that writes fail as on a full disk.
+    #[cfg(feature = "test-hooks")]
+    fn limit_pages(&self, pages: u32) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "max_page_count", pages)
+    }
+}
+
+impl Store for ProjectStore {
+    fn file(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Why the project is read-only, if it is.
+    fn read_only(&self) -> Option<ReadOnlyReason> {
+        self.read_only
+    }
+
+    /// Whether another program held the write lock when the file was opened (changes then
+    /// wait until it is free).
+    fn locked_at_open(&self) -> bool {
+        self.locked_at_open
+    }
+
+    /// Why writing stopped for good (the file was moved or replaced), if it did.
+    fn detached(&self) -> Option<&Why> {
+        self.detached.as_ref()
+    }
+
+    /// The project's id.
+    fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The revision of an item as last seen in the file (0: not in the file).
+    fn known(&self, item: &Item) -> u64 {
+        self.known.get(item).copied().unwrap_or(0)
+    }
+
+    /// How long a write waits for another writer's lock.
+    fn set_lock_wait(&self, wait: Duration) {
+        let _ = self.conn.busy_timeout(wait);
     }
 
     /// [`ProjectStore::write`], telling `progress` how many items are written, every tenth
     /// of the way (for long lists; the transaction commits only at the end).
-    pub fn write_with_progress(
+    fn write_with_progress(
         &mut self,
         items: &[(Item, u64)],
         content: &ProjectContent<'_>,
@@ -849,14 +857,14 @@ impl ProjectStore {
     }
 
     /// Whether the classification columns wait for a write after the next look.
-    pub fn derived_stale(&self) -> bool {
+    fn derived_stale(&self) -> bool {
         self.derived_stale
     }
 
     /// Looks for changes other writers committed since the last look: None when there are
     /// none (a cheap check of SQLite's `data_version`), else every changed item with its
     /// value now. Fails when the file was moved or replaced.
-    pub fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
+    fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
         self.check_identity()?;
         let path = self.path.clone();
         let stamp = file_stamp(&path);
@@ -919,7 +927,7 @@ impl ProjectStore {
     /// measure list of 100,000 rows): the same file guards (identity, project id, counter),
     /// its own lock wait, no items known (it writes new ones). What it writes reaches this
     /// store like any other writer's change, unless [`ProjectStore::learn`] is told.
-    pub fn second(&self, lock_wait: Duration) -> Result<ProjectStore, StoreError> {
+    fn second(&self, lock_wait: Duration) -> Result<Box<dyn Store>, StoreError> {
         if let Some(reason) = self.read_only {
             return Err(StoreError::ReadOnly {
                 file: self.path.display().to_string(),
@@ -932,7 +940,7 @@ impl ProjectStore {
         let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .and_then(|c| configure(&c, lock_wait).map(|()| c))
             .map_err(|e| self.fail(why_of(&e, &self.path)))?;
-        Ok(ProjectStore {
+        Ok(Box::new(ProjectStore {
             conn,
             path: self.path.clone(),
             read_only: None,
@@ -948,12 +956,12 @@ impl ProjectStore {
             derived_stale: false,
             rows: self.rows.clone(),
             written_classes: None,
-        })
+        }))
     }
 
     /// Takes in revisions another connection of this program wrote for this store's map
     /// (so a later look does not take them for someone else's changes).
-    pub fn learn(&mut self, written: &[(Item, u64)]) {
+    fn learn(&mut self, written: &[(Item, u64)]) {
         for (item, revision) in written {
             if *revision > 0 {
                 self.known.insert(item.clone(), *revision);
@@ -961,10 +969,9 @@ impl ProjectStore {
         }
     }
 
-    /// Test hook: limits the file size so that writes fail as on a full disk.
-    #[doc(hidden)]
-    pub fn limit_pages_for_test(&self, pages: u32) -> rusqlite::Result<()> {
-        self.conn.pragma_update(None, "max_page_count", pages)
+    #[cfg(feature = "test-hooks")]
+    fn limit_pages_for_test(&self, pages: u32) {
+        let _ = self.limit_pages(pages);
     }
 }
 

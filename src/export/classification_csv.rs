@@ -2,9 +2,9 @@
 //! its fields from the data, from the rules and after overrides, and the reasons in words — so
 //! results can be checked outside the app.
 
-use super::cells::csv_field;
 use crate::analysis::rules::{Classification, Evaluator};
 use crate::i18n::Lang;
+use crate::io::cells::csv_field;
 use crate::model::{IndicatorTable, Override, Region, RuleSet};
 use crate::scene::text::field_explanation_text;
 

@@ -11,9 +11,30 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::fields::code_text;
 use super::table::{ParsedNumber, Table, parse_number};
 use crate::model::{Indicator, IndicatorTable, IndicatorValue, Region, Unit};
+
+/// The code of a property value: strings trimmed, integers (also `12.0`) as digits.
+pub fn code_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Some(i.to_string())
+            } else if let Some(u) = n.as_u64() {
+                Some(u.to_string())
+            } else {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| format!("{f:.0}"))
+            }
+        }
+        _ => None,
+    }
+}
 
 /// How a table is laid out.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

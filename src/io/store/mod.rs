@@ -1,0 +1,93 @@
+//! The boundary between the planners' data and where it is kept: the vocabulary every store
+//! speaks (items with revisions, the outcome of a write, others' changes) and the [`Store`]
+//! trait. The GeoPackage project file ([`crate::io::project::ProjectStore`]) is one store; a
+//! shared register on a server is meant to be another, behind the same trait, so the window
+//! and its panels do not change with it.
+//!
+//! A store never decides for the user: a write names the revision it was based on and comes
+//! back written or as a conflict with the other writer's value; what others changed is
+//! reported by [`Store::poll`] for the window to merge.
+
+mod content;
+mod error;
+mod item;
+
+use std::path::Path;
+use std::time::Duration;
+
+pub use content::{ProjectContent, ReadOnlyReason, SavedView, StoredView};
+pub use error::{StoreError, Why};
+pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
+
+use crate::model::Region;
+
+/// Where the planners' data is kept, and how it is written and looked at.
+pub trait Store: Send + std::fmt::Debug {
+    /// The file (None for a store that is no file).
+    fn file(&self) -> Option<&Path>;
+
+    /// Where the data is, for messages: the file's path, or the server (never a password).
+    fn location(&self) -> String;
+
+    /// A short name for the status bar: the file's name.
+    fn short_name(&self) -> String {
+        let location = self.location();
+        self.file()
+            .and_then(|p| p.file_name())
+            .map_or(location, |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Why the store only reads, if it does.
+    fn read_only(&self) -> Option<ReadOnlyReason>;
+
+    /// Why writing stopped for good (the file was moved or replaced), if it did.
+    fn detached(&self) -> Option<&Why>;
+
+    /// Whether another program held the write lock when the store was opened.
+    fn locked_at_open(&self) -> bool;
+
+    /// The project's id (the same in every copy of one project's file).
+    fn project_id(&self) -> &str;
+
+    /// The revision of an item as last seen in the store (0: not there).
+    fn known(&self, item: &Item) -> u64;
+
+    /// Takes in revisions another connection of this program wrote for this project.
+    fn learn(&mut self, written: &[(Item, u64)]);
+
+    /// Whether derived data (the layer's classification columns) waits for a write after
+    /// the next look.
+    fn derived_stale(&self) -> bool;
+
+    /// Writes these items, each based on a revision, taking their values from `content`;
+    /// `progress` hears how many are written. Items another writer changed meanwhile come
+    /// back as conflicts; an error means nothing of the write is kept.
+    fn write_with_progress(
+        &mut self,
+        items: &[(Item, u64)],
+        content: &ProjectContent<'_>,
+        progress: Option<&mut dyn FnMut(usize)>,
+    ) -> Result<Vec<Outcome>, StoreError>;
+
+    /// [`Store::write_with_progress`] without progress.
+    fn write(
+        &mut self,
+        items: &[(Item, u64)],
+        content: &ProjectContent<'_>,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.write_with_progress(items, content, None)
+    }
+
+    /// What other writers changed since the last look (None: nothing).
+    fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError>;
+
+    /// A second connection for a long write on another thread.
+    fn second(&self, lock_wait: Duration) -> Result<Box<dyn Store>, StoreError>;
+
+    /// How long a write waits for another writer's lock.
+    fn set_lock_wait(&self, wait: Duration);
+
+    /// Test hook: lets writes fail as on a full disk once the store holds `pages` pages.
+    #[cfg(feature = "test-hooks")]
+    fn limit_pages_for_test(&self, pages: u32);
+}
