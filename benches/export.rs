@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sozialraum_atlas::app::LoadedMap;
 use sozialraum_atlas::app::export::{ExportOptions, MapSnapshot, compose_page, today};
+use sozialraum_atlas::document::Document;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Imported, Progress, import_file};
 use sozialraum_atlas::render::{Format, encode, raster};
@@ -16,7 +16,7 @@ use sozialraum_atlas::scene::{Colouring, IndicatorStyle, ViewSettings};
 use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap, region_extent};
 
 fn bench_map(c: &mut Criterion, label: &str, imported: Imported, key: Option<&str>) {
-    let map = LoadedMap::from_import(imported, None, Detail::Full);
+    let map = Document::from_import(imported, None, Detail::Full);
     let mut view = ViewSettings::default();
     if let Some(p) = key.and_then(|k| map.indicators.position(k)) {
         view.colouring = Colouring::Indicator(IndicatorStyle::for_indicator(

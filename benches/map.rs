@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sozialraum_atlas::analysis::rules::classify;
-use sozialraum_atlas::app::LoadedMap;
+use sozialraum_atlas::document::Document;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::render::egui_map::{FrameMeshes, build_frame, build_frame_into};
@@ -37,7 +37,7 @@ fn demo_start(c: &mut Criterion) {
     c.bench_function("demo map: import, prepare, scene, first frame", |b| {
         b.iter(|| {
             let imported = load_demo(&Progress::default()).expect("demo");
-            let map = LoadedMap::from_import(imported, None, Detail::Full);
+            let map = Document::from_import(imported, None, Detail::Full);
             let scene = Scene::build(map.scene_input(), &ViewSettings::default());
             let viewport = Viewport::fit(map.prepared.bounds, SCREEN, [0.0, 0.0], 24.0);
             black_box(build_frame(&scene, &map.prepared, &viewport, 1.0).vertex_count())

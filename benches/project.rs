@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sozialraum_atlas::app::LoadedMap;
+use sozialraum_atlas::document::Document;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::project::{self};
 use sozialraum_atlas::io::store::Store;
@@ -23,7 +23,7 @@ fn bench_map(c: &mut Criterion, label: &str, imported: Imported) {
     let dir = std::env::temp_dir().join(format!("sozialraum-atlas-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("{label}.gpkg"));
-    let mut map = LoadedMap::from_import(imported, None, Detail::Overview);
+    let mut map = Document::from_import(imported, None, Detail::Overview);
     let view = StoredView::default();
     let mut store = {
         let content = ProjectContent {
@@ -102,7 +102,7 @@ fn bench_import(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let path = dir.join(format!("import-{}.gpkg", project::new_uid()));
-                let map = LoadedMap::from_import(
+                let map = Document::from_import(
                     load_demo(&Progress::default()).expect("demo"),
                     None,
                     Detail::Overview,

@@ -21,6 +21,7 @@
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod document;
 pub mod export;
 pub mod i18n;
 pub mod io;

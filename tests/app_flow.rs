@@ -101,7 +101,7 @@ fn cancelling_a_load_keeps_the_map() {
 
 #[test]
 fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
-    use sozialraum_atlas::app::Edit;
+    use sozialraum_atlas::document::edit::Edit;
     use sozialraum_atlas::model::{ActionField, Override, Polarity};
     let mut state = demo_state();
     let dir = std::env::temp_dir().join(format!("atlas-roundtrip-{}", std::process::id()));
@@ -128,7 +128,7 @@ fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
         reason: "Erstaufnahme seit 2025, „neu“".to_string(),
     };
     state.apply(Command::Edit(Edit::SetOverride(o.clone())));
-    state.apply(Command::Edit(Edit::SaveMap(path.clone())));
+    state.apply(Command::SaveMap(path.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     let saved = state.map.take().expect("map");
     // Open it again, as a colleague would.
@@ -162,7 +162,8 @@ fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
 
 #[test]
 fn measures_no_project_holds_are_not_dropped_without_asking() {
-    use sozialraum_atlas::app::{Edit, Pending};
+    use sozialraum_atlas::app::Pending;
+    use sozialraum_atlas::document::edit::Edit;
     use sozialraum_atlas::model::Measure;
     let mut state = demo_state();
     state.apply(Command::Edit(Edit::AddMeasure(Box::new(Measure {

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use common::{full_measure, temp_dir};
 use sozialraum_atlas::app::saving::Resolution;
-use sozialraum_atlas::app::{AppState, Command, Edit};
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::ImportOptions;
 use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::model::{Measure, Status};
@@ -35,7 +36,7 @@ fn open(path: &Path) -> AppState {
     });
     wait(&mut state);
     assert!(state.error.is_none(), "{:?}", state.error);
-    assert!(state.map.as_ref().is_some_and(|m| m.store.is_some()));
+    assert!(state.store.is_some());
     state
 }
 
@@ -43,7 +44,7 @@ fn demo_project(name: &str) -> PathBuf {
     let path = temp_dir(name).join("Projekt.gpkg");
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
-    state.apply(Command::Edit(Edit::SaveProjectAs(path.clone())));
+    state.apply(Command::SaveProjectAs(path.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     path
 }
@@ -94,7 +95,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 }
 
 fn unsaved(state: &AppState) -> usize {
-    state.map.as_ref().expect("map").saving.outbox().len()
+    state.saving.outbox().len()
 }
 
 fn integrity(path: &Path) -> String {
@@ -172,7 +173,7 @@ fn two_windows_on_one_file_see_each_others_measures_and_never_take_the_same_numb
         "the file numbered them, no number twice"
     );
     // Undo in B removes only B's last measure; A's stay.
-    b.apply(Command::Edit(Edit::Undo));
+    b.apply(Command::Undo);
     assert!(b.error.is_none(), "{:?}", b.error);
     let left = titles_in_file(&path);
     assert_eq!(left.len(), 5);
@@ -303,7 +304,7 @@ fn a_clash_on_one_measure_is_shown_per_field_and_both_sides_are_kept() {
     mine_b.status = Status::Done;
     b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(mine_b))));
     assert!(b.error.is_none(), "{:?}", b.error);
-    let conflict = b.map.as_ref().expect("map").saving.conflicts[0].clone();
+    let conflict = b.saving.conflicts[0].clone();
     assert_eq!(conflict.item, Item::Measure(original.uid));
     let value = |v: &Option<ItemValue>| match v {
         Some(ItemValue::Measure(m)) => (m.title.clone(), m.status),
@@ -370,7 +371,7 @@ fn a_form_left_open_while_another_window_saves_becomes_a_conflict_not_an_overwri
     assert!(b.draft_changed_elsewhere, "the form is told");
     draft.notes = "Raum im Pfarrheim".into();
     b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(draft))));
-    assert_eq!(b.map.as_ref().expect("map").saving.conflicts.len(), 1);
+    assert_eq!(b.saving.conflicts.len(), 1);
     assert_eq!(
         titles_in_file(&path),
         ["Familienzentrum Nord"],
@@ -392,7 +393,7 @@ fn undo_refuses_a_step_another_window_changed_since() {
     changed.status = Status::Planned;
     b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
     a.poll_store_now();
-    a.apply(Command::Edit(Edit::Undo));
+    a.apply(Command::Undo);
     let error = a.error.take().expect("refused");
     assert!(error.contains("Rückgängig nicht möglich"), "{error}");
     assert_eq!(
@@ -471,13 +472,7 @@ fn a_full_disk_keeps_the_change_unsaved_and_recovery_needs_only_its_own_space() 
         .query_row("PRAGMA page_size", [], |r| r.get(0))
         .expect("size");
     drop(conn);
-    let limit = |s: &AppState, n: u32| {
-        s.map
-            .as_ref()
-            .and_then(|m| m.store.as_ref())
-            .expect("store")
-            .limit_pages_for_test(n)
-    };
+    let limit = |s: &AppState, n: u32| s.store.as_ref().expect("store").limit_pages_for_test(n);
     limit(&window, pages);
     let mut big = full_measure();
     big.description = "Langer Text ".repeat(1_500);
@@ -629,7 +624,7 @@ fn a_project_that_fails_the_quick_check_opens_read_only_and_is_never_written() {
         .or_else(|| state.notice.clone())
         .expect("told");
     assert!(told.contains("beschädigt"), "{told}");
-    if state.map.as_ref().is_some_and(|m| m.store.is_some()) {
+    if state.store.is_some() {
         state.error = None;
         add(&mut state, "darf nicht hinein");
         let error = state.error.clone().expect("refused");
@@ -732,7 +727,7 @@ fn a_long_list_imports_in_the_background_with_progress_as_one_undo_step() {
     let entries = list(&dir, "Lang", 20_000);
     let mut window = open(&path);
     let mut other = open(&path);
-    window.apply(Command::Edit(Edit::ImportMeasures(entries)));
+    window.apply(Command::ImportMeasures(entries));
     assert!(window.import_job.is_some(), "runs in the background");
     // The window goes on meanwhile.
     add(&mut window, "während des Imports");
@@ -764,7 +759,7 @@ fn a_long_list_imports_in_the_background_with_progress_as_one_undo_step() {
             .is_none_or(|n| !n.contains("anderer Stelle"))
     );
     // One undo step takes the whole list back out of the file.
-    window.apply(Command::Edit(Edit::Undo));
+    window.apply(Command::Undo);
     assert!(window.error.is_none(), "{:?}", window.error);
     assert_eq!(titles_in_file(&path), ["während des Imports"]);
 }

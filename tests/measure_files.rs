@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{full_measure, temp_dir, test_file};
-use sozialraum_atlas::app::{AppState, Command, Edit};
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::i18n::Lang;
 use sozialraum_atlas::io::measures_table::{measures_csv, read_measures, write_measures};
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
@@ -134,7 +135,7 @@ fn the_geojson_export_carries_measure_counts_and_reopens_without_them_as_indicat
     for m in measures() {
         state.apply(Command::Edit(Edit::AddMeasure(Box::new(m))));
     }
-    state.apply(Command::Edit(Edit::SaveMap(out.clone())));
+    state.apply(Command::SaveMap(out.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("json");

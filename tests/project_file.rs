@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{full_measure, gdal_tool, shared_data, temp_dir};
-use sozialraum_atlas::app::{AppState, Command, Edit};
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::project::{self};
 use sozialraum_atlas::io::store::ReadOnlyReason;
 use sozialraum_atlas::io::store::Store;
@@ -49,7 +50,7 @@ fn demo_project(name: &str) -> PathBuf {
     let path = dir.join("Projekt Städteregion.gpkg");
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
-    state.apply(Command::Edit(Edit::SaveProjectAs(path.clone())));
+    state.apply(Command::SaveProjectAs(path.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     path
 }
@@ -102,15 +103,15 @@ fn undo_and_redo_reach_the_file() {
     assert_eq!(changed.id, 1, "the file numbered it");
     changed.status = Status::Done;
     state.apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
-    state.apply(Command::Edit(Edit::Undo));
+    state.apply(Command::Undo);
     assert_eq!(
         open(&path).map.expect("map").measures.all()[0].status,
         Status::InProgress
     );
-    state.apply(Command::Edit(Edit::Undo));
+    state.apply(Command::Undo);
     assert!(open(&path).map.expect("map").measures.is_empty());
-    state.apply(Command::Edit(Edit::Redo));
-    state.apply(Command::Edit(Edit::Redo));
+    state.apply(Command::Redo);
+    state.apply(Command::Redo);
     let reopened = open(&path).map.expect("map");
     assert_eq!(reopened.measures.len(), 1);
     assert_eq!(reopened.measures.all()[0].status, Status::Done);
@@ -118,7 +119,7 @@ fn undo_and_redo_reach_the_file() {
     let rules_before = state.map.as_ref().expect("map").rules.clone();
     state.apply(Command::Edit(Edit::SetRules(Default::default())));
     assert!(open(&path).map.expect("map").rules.rules.is_empty());
-    state.apply(Command::Edit(Edit::Undo));
+    state.apply(Command::Undo);
     assert_eq!(open(&path).map.expect("map").rules, rules_before);
 }
 
@@ -195,11 +196,7 @@ fn a_write_protected_project_opens_read_only_and_refuses_changes() {
     perms.set_readonly(true);
     std::fs::set_permissions(&path, perms).expect("chmod");
     let mut state = open(&path);
-    let store = state
-        .map
-        .as_ref()
-        .and_then(|m| m.store.as_ref())
-        .expect("store");
+    let store = state.store.as_ref().expect("store");
     assert_eq!(store.read_only(), Some(ReadOnlyReason::Permissions));
     assert!(
         state
@@ -214,7 +211,7 @@ fn a_write_protected_project_opens_read_only_and_refuses_changes() {
     assert_eq!(state.map.as_ref().expect("map").measures.len(), 1);
     let copy = path.with_file_name("Kopie.gpkg");
     state.error = None;
-    state.apply(Command::Edit(Edit::SaveProjectAs(copy.clone())));
+    state.apply(Command::SaveProjectAs(copy.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     assert_eq!(open(&copy).map.expect("map").measures.len(), 1);
 }
@@ -260,9 +257,8 @@ fn a_full_disk_is_reported_the_state_stays_and_the_file_catches_up_later() {
             .expect("pages")
     };
     state
-        .map
+        .store
         .as_ref()
-        .and_then(|m| m.store.as_ref())
         .expect("store")
         .limit_pages_for_test(pages);
     let mut big = full_measure();
@@ -282,9 +278,8 @@ fn a_full_disk_is_reported_the_state_stays_and_the_file_catches_up_later() {
     );
     // Space again: the next change writes everything, the earlier measure included.
     state
-        .map
+        .store
         .as_ref()
-        .and_then(|m| m.store.as_ref())
         .expect("store")
         .limit_pages_for_test(1_000_000);
     state.error = None;
@@ -460,7 +455,7 @@ fn the_layers_classification_columns_follow_rule_edits_and_their_undo() {
     assert_eq!(column(&path), expected(&state));
     state.apply(Command::Edit(Edit::SetRules(Default::default())));
     assert_eq!(column(&path), expected(&state));
-    state.apply(Command::Edit(Edit::Undo));
+    state.apply(Command::Undo);
     assert_eq!(column(&path), expected(&state));
     state.apply(Command::Edit(Edit::SetOverride(Override {
         code: "AC 1".into(),

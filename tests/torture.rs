@@ -29,7 +29,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sozialraum_atlas::app::saving::Resolution;
-use sozialraum_atlas::app::{AppState, Command, Edit};
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::project::{self};
 use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::io::{ImportOptions, Progress};
@@ -151,7 +152,7 @@ fn torture_window_worker() {
         // The injected full disk (where no tmpfs could be mounted).
         let full = full_flag.exists();
         if full != limited
-            && let Some(store) = state.map.as_ref().and_then(|m| m.store.as_ref())
+            && let Some(store) = state.store.as_ref()
         {
             let pages = if full {
                 rusqlite::Connection::open(&path)
@@ -175,12 +176,7 @@ fn torture_window_worker() {
                 error.lines().next().unwrap_or("").replace('\t', " ")
             ));
         }
-        if state
-            .map
-            .as_ref()
-            .and_then(|m| m.store.as_ref())
-            .is_some_and(|s| s.detached().is_some())
-        {
+        if state.store.as_ref().is_some_and(|s| s.detached().is_some()) {
             // What a user does when told: open the file again (unsaved changes go).
             log.line("DETACHED");
             state.apply(Command::ReopenProject);
@@ -191,12 +187,12 @@ fn torture_window_worker() {
                 std::thread::sleep(Duration::from_millis(5));
                 state.poll_loading();
             }
-            if limited && let Some(store) = state.map.as_ref().and_then(|m| m.store.as_ref()) {
+            if limited && let Some(store) = state.store.as_ref() {
                 store.limit_pages_for_test(1);
             }
             continue;
         }
-        let settled = state.map.as_ref().is_some_and(|m| !m.saving.has_unsaved());
+        let settled = !state.saving.has_unsaved();
         if let Some(since) = stopping_since {
             // Finish: let the outbox drain and settle what is open, then end.
             if settled || since.elapsed() > Duration::from_secs(20) {
@@ -220,10 +216,11 @@ fn torture_window_worker() {
 
 /// Logs what the file confirmed since the last look.
 fn record_writes(state: &mut AppState, log: &mut Log) {
-    let Some(map) = state.map.as_mut() else {
+    let written = std::mem::take(&mut state.saving.written);
+    let Some(map) = state.map.as_ref() else {
         return;
     };
-    for (item, revision) in std::mem::take(&mut map.saving.written) {
+    for (item, revision) in written {
         if let Item::Measure(uid) = item {
             let hash = map
                 .measures
@@ -236,11 +233,7 @@ fn record_writes(state: &mut AppState, log: &mut Log) {
 
 /// Settles the oldest conflict, if there is one; returns whether there was.
 fn resolve_one(state: &mut AppState, rng: &mut Rng, log: &mut Log, mine_only: bool) -> bool {
-    let Some(conflict) = state
-        .map
-        .as_ref()
-        .and_then(|m| m.saving.conflicts.first().cloned())
-    else {
+    let Some(conflict) = state.saving.conflicts.first().cloned() else {
         return false;
     };
     let Item::Measure(uid) = conflict.item else {
@@ -314,7 +307,7 @@ fn act(state: &mut AppState, rng: &mut Rng, log: &mut Log) {
     } else {
         // Undo: what it would write, logged first.
         let next = state.history.next_undo().cloned();
-        if let Some(sozialraum_atlas::app::history::Change::Measure { uid, before, .. }) = next {
+        if let Some(sozialraum_atlas::document::edit::Change::Measure { uid, before, .. }) = next {
             match &before {
                 Some(m) => log.line(&format!("TRY\t{uid}\t{}", digest(m))),
                 None => {
@@ -324,7 +317,7 @@ fn act(state: &mut AppState, rng: &mut Rng, log: &mut Log) {
                     }
                 }
             }
-            state.apply(Command::Edit(Edit::Undo));
+            state.apply(Command::Undo);
         }
     }
 }

@@ -515,9 +515,7 @@ fn project_harness(name: &str) -> (Harness<'static, SozialraumApp>, std::path::P
     let path = dir.join("Workshop Städteregion.gpkg");
     let mut state = sozialraum_atlas::app::AppState::new(|| {});
     state.apply(sozialraum_atlas::app::Command::OpenDemo);
-    state.apply(sozialraum_atlas::app::Command::Edit(
-        sozialraum_atlas::app::Edit::SaveProjectAs(path.clone()),
-    ));
+    state.apply(sozialraum_atlas::app::Command::SaveProjectAs(path.clone()));
     assert!(state.error.is_none(), "{:?}", state.error);
     (open_in_window(&path), path)
 }
@@ -534,7 +532,7 @@ fn open_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
     loop {
         harness.run();
         let state = &harness.state().state;
-        if state.loading.is_none() && state.map.as_ref().is_some_and(|m| m.store.is_some()) {
+        if state.loading.is_none() && state.store.is_some() {
             break;
         }
         assert!(
@@ -1069,7 +1067,7 @@ fn harness_says_saved(h: &Harness<'_, SozialraumApp>) -> bool {
 
 #[test]
 fn the_conflict_dialog_shows_when_read_theirs_and_mine_and_takes_each_pick() {
-    use sozialraum_atlas::app::Edit;
+    use sozialraum_atlas::document::edit::Edit;
     let (mut a, path) = project_harness("conflict");
     let mut b = open_in_window(&path);
     add_measure_in_inspector(&mut a, "AC 3", "Familienzentrum");
@@ -1137,9 +1135,8 @@ fn quitting_with_an_unsaved_change_asks_and_lists_it() {
     harness
         .state()
         .state
-        .map
+        .store
         .as_ref()
-        .and_then(|m| m.store.as_ref())
         .expect("store")
         .limit_pages_for_test(pages);
     // A long description needs new pages: the disk is "full".
@@ -1149,12 +1146,9 @@ fn quitting_with_an_unsaved_change_asks_and_lists_it() {
         ..Default::default()
     };
     measure.description = "Fahrplan und Haltestellen ".repeat(600);
-    harness
-        .state_mut()
-        .state
-        .apply(Command::Edit(sozialraum_atlas::app::Edit::AddMeasure(
-            Box::new(measure),
-        )));
+    harness.state_mut().state.apply(Command::Edit(
+        sozialraum_atlas::document::edit::Edit::AddMeasure(Box::new(measure)),
+    ));
     harness.run();
     assert!(
         shown(&harness, "Speichern fehlgeschlagen"),

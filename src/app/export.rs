@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use geo::{Distance, Haversine, Point};
 
-use super::LoadedMap;
 use crate::analysis::rules::Classification;
+use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::model::{Date, IndicatorTable, Region};
 use crate::render::{EncodeError, Format, encode};
@@ -42,7 +42,7 @@ pub struct MapSnapshot {
 
 impl MapSnapshot {
     /// The map as it is now.
-    pub fn of(map: &LoadedMap) -> MapSnapshot {
+    pub fn of(map: &Document) -> MapSnapshot {
         MapSnapshot {
             region: Arc::clone(&map.region),
             indicators: Arc::clone(&map.indicators),
@@ -474,7 +474,7 @@ pub fn export_views(
     let mut written = Vec::with_capacity(views.len());
     for (k, saved) in views.iter().enumerate() {
         let mut settings = view.clone();
-        super::apply_stored_view(&mut settings, &saved.settings, &map.indicators);
+        crate::document::view::apply_stored(&mut settings, &saved.settings, &map.indicators);
         let one = ExportOptions {
             extent: Extent::View(saved.extent),
             subtitle: saved.name.clone(),

@@ -256,3 +256,107 @@ fn run(
         report,
     }
 }
+
+/// How long the import thread waits for another writer's lock.
+const IMPORT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl super::AppState {
+    /// Starts importing a measure list in the background (one transaction, one undo step).
+    pub(super) fn import_measures(&mut self, path: &std::path::Path, now: Timestamp) {
+        let lang = self.lang();
+        if self.import_job.is_some() {
+            self.error = Some(lang.t(T::ImportRunning).to_string());
+            return;
+        }
+        let Some(doc) = self.map.as_ref() else {
+            return;
+        };
+        let store = match self.store.as_ref().map(|s| s.second(IMPORT_LOCK_WAIT)) {
+            None => None,
+            Some(Ok(second)) => Some(second),
+            Some(Err(e)) => {
+                self.error = Some(format!(
+                    "{} {}",
+                    e.describe(lang),
+                    lang.tf(
+                        T::WindowNothingTaken,
+                        &[("n", "0"), ("file", &path.display().to_string())]
+                    )
+                ));
+                return;
+            }
+        };
+        let input = ImportInput {
+            region: Arc::clone(&doc.region),
+            existing: doc.measures.clone(),
+            indicators: Arc::clone(&doc.indicators),
+            rules: doc.rules.clone(),
+            overrides: doc.overrides.clone(),
+            classification: Arc::clone(&doc.classification),
+            to_lonlat: doc.to_lonlat.clone(),
+            store,
+            new_uid: self.new_uid,
+            now,
+            next_number: doc.measures.next_id(),
+        };
+        let waker = Arc::clone(&self.waker);
+        self.import_job = Some(ImportJob::start(
+            path.to_path_buf(),
+            input,
+            lang,
+            move || waker(),
+        ));
+    }
+
+    /// Takes the result of a finished measure import. Call once per frame.
+    pub fn poll_import(&mut self) {
+        let lang = self.lang();
+        let Some(job) = &self.import_job else {
+            return;
+        };
+        let Some(outcome) = job.poll() else {
+            return;
+        };
+        let project = job.project.clone();
+        self.import_job = None;
+        match outcome {
+            ImportOutcome::Failed(message) => {
+                self.error = Some(message);
+                self.error_title = Some(T::ImportFailedTitle);
+            }
+            ImportOutcome::Done {
+                added,
+                written,
+                report,
+            } => {
+                // The map shown may be another one by now: the list is in its file anyway.
+                let same = self.store.as_ref().map(|s| s.project_id().to_string()) == project;
+                if !same {
+                    self.notice = Some(report.summary(lang));
+                    return;
+                }
+                if !added.is_empty() {
+                    match self.store.as_mut() {
+                        Some(store) => {
+                            // Already in the file: on screen and for undo, not written again.
+                            store.learn(&written);
+                            if let Some(doc) = self.map.as_mut()
+                                && let Some(change) = crate::document::edit::apply(
+                                    doc,
+                                    crate::document::edit::Edit::AddMeasures(added),
+                                )
+                            {
+                                self.history.record(change);
+                            }
+                        }
+                        None => self.edit(crate::document::edit::Edit::AddMeasures(added)),
+                    }
+                }
+                self.notice = Some(report.summary(lang));
+                self.measure_import = Some(report);
+                self.windows.measure_import = true;
+                self.rebuild_scene();
+            }
+        }
+    }
+}

@@ -9,192 +9,74 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-use crate::analysis::RegionStats;
-use crate::analysis::rules::{Classification, classify};
-use crate::io::export_geojson::MapExport;
+use crate::document::Document;
 use crate::io::project::{OpenedProject, open as open_project};
-use crate::io::store::{SavedView, StoredView};
-use crate::io::{ImportError, ImportOptions, ImportReport, Imported, Progress, import_file};
-use crate::model::{IndicatorTable, MeasureRegister, Override, Region, RuleSet};
-use crate::scene::SceneInput;
-use crate::spatial::crs::{Crs, Transformer, WGS84};
+use crate::io::store::{Store, StoredView};
+use crate::io::{ImportError, ImportOptions, Progress, import_file};
+use crate::model::Region;
 use crate::spatial::prepared::{Detail, PreparedMap};
 
-/// A map ready to show.
+/// A map that was opened: the document, and for a project its store and the view it keeps.
 #[derive(Debug)]
-pub struct LoadedMap {
-    /// The Sozialräume.
-    pub region: Arc<Region>,
-    /// Indicator catalogue and values.
-    pub indicators: Arc<IndicatorTable>,
-    /// Handlungsfeld rules (empty: the classification comes from the data).
-    pub rules: RuleSet,
-    /// Planners' overrides.
-    pub overrides: Vec<Override>,
-    /// The classification of every area (rules or data, with overrides).
-    pub classification: Arc<Classification>,
-    /// Prepared geometry (overview first, then full detail).
-    pub prepared: Arc<PreparedMap>,
-    /// Whether `prepared` is complete.
-    pub detail: Detail,
-    /// What the import found.
-    pub report: ImportReport,
-    /// Statistics for the inspector.
-    pub stats: Arc<RegionStats>,
-    /// Planar CRS to lon/lat, for coordinates and the scale bar.
-    pub to_lonlat: Option<Arc<Transformer>>,
-    /// The file, if the map came from one.
-    pub path: Option<PathBuf>,
-    /// The planned measures.
-    pub measures: MeasureRegister,
-    /// Number of measures per area, kept in step by [`LoadedMap::recount`].
-    pub measure_counts: Arc<Vec<usize>>,
-    /// The project file, when the map is a project.
-    pub store: Option<Box<dyn crate::io::store::Store>>,
-    /// The view stored in the project, applied once when the map is shown.
-    pub stored_view: Option<StoredView>,
-    /// The saved views ("Ansichten") of the project.
-    pub saved_views: Vec<SavedView>,
-    /// Unsaved items and conflicts with other writers of the project file.
-    pub saving: super::saving::Saving,
+pub struct Opened {
+    /// The document.
+    pub doc: Document,
+    /// Where it is kept, when it is a project.
+    pub store: Option<Box<dyn Store>>,
+    /// The view the project keeps, applied once when the map is shown.
+    pub view: Option<StoredView>,
 }
 
-impl LoadedMap {
-    /// What the scene is built from.
-    pub fn scene_input(&self) -> SceneInput<'_> {
-        SceneInput {
-            region: &self.region,
-            indicators: &self.indicators,
-            classification: &self.classification,
-            measure_counts: &self.measure_counts,
-        }
-    }
-
-    /// Recounts the measures per area after measures changed.
-    pub fn recount(&mut self) {
-        let mut counts = vec![0usize; self.region.spaces.len()];
-        for m in self.measures.all() {
-            for code in &m.areas {
-                if let Some(i) = self.region.space_by_code(code) {
-                    counts[i] += 1;
-                }
-            }
-        }
-        self.measure_counts = Arc::new(counts);
-    }
-
-    /// Recomputes statistics and classification after indicators, rules or overrides changed.
-    pub fn refresh(&mut self) {
-        self.stats = Arc::new(RegionStats::new(&self.region, &self.indicators));
-        self.reclassify();
-    }
-
-    /// Recomputes the classification after rules or overrides changed.
-    pub fn reclassify(&mut self) {
-        self.classification = Arc::new(classify(
-            &self.region,
-            &self.indicators,
-            &self.rules,
-            &self.overrides,
-        ));
-    }
-
-    /// Builds a loaded map from an import, preparing geometry as `detail` says.
-    pub fn from_import(imported: Imported, path: Option<PathBuf>, detail: Detail) -> LoadedMap {
-        LoadedMap::from_import_with(imported, path, detail, |region| {
-            PreparedMap::prepare(region, detail, &|_| {})
-        })
-    }
-
-    /// Builds a loaded map from an import with geometry prepared by `prepare` (an export
-    /// prepares for one scale only); `detail` says what it holds.
-    pub fn from_import_with(
-        imported: Imported,
-        path: Option<PathBuf>,
-        detail: Detail,
-        prepare: impl FnOnce(&Region) -> PreparedMap,
-    ) -> LoadedMap {
-        let Imported {
-            region,
-            indicators,
-            rules,
-            overrides,
-            report,
-        } = imported;
-        let prepared = prepare(&region);
-        let stats = RegionStats::new(&region, &indicators);
-        let classification = classify(&region, &indicators, &rules, &overrides);
-        let to_lonlat = Crs::from_epsg(region.crs.epsg)
-            .and_then(|planar| Ok(Transformer::new(planar, Crs::from_epsg(WGS84)?)))
-            .ok()
-            .map(Arc::new);
-        LoadedMap {
-            region: Arc::new(region),
-            indicators: Arc::new(indicators),
-            rules,
-            overrides,
-            classification: Arc::new(classification),
-            prepared: Arc::new(prepared),
-            detail,
-            report,
-            stats: Arc::new(stats),
-            to_lonlat,
-            path,
-            measures: MeasureRegister::default(),
-            measure_counts: Arc::default(),
+impl Opened {
+    /// A map that is not a project.
+    pub fn plain(doc: Document) -> Opened {
+        Opened {
+            doc,
             store: None,
-            stored_view: None,
-            saved_views: Vec::new(),
-            saving: Default::default(),
+            view: None,
         }
     }
 
-    /// A loaded map from an opened project file.
-    pub fn from_project(project: OpenedProject, path: PathBuf, detail: Detail) -> LoadedMap {
-        LoadedMap::from_project_with(project, path, detail, |region| {
-            PreparedMap::prepare(region, detail, &|_| {})
-        })
-    }
-
-    /// A loaded map from an opened project, with geometry prepared by `prepare`.
-    pub fn from_project_with(
+    /// An opened project, its geometry prepared by `prepare`.
+    pub fn project_with(
         project: OpenedProject,
         path: PathBuf,
         detail: Detail,
         prepare: impl FnOnce(&Region) -> PreparedMap,
-    ) -> LoadedMap {
+    ) -> Opened {
         let OpenedProject {
             imported,
             measures,
             view,
             store,
         } = project;
-        let mut map = LoadedMap::from_import_with(imported, Some(path), detail, prepare);
-        map.measures = measures;
-        map.recount();
-        map.store = Some(Box::new(store));
-        map.stored_view = Some(view);
-        map
+        let doc = Document::from_project_with(
+            imported,
+            measures,
+            view.views.clone(),
+            path,
+            detail,
+            prepare,
+        );
+        Opened {
+            doc,
+            store: Some(Box::new(store)),
+            view: Some(view),
+        }
     }
 
-    /// The map as an export (GeoJSON, project layer), with measure counts.
-    pub fn export(&self) -> MapExport<'_> {
-        MapExport {
-            region: &self.region,
-            indicators: &self.indicators,
-            rules: &self.rules,
-            overrides: &self.overrides,
-            classification: &self.classification,
-            to_lonlat: self.to_lonlat.as_deref(),
-            measures: Some(&self.measures),
-        }
+    /// An opened project, prepared as `detail` says.
+    pub fn project(project: OpenedProject, path: PathBuf, detail: Detail) -> Opened {
+        Opened::project_with(project, path, detail, |region| {
+            PreparedMap::prepare(region, detail, &|_| {})
+        })
     }
 }
 
 /// What a loading thread reports.
 pub enum LoadMessage {
     /// The map, prepared for an overview.
-    Overview(Box<LoadedMap>),
+    Overview(Box<Opened>),
     /// The full preparation of the map sent before.
     Full(Arc<PreparedMap>),
     /// The file could not be opened.
@@ -316,10 +198,15 @@ fn run(
 ) {
     let loaded = if crate::io::project::kind(&path) != crate::io::project::Kind::Other {
         open_project(&path, &options, progress)
-            .map(|p| LoadedMap::from_project(p, path.clone(), Detail::Overview))
+            .map(|p| Opened::project(p, path.clone(), Detail::Overview))
     } else {
-        import_file(&path, &options, progress)
-            .map(|i| LoadedMap::from_import(i, Some(path.clone()), Detail::Overview))
+        import_file(&path, &options, progress).map(|i| {
+            Opened::plain(Document::from_import(
+                i,
+                Some(path.clone()),
+                Detail::Overview,
+            ))
+        })
     };
     let map = match loaded {
         Ok(map) if !progress.is_cancelled() => map,
@@ -334,7 +221,7 @@ fn run(
             return;
         }
     };
-    let region = Arc::clone(&map.region);
+    let region = Arc::clone(&map.doc.region);
     if sender
         .send((id, LoadMessage::Overview(Box::new(map))))
         .is_err()

@@ -7,24 +7,20 @@ pub mod crash;
 mod editing;
 pub mod export;
 pub mod export_job;
-pub mod history;
 pub mod import_job;
 mod loader;
 pub mod saving;
 mod state;
-mod view_store;
 
 use std::path::PathBuf;
 
 use eframe::egui::{self, Context, Ui, ViewportCommand};
 
-pub use editing::Edit;
-pub use loader::{LoadJob, LoadMessage, LoadedMap};
+pub use loader::{LoadJob, LoadMessage, Opened};
 pub use state::{
-    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window, draft_for,
+    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window,
     system_clock as state_clock,
 };
-pub use view_store::apply_stored as apply_stored_view;
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -187,11 +183,12 @@ impl SozialraumApp {
             self.crash = Some(message);
         }
         if let Some(message) = &self.crash {
-            let project = self.state.map.as_ref().and_then(|m| {
-                let store = m.store.as_ref()?;
-                let unsaved = m.saving.outbox().len() + m.saving.conflicts.len();
-                Some((store.location(), unsaved))
-            });
+            let unsaved = self.state.saving.outbox().len() + self.state.saving.conflicts.len();
+            let project = self
+                .state
+                .store
+                .as_ref()
+                .map(|store| (store.location(), unsaved));
             let project = project.as_ref().map(|(p, n)| (p.as_str(), *n));
             match dialogs::crash_modal_ui(ui.ctx(), message, project, self.state.lang()) {
                 Some(true) => self.crash = None,
@@ -209,7 +206,7 @@ impl SozialraumApp {
         self.state.poll_export();
         self.state.poll_store();
         self.state.poll_import();
-        if self.state.map.as_ref().is_some_and(|m| m.store.is_some()) {
+        if self.state.store.is_some() {
             // Others' changes show up within about a second, also when nobody moves the mouse.
             ctx.request_repaint_after(saving::POLL_INTERVAL);
         }
@@ -420,7 +417,7 @@ impl SozialraumApp {
             .state
             .map
             .as_ref()
-            .and_then(|m| m.saving.conflicts.first().map(|c| (m, c)));
+            .and_then(|m| self.state.saving.conflicts.first().map(|c| (m, c)));
         if let Some(message) = &self.state.error {
             let title = self.state.error_title.unwrap_or(T::ErrorTitle);
             commands.extend(dialogs::error_modal_ui(&ctx, title, message, lang));
@@ -434,12 +431,7 @@ impl SozialraumApp {
                 lang,
             ));
         } else if self.state.pending_discard.is_some() {
-            let project = self
-                .state
-                .map
-                .as_ref()
-                .and_then(|m| m.store.as_ref())
-                .map(|s| s.location());
+            let project = self.state.store.as_ref().map(|s| s.location());
             commands.extend(dialogs::unsaved_modal_ui(
                 &ctx,
                 &self.state.unsaved_items(),
@@ -469,9 +461,12 @@ impl SozialraumApp {
             return commands;
         };
         if self.state.windows.measures {
+            let saving = &self.state.saving;
+            let unsaved = |uid| saving.is_pending(&crate::io::store::Item::Measure(uid));
             commands.extend(measures_window::measures_window_ui(
                 ctx,
                 map,
+                &unsaved,
                 &mut self.measure_list,
                 self.state.scene_generation,
                 lang,
@@ -496,6 +491,11 @@ impl SozialraumApp {
         let info = measure_form::DraftInfo {
             generation: self.state.draft_generation,
             changed_elsewhere: self.state.draft_changed_elsewhere,
+            keeping: match &self.state.store {
+                None => measure_form::Keeping::Nothing,
+                Some(s) if s.read_only().is_some() => measure_form::Keeping::ReadOnly,
+                Some(_) => measure_form::Keeping::Project,
+            },
         };
         if let Some(draft) = &mut self.state.measure_draft {
             commands.extend(measure_form::measure_form_ui(
@@ -640,10 +640,10 @@ fn edit_shortcuts(ctx: &Context) -> Vec<Command> {
         if i.consume_key(shift, egui::Key::Z)
             || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)
         {
-            out.push(Command::Edit(Edit::Redo));
+            out.push(Command::Redo);
         }
         if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z) {
-            out.push(Command::Edit(Edit::Undo));
+            out.push(Command::Undo);
         }
         if i.consume_key(egui::Modifiers::COMMAND, egui::Key::M) {
             out.push(Command::NewMeasure);
@@ -675,10 +675,9 @@ impl eframe::App for SozialraumApp {
         );
         let project = self
             .state
-            .map
+            .store
             .as_ref()
-            .and_then(|m| m.store.as_ref())
-            .map(|s| s.location())
+            .and_then(|s| s.file().map(|p| p.display().to_string()))
             .unwrap_or_default();
         storage.set_string(STORAGE_LAST_PROJECT, project);
     }

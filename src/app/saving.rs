@@ -15,6 +15,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::state::AppState;
+use crate::document::Document;
+use crate::document::edit;
 use crate::i18n::T;
 use crate::io::store::{Changed, Item, ItemValue, Outcome, ProjectContent, StoreError};
 use crate::model::{Measure, Uid};
@@ -117,15 +119,12 @@ impl AppState {
     /// Queues the items of a change and writes the outbox. With no project there is nothing
     /// to write to (the map's changes are kept in the program until saved as a project).
     pub(super) fn save_items(&mut self, items: Vec<(Item, Option<ItemValue>)>) {
-        let Some(map) = self.map.as_mut() else {
-            return;
-        };
-        let Some(store) = &map.store else {
+        let Some(store) = &self.store else {
             return;
         };
         for (item, before) in items {
             let base = store.known(&item);
-            map.saving.queue(item, base, before);
+            self.saving.queue(item, base, before);
         }
         self.flush(true);
     }
@@ -135,18 +134,14 @@ impl AppState {
     pub(super) fn flush(&mut self, by_user: bool) {
         let lang = self.lang();
         let stored_view = self.stored_view();
-        let Some(map) = self.map.as_mut() else {
+        let (Some(doc), Some(store)) = (self.map.as_mut(), self.store.as_mut()) else {
             return;
         };
-        let Some(mut store) = map.store.take() else {
-            return;
-        };
-        if map.saving.outbox().is_empty() && !store.derived_stale() {
-            map.store = Some(store);
+        if self.saving.outbox().is_empty() && !store.derived_stale() {
             return;
         }
-        map.saving.last_try = Some(Instant::now());
-        let items: Vec<(Item, u64)> = map
+        self.saving.last_try = Some(Instant::now());
+        let items: Vec<(Item, u64)> = self
             .saving
             .outbox()
             .iter()
@@ -154,18 +149,17 @@ impl AppState {
             .collect();
         let result = {
             let content = ProjectContent {
-                map: map.export(),
-                measures: &map.measures,
+                map: doc.export(),
+                measures: &doc.measures,
                 view: &stored_view,
             };
             store.write(&items, &content)
         };
-        map.store = Some(store);
         match result {
             Ok(outcomes) => {
-                let was_failing = map.saving.failure.take().is_some();
+                let was_failing = self.saving.failure.take().is_some();
                 // The outbox was written whole, in order.
-                let sent = map.saving.take_outbox();
+                let sent = self.saving.take_outbox();
                 let mut numbers = std::collections::HashMap::new();
                 let mut conflicts = Vec::new();
                 let mut written = Vec::new();
@@ -178,7 +172,7 @@ impl AppState {
                             written.push((pending.item, revision));
                         }
                         Outcome::Conflict { theirs, revision } => {
-                            let mine = current_value(map, &pending.item);
+                            let mine = edit::value_of(doc, &pending.item);
                             conflicts.push(Conflict {
                                 item: pending.item,
                                 base: pending.before,
@@ -189,19 +183,19 @@ impl AppState {
                         }
                     }
                 }
-                renumber(map, &numbers);
+                edit::renumber(doc, &numbers);
                 self.history.set_numbers(&numbers);
                 for c in &conflicts {
                     self.history.taint(&c.item);
                 }
-                map.saving.conflicts.extend(conflicts);
-                map.saving.written = written;
-                if was_failing && map.saving.outbox().is_empty() {
+                self.saving.conflicts.extend(conflicts);
+                self.saving.written = written;
+                if was_failing && self.saving.outbox().is_empty() {
                     self.notice = Some(lang.t(T::AllSavedAgain).to_string());
                 }
             }
             Err(e) => {
-                let first = map.saving.failure.as_ref() != Some(&e);
+                let first = self.saving.failure.as_ref() != Some(&e);
                 let detached = e.why().is_some_and(|w| w.is_detached());
                 if by_user || first {
                     let advice = if detached {
@@ -216,7 +210,7 @@ impl AppState {
                         T::SaveFailedTitle
                     });
                 }
-                map.saving.failure = Some(e);
+                self.saving.failure = Some(e);
             }
         }
     }
@@ -226,17 +220,14 @@ impl AppState {
     pub fn poll_store(&mut self) {
         let due =
             |last: Option<Instant>, every: Duration| last.is_none_or(|t| t.elapsed() >= every);
-        let Some(map) = &self.map else {
-            return;
-        };
-        let Some(store) = &map.store else {
+        let Some(store) = &self.store else {
             return;
         };
         // A read-only file stays read-only: its unsaved changes wait for "Speichern unter …".
-        let retry = !map.saving.outbox().is_empty()
+        let retry = !self.saving.outbox().is_empty()
             && store.read_only().is_none()
-            && due(map.saving.last_try, RETRY_INTERVAL);
-        let look = due(map.saving.last_poll, POLL_INTERVAL);
+            && due(self.saving.last_try, RETRY_INTERVAL);
+        let look = due(self.saving.last_poll, POLL_INTERVAL);
         if retry {
             self.flush(false);
         }
@@ -249,17 +240,14 @@ impl AppState {
     /// wait for the merged state.
     pub fn poll_store_now(&mut self) {
         let lang = self.lang();
-        let Some(map) = self.map.as_mut() else {
-            return;
-        };
-        map.saving.last_poll = Some(Instant::now());
-        let region = std::sync::Arc::clone(&map.region);
-        let Some(store) = map.store.as_mut() else {
+        self.saving.last_poll = Some(Instant::now());
+        let (Some(doc), Some(store)) = (self.map.as_ref(), self.store.as_mut()) else {
             return;
         };
         if store.detached().is_some() {
             return;
         }
+        let region = std::sync::Arc::clone(&doc.region);
         match store.poll(&region) {
             Ok(None) => {}
             Ok(Some(foreign)) => {
@@ -271,25 +259,21 @@ impl AppState {
             }
             Err(e) => {
                 let detached = e.why().is_some_and(|w| w.is_detached());
-                if map.saving.failure.as_ref() != Some(&e) {
+                if self.saving.failure.as_ref() != Some(&e) {
                     if detached {
                         self.error = Some(format!(
                             "{} {}",
                             e.describe(lang),
                             lang.t(T::WritingStopped)
                         ));
+                        self.error_title = Some(T::DetachedTitle);
                     }
-                    map.saving.failure = Some(e);
+                    self.saving.failure = Some(e);
                 }
                 return;
             }
         }
-        if self
-            .map
-            .as_ref()
-            .and_then(|m| m.store.as_ref())
-            .is_some_and(|s| s.derived_stale())
-        {
+        if self.store.as_ref().is_some_and(|s| s.derived_stale()) {
             self.flush(false);
         }
     }
@@ -297,16 +281,17 @@ impl AppState {
     /// Merges others' changes into the map; returns how many items were taken. Items with an
     /// unsaved change here stay as they are (their write reports the clash).
     fn merge(&mut self, changed: Vec<Changed>) -> usize {
-        let Some(map) = self.map.as_mut() else {
+        let Some(doc) = self.map.as_mut() else {
             return 0;
         };
         let mut taken: HashSet<Item> = HashSet::new();
-        let mut reclassify = false;
+        let mut recompute = false;
         let mut puts: Vec<Measure> = Vec::new();
         let mut removes: HashSet<Uid> = HashSet::new();
         let mut reload_values = false;
         for (item, value, _) in changed {
-            if map.saving.is_pending(&item) || map.saving.conflicts.iter().any(|c| c.item == item) {
+            if self.saving.is_pending(&item) || self.saving.conflicts.iter().any(|c| c.item == item)
+            {
                 continue;
             }
             match (&item, value) {
@@ -319,27 +304,25 @@ impl AppState {
                     if let Item::View(_) = item {
                         self.current_view = None;
                     }
-                    reclassify |= put_value(map, &item, value);
+                    recompute |= edit::put_value(doc, &item, value);
                 }
             }
             taken.insert(item);
         }
         // In bulk: one pass for 100,000 measures another writer imported.
         let measures = !puts.is_empty() || !removes.is_empty();
-        map.measures.remove_many(&removes);
-        map.measures.put_many(puts);
+        doc.measures.remove_many(&removes);
+        doc.measures.put_many(puts);
         self.history.taint_all(&taken);
         let taken = taken.len();
+        if measures {
+            doc.recount();
+        }
+        if recompute {
+            doc.refresh();
+        }
         if reload_values {
             self.reload_indicator_values();
-        }
-        if let Some(map) = self.map.as_mut() {
-            if measures {
-                map.recount();
-            }
-            if reclassify {
-                map.refresh();
-            }
         }
         if let Some(draft) = &self.measure_draft
             && let Some(base) = &self.draft_base
@@ -355,14 +338,12 @@ impl AppState {
     /// areas stay; a file whose areas changed asks to be opened anew).
     fn reload_indicator_values(&mut self) {
         let lang = self.lang();
-        let Some(map) = self.map.as_mut() else {
-            return;
-        };
-        let Some(path) = map
-            .store
-            .as_ref()
-            .and_then(|s| s.file().map(std::path::Path::to_path_buf))
-        else {
+        let (Some(doc), Some(path)) = (
+            self.map.as_mut(),
+            self.store
+                .as_ref()
+                .and_then(|s| s.file().map(std::path::Path::to_path_buf)),
+        ) else {
             return;
         };
         match crate::io::import_file(
@@ -371,16 +352,16 @@ impl AppState {
             &crate::io::Progress::default(),
         ) {
             Ok(imported)
-                if imported.region.spaces.len() == map.region.spaces.len()
+                if imported.region.spaces.len() == doc.region.spaces.len()
                     && imported
                         .region
                         .spaces
                         .iter()
-                        .zip(&map.region.spaces)
+                        .zip(&doc.region.spaces)
                         .all(|(a, b)| a.code == b.code) =>
             {
-                map.indicators = std::sync::Arc::new(imported.indicators);
-                map.refresh();
+                doc.indicators = std::sync::Arc::new(imported.indicators);
+                doc.refresh();
             }
             _ => {
                 self.notice = Some(lang.t(T::ValuesChangedReopen).to_string());
@@ -389,50 +370,50 @@ impl AppState {
     }
 
     /// Settles the oldest conflict: the chosen value goes on screen and, unless it is
-    /// theirs, into the file (based on their revision, so nothing of theirs is lost unseen).
+    /// theirs, into the store (based on their revision, so nothing of theirs is lost unseen).
     pub(super) fn resolve_conflict(&mut self, resolution: Resolution) {
-        let Some(map) = self.map.as_mut() else {
+        let Some(doc) = self.map.as_mut() else {
             return;
         };
-        if map.saving.conflicts.is_empty() {
+        if self.saving.conflicts.is_empty() {
             return;
         }
-        let conflict = map.saving.conflicts.remove(0);
+        let conflict = self.saving.conflicts.remove(0);
         let value = match resolution {
             Resolution::Mine => conflict.mine.clone(),
             Resolution::Theirs => conflict.theirs.clone(),
             Resolution::Merged(m) => Some(ItemValue::Measure(m)),
         };
-        set_value(map, &conflict.item, value.clone());
+        edit::set_value(doc, &conflict.item, value.clone());
         self.history.taint(&conflict.item);
         if value != conflict.theirs {
-            map.saving
+            self.saving
                 .queue(conflict.item, conflict.theirs_revision, conflict.theirs);
             self.flush(true);
         }
         self.rebuild_scene();
     }
 
-    /// What is not in the project file (or, without a project, not in any file), as lines
-    /// for the quit question.
+    /// What is not in the project (or, without a project, not in any file), as lines for
+    /// the quit question.
     pub fn unsaved_items(&self) -> Vec<String> {
         let lang = self.lang();
-        let Some(map) = &self.map else {
+        let Some(doc) = &self.map else {
             return Vec::new();
         };
-        if map.store.is_none() {
+        if self.store.is_none() {
             let mut out = Vec::new();
-            if !map.measures.is_empty() {
+            if !doc.measures.is_empty() {
                 out.push(lang.count_text(
-                    map.measures.len(),
+                    doc.measures.len(),
                     T::UnsavedMeasuresOne,
                     T::UnsavedMeasures,
                     &[],
                 ));
             }
-            if !map.saved_views.is_empty() {
+            if !doc.saved_views.is_empty() {
                 out.push(lang.count_text(
-                    map.saved_views.len(),
+                    doc.saved_views.len(),
                     T::UnsavedViewsOne,
                     T::UnsavedViews,
                     &[],
@@ -444,11 +425,11 @@ impl AppState {
             return out;
         }
         const SHOWN: usize = 30;
-        let outbox = map.saving.outbox();
+        let outbox = self.saving.outbox();
         let mut out: Vec<String> = outbox
             .iter()
             .take(SHOWN)
-            .map(|p| item_label(map, &p.item, lang))
+            .map(|p| item_label(doc, &p.item, lang))
             .collect();
         if outbox.len() > SHOWN {
             out.push(lang.tf(
@@ -456,10 +437,10 @@ impl AppState {
                 &[("n", &crate::i18n::format::count(outbox.len() - SHOWN, lang))],
             ));
         }
-        out.extend(map.saving.conflicts.iter().map(|c| {
+        out.extend(self.saving.conflicts.iter().map(|c| {
             lang.tf(
                 T::UnsavedConflict,
-                &[("item", &item_label(map, &c.item, lang))],
+                &[("item", &item_label(doc, &c.item, lang))],
             )
         }));
         out
@@ -467,114 +448,14 @@ impl AppState {
 
     /// Whether the measure with this uid has an unsaved change.
     pub fn is_unsaved_measure(&self, uid: Uid) -> bool {
-        self.map
-            .as_ref()
-            .is_some_and(|m| m.saving.is_pending(&Item::Measure(uid)))
-    }
-}
-
-/// Gives measures the numbers the file gave them.
-pub(super) fn renumber(map: &mut super::LoadedMap, numbers: &std::collections::HashMap<Uid, i64>) {
-    if numbers.is_empty() {
-        return;
-    }
-    let changed: Vec<Measure> = numbers
-        .iter()
-        .filter_map(|(uid, n)| {
-            let mut m = map.measures.get(*uid)?.clone();
-            m.id = *n;
-            Some(m)
-        })
-        .collect();
-    map.measures.put_many(changed);
-}
-
-/// The current value of an item in the map.
-pub fn current_value(map: &super::LoadedMap, item: &Item) -> Option<ItemValue> {
-    match item {
-        Item::Measure(uid) => map
-            .measures
-            .get(*uid)
-            .map(|m| ItemValue::Measure(Box::new(m.clone()))),
-        Item::Rules => Some(ItemValue::Rules(map.rules.clone())),
-        Item::Override { code, field } => map
-            .overrides
-            .iter()
-            .find(|o| o.code == *code && o.field == *field)
-            .map(|o| ItemValue::Override(o.clone())),
-        Item::View(uid) => map
-            .saved_views
-            .iter()
-            .find(|v| v.uid == *uid)
-            .map(|v| ItemValue::View(Box::new(v.clone()))),
-        Item::Catalogue => Some(ItemValue::Catalogue(map.indicators.indicators().to_vec())),
-        Item::IndicatorValues => Some(ItemValue::IndicatorValues),
-        Item::ViewSettings => None,
-    }
-}
-
-/// Puts a value of an item into the map (None: removes the item), with what depends on it
-/// recomputed.
-fn set_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) {
-    let measure = matches!(item, Item::Measure(_));
-    if put_value(map, item, value) {
-        map.refresh();
-    }
-    if measure {
-        map.recount();
-    }
-}
-
-/// Puts a value of an item into the map (None: removes the item) without recomputing what
-/// depends on it; returns whether the classification must be recomputed.
-fn put_value(map: &mut super::LoadedMap, item: &Item, value: Option<ItemValue>) -> bool {
-    match (item, value) {
-        (Item::Measure(_), Some(ItemValue::Measure(m))) => {
-            map.measures.put(*m);
-            false
-        }
-        (Item::Measure(uid), None) => {
-            map.measures.remove(*uid);
-            false
-        }
-        (Item::Rules, Some(ItemValue::Rules(r))) => {
-            map.rules = r;
-            true
-        }
-        (Item::Override { code, field }, value) => {
-            map.overrides
-                .retain(|o| !(o.code == *code && o.field == *field));
-            if let Some(ItemValue::Override(o)) = value {
-                map.overrides.push(o);
-            }
-            true
-        }
-        (Item::View(uid), value) => {
-            map.saved_views.retain(|v| v.uid != *uid);
-            if let Some(ItemValue::View(v)) = value {
-                map.saved_views.push(*v);
-            }
-            crate::io::project::sort_views(&mut map.saved_views);
-            false
-        }
-        (Item::Catalogue, Some(ItemValue::Catalogue(list))) => {
-            let mut table = (*map.indicators).clone();
-            for indicator in list {
-                if let Some(p) = table.position(&indicator.key) {
-                    table.set_indicator(p, indicator);
-                }
-            }
-            map.indicators = std::sync::Arc::new(table);
-            true
-        }
-        _ => false,
+        self.saving.is_pending(&Item::Measure(uid))
     }
 }
 
 /// An item in words: "Maßnahme 12 „Sprachcafé“", "Übersteuerung AC 3, Handlungsfeld 1" …
-pub fn item_label(map: &super::LoadedMap, item: &Item, lang: crate::i18n::Lang) -> String {
+pub fn item_label(doc: &Document, item: &Item, lang: crate::i18n::Lang) -> String {
     match item {
-        Item::Measure(uid) => match map.measures.get(*uid) {
+        Item::Measure(uid) => match doc.measures.get(*uid) {
             Some(m) => lang.tf(
                 T::ItemMeasure,
                 &[("title", &crate::i18n::format::short(&m.title, 60))],
@@ -587,7 +468,7 @@ pub fn item_label(map: &super::LoadedMap, item: &Item, lang: crate::i18n::Lang) 
             &[("code", code), ("field", &field.number().to_string())],
         ),
         Item::View(uid) => {
-            let name = map
+            let name = doc
                 .saved_views
                 .iter()
                 .find(|v| v.uid == *uid)

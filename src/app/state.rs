@@ -6,14 +6,17 @@
 
 use std::path::PathBuf;
 
-use super::editing::Edit;
 use super::export::MapSnapshot;
 use super::export_job::{ExportJob, ExportPoll, ExportRequest};
-use super::history::History;
-use super::loader::{LoadJob, LoadMessage, LoadedMap, Poll};
+use super::loader::{LoadJob, LoadMessage, Opened, Poll};
+use crate::analysis::join::JoinOptions;
 use crate::analysis::join::JoinReport;
+use crate::document::Document;
+use crate::document::edit::Edit;
+use crate::document::history::History;
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
+use crate::io::store::Store;
 use crate::io::store::{ReadOnlyReason, SavedView};
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::ActionField;
@@ -58,6 +61,29 @@ pub enum Command {
     SetColouring(Colouring),
     /// Change the planners' data.
     Edit(Edit),
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Write the project to a new file and continue there.
+    SaveProjectAs(PathBuf),
+    /// Write the map with everything added as GeoJSON.
+    SaveMap(PathBuf),
+    /// Write rules and overrides to a TOML file.
+    SaveRules(PathBuf),
+    /// Read rules (and overrides) from a TOML file.
+    LoadRules(PathBuf),
+    /// Join an indicator table.
+    ImportTable {
+        /// The table file.
+        path: PathBuf,
+        /// How to join it.
+        options: JoinOptions,
+    },
+    /// Export the measures as CSV or XLSX (by extension).
+    ExportMeasures(PathBuf),
+    /// Import measures from a CSV or XLSX list.
+    ImportMeasures(PathBuf),
     /// Add an area to the selection or take it out (Ctrl+click).
     ToggleSelect(usize),
     /// Select these areas (rectangle); the first is shown in the inspector.
@@ -214,8 +240,12 @@ pub struct OpenWindows {
 
 /// Everything the app knows.
 pub struct AppState {
-    /// The map shown, if any.
-    pub map: Option<LoadedMap>,
+    /// The document shown, if any.
+    pub map: Option<Document>,
+    /// Where it is kept, when it is a project.
+    pub store: Option<Box<dyn Store>>,
+    /// Its unsaved items and conflicts with other writers.
+    pub saving: super::saving::Saving,
     /// How it is shown.
     pub view: ViewSettings,
     /// Which part is shown; None until the map view knows its size and fits the map.
@@ -287,35 +317,9 @@ pub struct AppState {
     pub(super) waker: std::sync::Arc<dyn Fn() + Send + Sync>,
 }
 
-/// A new measure for the selected areas: their Handlungsfelder and municipalities.
-pub fn draft_for(map: &LoadedMap, selected: &[usize]) -> Measure {
-    let mut areas: Vec<usize> = selected.to_vec();
-    areas.sort_by(|a, b| {
-        crate::model::natural_cmp(&map.region.spaces[*a].code, &map.region.spaces[*b].code)
-    });
-    let codes: Vec<String> = areas
-        .iter()
-        .map(|i| map.region.spaces[*i].code.clone())
-        .collect();
-    let fields = areas
-        .iter()
-        .filter_map(|i| map.classification.fields.get(*i))
-        .flat_map(|f| f.iter())
-        .collect();
-    Measure {
-        municipalities: crate::io::measures_table::municipalities_of(&map.region, &codes),
-        areas: codes,
-        fields,
-        ..Measure::default()
-    }
-}
-
 /// The system clock.
 pub fn system_clock() -> Timestamp {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    Timestamp(i64::try_from(secs).unwrap_or(0))
+    crate::io::clock::now()
 }
 
 impl AppState {
@@ -323,6 +327,8 @@ impl AppState {
     pub fn new(waker: impl Fn() + Send + Sync + 'static) -> AppState {
         AppState {
             map: None,
+            store: None,
+            saving: Default::default(),
             view: ViewSettings::default(),
             viewport: None,
             fit_to: None,
@@ -365,17 +371,21 @@ impl AppState {
         self.view.lang
     }
 
-    /// Shows a newly loaded map, replacing the old one.
-    fn show_map(&mut self, mut map: LoadedMap) {
+    /// Shows a newly opened map, replacing the old one (with its store and unsaved state).
+    fn show_map(&mut self, opened: Opened) {
+        let Opened {
+            doc: map,
+            store,
+            view,
+        } = opened;
         if let Some(path) = &map.path {
             self.remember_recent(path.clone());
         }
-        if let Some(stored) = map.stored_view.take() {
-            super::view_store::apply_stored(&mut self.view, &stored, &map.indicators);
-            map.saved_views = stored.views;
+        if let Some(stored) = view {
+            crate::document::view::apply_stored(&mut self.view, &stored, &map.indicators);
         }
         self.current_view = None;
-        if let Some(store) = &map.store
+        if let Some(store) = &store
             && store.locked_at_open()
         {
             self.notice = Some(
@@ -384,7 +394,7 @@ impl AppState {
                     .tf(T::ProjectLockedNow, &[("file", &store.location())]),
             );
         }
-        if let Some(store) = &map.store
+        if let Some(store) = &store
             && let Some(reason) = store.read_only()
         {
             self.notice = Some(self.view.lang.tf(
@@ -400,6 +410,8 @@ impl AppState {
         }
         self.history.clear();
         self.map = Some(map);
+        self.store = store;
+        self.saving = Default::default();
         self.selection = None;
         self.selected.clear();
         self.hover = None;
@@ -426,8 +438,8 @@ impl AppState {
     /// Whether something on screen is in no file (closing would lose it): unsaved items of
     /// a project, or measures, views and edits of a map that is not a project.
     pub fn has_unsaved(&self) -> bool {
-        self.map.as_ref().is_some_and(|m| match &m.store {
-            Some(_) => m.saving.has_unsaved(),
+        self.map.as_ref().is_some_and(|m| match &self.store {
+            Some(_) => self.saving.has_unsaved(),
             None => {
                 !m.measures.is_empty()
                     || !m.saved_views.is_empty()
@@ -459,7 +471,11 @@ impl AppState {
                 self.windows.open = false;
             }
             Command::OpenDemo => match load_demo(&Progress::default()) {
-                Ok(imported) => self.show_map(LoadedMap::from_import(imported, None, Detail::Full)),
+                Ok(imported) => self.show_map(Opened::plain(Document::from_import(
+                    imported,
+                    None,
+                    Detail::Full,
+                ))),
                 Err(e) => self.error = Some(format!("{DEMO_LABEL}: {}", e.describe(self.lang()))),
             },
             Command::CancelLoad => {
@@ -491,7 +507,7 @@ impl AppState {
             }
             Command::NewMeasure => {
                 if let Some(map) = &self.map {
-                    self.measure_draft = Some(draft_for(map, &self.selected));
+                    self.measure_draft = Some(map.draft_for(&self.selected));
                     self.draft_base = None;
                     self.draft_changed_elsewhere = false;
                     self.draft_generation += 1;
@@ -512,9 +528,8 @@ impl AppState {
             Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
             Command::ReopenProject => {
                 if let Some(path) = self
-                    .map
+                    .store
                     .as_ref()
-                    .and_then(|m| m.store.as_ref())
                     .and_then(|s| s.file().map(std::path::Path::to_path_buf))
                 {
                     // Asked about (or nothing unsaved) already, as this command passed.
@@ -592,7 +607,21 @@ impl AppState {
                 self.rebuild_scene();
                 self.persist_view();
             }
-            Command::Edit(edit) => self.apply_edit(edit),
+            Command::Edit(edit) => self.edit(edit),
+            Command::Undo => self.step_history(false),
+            Command::Redo => self.step_history(true),
+            Command::SaveProjectAs(path) => self.save_project_as(&path),
+            Command::SaveMap(path) => self.write_file(super::editing::FileOut::Map, &path),
+            Command::SaveRules(path) => self.write_file(super::editing::FileOut::Rules, &path),
+            Command::LoadRules(path) => self.load_rules(&path),
+            Command::ImportTable { path, options } => self.import_table(&path, &options),
+            Command::ExportMeasures(path) => {
+                self.write_file(super::editing::FileOut::Measures, &path)
+            }
+            Command::ImportMeasures(path) => {
+                let now = (self.clock)();
+                self.import_measures(&path, now);
+            }
             Command::Focus(name) => {
                 let Some(map) = &self.map else {
                     return;
@@ -688,7 +717,7 @@ impl AppState {
     /// name).
     fn save_view(&mut self, name: String) {
         let name = name.trim().to_string();
-        let settings = super::view_store::to_stored(&self.view);
+        let settings = crate::document::view::to_stored(&self.view);
         let Some(map) = &mut self.map else {
             return;
         };
@@ -744,7 +773,7 @@ impl AppState {
         let Some(saved) = map.saved_views.get(index) else {
             return;
         };
-        super::view_store::apply_stored(&mut self.view, &saved.settings, &map.indicators);
+        crate::document::view::apply_stored(&mut self.view, &saved.settings, &map.indicators);
         self.fit_to = Some(saved.extent);
         self.current_view = Some(index);
         self.rebuild_scene();
@@ -804,7 +833,7 @@ impl AppState {
                 }
             };
             match message {
-                LoadMessage::Overview(map) => {
+                LoadMessage::Overview(opened) => {
                     job.overview_done = true;
                     self.timing = LoadTiming {
                         started: Some(job.started),
@@ -812,8 +841,8 @@ impl AppState {
                         ..LoadTiming::default()
                     };
                     // Open the report by itself only when features were lost.
-                    let skipped = map.report.skipped();
-                    self.show_map(*map);
+                    let skipped = opened.doc.report.skipped();
+                    self.show_map(*opened);
                     if skipped > 0 {
                         self.windows.report = true;
                     }

@@ -11,11 +11,11 @@ use clap::Args;
 
 use super::ImportArgs;
 use crate::analysis::breaks::BreakMethod;
-use crate::app::LoadedMap;
 use crate::app::export::{
     ExportOptions, Extent, MapSnapshot, PageSize, municipality_extent, today,
 };
 use crate::app::export_job::{ExportRequest, ExportTarget, run as run_request};
+use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::io::project;
 use crate::io::{Progress, import_file};
@@ -124,7 +124,7 @@ fn load(
     args: &ExportArgs,
     lang: Lang,
     prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
-) -> Result<(LoadedMap, ViewSettings), String> {
+) -> Result<(Document, ViewSettings), String> {
     let mut view = ViewSettings {
         lang,
         ..ViewSettings::default()
@@ -133,25 +133,34 @@ fn load(
         let opened =
             project::open_to_read(&args.input, &args.import.options(), &Progress::default())
                 .map_err(|e| e.describe(lang))?;
-        let mut map =
-            LoadedMap::from_project_with(opened, args.input.clone(), Detail::Full, prepare);
-        if let Some(stored) = map.stored_view.take() {
-            crate::app::apply_stored_view(&mut view, &stored, &map.indicators);
-            map.saved_views = stored.views;
-        }
+        let project::OpenedProject {
+            imported,
+            measures,
+            view: stored,
+            store: _,
+        } = opened;
+        let map = Document::from_project_with(
+            imported,
+            measures,
+            stored.views.clone(),
+            args.input.clone(),
+            Detail::Full,
+            prepare,
+        );
+        crate::document::view::apply_stored(&mut view, &stored, &map.indicators);
         return Ok((map, view));
     }
     let imported = import_file(&args.input, &args.import.options(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
     Ok((
-        LoadedMap::from_import_with(imported, Some(args.input.clone()), Detail::Full, prepare),
+        Document::from_import_with(imported, Some(args.input.clone()), Detail::Full, prepare),
         view,
     ))
 }
 
 fn colouring(
     args: &ExportArgs,
-    map: &LoadedMap,
+    map: &Document,
     current: Colouring,
     lang: Lang,
 ) -> Result<Colouring, String> {

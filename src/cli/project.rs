@@ -1,25 +1,24 @@
 //! `project new`, `measures import`, `measures export`: project files without the window.
 //!
-//! The same code paths as the window: a project is made by [`crate::io::project::create`]
-//! from a [`LoadedMap`], measures are added one committed write at a time.
+//! The same code paths as the window, without it: a project is made by
+//! [`crate::io::project::create`] from a [`Document`]; a measure list goes in as one
+//! committed write.
 
 use std::path::Path;
 
 use super::{MeasuresAction, ProjectAction};
 use crate::analysis::join::{join_table, merge_joined};
-use crate::app::LoadedMap;
-use crate::app::state_clock;
+use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::io::console;
 use crate::io::measures_table::{read_measures, write_measures};
-use crate::io::project::{self};
+use crate::io::project::{self, ProjectStore};
 use crate::io::rules_file::read_rules;
-use crate::io::store::Store;
-use crate::io::store::{Item, Outcome, ProjectContent, StoredView};
+use crate::io::store::{Item, Outcome, ProjectContent, Store, StoredView};
 use crate::io::table::read_table;
 use crate::io::{Progress, import_file};
 use crate::model::Measure;
-use crate::spatial::prepared::Detail;
+use crate::spatial::prepared::{Detail, PreparedMap};
 
 /// Runs a `project` subcommand; returns the exit code.
 pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
@@ -34,7 +33,7 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
         } => (|| -> Result<String, String> {
             let imported = import_file(&map, &import.options(), &Progress::default())
                 .map_err(|e| e.describe(lang))?;
-            let mut loaded = LoadedMap::from_import(imported, None, Detail::Overview);
+            let mut loaded = Document::from_import(imported, None, Detail::Overview);
             let mut notes = Vec::new();
             if let Some(table_path) = indicators {
                 let table = read_table(&table_path).map_err(|e| e.describe(lang))?;
@@ -94,9 +93,9 @@ fn finish(result: Result<String, String>) -> i32 {
     }
 }
 
-/// Opens a project for the command line (to change it, or only to read it). A damaged file
-/// is named as damaged; changes need a writable file.
-fn open(path: &Path, lang: Lang, to_change: bool) -> Result<LoadedMap, String> {
+/// Opens a project for the command line (to change it, or only to read it): its document
+/// and its store. A damaged file is named as damaged; changes need a writable file.
+fn open(path: &Path, lang: Lang, to_change: bool) -> Result<(Document, ProjectStore), String> {
     if project::kind(path) == project::Kind::Other {
         return Err(lang.tf(T::CliNotAProject, &[("file", &path.display().to_string())]));
     }
@@ -109,11 +108,21 @@ fn open(path: &Path, lang: Lang, to_change: bool) -> Result<LoadedMap, String> {
     // Other writers (the window, a colleague) may hold the lock for a moment: wait longer
     // than the window does, the command line has no screen to keep fluid.
     opened.store.set_lock_wait(CLI_LOCK_WAIT);
-    Ok(LoadedMap::from_project(
-        opened,
+    let project::OpenedProject {
+        imported,
+        measures,
+        view,
+        store,
+    } = opened;
+    let doc = Document::from_project_with(
+        imported,
+        measures,
+        view.views,
         path.to_path_buf(),
         Detail::Overview,
-    ))
+        |region| PreparedMap::prepare(region, Detail::Overview, &|_| {}),
+    );
+    Ok((doc, store))
 }
 
 /// How long the command line waits for another writer's lock.
@@ -123,12 +132,13 @@ const CLI_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 /// returns Ok (with the numbers the file gave them), none of them when it returns Err.
 /// Progress goes to stderr for long lists.
 fn add_all(
-    map: &mut LoadedMap,
+    map: &mut Document,
+    store: &mut ProjectStore,
     measures: Vec<Measure>,
     file: &Path,
     lang: Lang,
 ) -> Result<Vec<i64>, String> {
-    let now = state_clock();
+    let now = crate::io::clock::now();
     let added: Vec<Measure> = measures
         .into_iter()
         .map(|mut m| {
@@ -151,9 +161,6 @@ fn add_all(
     map.measures.put_many(added);
     map.recount();
     let view = StoredView::default();
-    let Some(mut store) = map.store.take() else {
-        return Err(String::new());
-    };
     if let Some(reason) = store.read_only() {
         return Err(lang.tf(
             T::CliReadOnly,
@@ -184,7 +191,6 @@ fn add_all(
         )
     };
     let project_file = store.location();
-    map.store = Some(store);
     let outcomes = result.map_err(|e| {
         format!(
             "{} {}",
@@ -229,7 +235,7 @@ fn add_all(
 pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
     let result = match action {
         MeasuresAction::Export { project, file } => (|| {
-            let map = open(&project, lang, false)?;
+            let (map, _store) = open(&project, lang, false)?;
             let notes =
                 write_measures(&file, map.measures.all(), lang).map_err(|e| e.describe(lang))?;
             let mut lines = vec![lang.tf(
@@ -243,10 +249,10 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             Ok(lines.join("\n"))
         })(),
         MeasuresAction::Import { project, file } => (|| {
-            let mut map = open(&project, lang, true)?;
+            let (mut map, mut store) = open(&project, lang, true)?;
             let (measures, report) = read_measures(&file, &map.region, &map.measures, lang)
                 .map_err(|e| e.describe(lang))?;
-            add_all(&mut map, measures, &file, lang)?;
+            add_all(&mut map, &mut store, measures, &file, lang)?;
             let mut lines = vec![report.summary(lang)];
             for (line, why) in &report.skipped {
                 lines.push(format!("  {} {line}: {why}", lang.t(T::Line)));
@@ -257,7 +263,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             Ok(lines.join("\n"))
         })(),
         MeasuresAction::WriteTest { project, count } => (|| {
-            let mut map = open(&project, lang, true)?;
+            let (mut map, mut store) = open(&project, lang, true)?;
             let codes: Vec<String> = map.region.spaces.iter().map(|s| s.code.clone()).collect();
             for k in 0..count {
                 let measure = Measure {
@@ -270,7 +276,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
                         .collect(),
                     ..Measure::default()
                 };
-                for number in add_all(&mut map, vec![measure], &project, lang)? {
+                for number in add_all(&mut map, &mut store, vec![measure], &project, lang)? {
                     console::out(&format!("{number}\n"));
                 }
             }

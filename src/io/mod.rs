@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod cells;
+pub mod clock;
 pub mod console;
 pub mod demo;
 pub mod error;

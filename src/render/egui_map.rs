@@ -596,7 +596,7 @@ fn paint_labels(painter: &Painter, labels: &[PlacedLabel], texts: &[String], siz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::LoadedMap;
+    use crate::document::Document;
     use crate::io::Progress;
     use crate::io::demo::load_demo;
     use crate::model::{ActionField, Override};
@@ -606,7 +606,7 @@ mod tests {
     #[test]
     fn overridden_areas_get_an_outline_of_their_own() {
         let imported = load_demo(&Progress::default()).expect("demo");
-        let mut map = LoadedMap::from_import(imported, None, Detail::Full);
+        let mut map = Document::from_import(imported, None, Detail::Full);
         let viewport = Viewport::fit(map.prepared.bounds, [1000.0, 800.0], [0.0, 0.0], 24.0);
         let plain = Scene::build(map.scene_input(), &ViewSettings::default());
         let frame = build_frame(&plain, &map.prepared, &viewport, 1.0);

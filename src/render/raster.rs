@@ -315,8 +315,8 @@ pub fn png(page: &Page) -> Result<Vec<u8>, RasterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::LoadedMap;
     use crate::app::export::{ExportOptions, MapSnapshot, PageSize, compose_page, today};
+    use crate::document::Document;
     use crate::io::Progress;
     use crate::io::demo::load_demo;
     use crate::scene::ViewSettings;
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn drawing_in_bands_looks_like_drawing_at_once_and_is_repeatable() {
-        let map = MapSnapshot::of(&LoadedMap::from_import(
+        let map = MapSnapshot::of(&Document::from_import(
             load_demo(&Progress::default()).expect("demo"),
             None,
             Detail::Full,

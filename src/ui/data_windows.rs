@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit};
 
-use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
+use crate::app::{Command, PathPurpose, Window};
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T};
 use crate::model::{Polarity, Unit};
 use crate::ui::file_picker::{FilePicker, PickMode};
@@ -38,7 +40,7 @@ fn polarity_name(p: Polarity, lang: Lang) -> &'static str {
 }
 
 /// The catalogue editor: every change replaces one entry.
-pub fn catalogue_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+pub fn catalogue_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     egui::Window::new(lang.t(T::CatalogueTitle))
@@ -236,14 +238,14 @@ pub fn path_window_ui(
                 let ok = ui.button(lang.t(T::Ok)).clicked() || enter;
                 if ok && !form.path.trim().is_empty() {
                     let path = PathBuf::from(form.path.trim());
-                    commands.push(Command::Edit(match purpose {
-                        PathPurpose::SaveMap => Edit::SaveMap(path),
-                        PathPurpose::SaveRules => Edit::SaveRules(path),
-                        PathPurpose::LoadRules => Edit::LoadRules(path),
-                        PathPurpose::SaveProject => Edit::SaveProjectAs(path),
-                        PathPurpose::ExportMeasures => Edit::ExportMeasures(path),
-                        PathPurpose::ImportMeasures => Edit::ImportMeasures(path),
-                    }));
+                    commands.push(match purpose {
+                        PathPurpose::SaveMap => Command::SaveMap(path),
+                        PathPurpose::SaveRules => Command::SaveRules(path),
+                        PathPurpose::LoadRules => Command::LoadRules(path),
+                        PathPurpose::SaveProject => Command::SaveProjectAs(path),
+                        PathPurpose::ExportMeasures => Command::ExportMeasures(path),
+                        PathPurpose::ImportMeasures => Command::ImportMeasures(path),
+                    });
                     commands.push(Command::ShowWindow(Window::Path(purpose), false));
                 }
                 if ui.button(lang.t(T::Cancel)).clicked() {

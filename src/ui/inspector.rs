@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::swatch::swatch;
 use crate::analysis::rules::Evaluator;
-use crate::app::{Command, Edit, LoadedMap};
+use crate::app::Command;
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, Aggregation, Indicator, Override, Polarity};
 use crate::scene::style::{FillStyle, field_color};
@@ -47,7 +49,7 @@ fn property_text(value: &Value) -> String {
 }
 
 /// The measures concerning one area, each with a button to edit it.
-fn measures_ui(ui: &mut Ui, map: &LoadedMap, code: &str, lang: Lang) -> Vec<Command> {
+fn measures_ui(ui: &mut Ui, map: &Document, code: &str, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let measures: Vec<&crate::model::Measure> = map
         .measures
@@ -88,7 +90,7 @@ fn measures_ui(ui: &mut Ui, map: &LoadedMap, code: &str, lang: Lang) -> Vec<Comm
 /// Shows the inspector for `selection` of `map`.
 pub fn inspector_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     scene: &Scene,
     selection: Option<usize>,
     selected_count: usize,
@@ -196,7 +198,7 @@ pub fn inspector_ui(
 /// The area's fields: final membership, why (rules), and overrides.
 fn fields_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     scene: &Scene,
     index: usize,
     form: &mut OverrideForm,
@@ -339,7 +341,7 @@ fn override_form_ui(ui: &mut Ui, form: &mut OverrideForm, lang: Lang) -> Vec<Com
     commands
 }
 
-fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
+fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
     let region = &map.region;
     let table = &map.indicators;
     ui.label(RichText::new(lang.t(T::InspectorIndicators)).strong());
@@ -399,7 +401,7 @@ fn indicators_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
 
 /// One line per indicator: the range of all areas, the area (dot), its municipality
 /// (diamond) and the region (triangle), with the value and case number beside it.
-fn profile_ui(ui: &mut Ui, map: &LoadedMap, index: usize, lang: Lang) {
+fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
     let table = &map.indicators;
     let municipality = map.region.spaces.get(index).and_then(|s| s.municipality);
     ui.label(RichText::new(lang.t(T::ProfileLegend)).weak().small());

@@ -7,7 +7,8 @@ use eframe::egui::{
 };
 use geo::{Distance, Haversine, Point};
 
-use crate::app::{AppState, Command, LoadedMap};
+use crate::app::{AppState, Command};
+use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::render::egui_map::{MapPainter, Overlay, color32};
 use crate::scene::scale_bar::scale_bar;
@@ -26,7 +27,7 @@ const KEY_PAN: f32 = 80.0;
 const KEY_ZOOM: f64 = 1.5;
 
 /// Ground metres per point at the centre of the view, measured geodesically.
-pub fn ground_m_per_px(map: &LoadedMap, viewport: &Viewport) -> f64 {
+pub fn ground_m_per_px(map: &Document, viewport: &Viewport) -> f64 {
     let Some(t) = &map.to_lonlat else {
         return viewport.m_per_px;
     };
@@ -251,7 +252,7 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
 fn badges_ui(
     painter: &egui::Painter,
     rect: Rect,
-    map: &LoadedMap,
+    map: &Document,
     scene: &crate::scene::Scene,
     viewport: &Viewport,
     scale: f32,
@@ -320,7 +321,7 @@ fn pill(
 fn overlays_ui(
     painter: &egui::Painter,
     rect: Rect,
-    map: &LoadedMap,
+    map: &Document,
     scene: &crate::scene::Scene,
     viewport: &Viewport,
     lang: Lang,

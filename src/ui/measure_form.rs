@@ -9,7 +9,9 @@ use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
 
 use super::name;
 use crate::analysis::join::normalize_key;
-use crate::app::{Command, Edit, LoadedMap};
+use crate::app::Command;
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::municipalities_of;
 use crate::model::{
@@ -25,6 +27,20 @@ pub struct DraftInfo {
     pub generation: u64,
     /// Another writer changed the measure since the form opened it.
     pub changed_elsewhere: bool,
+    /// Where the measure will be kept.
+    pub keeping: Keeping,
+}
+
+/// Where a saved measure is kept (the form says so when it is not a project that takes it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keeping {
+    /// In a project that takes changes.
+    #[default]
+    Project,
+    /// In a project open read-only: the change stays on screen only.
+    ReadOnly,
+    /// The map is no project.
+    Nothing,
 }
 
 /// What is typed in the form's text fields.
@@ -119,7 +135,7 @@ fn plain_row(ui: &mut Ui, label: &str, value: &mut String) {
 }
 
 /// Reads the typed codes; unknown ones are returned apart.
-fn parse_areas(map: &LoadedMap, text: &str) -> (Vec<String>, Vec<String>) {
+fn parse_areas(map: &Document, text: &str) -> (Vec<String>, Vec<String>) {
     let mut known = Vec::new();
     let mut unknown = Vec::new();
     for code in text
@@ -150,7 +166,7 @@ fn parse_areas(map: &LoadedMap, text: &str) -> (Vec<String>, Vec<String>) {
 /// Shows the form for `draft`; returns the commands (save, delete, close).
 pub fn measure_form_ui(
     ctx: &Context,
-    map: &LoadedMap,
+    map: &Document,
     draft: &mut Measure,
     info: DraftInfo,
     selected_codes: &[String],
@@ -160,6 +176,7 @@ pub fn measure_form_ui(
     let DraftInfo {
         generation,
         changed_elsewhere,
+        keeping,
     } = info;
     let mut commands = Vec::new();
     let fresh = form.generation != generation;
@@ -181,13 +198,13 @@ pub fn measure_form_ui(
         .default_pos([300.0, 60.0])
         .default_width(520.0)
         .show(ctx, |ui| {
-            if map.store.as_ref().is_some_and(|s| s.read_only().is_some()) {
+            if keeping == Keeping::ReadOnly {
                 ui.label(
                     RichText::new(lang.t(T::MeasureReadOnlyHint))
                         .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
                 );
             }
-            if map.store.is_none() {
+            if keeping == Keeping::Nothing {
                 ui.label(
                     RichText::new(lang.t(T::MeasureNotSavedHint))
                         .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
@@ -408,7 +425,7 @@ pub fn measure_form_ui(
 
 /// The measure with the typed fields parsed, or the first problem.
 fn complete(
-    map: &LoadedMap,
+    map: &Document,
     draft: &Measure,
     form: &MeasureForm,
     lang: Lang,

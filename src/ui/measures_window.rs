@@ -12,10 +12,11 @@ use std::cmp::Ordering;
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit};
 
 use super::name;
-use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
+use crate::app::{Command, PathPurpose, Window};
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::MeasureImportReport;
-use crate::io::store::Item;
 use crate::model::{ActionField, Measure, Responsibility, Status, Uid, natural_cmp};
 use crate::scene::field_name;
 
@@ -129,7 +130,8 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
 /// Shows the measures table. `generation` changes whenever the measures may have.
 pub fn measures_window_ui(
     ctx: &Context,
-    map: &LoadedMap,
+    map: &Document,
+    unsaved: &dyn Fn(Uid) -> bool,
     list: &mut MeasureList,
     generation: u64,
     lang: Lang,
@@ -240,7 +242,7 @@ pub fn measures_window_ui(
                             header(ui, filter);
                             ui.end_row();
                             for m in &rows {
-                                commands.extend(row_ui(ui, map, m, lang));
+                                commands.extend(row_ui(ui, map, unsaved, m, lang));
                                 ui.end_row();
                             }
                         });
@@ -254,7 +256,7 @@ pub fn measures_window_ui(
                     rows.len(),
                     |ui, range| {
                         for m in &rows[range] {
-                            ui.horizontal(|ui| commands.extend(row_ui(ui, map, m, lang)));
+                            ui.horizontal(|ui| commands.extend(row_ui(ui, map, unsaved, m, lang)));
                         }
                     },
                 );
@@ -298,14 +300,20 @@ pub fn measures_window_ui(
 
 /// The cells of one measure: number (marked when not yet saved), title (selects its areas),
 /// areas, fields, responsibility, status, period, budget, edit and delete.
-fn row_ui(ui: &mut egui::Ui, map: &LoadedMap, m: &Measure, lang: Lang) -> Vec<Command> {
+fn row_ui(
+    ui: &mut egui::Ui,
+    map: &Document,
+    unsaved: &dyn Fn(Uid) -> bool,
+    m: &Measure,
+    lang: Lang,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let number = if m.id > 0 {
         m.id.to_string()
     } else {
         "–".to_string()
     };
-    if map.saving.is_pending(&Item::Measure(m.uid)) {
+    if unsaved(m.uid) {
         ui.label(
             RichText::new(format!("{number} ●")).color(egui::Color32::from_rgb(0xb0, 0x10, 0x10)),
         )

@@ -2,7 +2,7 @@
 
 use eframe::egui::{self, Ui};
 
-use crate::app::{AppState, Command, Edit, PathPurpose, Window};
+use crate::app::{AppState, Command, PathPurpose, Window};
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 
@@ -77,7 +77,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 out.commands.push(Command::ShowWindow(Window::Export, true));
             }
             ui.separator();
-            let project = state.map.as_ref().and_then(|m| m.store.as_ref()).is_some();
+            let project = state.store.is_some();
             if ui
                 .add_enabled(
                     state.map.is_some(),
@@ -150,7 +150,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 )
                 .clicked()
             {
-                out.commands.push(Command::Edit(Edit::Undo));
+                out.commands.push(Command::Undo);
             }
             if ui
                 .add_enabled(
@@ -159,7 +159,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 )
                 .clicked()
             {
-                out.commands.push(Command::Edit(Edit::Redo));
+                out.commands.push(Command::Redo);
             }
             ui.separator();
             if ui

@@ -10,7 +10,9 @@ use eframe::egui::{
 };
 
 use super::swatch::{paint_outline, swatch};
-use crate::app::{AppState, Command, Edit, LoadedMap};
+use crate::app::{AppState, Command};
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
 use crate::model::{ActionField, Responsibility};
 use crate::scene::text::value_with_cases;
@@ -187,7 +189,7 @@ fn legend_ui(ui: &mut Ui, scene: &Scene, lang: Lang) {
 /// measures, and the quick measure form.
 fn info_card_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     scene: &Scene,
     i: usize,
     pres: &mut PresentationState,
@@ -295,7 +297,7 @@ fn info_card_ui(
 /// Title, Handlungsfeld and responsibility; the rest later in the measures table.
 fn quick_form_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     quick: &mut QuickMeasure,
     lang: Lang,
 ) -> Option<Command> {
@@ -355,7 +357,7 @@ fn quick_form_ui(
         );
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
         if ready && (save.clicked() || enter) {
-            let mut measure = crate::app::draft_for(map, &[quick.area]);
+            let mut measure = map.draft_for(&[quick.area]);
             measure.title = quick.title.trim().to_string();
             measure.fields = quick.field.into_iter().collect();
             measure.responsibility = quick.responsibility;

@@ -3,7 +3,9 @@
 use eframe::egui::{self, ComboBox, Context, DragValue, RichText, ScrollArea, Ui};
 
 use crate::analysis::classification::compare;
-use crate::app::{Command, Edit, LoadedMap, PathPurpose, Window};
+use crate::app::{Command, PathPurpose, Window};
+use crate::document::Document;
+use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, Combinator, Comparison, Condition, Reference, RuleSet, Score};
 use crate::scene::field_name;
@@ -18,7 +20,7 @@ const MEASURES: [Score; 4] = [
 ];
 
 /// The rules editor window: every change is a new rule set, applied at once.
-pub fn rules_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+pub fn rules_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     let mut rules = map.rules.clone();
@@ -79,13 +81,7 @@ pub fn rules_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Comman
     commands
 }
 
-fn field_rule_ui(
-    ui: &mut Ui,
-    map: &LoadedMap,
-    rules: &mut RuleSet,
-    field: ActionField,
-    lang: Lang,
-) {
+fn field_rule_ui(ui: &mut Ui, map: &Document, rules: &mut RuleSet, field: ActionField, lang: Lang) {
     let flagged = map
         .classification
         .by_rules
@@ -192,7 +188,7 @@ fn field_rule_ui(
 /// One condition's controls; `prefix` ("Feld 1, Bedingung 2") names them for screen readers.
 fn condition_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     c: &mut Condition,
     id: (u8, usize),
     prefix: &str,
@@ -248,7 +244,7 @@ fn condition_ui(
 }
 
 /// The comparison of the rules with the data's classification.
-pub fn compare_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+pub fn compare_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     let c = &map.classification;
@@ -314,7 +310,7 @@ pub fn compare_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Comm
 }
 
 /// The list of overrides.
-pub fn overrides_window_ui(ctx: &Context, map: &LoadedMap, lang: Lang) -> Vec<Command> {
+pub fn overrides_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     egui::Window::new(lang.t(T::OverridesTitle))

@@ -85,7 +85,7 @@ pub fn status_bar_ui(
                 &[("n", &format::count(map.region.spaces.len(), lang))],
             ));
             ui.separator();
-            if project_status_ui(ui, map, lang) {
+            if project_status_ui(ui, state, map) {
                 ui.separator();
             }
         }
@@ -129,16 +129,17 @@ pub fn status_bar_ui(
 /// Where the planners' data is kept: the project file and whether everything is in it
 /// ("✓ gespeichert" only when nothing waits to be written). Returns whether it showed
 /// anything.
-fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n::Lang) -> bool {
+fn project_status_ui(ui: &mut Ui, state: &AppState, map: &crate::document::Document) -> bool {
+    let lang = state.lang();
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
     let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
-    match &map.store {
+    let saving = &state.saving;
+    match &state.store {
         Some(store) => {
             let file = store.short_name();
             // An open conflict is a change not in the file too.
-            let unsaved = map.saving.outbox().len() + map.saving.conflicts.len();
-            let why = map
-                .saving
+            let unsaved = saving.outbox().len() + saving.conflicts.len();
+            let why = saving
                 .failure
                 .as_ref()
                 .and_then(|e| e.why())
@@ -175,10 +176,10 @@ fn project_status_ui(ui: &mut Ui, map: &crate::app::LoadedMap, lang: crate::i18n
             } else {
                 ui.label(lang.tf(T::StatusSaved, &[("file", &file)]));
             }
-            if !map.saving.conflicts.is_empty() {
+            if !saving.conflicts.is_empty() {
                 ui.label(
                     egui::RichText::new(lang.count_text(
-                        map.saving.conflicts.len(),
+                        saving.conflicts.len(),
                         T::StatusConflictsOne,
                         T::StatusConflicts,
                         &[],

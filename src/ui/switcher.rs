@@ -6,7 +6,8 @@
 
 use eframe::egui::{self, Context, Key, RichText, TextEdit};
 
-use crate::app::{Command, LoadedMap, Window};
+use crate::app::{Command, Window};
+use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::ui::name;
 
@@ -51,7 +52,7 @@ pub fn fold(text: &str) -> String {
 }
 
 /// The municipalities and areas matching `query`, best first.
-pub fn search(map: &LoadedMap, query: &str) -> Vec<Hit> {
+pub fn search(map: &Document, query: &str) -> Vec<Hit> {
     let q = fold(query);
     if q.is_empty() {
         return Vec::new();
@@ -91,7 +92,7 @@ pub fn search(map: &LoadedMap, query: &str) -> Vec<Hit> {
     hits.into_iter().take(MAX_HITS).map(|h| h.3).collect()
 }
 
-fn hit_text(map: &LoadedMap, hit: Hit, lang: Lang) -> String {
+fn hit_text(map: &Document, hit: Hit, lang: Lang) -> String {
     match hit {
         Hit::Municipality(i) => format!(
             "{} ({})",
@@ -108,7 +109,7 @@ fn hit_text(map: &LoadedMap, hit: Hit, lang: Lang) -> String {
     }
 }
 
-fn command_for(map: &LoadedMap, hit: Hit) -> Command {
+fn command_for(map: &Document, hit: Hit) -> Command {
     match hit {
         Hit::Municipality(i) => Command::Focus(Some(map.region.municipalities[i].name.clone())),
         Hit::Area(i) => Command::ZoomToArea(i),
@@ -118,7 +119,7 @@ fn command_for(map: &LoadedMap, hit: Hit) -> Command {
 /// The switcher window.
 pub fn switcher_ui(
     ctx: &Context,
-    map: &LoadedMap,
+    map: &Document,
     state: &mut SwitcherState,
     lang: Lang,
 ) -> Vec<Command> {
@@ -212,7 +213,7 @@ mod tests {
 
     #[test]
     fn names_and_codes_are_found_without_case_spaces_or_umlauts() {
-        let map = LoadedMap::from_import(
+        let map = Document::from_import(
             load_demo(&Progress::default()).expect("demo"),
             None,
             Detail::Full,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::analysis::join::{JoinOptions, JoinReport, Layout};
-use crate::app::{Command, Edit, LoadedMap, Window};
+use crate::app::{Command, Window};
+use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::io::table::read_table;
 use crate::ui::file_picker::{FilePicker, PickMode};
@@ -145,7 +146,7 @@ fn column_combo(
 pub fn import_table_window_ui(
     ctx: &Context,
     form: &mut TableForm,
-    map: &LoadedMap,
+    map: &Document,
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -278,10 +279,10 @@ pub fn import_table_window_ui(
                     .add_enabled(ready, egui::Button::new(lang.t(T::ImportButton)))
                     .clicked()
                 {
-                    commands.push(Command::Edit(Edit::ImportTable {
+                    commands.push(Command::ImportTable {
                         path: PathBuf::from(form.path.trim()),
                         options: form.options(),
-                    }));
+                    });
                 }
                 if ui.button(lang.t(T::Cancel)).clicked() {
                     commands.push(Command::ShowWindow(Window::ImportTable, false));

@@ -5,7 +5,8 @@ use eframe::egui::{self, Color32, ComboBox, Rect, RichText, Sense, Stroke, Ui, V
 
 use super::legend::legend_ui;
 use crate::analysis::breaks::{BreakMethod, class_breaks};
-use crate::app::{Command, LoadedMap, Window};
+use crate::app::{Command, Window};
+use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::render::egui_map::color32;
 use crate::scene::palette::PALETTES;
@@ -34,7 +35,7 @@ fn parse_limits(text: &str, lang: Lang) -> Option<Vec<f64>> {
 /// Shows the view switch, the indicator options, the legend and the histogram.
 pub fn view_panel_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     scene: &Scene,
     view: &ViewSettings,
     state: &mut ViewPanelState,
@@ -154,7 +155,7 @@ pub fn view_panel_ui(
 /// The indicator, method, classes and palette; returns the changed style.
 fn indicator_options_ui(
     ui: &mut Ui,
-    map: &LoadedMap,
+    map: &Document,
     style: &IndicatorStyle,
     lang: Lang,
     state: &mut ViewPanelState,

@@ -8,130 +8,10 @@
 //! the other writer did).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
+use super::edit::Change;
 use crate::io::store::Item;
-use crate::model::{IndicatorTable, Measure, MeasureId, Override, RuleSet, Uid};
-
-/// One undoable change.
-#[derive(Debug, Clone)]
-pub enum Change {
-    /// A measure was added (before None), changed, or deleted (after None).
-    Measure {
-        /// The measure's id.
-        uid: Uid,
-        /// Before.
-        before: Option<Box<Measure>>,
-        /// After.
-        after: Option<Box<Measure>>,
-    },
-    /// Many measures added at once (an imported list): one step.
-    Measures {
-        /// The measures added.
-        added: Vec<Measure>,
-    },
-    /// Rules and overrides.
-    Rules {
-        /// Before.
-        before: Box<(RuleSet, Vec<Override>)>,
-        /// After.
-        after: Box<(RuleSet, Vec<Override>)>,
-    },
-    /// Indicator catalogue and values (catalogue edit, table import).
-    Indicators {
-        /// Before.
-        before: Arc<IndicatorTable>,
-        /// After.
-        after: Arc<IndicatorTable>,
-        /// Whether values or columns changed (a table import), not only catalogue entries.
-        values: bool,
-    },
-}
-
-/// The overrides of `a` and `b` that differ, as items.
-fn override_items(a: &[Override], b: &[Override]) -> Vec<Item> {
-    let mut keys: Vec<Item> = a
-        .iter()
-        .chain(b)
-        .map(|o| Item::Override {
-            code: o.code.clone(),
-            field: o.field,
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys.retain(|k| {
-        let find = |list: &[Override]| {
-            list.iter()
-                .find(|o| {
-                    Item::Override {
-                        code: o.code.clone(),
-                        field: o.field,
-                    } == *k
-                })
-                .cloned()
-        };
-        find(a) != find(b)
-    });
-    keys
-}
-
-impl Change {
-    /// The items the change touches (what the project file writes for it).
-    pub fn items(&self) -> Vec<Item> {
-        match self {
-            Change::Measure { uid, .. } => vec![Item::Measure(*uid)],
-            Change::Measures { added } => added.iter().map(|m| Item::Measure(m.uid)).collect(),
-            Change::Rules { before, after } => {
-                let mut items = Vec::new();
-                if before.0 != after.0 {
-                    items.push(Item::Rules);
-                }
-                items.extend(override_items(&before.1, &after.1));
-                items
-            }
-            Change::Indicators { values, .. } => {
-                let mut items = vec![Item::Catalogue];
-                if *values {
-                    items.push(Item::IndicatorValues);
-                }
-                items
-            }
-        }
-    }
-
-    /// Folds `next` into `self` when both are steps of one gesture (dragging a threshold,
-    /// typing a label): the result goes from `self`'s before to `next`'s after.
-    fn absorb(&mut self, next: &Change) -> bool {
-        match (self, next) {
-            (
-                Change::Rules { after, .. },
-                Change::Rules {
-                    after: next_after, ..
-                },
-            ) => {
-                *after = next_after.clone();
-                true
-            }
-            (
-                Change::Indicators {
-                    after,
-                    values: false,
-                    ..
-                },
-                Change::Indicators {
-                    after: next_after,
-                    values: false,
-                    ..
-                },
-            ) => {
-                *after = Arc::clone(next_after);
-                true
-            }
-            _ => false,
-        }
-    }
-}
+use crate::model::{Measure, MeasureId, Uid};
 
 /// A change on a stack, with the items it touches and whether another writer has changed
 /// one of them since.
@@ -296,6 +176,7 @@ impl History {
 mod tests {
     use super::*;
     use crate::model::Measure;
+    use crate::model::{Override, RuleSet};
 
     fn rules(n: usize) -> Change {
         Change::Rules {
