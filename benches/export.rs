@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sozialraum_atlas::app::export::{ExportOptions, MapSnapshot, compose_page, today};
 use sozialraum_atlas::document::Document;
+use sozialraum_atlas::export::map::{ExportOptions, MapSnapshot, compose_page, today};
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Imported, Progress, import_file};
 use sozialraum_atlas::render::{Format, encode, raster};

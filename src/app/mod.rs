@@ -5,7 +5,6 @@
 
 pub mod crash;
 mod editing;
-pub mod export;
 pub mod export_job;
 pub mod import_job;
 mod loader;

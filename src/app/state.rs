@@ -6,14 +6,15 @@
 
 use std::path::PathBuf;
 
-use super::export::MapSnapshot;
-use super::export_job::{ExportJob, ExportPoll, ExportRequest};
+use super::export_job::{ExportJob, ExportPoll};
 use super::loader::{LoadJob, LoadMessage, Opened, Poll};
 use crate::analysis::join::JoinOptions;
 use crate::analysis::join::JoinReport;
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::document::history::History;
+use crate::export::map::MapSnapshot;
+use crate::export::request::ExportRequest;
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
 use crate::io::store::Store;

@@ -1,5 +1,5 @@
 //! `export`: map files without a window — PNG, SVG or PDF, one map or one per municipality,
-//! through the same [`crate::app::export`] code as the export dialog.
+//! through the same [`crate::export::map`] code as the export dialog.
 //!
 //! INPUT is a project file (its stored view is the default) or any boundary file. For one map
 //! the geometry is prepared for the page's scale only (one simplified level, no triangles),
@@ -11,11 +11,11 @@ use clap::Args;
 
 use super::ImportArgs;
 use crate::analysis::breaks::BreakMethod;
-use crate::app::export::{
+use crate::document::Document;
+use crate::export::map::{
     ExportOptions, Extent, MapSnapshot, PageSize, municipality_extent, today,
 };
-use crate::app::export_job::{ExportRequest, ExportTarget, run as run_request};
-use crate::document::Document;
+use crate::export::request::{ExportRequest, ExportTarget, run as run_request};
 use crate::i18n::{Lang, T};
 use crate::io::project;
 use crate::io::{Progress, import_file};

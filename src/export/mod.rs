@@ -5,3 +5,5 @@
 //! window's export dialog share one code path (the window runs it on a thread).
 
 pub mod classification_csv;
+pub mod map;
+pub mod request;

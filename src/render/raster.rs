@@ -315,8 +315,8 @@ pub fn png(page: &Page) -> Result<Vec<u8>, RasterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::export::{ExportOptions, MapSnapshot, PageSize, compose_page, today};
     use crate::document::Document;
+    use crate::export::map::{ExportOptions, MapSnapshot, PageSize, compose_page, today};
     use crate::io::Progress;
     use crate::io::demo::load_demo;
     use crate::scene::ViewSettings;

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, ColorImage, ComboBox, Context, RichText, TextEdit, TextureHandle, Ui};
 
-use crate::app::export::{
+use crate::app::{AppState, Command, Window};
+use crate::export::map::{
     ExportOptions, Extent, MapSnapshot, PageSize, Paper, compose_page, today,
 };
-use crate::app::export_job::{ExportRequest, ExportTarget};
-use crate::app::{AppState, Command, Window};
+use crate::export::request::{ExportRequest, ExportTarget};
 use crate::i18n::{Lang, T, format};
 use crate::render::{Format, raster};
 use crate::scene::page::Corner;
@@ -347,7 +347,7 @@ fn settings_ui(
                             ui.label(lang.t(label));
                             let drag = ui.add(
                                 egui::DragValue::new(&mut form.custom[k])
-                                    .range(crate::app::export::SIDE_RANGE),
+                                    .range(crate::export::map::SIDE_RANGE),
                             );
                             name(&drag, lang.t(label));
                         }

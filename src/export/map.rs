@@ -252,7 +252,7 @@ pub fn source_line(map: &MapSnapshot, today: Date, lang: Lang) -> String {
 
 /// Today, from the system clock.
 pub fn today() -> Date {
-    Date::from_days_since_epoch(super::state_clock().0.div_euclid(86_400))
+    Date::from_days_since_epoch(crate::io::clock::now().0.div_euclid(86_400))
 }
 
 /// Why an export failed.
