@@ -80,7 +80,7 @@ fn a_bad_file_keeps_the_map_and_explains_the_problem() {
 fn a_file_with_skipped_features_opens_the_report() {
     let mut state = demo_state();
     open_and_wait(&mut state, "bad/mixed_problems.geojson");
-    assert!(state.windows.report);
+    assert!(state.windows.is_open(sozialraum_atlas::app::Window::Report));
     let map = state.map.as_ref().expect("map");
     assert_eq!(map.report.skipped(), 5);
 }

@@ -10,10 +10,10 @@ use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
 use common::{full_measure, temp_dir};
-use sozialraum_atlas::app::saving::Resolution;
 use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::ImportOptions;
+use sozialraum_atlas::io::store::Resolution;
 use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::model::{Measure, Status};
 

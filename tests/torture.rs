@@ -28,10 +28,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use sozialraum_atlas::app::saving::Resolution;
 use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::project::{self};
+use sozialraum_atlas::io::store::Resolution;
 use sozialraum_atlas::io::store::{Item, ItemValue};
 use sozialraum_atlas::io::{ImportOptions, Progress};
 use sozialraum_atlas::model::{Measure, Status, Uid};

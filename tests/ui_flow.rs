@@ -22,7 +22,10 @@ fn harness() -> Harness<'static, SozialraumApp> {
 fn screen_pos_of(harness: &Harness<'_, SozialraumApp>, code: &str) -> egui::Pos2 {
     let state = &harness.state().state;
     let map = state.map.as_ref().expect("demo map");
-    let viewport = state.viewport.expect("the map view has fitted the map");
+    let viewport = state
+        .camera
+        .viewport
+        .expect("the map view has fitted the map");
     let i = map.region.space_by_code(code).expect(code);
     let anchor = map.prepared.labels[i].expect("label point");
     let s = viewport.screen_from_map(anchor.pos);
@@ -146,7 +149,7 @@ fn the_language_switches_to_english() {
 }
 
 fn viewport(harness: &Harness<'_, SozialraumApp>) -> sozialraum_atlas::spatial::viewport::Viewport {
-    harness.state().state.viewport.expect("fitted")
+    harness.state().state.camera.viewport.expect("fitted")
 }
 
 fn map_centre(harness: &Harness<'_, SozialraumApp>) -> egui::Pos2 {
@@ -806,7 +809,12 @@ fn the_quick_switcher_finds_setterich_and_focuses_a_municipality() {
         let state = &harness.state().state;
         let map = state.map.as_ref().expect("map");
         assert_eq!(state.selection, map.region.space_by_code("B 5"));
-        assert!(!state.windows.switcher, "the switcher closes");
+        assert!(
+            !state
+                .windows
+                .is_open(sozialraum_atlas::app::Window::Switcher),
+            "the switcher closes"
+        );
     }
     // A municipality: the others greyed and the legend counting only its areas.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);

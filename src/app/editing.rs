@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::saving::Conflict;
 use super::state::AppState;
 use crate::analysis::join::{JoinOptions, JoinReport, join_table, merge_joined};
 use crate::document::Document;
@@ -22,9 +21,11 @@ use crate::io::export_geojson::write_geojson;
 use crate::io::measures_table;
 use crate::io::project;
 use crate::io::rules_file::{read_rules, write_rules};
+use crate::io::store::Conflict;
 use crate::io::store::{Item, ItemValue, ProjectContent};
 use crate::io::table::read_table;
 use crate::model::{IndicatorTable, Uid};
+use crate::ui::command::Window;
 
 impl AppState {
     /// Applies a planner's edit; problems become the error message.
@@ -157,8 +158,8 @@ impl AppState {
                     ],
                 ));
                 self.join_report = Some(report);
-                self.windows.join_report = true;
-                self.windows.import_table = false;
+                self.windows.set(Window::JoinReport, true);
+                self.windows.set(Window::ImportTable, false);
                 self.edit(Edit::ReplaceIndicators(Box::new(after)));
             }
             Err(message) => self.error = Some(message),

@@ -20,6 +20,7 @@ use crate::model::{
     IndicatorTable, Measure, MeasureRegister, Override, Region, RuleSet, Timestamp, Uid,
 };
 use crate::spatial::crs::Transformer;
+use crate::ui::command::Window;
 
 /// The name of the import thread.
 pub const THREAD_NAME: &str = "measure-import";
@@ -354,7 +355,7 @@ impl super::AppState {
                 }
                 self.notice = Some(report.summary(lang));
                 self.measure_import = Some(report);
-                self.windows.measure_import = true;
+                self.windows.set(Window::MeasureImport, true);
                 self.rebuild_scene();
             }
         }

@@ -9,17 +9,16 @@ pub mod export_job;
 pub mod import_job;
 mod loader;
 pub mod saving;
+mod shown;
 mod state;
 
 use std::path::PathBuf;
 
 use eframe::egui::{self, Context, Ui, ViewportCommand};
 
+pub use crate::ui::command::{Command, OpenWindows, PathPurpose, Window};
 pub use loader::{LoadJob, LoadMessage, Opened};
-pub use state::{
-    AppState, Command, LoadTiming, OpenWindows, PathPurpose, Pending, Window,
-    system_clock as state_clock,
-};
+pub use state::{AppState, LoadTiming, Pending, system_clock as state_clock};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -243,7 +242,11 @@ impl SozialraumApp {
         }
         let presenting = self.state.presenting;
         if presenting {
-            commands.extend(presentation_keys(&ctx, &self.state, &mut self.presentation));
+            commands.extend(presentation_keys(
+                &ctx,
+                &self.state.shown(),
+                &mut self.presentation,
+            ));
         }
         if find_pressed && self.state.map.is_some() {
             commands.push(Command::ShowWindow(Window::Switcher, true));
@@ -263,7 +266,7 @@ impl SozialraumApp {
             menu::MenuOutcome::default()
         } else {
             egui::Panel::top("menu")
-                .show(ui, |ui| menu::menu_bar_ui(ui, &self.state))
+                .show(ui, |ui| menu::menu_bar_ui(ui, &self.state.shown()))
                 .inner
         };
         commands.extend(menu_outcome.commands);
@@ -297,14 +300,19 @@ impl SozialraumApp {
                 if std::mem::take(&mut self.panic_next_frame) {
                     panic!("test: a panic while drawing the map");
                 }
-                map_view::map_view_ui(ui, &mut self.state, &mut self.painter)
+                // The view moves the camera while it reads the rest of the state.
+                let mut camera = std::mem::take(&mut self.state.camera);
+                let out =
+                    map_view::map_view_ui(ui, &self.state.shown(), &mut camera, &mut self.painter);
+                self.state.camera = camera;
+                out
             })
             .inner;
         commands.extend(central);
         if presenting {
             commands.extend(presentation_overlay_ui(
                 &ctx,
-                &self.state,
+                &self.state.shown(),
                 &mut self.presentation,
             ));
         }
@@ -315,7 +323,7 @@ impl SozialraumApp {
         self.report_timing();
 
         if let Some(factor) = zoom
-            && let Some(v) = &mut self.state.viewport
+            && let Some(v) = &mut self.state.camera.viewport
         {
             let center = [v.offset[0] + v.size[0] / 2.0, v.offset[1] + v.size[1] / 2.0];
             v.zoom_about(factor, center);
@@ -331,7 +339,7 @@ impl SozialraumApp {
         let stats = self.painter.last_stats;
         let status = egui::Panel::bottom("status")
             .show(ui, |ui| {
-                status_bar::status_bar_ui(ui, &self.state, ground, cursor, stats)
+                status_bar::status_bar_ui(ui, &self.state.shown(), ground, cursor, stats)
             })
             .inner;
         commands.extend(status);
@@ -354,7 +362,7 @@ impl SozialraumApp {
                         ));
                         ui.separator();
                     }
-                    out.extend(panels::map_info_ui(ui, &self.state));
+                    out.extend(panels::map_info_ui(ui, &self.state.shown()));
                 });
                 out
             })
@@ -387,27 +395,35 @@ impl SozialraumApp {
     /// Windows and dialogs on top of everything, then applying every command of the frame.
     fn windows_on_top(&mut self, ctx: &Context, lang: Lang, mut commands: Vec<Command>) {
         let ctx = ctx.clone();
-        if self.state.windows.open {
+        if self.state.windows.is_open(Window::Open) {
             commands.extend(dialogs::open_window_ui(&ctx, &mut self.open_form, lang));
         }
-        if self.state.windows.report
+        if self.state.windows.is_open(Window::Report)
             && let Some(map) = &self.state.map
         {
             commands.extend(dialogs::report_window_ui(&ctx, &map.report, lang));
         }
-        commands.extend(dialogs::help_windows_ui(&ctx, &self.state));
+        commands.extend(dialogs::help_windows_ui(&ctx, &self.state.shown()));
         commands.extend(self.data_windows(&ctx, lang));
         commands.extend(self.measure_windows(&ctx, lang));
-        if self.state.windows.switcher
+        if self.state.windows.is_open(Window::Switcher)
             && let Some(map) = &self.state.map
         {
             commands.extend(switcher_ui(&ctx, map, &mut self.switcher, lang));
         }
-        if self.state.windows.views {
-            commands.extend(views_window_ui(&ctx, &self.state, &mut self.views_form));
+        if self.state.windows.is_open(Window::Views) {
+            commands.extend(views_window_ui(
+                &ctx,
+                &self.state.shown(),
+                &mut self.views_form,
+            ));
         }
-        if self.state.windows.export {
-            commands.extend(export_window_ui(&ctx, &self.state, &mut self.export_form));
+        if self.state.windows.is_open(Window::Export) {
+            commands.extend(export_window_ui(
+                &ctx,
+                &self.state.shown(),
+                &mut self.export_form,
+            ));
         }
         if self.state.export_job.is_some() || self.state.import_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
@@ -459,7 +475,7 @@ impl SozialraumApp {
         let Some(map) = &self.state.map else {
             return commands;
         };
-        if self.state.windows.measures {
+        if self.state.windows.is_open(Window::Measures) {
             let saving = &self.state.saving;
             let unsaved = |uid| saving.is_pending(&crate::io::store::Item::Measure(uid));
             commands.extend(measures_window::measures_window_ui(
@@ -471,7 +487,7 @@ impl SozialraumApp {
                 lang,
             ));
         }
-        if self.state.windows.measure_import
+        if self.state.windows.is_open(Window::MeasureImport)
             && let Some(report) = &self.state.measure_import
         {
             commands.extend(measures_window::measure_import_window_ui(ctx, report, lang));
@@ -513,21 +529,21 @@ impl SozialraumApp {
     /// The windows about rules and data.
     fn data_windows(&mut self, ctx: &Context, lang: Lang) -> Vec<Command> {
         let mut commands = Vec::new();
-        let windows = self.state.windows;
+        let windows = &self.state.windows;
         if let Some(map) = &self.state.map {
-            if windows.rules {
+            if windows.is_open(Window::Rules) {
                 commands.extend(rules_window::rules_window_ui(ctx, map, lang));
             }
-            if windows.compare {
+            if windows.is_open(Window::Compare) {
                 commands.extend(rules_window::compare_window_ui(ctx, map, lang));
             }
-            if windows.overrides {
+            if windows.is_open(Window::Overrides) {
                 commands.extend(rules_window::overrides_window_ui(ctx, map, lang));
             }
-            if windows.catalogue {
+            if windows.is_open(Window::Catalogue) {
                 commands.extend(data_windows::catalogue_window_ui(ctx, map, lang));
             }
-            if windows.join_report
+            if windows.is_open(Window::JoinReport)
                 && let Some(report) = &self.state.join_report
             {
                 commands.extend(table_window::join_report_window_ui(
@@ -537,7 +553,7 @@ impl SozialraumApp {
                     lang,
                 ));
             }
-            if windows.import_table {
+            if windows.is_open(Window::ImportTable) {
                 commands.extend(table_window::import_table_window_ui(
                     ctx,
                     &mut self.table_form,
@@ -546,7 +562,7 @@ impl SozialraumApp {
                 ));
             }
         }
-        if let Some(purpose) = windows.path {
+        if let Some(purpose) = windows.path() {
             commands.extend(data_windows::path_window_ui(
                 ctx,
                 purpose,
@@ -595,7 +611,7 @@ impl SozialraumApp {
     }
 
     fn view_readout(&self, ctx: &Context) -> (Option<f64>, Option<[f64; 2]>) {
-        let (Some(map), Some(viewport)) = (&self.state.map, &self.state.viewport) else {
+        let (Some(map), Some(viewport)) = (&self.state.map, &self.state.camera.viewport) else {
             return (None, None);
         };
         let ground = map_view::ground_m_per_px(map, viewport);

@@ -18,7 +18,9 @@ use super::state::AppState;
 use crate::document::Document;
 use crate::document::edit;
 use crate::i18n::T;
-use crate::io::store::{Changed, Item, ItemValue, Outcome, ProjectContent, StoreError};
+use crate::io::store::{
+    Changed, Conflict, Item, ItemValue, Outcome, ProjectContent, Resolution, StoreError,
+};
 use crate::model::{Measure, Uid};
 
 /// How often the file is looked at for others' changes.
@@ -35,32 +37,6 @@ pub struct Pending {
     pub base: u64,
     /// Its value at that revision, when known (shown as "when read" in a conflict).
     pub before: Option<ItemValue>,
-}
-
-/// A clash: another writer changed an item this window changed too.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Conflict {
-    /// The item.
-    pub item: Item,
-    /// Its value when this window read it (None: unknown, or new here).
-    pub base: Option<ItemValue>,
-    /// The other writer's value (None: they deleted it).
-    pub theirs: Option<ItemValue>,
-    /// Its revision (0 when deleted).
-    pub theirs_revision: u64,
-    /// This window's value (None: deleted here).
-    pub mine: Option<ItemValue>,
-}
-
-/// How the user settles a conflict.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Resolution {
-    /// Keep this window's value (written over theirs, knowingly).
-    Mine,
-    /// Take the other writer's value.
-    Theirs,
-    /// A measure put together field by field.
-    Merged(Box<Measure>),
 }
 
 /// The saving state of one open map.

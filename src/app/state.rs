@@ -8,122 +8,20 @@ use std::path::PathBuf;
 
 use super::export_job::{ExportJob, ExportPoll};
 use super::loader::{LoadJob, LoadMessage, Opened, Poll};
-use crate::analysis::join::JoinOptions;
 use crate::analysis::join::JoinReport;
 use crate::document::Document;
-use crate::document::edit::Edit;
 use crate::document::history::History;
 use crate::export::map::MapSnapshot;
-use crate::export::request::ExportRequest;
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
 use crate::io::store::Store;
 use crate::io::store::{ReadOnlyReason, SavedView};
 use crate::io::{ImportError, ImportOptions, Progress};
-use crate::model::ActionField;
 use crate::model::{Measure, Timestamp};
-use crate::scene::{Colouring, Scene, ViewSettings};
+use crate::scene::{Scene, ViewSettings};
 use crate::spatial::prepared::Detail;
-use crate::spatial::viewport::Viewport;
-
-/// A change the user asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Open a boundary file in the background.
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Field and CRS choices.
-        options: ImportOptions,
-    },
-    /// Show the embedded demo map.
-    OpenDemo,
-    /// Stop the running load.
-    CancelLoad,
-    /// Select an area (None clears the selection).
-    Select(Option<usize>),
-    /// Hide or show a Handlungsfeld.
-    ToggleField(ActionField),
-    /// Switch the language.
-    SetLanguage(Lang),
-    /// Show or hide the code labels.
-    SetLabels(bool),
-    /// Emphasise municipality borders or not.
-    SetBorders(bool),
-    /// Fit the whole map into the view.
-    FitAll,
-    /// Open or close a window.
-    ShowWindow(Window, bool),
-    /// Close the error message.
-    DismissError,
-    /// Close the notice.
-    DismissNotice,
-    /// Colour by the Handlungsfelder or an indicator.
-    SetColouring(Colouring),
-    /// Change the planners' data.
-    Edit(Edit),
-    /// Undo the last change.
-    Undo,
-    /// Redo the last undone change.
-    Redo,
-    /// Write the project to a new file and continue there.
-    SaveProjectAs(PathBuf),
-    /// Write the map with everything added as GeoJSON.
-    SaveMap(PathBuf),
-    /// Write rules and overrides to a TOML file.
-    SaveRules(PathBuf),
-    /// Read rules (and overrides) from a TOML file.
-    LoadRules(PathBuf),
-    /// Join an indicator table.
-    ImportTable {
-        /// The table file.
-        path: PathBuf,
-        /// How to join it.
-        options: JoinOptions,
-    },
-    /// Export the measures as CSV or XLSX (by extension).
-    ExportMeasures(PathBuf),
-    /// Import measures from a CSV or XLSX list.
-    ImportMeasures(PathBuf),
-    /// Add an area to the selection or take it out (Ctrl+click).
-    ToggleSelect(usize),
-    /// Select these areas (rectangle); the first is shown in the inspector.
-    SelectMany(Vec<usize>),
-    /// Show or hide the measure counts on the map.
-    SetBadges(bool),
-    /// Open the measure form for a new measure, filled from the selected areas.
-    NewMeasure,
-    /// Open the measure form for an existing measure.
-    EditMeasure(crate::model::Uid),
-    /// Close the measure form without saving.
-    CloseMeasureForm,
-    /// Answer to "measures not saved": go on and drop them (true) or stay (false).
-    ConfirmDiscard(bool),
-    /// Export the map (PNG, SVG, PDF) in the background.
-    Export(ExportRequest),
-    /// Focus a municipality (by name): the others greyed, the view zoomed to it; None ends
-    /// the focus and shows everything.
-    Focus(Option<String>),
-    /// Select an area and zoom the view to it.
-    ZoomToArea(usize),
-    /// Save what is shown now (extent, colouring, focus) as a named view.
-    SaveView(String),
-    /// Show a saved view.
-    ApplyView(usize),
-    /// Delete a saved view.
-    DeleteView(usize),
-    /// Show the next (+1) or previous (-1) saved view.
-    StepView(i32),
-    /// Enter (true) or leave presentation mode.
-    Present(bool),
-    /// Give every Handlungsfeld a hatch of its own (readable without colour) or not.
-    SetFieldPatterns(bool),
-    /// Settle the oldest conflict with another writer.
-    ResolveConflict(super::saving::Resolution),
-    /// Open the project file again (after it was moved or replaced): what is unsaved here
-    /// is asked about first.
-    ReopenProject,
-}
+use crate::ui::command::{Command, OpenWindows, Window};
+use crate::ui::map_view::Camera;
 
 /// What waits for the answer to "measures not saved".
 #[derive(Debug, Clone, PartialEq)]
@@ -147,98 +45,6 @@ pub struct LoadTiming {
     pub full: Option<std::time::Duration>,
 }
 
-/// The app's secondary windows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    /// The import report.
-    Report,
-    /// The open-file form.
-    Open,
-    /// Keyboard shortcuts.
-    Shortcuts,
-    /// About.
-    About,
-    /// The rules editor.
-    Rules,
-    /// Rules against the data's classification.
-    Compare,
-    /// The list of overrides.
-    Overrides,
-    /// The indicator catalogue.
-    Catalogue,
-    /// Importing an indicator table.
-    ImportTable,
-    /// The last join report.
-    JoinReport,
-    /// Asking for a file path to save or load.
-    Path(PathPurpose),
-    /// The measures table.
-    Measures,
-    /// The report of the last measure import.
-    MeasureImport,
-    /// The map export dialog.
-    Export,
-    /// The quick switcher (find a municipality or Sozialraum by name or code).
-    Switcher,
-    /// The saved views ("Ansichten").
-    Views,
-}
-
-/// What a typed path is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PathPurpose {
-    /// Save the map as GeoJSON.
-    #[default]
-    SaveMap,
-    /// Save the rules as TOML.
-    SaveRules,
-    /// Load rules from TOML.
-    LoadRules,
-    /// Save the project (GeoPackage) under a new name.
-    SaveProject,
-    /// Export measures as CSV or XLSX.
-    ExportMeasures,
-    /// Import measures from CSV or XLSX.
-    ImportMeasures,
-}
-
-/// Which windows are open.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OpenWindows {
-    /// The import report.
-    pub report: bool,
-    /// The open-file form.
-    pub open: bool,
-    /// Keyboard shortcuts.
-    pub shortcuts: bool,
-    /// About.
-    pub about: bool,
-    /// The rules editor.
-    pub rules: bool,
-    /// The comparison.
-    pub compare: bool,
-    /// The overrides.
-    pub overrides: bool,
-    /// The catalogue.
-    pub catalogue: bool,
-    /// The table import.
-    pub import_table: bool,
-    /// The join report.
-    pub join_report: bool,
-    /// The path prompt, if open.
-    pub path: Option<PathPurpose>,
-    /// The measures table.
-    pub measures: bool,
-    /// The measure import report.
-    pub measure_import: bool,
-    /// The export dialog.
-    pub export: bool,
-    /// The quick switcher.
-    pub switcher: bool,
-    /// The saved views.
-    pub views: bool,
-}
-
 /// Everything the app knows.
 pub struct AppState {
     /// The document shown, if any.
@@ -249,19 +55,12 @@ pub struct AppState {
     pub saving: super::saving::Saving,
     /// How it is shown.
     pub view: ViewSettings,
-    /// Which part is shown; None until the map view knows its size and fits the map.
-    pub viewport: Option<Viewport>,
-    /// A planar box the map view should fit next (zoom to a municipality or an area).
-    pub fit_to: Option<[f64; 4]>,
-    /// In presentation mode, the part of the map being presented (fitted again when the
-    /// window changes size, e.g. on going full screen).
-    pub presented_extent: Option<[f64; 4]>,
+    /// Which part of the map is shown, what it fits next, and the area under the cursor.
+    pub camera: Camera,
     /// The area shown in the inspector (the last one clicked).
     pub selection: Option<usize>,
     /// Every selected area (Ctrl+click, rectangle), `selection` included, in selection order.
     pub selected: Vec<usize>,
-    /// The area under the cursor.
-    pub hover: Option<usize>,
     /// The scene of the current map and view settings.
     pub scene: Option<Scene>,
     /// Changes whenever `scene` does.
@@ -331,12 +130,9 @@ impl AppState {
             store: None,
             saving: Default::default(),
             view: ViewSettings::default(),
-            viewport: None,
-            fit_to: None,
-            presented_extent: None,
+            camera: Camera::default(),
             selection: None,
             selected: Vec::new(),
-            hover: None,
             scene: None,
             scene_generation: 0,
             loading: None,
@@ -415,8 +211,8 @@ impl AppState {
         self.saving = Default::default();
         self.selection = None;
         self.selected.clear();
-        self.hover = None;
-        self.viewport = None;
+        self.camera.hover = None;
+        self.camera.viewport = None;
         self.rebuild_scene();
     }
 
@@ -469,7 +265,7 @@ impl AppState {
                 let id = self.next_job;
                 self.next_job += 1;
                 self.loading = Some(LoadJob::start(id, path, options, move || waker()));
-                self.windows.open = false;
+                self.windows.set(Window::Open, false);
             }
             Command::OpenDemo => match load_demo(&Progress::default()) {
                 Ok(imported) => self.show_map(Opened::plain(Document::from_import(
@@ -579,25 +375,8 @@ impl AppState {
                 self.rebuild_scene();
                 self.persist_view();
             }
-            Command::FitAll => self.viewport = None,
-            Command::ShowWindow(window, open) => match window {
-                Window::Report => self.windows.report = open,
-                Window::Open => self.windows.open = open,
-                Window::Shortcuts => self.windows.shortcuts = open,
-                Window::About => self.windows.about = open,
-                Window::Rules => self.windows.rules = open,
-                Window::Compare => self.windows.compare = open,
-                Window::Overrides => self.windows.overrides = open,
-                Window::Catalogue => self.windows.catalogue = open,
-                Window::ImportTable => self.windows.import_table = open,
-                Window::JoinReport => self.windows.join_report = open,
-                Window::Path(purpose) => self.windows.path = open.then_some(purpose),
-                Window::Measures => self.windows.measures = open,
-                Window::MeasureImport => self.windows.measure_import = open,
-                Window::Export => self.windows.export = open,
-                Window::Switcher => self.windows.switcher = open,
-                Window::Views => self.windows.views = open,
-            },
+            Command::FitAll => self.camera.viewport = None,
+            Command::ShowWindow(window, open) => self.windows.set(window, open),
             Command::DismissError => {
                 self.error = None;
                 self.error_title = None;
@@ -630,11 +409,11 @@ impl AppState {
                 let municipality = name
                     .as_ref()
                     .and_then(|n| map.region.municipalities.iter().find(|m| m.name == *n));
-                self.fit_to = municipality.and_then(|m| {
+                self.camera.fit_to = municipality.and_then(|m| {
                     crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
                 });
                 if municipality.is_none() {
-                    self.viewport = None;
+                    self.camera.viewport = None;
                 }
                 self.view.focus = municipality.map(|m| m.name.clone());
                 self.rebuild_scene();
@@ -644,7 +423,8 @@ impl AppState {
                 if let Some(map) = &self.map
                     && i < map.region.spaces.len()
                 {
-                    self.fit_to = crate::spatial::index::bounds_of_spaces(&map.region, &[i], 1.0);
+                    self.camera.fit_to =
+                        crate::spatial::index::bounds_of_spaces(&map.region, &[i], 1.0);
                     self.selection = Some(i);
                     self.selected = vec![i];
                 }
@@ -679,7 +459,7 @@ impl AppState {
                 // The map area changes size: show the same part again, fitted anew.
                 if let Some(map) = &self.map {
                     let view = self.current_view.and_then(|k| map.saved_views.get(k));
-                    self.fit_to = view.map(|v| v.extent).or_else(|| {
+                    self.camera.fit_to = view.map(|v| v.extent).or_else(|| {
                         let focus = self.view.focus.as_ref()?;
                         let m = map
                             .region
@@ -688,8 +468,8 @@ impl AppState {
                             .find(|m| m.name == *focus)?;
                         crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
                     });
-                    if self.fit_to.is_none() {
-                        self.fit_to = Some(map.prepared.bounds);
+                    if self.camera.fit_to.is_none() {
+                        self.camera.fit_to = Some(map.prepared.bounds);
                     }
                 }
             }
@@ -727,8 +507,9 @@ impl AppState {
         }
         // A zoom not yet drawn (just focused) is what the user is about to see.
         let extent = self
+            .camera
             .fit_to
-            .or_else(|| self.viewport.map(|v| v.visible_bounds()))
+            .or_else(|| self.camera.viewport.map(|v| v.visible_bounds()))
             .unwrap_or(map.prepared.bounds);
         let existing = map.saved_views.iter().position(|v| v.name == name);
         let before = existing.map(|k| map.saved_views[k].clone());
@@ -775,7 +556,7 @@ impl AppState {
             return;
         };
         crate::document::view::apply_stored(&mut self.view, &saved.settings, &map.indicators);
-        self.fit_to = Some(saved.extent);
+        self.camera.fit_to = Some(saved.extent);
         self.current_view = Some(index);
         self.rebuild_scene();
         self.persist_view();
@@ -845,7 +626,7 @@ impl AppState {
                     let skipped = opened.doc.report.skipped();
                     self.show_map(*opened);
                     if skipped > 0 {
-                        self.windows.report = true;
+                        self.windows.set(Window::Report, true);
                     }
                 }
                 LoadMessage::Full(prepared) => {
@@ -875,7 +656,8 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ActionFieldSet;
+    use crate::model::{ActionField, ActionFieldSet};
+    use crate::scene::Colouring;
 
     #[test]
     fn a_panic_in_the_loading_thread_is_reported_and_the_map_stays() {
@@ -928,7 +710,7 @@ mod tests {
         state.apply(Command::OpenDemo);
         state.apply(Command::SaveView("Alles".into()));
         state.apply(Command::Focus(Some("Alsdorf".into())));
-        assert!(state.fit_to.is_some(), "the view zooms to Alsdorf");
+        assert!(state.camera.fit_to.is_some(), "the view zooms to Alsdorf");
         state.apply(Command::SetColouring(Colouring::Coverage));
         state.apply(Command::SaveView("Alsdorf – Abdeckung".into()));
         state.apply(Command::SaveView("   ".into()));
@@ -943,7 +725,7 @@ mod tests {
         assert_eq!(state.view.focus, None);
         assert_eq!(state.view.colouring, Colouring::ActionFields);
         assert_eq!(
-            state.fit_to,
+            state.camera.fit_to,
             Some(state.map.as_ref().expect("map").saved_views[0].extent)
         );
         state.apply(Command::StepView(1));
@@ -973,7 +755,10 @@ mod tests {
         assert_eq!(names, ["Alsdorf – Abdeckung"]);
         state.apply(Command::Focus(None));
         assert_eq!(state.view.focus, None);
-        assert!(state.viewport.is_none(), "the whole map is shown again");
+        assert!(
+            state.camera.viewport.is_none(),
+            "the whole map is shown again"
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@
 
 use eframe::egui::{self, Context, RichText};
 
-use crate::app::Command;
-use crate::app::saving::{Conflict, Resolution};
+use super::command::Command;
 use crate::i18n::{Lang, T, format, labels};
+use crate::io::store::{Conflict, Resolution};
 use crate::io::store::{Item, ItemValue};
 use crate::model::Measure;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit};
 
-use crate::app::{Command, PathPurpose, Window};
+use super::command::{Command, PathPurpose, Window};
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T};

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Context, RichText, ScrollArea, TextEdit};
 
-use crate::app::{AppState, Command, Window};
+use super::command::{Command, Window};
+use super::shown::Shown;
 use crate::i18n::{Lang, T};
 use crate::io::fields::FieldOverrides;
 use crate::io::{ImportOptions, ImportReport};
@@ -291,7 +292,7 @@ pub fn unsaved_modal_ui(
             if ui.button(egui::RichText::new(save).strong()).clicked() {
                 commands.push(Command::ConfirmDiscard(false));
                 commands.push(Command::ShowWindow(
-                    Window::Path(crate::app::PathPurpose::SaveProject),
+                    Window::Path(super::command::PathPurpose::SaveProject),
                     true,
                 ));
             }
@@ -310,10 +311,10 @@ pub fn unsaved_modal_ui(
 }
 
 /// Keyboard shortcuts and about.
-pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
+pub fn help_windows_ui(ctx: &Context, state: &Shown<'_>) -> Vec<Command> {
     let lang = state.lang();
     let mut commands = Vec::new();
-    if state.windows.shortcuts {
+    if state.windows.is_open(Window::Shortcuts) {
         let mut open = true;
         egui::Window::new(lang.t(T::ShortcutsTitle))
             .open(&mut open)
@@ -340,7 +341,7 @@ pub fn help_windows_ui(ctx: &Context, state: &AppState) -> Vec<Command> {
             commands.push(Command::ShowWindow(Window::Shortcuts, false));
         }
     }
-    if state.windows.about {
+    if state.windows.is_open(Window::About) {
         let mut open = true;
         egui::Window::new(lang.t(T::MenuAbout))
             .open(&mut open)

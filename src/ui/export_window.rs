@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, ColorImage, ComboBox, Context, RichText, TextEdit, TextureHandle, Ui};
 
-use crate::app::{AppState, Command, Window};
+use super::command::{Command, Window};
+use super::shown::Shown;
 use crate::export::map::{
     ExportOptions, Extent, MapSnapshot, PageSize, Paper, compose_page, today,
 };
@@ -151,12 +152,12 @@ impl Default for ExportForm {
 
 impl ExportForm {
     /// Fills title, subtitle and source line for `map` when the map changed.
-    fn refresh_for(&mut self, state: &AppState, map: &MapSnapshot) {
+    fn refresh_for(&mut self, state: &Shown<'_>, map: &MapSnapshot) {
         let key = std::sync::Arc::as_ptr(&map.region) as usize;
         if key == self.map_key {
             return;
         }
-        let defaults = ExportOptions::defaults(map, &state.view, today());
+        let defaults = ExportOptions::defaults(map, state.view, today());
         self.options.title = defaults.title;
         self.options.subtitle = defaults.subtitle;
         self.options.source_line = defaults.source_line;
@@ -177,7 +178,7 @@ impl ExportForm {
     }
 
     /// The options as the fields say.
-    fn current_options(&self, state: &AppState) -> ExportOptions {
+    fn current_options(&self, state: &Shown<'_>) -> ExportOptions {
         let mut options = self.options.clone();
         options.size = match self.preset {
             SizePreset::Slide => PageSize::Pixels {
@@ -261,10 +262,10 @@ fn preview_width(options: &ExportOptions) -> u32 {
 }
 
 /// The export dialog.
-pub fn export_window_ui(ctx: &Context, state: &AppState, form: &mut ExportForm) -> Vec<Command> {
+pub fn export_window_ui(ctx: &Context, state: &Shown<'_>, form: &mut ExportForm) -> Vec<Command> {
     let lang = state.lang();
     let mut commands = Vec::new();
-    let Some(map) = state.map.as_ref().map(MapSnapshot::of) else {
+    let Some(map) = state.map.map(MapSnapshot::of) else {
         return commands;
     };
     form.refresh_for(state, &map);
@@ -301,7 +302,7 @@ pub fn export_window_ui(ctx: &Context, state: &AppState, form: &mut ExportForm) 
 
 fn settings_ui(
     ui: &mut Ui,
-    state: &AppState,
+    state: &Shown<'_>,
     form: &mut ExportForm,
     map: &MapSnapshot,
     lang: Lang,
@@ -458,13 +459,13 @@ fn settings_ui(
 
 fn target_ui(
     ui: &mut Ui,
-    state: &AppState,
+    state: &Shown<'_>,
     form: &mut ExportForm,
     map: &MapSnapshot,
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let running = state.export_job.is_some();
+    let running = state.exporting.is_some();
     ui.horizontal(|ui| {
         ui.label(lang.t(T::ExportFile));
         let edit = ui.add(TextEdit::singleline(&mut form.path).desired_width(240.0));
@@ -533,7 +534,7 @@ fn target_ui(
             }
         }
     }
-    let views = state.map.as_ref().map_or(0, |m| m.saved_views.len());
+    let views = state.map.map_or(0, |m| m.saved_views.len());
     if views > 0 {
         let label = lang.tf(T::ExportViewsButton, &[("n", &format::count(views, lang))]);
         if ui
@@ -543,7 +544,7 @@ fn target_ui(
         {
             if form.folder.trim().is_empty() {
                 form.hint = Some(lang.t(T::ExportNeedsFolder).to_string());
-            } else if let Some(map) = &state.map {
+            } else if let Some(map) = state.map {
                 form.hint = None;
                 let mut options = form.current_options(state);
                 options.format = Format::of(Path::new(&form.path)).unwrap_or(Format::Png);
@@ -557,8 +558,8 @@ fn target_ui(
             }
         }
     }
-    if let Some(job) = &state.export_job {
-        let target = match &job.target {
+    if let Some(target) = state.exporting {
+        let target = match target {
             ExportTarget::File(p) | ExportTarget::Folder(p) | ExportTarget::Views(p, _) => {
                 p.display().to_string()
             }
@@ -574,12 +575,12 @@ fn target_ui(
     commands
 }
 
-fn preview_ui(ui: &mut Ui, state: &AppState, form: &mut ExportForm, map: &MapSnapshot) {
+fn preview_ui(ui: &mut Ui, state: &Shown<'_>, form: &mut ExportForm, map: &MapSnapshot) {
     let options = form.current_options(state);
     let fresh =
         !matches!(&form.preview, Some((o, g, _)) if *o == options && *g == state.scene_generation);
     if fresh {
-        let image = compose_page(map, &state.view, &options, Some(preview_width(&options)))
+        let image = compose_page(map, state.view, &options, Some(preview_width(&options)))
             .ok()
             .and_then(|page| raster::rasterize(&page).ok())
             .map(|pixmap| {

@@ -5,9 +5,9 @@
 use eframe::egui::{self, Color32, Grid, RichText, ScrollArea, Sense, Stroke, Ui, Vec2};
 use serde_json::Value;
 
+use super::command::Command;
 use super::swatch::swatch;
 use crate::analysis::rules::Evaluator;
-use crate::app::Command;
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format};

@@ -2,8 +2,8 @@
 
 use eframe::egui::{self, RichText, Ui, Vec2};
 
+use super::command::Command;
 use super::swatch::{paint_outline, swatch};
-use crate::app::Command;
 use crate::i18n::{Lang, T, format};
 use crate::scene::Scene;
 

@@ -7,7 +7,8 @@ use eframe::egui::{
 };
 use geo::{Distance, Haversine, Point};
 
-use crate::app::{AppState, Command};
+use super::command::Command;
+use super::shown::Shown;
 use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::render::egui_map::{MapPainter, Overlay, color32};
@@ -62,37 +63,57 @@ fn fit(bounds: [f64; 4], size: [f32; 2], offset: [f32; 2], presenting: bool) -> 
     v
 }
 
+/// Which part of the map the map view shows, and what it is asked to show next. The view
+/// changes it directly while the user drags and zooms (pure view state, not undone).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Camera {
+    /// Which part is shown; None until the map view knows its size and fits the map.
+    pub viewport: Option<Viewport>,
+    /// A planar box the map view should fit next (zoom to a municipality or an area).
+    pub fit_to: Option<[f64; 4]>,
+    /// In presentation mode, the part of the map being presented (fitted again when the
+    /// window changes size, e.g. on going full screen).
+    pub presented_extent: Option<[f64; 4]>,
+    /// The area under the cursor.
+    pub hover: Option<usize>,
+}
+
 /// Shows the map and handles its input.
-pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) -> Vec<Command> {
+pub fn map_view_ui(
+    ui: &mut Ui,
+    state: &Shown<'_>,
+    camera: &mut Camera,
+    painter: &mut MapPainter,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let lang = state.lang();
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     let canvas = ui.painter_at(rect);
     canvas.rect_filled(rect, 0.0, color32(style::BACKGROUND));
-    let (Some(map), Some(scene)) = (&state.map, &state.scene) else {
+    let (Some(map), Some(scene)) = (state.map, state.scene) else {
         return commands;
     };
     let size = [rect.width(), rect.height()];
     let offset = [rect.min.x, rect.min.y];
     let bounds = map.prepared.bounds;
     let presenting = state.presenting;
-    let viewport = state
+    let viewport = camera
         .viewport
         .get_or_insert_with(|| fit(bounds, size, offset, presenting));
     // Going full screen takes a few frames: the presented part is fitted again as the map
     // area grows, instead of staying as small as the window was.
     if presenting
         && viewport.size != size
-        && state.fit_to.is_none()
-        && let Some(shown) = state.presented_extent
+        && camera.fit_to.is_none()
+        && let Some(shown) = camera.presented_extent
     {
-        state.fit_to = Some(shown);
+        camera.fit_to = Some(shown);
     }
     viewport.size = size;
     viewport.offset = offset;
-    if let Some(target) = state.fit_to.take() {
+    if let Some(target) = camera.fit_to.take() {
         *viewport = fit(target, size, offset, presenting);
-        state.presented_extent = presenting.then_some(target);
+        camera.presented_extent = presenting.then_some(target);
     }
     let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
 
@@ -196,7 +217,7 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
         map.prepared
             .hit(&map.region, viewport.map_from_screen([p.x, p.y]))
     });
-    state.hover = hover;
+    camera.hover = hover;
     if response.clicked() {
         let toggle = ui.input(|i| i.modifiers.command);
         match hover {
@@ -214,7 +235,7 @@ pub fn map_view_ui(ui: &mut Ui, state: &mut AppState, painter: &mut MapPainter) 
         Overlay {
             hover,
             selection: state.selection,
-            selected: &state.selected,
+            selected: state.selected,
         },
     );
     // Presentation mode: no text under 20 points, and title and legend are drawn over it.

@@ -7,9 +7,9 @@
 
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
 
+use super::command::Command;
 use super::name;
 use crate::analysis::join::normalize_key;
-use crate::app::Command;
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
@@ -403,7 +403,8 @@ pub fn measure_form_ui(
                                 Edit::UpdateMeasure(Box::new(measure))
                             }));
                             commands.push(Command::CloseMeasureForm);
-                            commands.push(Command::ShowWindow(crate::app::Window::Measures, true));
+                            commands
+                                .push(Command::ShowWindow(super::command::Window::Measures, true));
                         }
                         Err(problem) => form.problem = Some(problem),
                     }

@@ -11,8 +11,8 @@ use std::cmp::Ordering;
 
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit};
 
+use super::command::{Command, PathPurpose, Window};
 use super::name;
-use crate::app::{Command, PathPurpose, Window};
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};

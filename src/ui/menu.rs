@@ -2,7 +2,8 @@
 
 use eframe::egui::{self, Ui};
 
-use crate::app::{AppState, Command, PathPurpose, Window};
+use super::command::{Command, PathPurpose, Window};
+use super::shown::Shown;
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 
@@ -18,7 +19,7 @@ pub struct MenuOutcome {
 }
 
 /// Shows the menu bar.
-pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
+pub fn menu_bar_ui(ui: &mut Ui, state: &Shown<'_>) -> MenuOutcome {
     let lang = state.lang();
     let mut out = MenuOutcome::default();
     egui::MenuBar::new().ui(ui, |ui| {
@@ -36,7 +37,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 if state.recent.is_empty() {
                     ui.label(lang.t(T::MenuRecentEmpty));
                 }
-                for path in &state.recent {
+                for path in state.recent {
                     if ui.button(path.display().to_string()).clicked() {
                         out.commands.push(Command::Open {
                             path: path.clone(),
@@ -77,7 +78,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
                 out.commands.push(Command::ShowWindow(Window::Export, true));
             }
             ui.separator();
-            let project = state.store.is_some();
+            let project = state.project.is_some();
             if ui
                 .add_enabled(
                     state.map.is_some(),
@@ -116,7 +117,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
             }
             if ui
                 .add_enabled(
-                    state.map.as_ref().is_some_and(|m| !m.measures.is_empty()),
+                    state.map.is_some_and(|m| !m.measures.is_empty()),
                     egui::Button::new(lang.t(T::MenuExportMeasures)),
                 )
                 .clicked()
@@ -145,7 +146,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
         ui.menu_button(lang.t(T::MenuEdit), |ui| {
             if ui
                 .add_enabled(
-                    state.history.can_undo(),
+                    state.can_undo,
                     egui::Button::new(lang.t(T::MenuUndo)).shortcut_text("Strg+Z"),
                 )
                 .clicked()
@@ -154,7 +155,7 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &AppState) -> MenuOutcome {
             }
             if ui
                 .add_enabled(
-                    state.history.can_redo(),
+                    state.can_redo,
                     egui::Button::new(lang.t(T::MenuRedo)).shortcut_text("Strg+Y"),
                 )
                 .clicked()

@@ -1,6 +1,7 @@
 //! egui panels. Each `*_ui` function reads the state and returns the commands the user gave;
 //! none of them changes the model.
 
+pub mod command;
 pub mod conflict_dialog;
 pub mod data_windows;
 pub mod dialogs;
@@ -15,6 +16,7 @@ pub mod measures_window;
 pub mod menu;
 pub mod presentation;
 pub mod rules_window;
+pub mod shown;
 pub mod status_bar;
 pub mod swatch;
 pub mod switcher;
@@ -24,7 +26,8 @@ pub mod views_window;
 
 use eframe::egui::{self, RichText, Ui};
 
-use crate::app::{AppState, Command, Window};
+use self::command::{Command, Window};
+use self::shown::Shown;
 use crate::i18n::{Lang, T, format};
 
 /// A drag value that shows and reads numbers in the user's writing (German "0,50").
@@ -44,10 +47,10 @@ pub fn name(response: &egui::Response, name: &str) {
 }
 
 /// The left panel's map section: file, counts, projection, problems.
-pub fn map_info_ui(ui: &mut Ui, state: &AppState) -> Vec<Command> {
+pub fn map_info_ui(ui: &mut Ui, state: &Shown<'_>) -> Vec<Command> {
     let lang = state.lang();
     let mut commands = Vec::new();
-    let Some(map) = &state.map else {
+    let Some(map) = state.map else {
         return commands;
     };
     ui.heading(lang.t(T::MapPanelHeading));

@@ -9,8 +9,9 @@ use eframe::egui::{
     self, Align2, Color32, ComboBox, Context, FontId, Key, RichText, TextEdit, Ui, Vec2,
 };
 
+use super::command::Command;
+use super::shown::Shown;
 use super::swatch::{paint_outline, swatch};
-use crate::app::{AppState, Command};
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
@@ -48,7 +49,7 @@ pub struct PresentationState {
 /// Keys that mean something else in presentation mode, taken before the map sees them.
 pub fn presentation_keys(
     ctx: &Context,
-    state: &AppState,
+    state: &Shown<'_>,
     pres: &mut PresentationState,
 ) -> Vec<Command> {
     let typing = ctx.memory(|m| m.focused().is_some());
@@ -95,12 +96,12 @@ fn card_frame() -> egui::Frame {
 /// Title, legend and info card over the map.
 pub fn presentation_overlay_ui(
     ctx: &Context,
-    state: &AppState,
+    state: &Shown<'_>,
     pres: &mut PresentationState,
 ) -> Vec<Command> {
     let lang = state.lang();
     let mut commands = Vec::new();
-    let (Some(map), Some(scene)) = (&state.map, &state.scene) else {
+    let (Some(map), Some(scene)) = (state.map, state.scene) else {
         return commands;
     };
     let title = state

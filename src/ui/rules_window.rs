@@ -2,8 +2,8 @@
 
 use eframe::egui::{self, ComboBox, Context, DragValue, RichText, ScrollArea, Ui};
 
+use super::command::{Command, PathPurpose, Window};
 use crate::analysis::classification::compare;
-use crate::app::{Command, PathPurpose, Window};
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format};

@@ -2,7 +2,8 @@
 
 use eframe::egui::{self, ProgressBar, Ui};
 
-use crate::app::{AppState, Command};
+use super::command::Command;
+use super::shown::{ProjectStatus, Shown};
 use crate::i18n::{Lang, T, format};
 use crate::io::Stage;
 use crate::render::egui_map::FrameStats;
@@ -13,7 +14,7 @@ const SCREEN_M_PER_PT: f64 = 0.0254 / 96.0;
 /// Shows the status bar. `ground_m_per_px` and `cursor_lonlat` describe the view.
 pub fn status_bar_ui(
     ui: &mut Ui,
-    state: &AppState,
+    state: &Shown<'_>,
     ground_m_per_px: Option<f64>,
     cursor_lonlat: Option<[f64; 2]>,
     stats: FrameStats,
@@ -55,14 +56,12 @@ pub fn status_bar_ui(
             }
             ui.separator();
         }
-        if let Some(job) = &state.import_job {
-            use std::sync::atomic::Ordering;
+        if let Some(job) = &state.importing {
             let file = job.file.file_name().map_or_else(
                 || job.file.display().to_string(),
                 |f| f.to_string_lossy().into_owned(),
             );
-            let total = job.progress.total.load(Ordering::Relaxed);
-            let written = job.progress.written.load(Ordering::Relaxed);
+            let (total, written) = (job.total, job.written);
             if total == 0 {
                 ui.label(lang.tf(T::StatusImportReading, &[("file", &file)]));
             } else {
@@ -79,13 +78,13 @@ pub fn status_bar_ui(
             }
             ui.separator();
         }
-        if let Some(map) = &state.map {
+        if let Some(map) = state.map {
             ui.label(lang.tf(
                 T::StatusAreas,
                 &[("n", &format::count(map.region.spaces.len(), lang))],
             ));
             ui.separator();
-            if project_status_ui(ui, state, map) {
+            if project_status_ui(ui, state.project.as_ref(), map, lang) {
                 ui.separator();
             }
         }
@@ -103,7 +102,7 @@ pub fn status_bar_ui(
             ui.label(lonlat_text(lon, lat, lang));
             ui.separator();
         }
-        if let Some(notice) = &state.notice {
+        if let Some(notice) = state.notice {
             ui.label(egui::RichText::new(notice).color(egui::Color32::from_rgb(0x1a, 0x6e, 0x2a)));
             if ui.small_button("×").clicked() {
                 commands.push(Command::DismissNotice);
@@ -129,33 +128,31 @@ pub fn status_bar_ui(
 /// Where the planners' data is kept: the project file and whether everything is in it
 /// ("✓ gespeichert" only when nothing waits to be written). Returns whether it showed
 /// anything.
-fn project_status_ui(ui: &mut Ui, state: &AppState, map: &crate::document::Document) -> bool {
-    let lang = state.lang();
+fn project_status_ui(
+    ui: &mut Ui,
+    project: Option<&ProjectStatus<'_>>,
+    map: &crate::document::Document,
+    lang: Lang,
+) -> bool {
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
     let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
-    let saving = &state.saving;
-    match &state.store {
-        Some(store) => {
-            let file = store.short_name();
-            // An open conflict is a change not in the file too.
-            let unsaved = saving.outbox().len() + saving.conflicts.len();
-            let why = saving
-                .failure
-                .as_ref()
-                .and_then(|e| e.why())
-                .map(|w| w.text(lang));
-            if let Some(detached) = store.detached() {
+    match project {
+        Some(project) => {
+            let file = project.file.as_str();
+            let unsaved = project.unsaved;
+            let why = project.failure.map(|w| w.text(lang));
+            if let Some(detached) = project.detached {
                 ui.label(
                     egui::RichText::new(lang.tf(
                         T::StatusDetached,
-                        &[("file", &file), ("why", &detached.text(lang))],
+                        &[("file", file), ("why", &detached.text(lang))],
                     ))
                     .color(alarm)
                     .strong(),
                 );
-            } else if store.read_only().is_some() && unsaved == 0 {
+            } else if project.read_only && unsaved == 0 {
                 ui.label(
-                    egui::RichText::new(lang.tf(T::StatusReadOnly, &[("file", &file)])).color(warn),
+                    egui::RichText::new(lang.tf(T::StatusReadOnly, &[("file", file)])).color(warn),
                 );
             } else if unsaved > 0 {
                 let text = match &why {
@@ -163,23 +160,23 @@ fn project_status_ui(ui: &mut Ui, state: &AppState, map: &crate::document::Docum
                         unsaved,
                         T::StatusUnsavedWhyOne,
                         T::StatusUnsavedWhy,
-                        &[("file", &file), ("why", why)],
+                        &[("file", file), ("why", why)],
                     ),
                     None => lang.count_text(
                         unsaved,
                         T::StatusUnsavedOne,
                         T::StatusUnsaved,
-                        &[("file", &file)],
+                        &[("file", file)],
                     ),
                 };
                 ui.label(egui::RichText::new(text).color(alarm).strong());
             } else {
-                ui.label(lang.tf(T::StatusSaved, &[("file", &file)]));
+                ui.label(lang.tf(T::StatusSaved, &[("file", file)]));
             }
-            if !saving.conflicts.is_empty() {
+            if project.conflicts > 0 {
                 ui.label(
                     egui::RichText::new(lang.count_text(
-                        saving.conflicts.len(),
+                        project.conflicts,
                         T::StatusConflictsOne,
                         T::StatusConflicts,
                         &[],

@@ -6,7 +6,7 @@
 
 use eframe::egui::{self, Context, Key, RichText, TextEdit};
 
-use crate::app::{Command, Window};
+use super::command::{Command, Window};
 use crate::document::Document;
 use crate::i18n::{Lang, T};
 use crate::ui::name;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit, Ui};
 
+use super::command::{Command, Window};
 use crate::analysis::join::{JoinOptions, JoinReport, Layout};
-use crate::app::{Command, Window};
 use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::io::table::read_table;

@@ -3,9 +3,9 @@
 
 use eframe::egui::{self, Color32, ComboBox, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
+use super::command::{Command, Window};
 use super::legend::legend_ui;
 use crate::analysis::breaks::{BreakMethod, class_breaks};
-use crate::app::{Command, Window};
 use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::render::egui_map::color32;

@@ -4,7 +4,8 @@
 
 use eframe::egui::{self, Context, RichText, TextEdit};
 
-use crate::app::{AppState, Command, Window};
+use super::command::{Command, Window};
+use super::shown::Shown;
 use crate::i18n::{T, format};
 use crate::ui::name;
 
@@ -16,10 +17,10 @@ pub struct ViewsForm {
 }
 
 /// The window listing the saved views.
-pub fn views_window_ui(ctx: &Context, state: &AppState, form: &mut ViewsForm) -> Vec<Command> {
+pub fn views_window_ui(ctx: &Context, state: &Shown<'_>, form: &mut ViewsForm) -> Vec<Command> {
     let lang = state.lang();
     let mut commands = Vec::new();
-    let Some(map) = &state.map else {
+    let Some(map) = state.map else {
         return commands;
     };
     let mut open = true;

@@ -8,6 +8,7 @@
 //! back written or as a conflict with the other writer's value; what others changed is
 //! reported by [`Store::poll`] for the window to merge.
 
+mod conflict;
 mod content;
 mod error;
 mod item;
@@ -15,6 +16,7 @@ mod item;
 use std::path::Path;
 use std::time::Duration;
 
+pub use conflict::{Conflict, Resolution};
 pub use content::{ProjectContent, ReadOnlyReason, SavedView, StoredView};
 pub use error::{StoreError, Why};
 pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
