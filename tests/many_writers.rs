@@ -362,13 +362,16 @@ fn a_form_left_open_while_another_window_saves_becomes_a_conflict_not_an_overwri
     b.poll_store_now();
     let uid = b.map.as_ref().expect("map").measures.all()[0].uid;
     b.apply(Command::EditMeasure(uid));
-    let mut draft = b.measure_draft.clone().expect("form open");
+    let mut draft = b.measure_form.as_ref().expect("form open").opened.clone();
     // Meanwhile A renames it, and B's window takes that in.
     let mut renamed = a.map.as_ref().expect("map").measures.all()[0].clone();
     renamed.title = "Familienzentrum Nord".into();
     a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(renamed))));
     b.poll_store_now();
-    assert!(b.draft_changed_elsewhere, "the form is told");
+    assert!(
+        b.measure_form.as_ref().is_some_and(|f| f.changed_elsewhere),
+        "the form is told"
+    );
     draft.notes = "Raum im Pfarrheim".into();
     b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(draft))));
     assert_eq!(b.saving.conflicts.len(), 1);

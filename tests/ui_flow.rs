@@ -646,9 +646,11 @@ fn ctrl_click_selects_several_areas_for_one_measure() {
     let draft = harness
         .state()
         .state
-        .measure_draft
-        .clone()
-        .expect("form open");
+        .measure_form
+        .as_ref()
+        .expect("form open")
+        .opened
+        .clone();
     assert_eq!(draft.areas, ["AC 3", "AC 4"]);
     assert_eq!(draft.municipalities, ["Aachen"]);
 }
@@ -1097,7 +1099,13 @@ fn the_conflict_dialog_shows_when_read_theirs_and_mine_and_takes_each_pick() {
     a.state_mut()
         .state
         .apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
-    run_until(&mut b, 3, |h| h.state().state.draft_changed_elsewhere);
+    run_until(&mut b, 3, |h| {
+        h.state()
+            .state
+            .measure_form
+            .as_ref()
+            .is_some_and(|f| f.changed_elsewhere)
+    });
     b.run();
     assert!(
         b.query_all_by_label_contains("von anderer Stelle geändert")

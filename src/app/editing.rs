@@ -68,7 +68,11 @@ impl AppState {
     /// A measure saved from a form that was opened before another writer changed (or
     /// deleted) it: a conflict to settle, not a silent overwrite. Returns whether it was one.
     fn clashes_with_open_form(&mut self, measure: &crate::model::Measure) -> bool {
-        let base = self.draft_base.take().filter(|b| b.uid == measure.uid);
+        let base = self
+            .measure_form
+            .as_mut()
+            .and_then(|f| f.base.take())
+            .filter(|b| b.uid == measure.uid);
         let (Some(base), Some(store), Some(doc)) = (base, &self.store, &self.map) else {
             return false;
         };

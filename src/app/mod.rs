@@ -18,7 +18,7 @@ use eframe::egui::{self, Context, Ui, ViewportCommand};
 
 pub use crate::ui::command::{Command, OpenWindows, PathPurpose, Window};
 pub use loader::{LoadJob, LoadMessage, Opened};
-pub use state::{AppState, LoadTiming, Pending, system_clock as state_clock};
+pub use state::{AppState, LoadTiming, MeasureSession, Pending, system_clock as state_clock};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -503,20 +503,20 @@ impl SozialraumApp {
             codes.sort_by(|a, b| crate::model::natural_cmp(a, b));
             codes
         };
-        let info = measure_form::DraftInfo {
-            generation: self.state.draft_generation,
-            changed_elsewhere: self.state.draft_changed_elsewhere,
-            keeping: match &self.state.store {
-                None => measure_form::Keeping::Nothing,
-                Some(s) if s.read_only().is_some() => measure_form::Keeping::ReadOnly,
-                Some(_) => measure_form::Keeping::Project,
-            },
-        };
-        if let Some(draft) = &mut self.state.measure_draft {
+        if let Some(session) = &self.state.measure_form {
+            let info = measure_form::DraftInfo {
+                opened: &session.opened,
+                generation: session.generation,
+                changed_elsewhere: session.changed_elsewhere,
+                keeping: match &self.state.store {
+                    None => measure_form::Keeping::Nothing,
+                    Some(s) if s.read_only().is_some() => measure_form::Keeping::ReadOnly,
+                    Some(_) => measure_form::Keeping::Project,
+                },
+            };
             commands.extend(measure_form::measure_form_ui(
                 ctx,
                 map,
-                draft,
                 info,
                 &selected,
                 &mut self.measure_form,

@@ -300,11 +300,11 @@ impl AppState {
         if reload_values {
             self.reload_indicator_values();
         }
-        if let Some(draft) = &self.measure_draft
-            && let Some(base) = &self.draft_base
-            && self.map.as_ref().and_then(|m| m.measures.get(draft.uid)) != Some(base)
+        if let Some(form) = &mut self.measure_form
+            && let Some(base) = &form.base
+            && self.map.as_ref().and_then(|m| m.measures.get(base.uid)) != Some(base)
         {
-            self.draft_changed_elsewhere = true;
+            form.changed_elsewhere = true;
         }
         self.rebuild_scene();
         taken

@@ -45,6 +45,21 @@ pub struct LoadTiming {
     pub full: Option<std::time::Duration>,
 }
 
+/// The measure form while it is open. The form edits its own copy and hands the measure
+/// back as an edit on saving.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureSession {
+    /// The measure the form was opened with (new: filled from the selection).
+    pub opened: Measure,
+    /// The measure as stored when the form opened it (None: new). A change by another
+    /// writer since then becomes a conflict on saving, not an overwrite.
+    pub base: Option<Measure>,
+    /// Another writer changed the measure since the form opened it.
+    pub changed_elsewhere: bool,
+    /// Which opening of the form this is (a new one loads `opened` into the form).
+    pub generation: u64,
+}
+
 /// Everything the app knows.
 pub struct AppState {
     /// The document shown, if any.
@@ -90,17 +105,12 @@ pub struct AppState {
     pub pending_discard: Option<Pending>,
     /// The user agreed to close although measures are not saved.
     pub quit_confirmed: bool,
-    /// The measure being written in the measure form (None: the form is closed).
-    pub measure_draft: Option<Measure>,
-    /// The measure as it was when the form opened it (a change by another writer since
-    /// then becomes a conflict on saving).
-    pub draft_base: Option<Measure>,
-    /// Another writer changed the measure in the form since it was opened.
-    pub draft_changed_elsewhere: bool,
+    /// The measure form, while it is open.
+    pub measure_form: Option<MeasureSession>,
     /// The user agreed to drop unsaved changes for the command waiting in `pending_discard`.
     discard_confirmed: bool,
-    /// Changes whenever a new draft is put into the form.
-    pub draft_generation: u64,
+    /// Counts the times the measure form was opened.
+    forms_opened: u64,
     /// A map export running in the background.
     pub export_job: Option<ExportJob>,
     /// A measure list being imported in the background.
@@ -146,11 +156,9 @@ impl AppState {
             join_report: None,
             measure_import: None,
             history: History::default(),
-            measure_draft: None,
-            draft_base: None,
-            draft_changed_elsewhere: false,
+            measure_form: None,
             discard_confirmed: false,
-            draft_generation: 0,
+            forms_opened: 0,
             pending_discard: None,
             quit_confirmed: false,
             export_job: None,
@@ -166,6 +174,17 @@ impl AppState {
     /// The language of the UI.
     pub fn lang(&self) -> Lang {
         self.view.lang
+    }
+
+    /// Opens the measure form on `draft`; `base` is the measure as stored (None: new).
+    fn open_measure_form(&mut self, draft: Measure, base: Option<Measure>) {
+        self.forms_opened += 1;
+        self.measure_form = Some(MeasureSession {
+            opened: draft,
+            base,
+            changed_elsewhere: false,
+            generation: self.forms_opened,
+        });
     }
 
     /// Shows a newly opened map, replacing the old one (with its store and unsaved state).
@@ -304,24 +323,17 @@ impl AppState {
             }
             Command::NewMeasure => {
                 if let Some(map) = &self.map {
-                    self.measure_draft = Some(map.draft_for(&self.selected));
-                    self.draft_base = None;
-                    self.draft_changed_elsewhere = false;
-                    self.draft_generation += 1;
+                    let draft = map.draft_for(&self.selected);
+                    self.open_measure_form(draft, None);
                 }
             }
             Command::EditMeasure(uid) => {
                 if let Some(m) = self.map.as_ref().and_then(|m| m.measures.get(uid)) {
-                    self.measure_draft = Some(m.clone());
-                    self.draft_base = Some(m.clone());
-                    self.draft_changed_elsewhere = false;
-                    self.draft_generation += 1;
+                    let m = m.clone();
+                    self.open_measure_form(m.clone(), Some(m));
                 }
             }
-            Command::CloseMeasureForm => {
-                self.measure_draft = None;
-                self.draft_base = None;
-            }
+            Command::CloseMeasureForm => self.measure_form = None,
             Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
             Command::ReopenProject => {
                 if let Some(path) = self

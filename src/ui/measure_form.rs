@@ -7,7 +7,7 @@
 
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
 
-use super::command::Command;
+use super::command::{Command, Window};
 use super::name;
 use crate::analysis::join::normalize_key;
 use crate::document::Document;
@@ -19,11 +19,13 @@ use crate::model::{
 };
 use crate::scene::field_name;
 
-/// What the form shows besides the draft: which draft it is (a new generation reloads the
-/// typed fields) and whether another writer changed the measure since the form opened it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DraftInfo {
-    /// Changes whenever a new draft is put into the form.
+/// The measure the form was opened with, which one it is (a new generation loads it into
+/// the form), and whether another writer changed the measure since.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftInfo<'a> {
+    /// The measure as the form opened it (new: filled from the selection).
+    pub opened: &'a Measure,
+    /// Changes whenever the form is opened on a measure.
     pub generation: u64,
     /// Another writer changed the measure since the form opened it.
     pub changed_elsewhere: bool,
@@ -43,10 +45,19 @@ pub enum Keeping {
     Nothing,
 }
 
-/// What is typed in the form's text fields.
+/// The form's own state: the measure being written, and what is typed in the fields that
+/// are parsed only on saving. Nothing outside changes until the user saves.
 #[derive(Debug, Default)]
 pub struct MeasureForm {
     generation: u64,
+    /// The measure as edited so far.
+    draft: Measure,
+    typed: Typed,
+}
+
+/// What is typed in the fields that are parsed on saving.
+#[derive(Debug, Default)]
+struct Typed {
     areas: String,
     municipalities: String,
     start: String,
@@ -58,18 +69,27 @@ pub struct MeasureForm {
 impl MeasureForm {
     fn load(&mut self, draft: &Measure, generation: u64, lang: Lang) {
         self.generation = generation;
-        self.areas = draft.areas.join("; ");
-        self.municipalities = draft.municipalities.join("; ");
-        self.start = draft
-            .start
-            .map(|d| format::date(d, lang))
-            .unwrap_or_default();
-        self.end = draft.end.map(|d| format::date(d, lang)).unwrap_or_default();
-        self.budget = draft
-            .budget_eur
-            .map(|b| format::number(b, if b.fract() == 0.0 { 0 } else { 2 }, lang))
-            .unwrap_or_default();
-        self.problem = None;
+        self.draft = draft.clone();
+        self.typed = Typed::of(draft, lang);
+    }
+}
+
+impl Typed {
+    fn of(draft: &Measure, lang: Lang) -> Typed {
+        Typed {
+            areas: draft.areas.join("; "),
+            municipalities: draft.municipalities.join("; "),
+            start: draft
+                .start
+                .map(|d| format::date(d, lang))
+                .unwrap_or_default(),
+            end: draft.end.map(|d| format::date(d, lang)).unwrap_or_default(),
+            budget: draft
+                .budget_eur
+                .map(|b| format::number(b, if b.fract() == 0.0 { 0 } else { 2 }, lang))
+                .unwrap_or_default(),
+            problem: None,
+        }
     }
 }
 
@@ -163,26 +183,21 @@ fn parse_areas(map: &Document, text: &str) -> (Vec<String>, Vec<String>) {
     (known, unknown)
 }
 
-/// Shows the form for `draft`; returns the commands (save, delete, close).
+/// Shows the form; returns the commands (save, delete, close).
 pub fn measure_form_ui(
     ctx: &Context,
     map: &Document,
-    draft: &mut Measure,
-    info: DraftInfo,
+    info: DraftInfo<'_>,
     selected_codes: &[String],
     form: &mut MeasureForm,
     lang: Lang,
 ) -> Vec<Command> {
-    let DraftInfo {
-        generation,
-        changed_elsewhere,
-        keeping,
-    } = info;
-    let mut commands = Vec::new();
-    let fresh = form.generation != generation;
+    let fresh = form.generation != info.generation;
     if fresh {
-        form.load(draft, generation, lang);
+        form.load(info.opened, info.generation, lang);
     }
+    let MeasureForm { draft, typed, .. } = form;
+    let mut commands = Vec::new();
     let is_new = draft.uid.is_nil();
     let title = if is_new {
         lang.t(T::MeasureNewTitle).to_string()
@@ -198,186 +213,16 @@ pub fn measure_form_ui(
         .default_pos([300.0, 60.0])
         .default_width(520.0)
         .show(ctx, |ui| {
-            if keeping == Keeping::ReadOnly {
-                ui.label(
-                    RichText::new(lang.t(T::MeasureReadOnlyHint))
-                        .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
-                );
-            }
-            if keeping == Keeping::Nothing {
-                ui.label(
-                    RichText::new(lang.t(T::MeasureNotSavedHint))
-                        .color(egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
-                );
-            }
-            if changed_elsewhere {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(lang.t(T::FormChangedElsewhere))
-                            .color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
-                    )
-                    .wrap(),
-                );
-            }
+            hints_ui(ui, info, lang);
             egui::Grid::new("measure-grid")
                 .num_columns(2)
                 .striped(false)
                 .show(ui, |ui| {
-                    let title = text_row(
-                        ui,
-                        lang.t(T::ColTitle),
-                        &mut draft.title,
-                        TextField::Title,
-                        lang,
-                    );
-                    if fresh && let Some(title) = title {
-                        // Typing starts in the title, as planners expect in a workshop.
-                        title.request_focus();
-                    }
-                    text_row(
-                        ui,
-                        lang.t(T::ColDescription),
-                        &mut draft.description,
-                        TextField::Description,
-                        lang,
-                    );
-                    ui.label(lang.t(T::ColFields));
-                    ui.vertical(|ui| {
-                        for f in ActionField::ALL {
-                            let mut on = draft.fields.contains(f);
-                            let label = format!("{} {}", f.number(), field_name(f, lang));
-                            if ui.checkbox(&mut on, label).changed() {
-                                if on {
-                                    draft.fields.insert(f);
-                                } else {
-                                    draft.fields.remove(f);
-                                }
-                            }
-                        }
-                    });
-                    ui.end_row();
-                    ui.label(lang.t(T::ColAreas));
-                    ui.vertical(|ui| {
-                        let edit = ui.add(
-                            TextEdit::singleline(&mut form.areas)
-                                .desired_width(360.0)
-                                .hint_text("AC 1; AC 2"),
-                        );
-                        name(&edit, lang.t(T::ColAreas));
-                        ui.horizontal(|ui| {
-                            if ui
-                                .add_enabled(
-                                    !selected_codes.is_empty(),
-                                    egui::Button::new(lang.t(T::MeasureTakeSelection)),
-                                )
-                                .on_hover_text(lang.t(T::TipTakeSelection))
-                                .clicked()
-                            {
-                                form.areas = selected_codes.join("; ");
-                                form.municipalities =
-                                    municipalities_of(&map.region, selected_codes).join("; ");
-                            }
-                            if ui
-                                .button(lang.t(T::MeasureDeriveMunicipalities))
-                                .on_hover_text(lang.t(T::TipDeriveMunicipalities))
-                                .clicked()
-                            {
-                                let (codes, _) = parse_areas(map, &form.areas);
-                                form.municipalities =
-                                    municipalities_of(&map.region, &codes).join("; ");
-                            }
-                        });
-                    });
-                    ui.end_row();
-                    plain_row(ui, lang.t(T::ColMunicipalities), &mut form.municipalities);
-                    ui.label(lang.t(T::ColResponsibility));
-                    let combo = ComboBox::from_id_salt("measure-responsibility")
-                        .selected_text(labels::responsibility(draft.responsibility, lang))
-                        .width(360.0)
-                        .show_ui(ui, |ui| {
-                            for r in Responsibility::ALL {
-                                ui.selectable_value(
-                                    &mut draft.responsibility,
-                                    r,
-                                    labels::responsibility(r, lang),
-                                );
-                            }
-                        });
-                    name(&combo.response, lang.t(T::ColResponsibility));
-                    ui.end_row();
-                    text_row(
-                        ui,
-                        lang.t(T::ColLead),
-                        &mut draft.lead,
-                        TextField::Lead,
-                        lang,
-                    );
-                    text_row(
-                        ui,
-                        lang.t(T::ColPartners),
-                        &mut draft.partners,
-                        TextField::Partners,
-                        lang,
-                    );
-                    ui.label(lang.t(T::ColStatus));
-                    let combo = ComboBox::from_id_salt("measure-status")
-                        .selected_text(labels::status(draft.status, lang))
-                        .show_ui(ui, |ui| {
-                            for st in Status::ALL {
-                                ui.selectable_value(
-                                    &mut draft.status,
-                                    st,
-                                    labels::status(st, lang),
-                                );
-                            }
-                        });
-                    name(&combo.response, lang.t(T::ColStatus));
-                    ui.end_row();
-                    ui.label(lang.t(T::MeasurePeriod));
-                    ui.horizontal(|ui| {
-                        let hint = if lang == Lang::De {
-                            "TT.MM.JJJJ"
-                        } else {
-                            "YYYY-MM-DD"
-                        };
-                        let e = ui.add(
-                            TextEdit::singleline(&mut form.start)
-                                .desired_width(110.0)
-                                .hint_text(hint),
-                        );
-                        name(&e, lang.t(T::ColStart));
-                        ui.label("–");
-                        let e = ui.add(
-                            TextEdit::singleline(&mut form.end)
-                                .desired_width(110.0)
-                                .hint_text(hint),
-                        );
-                        name(&e, lang.t(T::ColEnd));
-                    });
-                    ui.end_row();
-                    ui.label(lang.t(T::ColBudget));
-                    let e = ui.add(TextEdit::singleline(&mut form.budget).desired_width(140.0));
-                    name(&e, lang.t(T::ColBudget));
-                    ui.end_row();
-                    ui.label(lang.t(T::ColPriority));
-                    let combo = ComboBox::from_id_salt("measure-priority")
-                        .selected_text(labels::priority(draft.priority, lang))
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(
-                                &mut draft.priority,
-                                None,
-                                labels::priority(None, lang),
-                            );
-                            for p in Priority::ALL {
-                                ui.selectable_value(
-                                    &mut draft.priority,
-                                    Some(p),
-                                    labels::priority(Some(p), lang),
-                                );
-                            }
-                        });
-                    name(&combo.response, lang.t(T::ColPriority));
-                    ui.end_row();
+                    texts_ui(ui, draft, fresh, lang);
+                    fields_ui(ui, draft, lang);
+                    places_ui(ui, map, typed, selected_codes, lang);
+                    who_ui(ui, draft, lang);
+                    when_ui(ui, draft, typed, lang);
                     text_row(
                         ui,
                         lang.t(T::ColNotes),
@@ -386,37 +231,11 @@ pub fn measure_form_ui(
                         lang,
                     );
                 });
-            if let Some(problem) = &form.problem {
+            if let Some(problem) = &typed.problem {
                 ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)));
             }
             ui.separator();
-            ui.horizontal(|ui| {
-                if ui
-                    .button(RichText::new(lang.t(T::MeasureSave)).strong())
-                    .clicked()
-                {
-                    match complete(map, draft, form, lang) {
-                        Ok(measure) => {
-                            commands.push(Command::Edit(if is_new {
-                                Edit::AddMeasure(Box::new(measure))
-                            } else {
-                                Edit::UpdateMeasure(Box::new(measure))
-                            }));
-                            commands.push(Command::CloseMeasureForm);
-                            commands
-                                .push(Command::ShowWindow(super::command::Window::Measures, true));
-                        }
-                        Err(problem) => form.problem = Some(problem),
-                    }
-                }
-                if ui.button(lang.t(T::Cancel)).clicked() {
-                    commands.push(Command::CloseMeasureForm);
-                }
-                if !is_new && ui.button(lang.t(T::MeasureDelete)).clicked() {
-                    commands.push(Command::Edit(Edit::DeleteMeasure(draft.uid)));
-                    commands.push(Command::CloseMeasureForm);
-                }
-            });
+            commands.extend(buttons_ui(ui, map, draft, typed, lang));
         });
     if !open {
         commands.push(Command::CloseMeasureForm);
@@ -424,13 +243,242 @@ pub fn measure_form_ui(
     commands
 }
 
-/// The measure with the typed fields parsed, or the first problem.
-fn complete(
+/// What the user should know before writing: where the measure will be kept, and whether
+/// someone else changed it meanwhile.
+fn hints_ui(ui: &mut Ui, info: DraftInfo<'_>, lang: Lang) {
+    let orange = egui::Color32::from_rgb(0xa0, 0x50, 0x00);
+    match info.keeping {
+        Keeping::ReadOnly => {
+            ui.label(RichText::new(lang.t(T::MeasureReadOnlyHint)).color(orange));
+        }
+        Keeping::Nothing => {
+            ui.label(RichText::new(lang.t(T::MeasureNotSavedHint)).color(orange));
+        }
+        Keeping::Project => {}
+    }
+    if info.changed_elsewhere {
+        ui.add(
+            egui::Label::new(
+                RichText::new(lang.t(T::FormChangedElsewhere))
+                    .color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
+            )
+            .wrap(),
+        );
+    }
+}
+
+/// Title and description.
+fn texts_ui(ui: &mut Ui, draft: &mut Measure, fresh: bool, lang: Lang) {
+    let title = text_row(
+        ui,
+        lang.t(T::ColTitle),
+        &mut draft.title,
+        TextField::Title,
+        lang,
+    );
+    if fresh && let Some(title) = title {
+        // Typing starts in the title, as planners expect in a workshop.
+        title.request_focus();
+    }
+    text_row(
+        ui,
+        lang.t(T::ColDescription),
+        &mut draft.description,
+        TextField::Description,
+        lang,
+    );
+}
+
+/// The Handlungsfelder the measure serves.
+fn fields_ui(ui: &mut Ui, draft: &mut Measure, lang: Lang) {
+    ui.label(lang.t(T::ColFields));
+    ui.vertical(|ui| {
+        for f in ActionField::ALL {
+            let mut on = draft.fields.contains(f);
+            let label = format!("{} {}", f.number(), field_name(f, lang));
+            if ui.checkbox(&mut on, label).changed() {
+                if on {
+                    draft.fields.insert(f);
+                } else {
+                    draft.fields.remove(f);
+                }
+            }
+        }
+    });
+    ui.end_row();
+}
+
+/// Areas (typed, or taken from the selection) and municipalities.
+fn places_ui(
+    ui: &mut Ui,
+    map: &Document,
+    typed: &mut Typed,
+    selected_codes: &[String],
+    lang: Lang,
+) {
+    ui.label(lang.t(T::ColAreas));
+    ui.vertical(|ui| {
+        let edit = ui.add(
+            TextEdit::singleline(&mut typed.areas)
+                .desired_width(360.0)
+                .hint_text("AC 1; AC 2"),
+        );
+        name(&edit, lang.t(T::ColAreas));
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(
+                    !selected_codes.is_empty(),
+                    egui::Button::new(lang.t(T::MeasureTakeSelection)),
+                )
+                .on_hover_text(lang.t(T::TipTakeSelection))
+                .clicked()
+            {
+                typed.areas = selected_codes.join("; ");
+                typed.municipalities = municipalities_of(&map.region, selected_codes).join("; ");
+            }
+            if ui
+                .button(lang.t(T::MeasureDeriveMunicipalities))
+                .on_hover_text(lang.t(T::TipDeriveMunicipalities))
+                .clicked()
+            {
+                let (codes, _) = parse_areas(map, &typed.areas);
+                typed.municipalities = municipalities_of(&map.region, &codes).join("; ");
+            }
+        });
+    });
+    ui.end_row();
+    plain_row(ui, lang.t(T::ColMunicipalities), &mut typed.municipalities);
+}
+
+/// Responsibility, lead, partners and status.
+fn who_ui(ui: &mut Ui, draft: &mut Measure, lang: Lang) {
+    ui.label(lang.t(T::ColResponsibility));
+    let combo = ComboBox::from_id_salt("measure-responsibility")
+        .selected_text(labels::responsibility(draft.responsibility, lang))
+        .width(360.0)
+        .show_ui(ui, |ui| {
+            for r in Responsibility::ALL {
+                ui.selectable_value(
+                    &mut draft.responsibility,
+                    r,
+                    labels::responsibility(r, lang),
+                );
+            }
+        });
+    name(&combo.response, lang.t(T::ColResponsibility));
+    ui.end_row();
+    text_row(
+        ui,
+        lang.t(T::ColLead),
+        &mut draft.lead,
+        TextField::Lead,
+        lang,
+    );
+    text_row(
+        ui,
+        lang.t(T::ColPartners),
+        &mut draft.partners,
+        TextField::Partners,
+        lang,
+    );
+    ui.label(lang.t(T::ColStatus));
+    let combo = ComboBox::from_id_salt("measure-status")
+        .selected_text(labels::status(draft.status, lang))
+        .show_ui(ui, |ui| {
+            for st in Status::ALL {
+                ui.selectable_value(&mut draft.status, st, labels::status(st, lang));
+            }
+        });
+    name(&combo.response, lang.t(T::ColStatus));
+    ui.end_row();
+}
+
+/// Period, budget and priority.
+fn when_ui(ui: &mut Ui, draft: &mut Measure, typed: &mut Typed, lang: Lang) {
+    ui.label(lang.t(T::MeasurePeriod));
+    ui.horizontal(|ui| {
+        let hint = if lang == Lang::De {
+            "TT.MM.JJJJ"
+        } else {
+            "YYYY-MM-DD"
+        };
+        let e = ui.add(
+            TextEdit::singleline(&mut typed.start)
+                .desired_width(110.0)
+                .hint_text(hint),
+        );
+        name(&e, lang.t(T::ColStart));
+        ui.label("–");
+        let e = ui.add(
+            TextEdit::singleline(&mut typed.end)
+                .desired_width(110.0)
+                .hint_text(hint),
+        );
+        name(&e, lang.t(T::ColEnd));
+    });
+    ui.end_row();
+    ui.label(lang.t(T::ColBudget));
+    let e = ui.add(TextEdit::singleline(&mut typed.budget).desired_width(140.0));
+    name(&e, lang.t(T::ColBudget));
+    ui.end_row();
+    ui.label(lang.t(T::ColPriority));
+    let combo = ComboBox::from_id_salt("measure-priority")
+        .selected_text(labels::priority(draft.priority, lang))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut draft.priority, None, labels::priority(None, lang));
+            for p in Priority::ALL {
+                ui.selectable_value(
+                    &mut draft.priority,
+                    Some(p),
+                    labels::priority(Some(p), lang),
+                );
+            }
+        });
+    name(&combo.response, lang.t(T::ColPriority));
+    ui.end_row();
+}
+
+/// Save, cancel, delete. Saving returns the measure as an edit; a problem stays in the form.
+fn buttons_ui(
+    ui: &mut Ui,
     map: &Document,
     draft: &Measure,
-    form: &MeasureForm,
+    typed: &mut Typed,
     lang: Lang,
-) -> Result<Measure, String> {
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let is_new = draft.uid.is_nil();
+    ui.horizontal(|ui| {
+        if ui
+            .button(RichText::new(lang.t(T::MeasureSave)).strong())
+            .clicked()
+        {
+            match complete(map, draft, typed, lang) {
+                Ok(measure) => {
+                    commands.push(Command::Edit(if is_new {
+                        Edit::AddMeasure(Box::new(measure))
+                    } else {
+                        Edit::UpdateMeasure(Box::new(measure))
+                    }));
+                    commands.push(Command::CloseMeasureForm);
+                    commands.push(Command::ShowWindow(Window::Measures, true));
+                }
+                Err(problem) => typed.problem = Some(problem),
+            }
+        }
+        if ui.button(lang.t(T::Cancel)).clicked() {
+            commands.push(Command::CloseMeasureForm);
+        }
+        if !is_new && ui.button(lang.t(T::MeasureDelete)).clicked() {
+            commands.push(Command::Edit(Edit::DeleteMeasure(draft.uid)));
+            commands.push(Command::CloseMeasureForm);
+        }
+    });
+    commands
+}
+
+/// The measure with the typed fields parsed, or the first problem.
+fn complete(map: &Document, draft: &Measure, form: &Typed, lang: Lang) -> Result<Measure, String> {
     let mut m = draft.clone();
     m.title = m.title.trim().to_string();
     let (areas, unknown) = parse_areas(map, &form.areas);
