@@ -1257,3 +1257,70 @@ fn a_50_mb_title_another_program_wrote_keeps_the_window_fluid() {
     assert!(slowest.as_millis() < 1_500, "form: {slowest:?}");
     eprintln!("slowest frame with the 50 MB title in list, inspector and form: {slowest:?}");
 }
+
+/// eframe's storage, kept in memory between two "sessions".
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn windows_open_at_the_end_of_a_session_open_again_and_passing_ones_do_not() {
+    use eframe::App;
+    use sozialraum_atlas::app::Window;
+    let mut storage = MemoryStorage::default();
+    {
+        let mut first = harness();
+        first.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+        first.run();
+        for w in [Window::Catalogue, Window::Shortcuts] {
+            first.state_mut().state.apply(Command::ShowWindow(w, true));
+        }
+        first.run();
+        assert!(shown(&first, "Maßnahmen"), "Ctrl+L opens the measures list");
+        first.state_mut().save(&mut storage);
+    }
+    assert_eq!(
+        storage.0.get("windows").map(String::as_str),
+        Some("measures,catalogue")
+    );
+    let mut second = Harness::builder()
+        .with_size(Vec2::new(1500.0, 950.0))
+        .build_eframe(|cc| {
+            SozialraumApp::new(&cc.egui_ctx, StartOptions::default(), Some(&storage))
+        });
+    second.run();
+    let windows = &second.state().state.windows;
+    assert!(windows.is_open(Window::Measures));
+    assert!(windows.is_open(Window::Catalogue));
+    assert!(!windows.is_open(Window::Shortcuts), "help is not reopened");
+}
+
+#[test]
+fn the_english_menu_names_the_keys_in_english() {
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .state
+        .apply(Command::SetLanguage(Lang::En));
+    harness.run();
+    harness.get_by_label("File").click();
+    harness.run();
+    assert!(shown(&harness, "Open … Ctrl+O"), "the entry and its key");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Edit").click();
+    harness.run();
+    assert!(shown(&harness, "Measures list … Ctrl+L"));
+}

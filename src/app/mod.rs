@@ -56,6 +56,7 @@ const STORAGE_LANG: &str = "lang";
 const STORAGE_RECENT: &str = "recent";
 const STORAGE_THEME: &str = "theme";
 const STORAGE_LAST_PROJECT: &str = "last_project";
+const STORAGE_WINDOWS: &str = "windows";
 
 /// The Sozialraum-Atlas window.
 pub struct SozialraumApp {
@@ -121,6 +122,12 @@ impl SozialraumApp {
             state.view.lang = lang;
         }
         state.apply(Command::OpenDemo);
+        // The windows that were open at the end of the last session open again.
+        if let Some(names) = storage.and_then(|s| s.get_string(STORAGE_WINDOWS)) {
+            for window in names.split(',').filter_map(Window::remembered) {
+                state.apply(Command::ShowWindow(window, true));
+            }
+        }
         // The last project comes back, unless a file was named on the command line.
         let last_project = storage
             .and_then(|s| s.get_string(STORAGE_LAST_PROJECT))
@@ -226,17 +233,12 @@ impl SozialraumApp {
                 options: ImportOptions::default(),
             });
         }
-        let (open_pressed, quit_pressed, help_pressed, export_pressed, find_pressed, f5) = ctx
-            .input_mut(|i| {
-                (
-                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
-                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
-                    i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
-                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
-                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
-                    i.consume_key(egui::Modifiers::NONE, egui::Key::F5),
-                )
-            });
+        let (quit_pressed, f5) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F5),
+            )
+        });
         if f5 {
             commands.push(Command::Present(!self.state.presenting));
         }
@@ -248,19 +250,8 @@ impl SozialraumApp {
                 &mut self.presentation,
             ));
         }
-        if find_pressed && self.state.map.is_some() {
-            commands.push(Command::ShowWindow(Window::Switcher, true));
-        }
-        if export_pressed && self.state.map.is_some() {
-            commands.push(Command::ShowWindow(Window::Export, true));
-        }
+        commands.extend(window_shortcuts(&ctx, self.state.map.is_some()));
         commands.extend(edit_shortcuts(&ctx));
-        if open_pressed {
-            commands.push(Command::ShowWindow(Window::Open, true));
-        }
-        if help_pressed {
-            commands.push(Command::ShowWindow(Window::Shortcuts, true));
-        }
 
         let menu_outcome = if presenting {
             menu::MenuOutcome::default()
@@ -643,7 +634,24 @@ impl SozialraumApp {
     }
 }
 
-/// Ctrl+Z, Ctrl+Y (or Ctrl+Shift+Z), Ctrl+M (add measure), Ctrl+L (measures list). Not taken
+/// The keys that open windows, as the window registry has them (Ctrl+O, Ctrl+E, Ctrl+F,
+/// Ctrl+L, F1); a window that shows the map opens only with a map.
+fn window_shortcuts(ctx: &Context, has_map: bool) -> Vec<Command> {
+    ctx.input_mut(|i| {
+        Window::ALL
+            .into_iter()
+            .filter(|w| has_map || !w.info().needs_map)
+            .filter(|w| {
+                w.info()
+                    .shortcut
+                    .is_some_and(|s| i.consume_key(s.modifiers(), s.key))
+            })
+            .map(|w| Command::ShowWindow(w, true))
+            .collect()
+    })
+}
+
+/// Ctrl+Z, Ctrl+Y (or Ctrl+Shift+Z), Ctrl+M (add measure). Not taken
 /// while a text field has the focus, so typing keeps the text fields' own undo.
 fn edit_shortcuts(ctx: &Context) -> Vec<Command> {
     if ctx.memory(|m| m.focused().is_some()) {
@@ -662,9 +670,6 @@ fn edit_shortcuts(ctx: &Context) -> Vec<Command> {
         }
         if i.consume_key(egui::Modifiers::COMMAND, egui::Key::M) {
             out.push(Command::NewMeasure);
-        }
-        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
-            out.push(Command::ShowWindow(Window::Measures, true));
         }
         out
     })
@@ -695,5 +700,11 @@ impl eframe::App for SozialraumApp {
             .and_then(|s| s.file().map(|p| p.display().to_string()))
             .unwrap_or_default();
         storage.set_string(STORAGE_LAST_PROJECT, project);
+        let windows: Vec<&str> = Window::ALL
+            .into_iter()
+            .filter(|w| self.state.windows.is_open(*w))
+            .filter_map(|w| w.info().remembered_as)
+            .collect();
+        storage.set_string(STORAGE_WINDOWS, windows.join(","));
     }
 }

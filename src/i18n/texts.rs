@@ -47,6 +47,7 @@ texts! {
     MenuLanguage => "Sprache", "Language";
     MenuHelp => "Hilfe", "Help";
     MenuShortcuts => "Tastenkürzel", "Keyboard shortcuts";
+    KeyCtrl => "Strg", "Ctrl";
     MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
     LegendTitle => "Handlungsfelder", "Fields of action";
     CliLongNeedsValue => "Eine lange Tabelle braucht --value-column (die Spalte mit dem Wert).", "A long table needs --value-column (the column with the value).";
@@ -273,7 +274,7 @@ texts! {
     ShortcutFit => "Alles zeigen: Pos1", "Show all: Home";
     ShortcutSelect => "Sozialraum auswählen: Klick", "Select an area: click";
     ShortcutClear => "Auswahl aufheben: Esc", "Clear selection: Esc";
-    ShortcutOpen => "Datei öffnen: Strg+O", "Open a file: Ctrl+O";
+    ShortcutOpen => "Datei öffnen: {key}", "Open a file: {key}";
     AboutText => "Sozialraum-Atlas zeigt Sozialräume, ihre Handlungsfelder und Indikatoren – offline, auf dem eigenen Rechner.", "Sozialraum-Atlas shows social spaces, their fields of action and indicators – offline, on your own computer.";
     HoverMunicipality => "Kommune", "Municipality";
     RespDecide => "Entscheidungsbereich", "Decides (Entscheidungsbereich)";
@@ -447,8 +448,8 @@ texts! {
     MeasureShorten => "Auf {max} Zeichen kürzen", "Shorten to {max} characters";
     MeasureCellShortened => "Zeile {line}, {column}: auf {max} Zeichen gekürzt (mehr fasst eine Excel-Zelle nicht; die Projektdatei behält den ganzen Text)", "line {line}, {column}: shortened to {max} characters (an Excel cell holds no more; the project file keeps the whole text)";
     ShortcutSelectMany => "Mehrere Sozialräume: Strg+Klick, oder Umschalt+Ziehen für ein Rechteck", "Several areas: Ctrl+click, or Shift+drag for a rectangle";
-    ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: Strg+L", "Add measure: Ctrl+M · measures list: Ctrl+L";
-    ShortcutFind => "Kommune oder Sozialraum suchen: Strg+F", "Find a municipality or area: Ctrl+F";
+    ShortcutMeasures => "Maßnahme hinzufügen: Strg+M · Maßnahmenliste: {key}", "Add measure: Ctrl+M · measures list: {key}";
+    ShortcutFind => "Kommune oder Sozialraum suchen: {key}", "Find a municipality or area: {key}";
     SwitcherTitle => "Kommune oder Sozialraum suchen", "Find a municipality or area";
     SwitcherHint => "Name oder Code, z. B. Setterich oder AC 3", "name or code, e.g. Setterich or AC 3";
     SwitcherNothing => "Nichts gefunden", "Nothing found";
@@ -503,7 +504,7 @@ texts! {
     TipTakeSelection => "Die auf der Karte ausgewählten Sozialräume übernehmen", "Take the areas selected on the map";
     TipDeriveMunicipalities => "Die Kommunen aus den eingetragenen Sozialräumen ableiten", "Derive the municipalities from the areas entered";
     TipApplyLimits => "Die eingegebenen Klassengrenzen übernehmen", "Use the class limits typed in";
-    ShortcutExport => "Karte exportieren (PNG, SVG, PDF): Strg+E", "Export the map (PNG, SVG, PDF): Ctrl+E";
+    ShortcutExport => "Karte exportieren (PNG, SVG, PDF): {key}", "Export the map (PNG, SVG, PDF): {key}";
     ShortcutUndo => "Rückgängig: Strg+Z · Wiederholen: Strg+Y oder Strg+Umschalt+Z", "Undo: Ctrl+Z · redo: Ctrl+Y or Ctrl+Shift+Z";
 
     MeasureReadOnlyHint => "Das Projekt ist nur zum Lesen geöffnet: neue Maßnahmen bleiben nur erhalten, wenn Sie mit „Datei → Projekt speichern unter …“ eine Kopie anlegen.", "The project is open read-only: new measures are kept only if you make a copy with \"File → Save project as …\".";

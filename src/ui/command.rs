@@ -5,10 +5,12 @@
 
 use std::path::PathBuf;
 
+use eframe::egui::{Key, Modifiers};
+
 use crate::analysis::join::JoinOptions;
 use crate::document::edit::Edit;
 use crate::export::request::ExportRequest;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
 use crate::io::store::Resolution;
 use crate::model::ActionField;
@@ -168,6 +170,185 @@ pub enum PathPurpose {
     ImportMeasures,
 }
 
+/// A key that opens a window from anywhere in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortcut {
+    /// Held with Ctrl (Cmd on a Mac).
+    pub ctrl: bool,
+    /// The key.
+    pub key: Key,
+}
+
+impl Shortcut {
+    const fn ctrl(key: Key) -> Option<Shortcut> {
+        Some(Shortcut { ctrl: true, key })
+    }
+
+    const fn plain(key: Key) -> Option<Shortcut> {
+        Some(Shortcut { ctrl: false, key })
+    }
+
+    /// The modifiers to hold.
+    pub fn modifiers(self) -> Modifiers {
+        if self.ctrl {
+            Modifiers::COMMAND
+        } else {
+            Modifiers::NONE
+        }
+    }
+
+    /// "Strg+O" in German, "Ctrl+O" in English, "F1".
+    pub fn text(self, lang: Lang) -> String {
+        if self.ctrl {
+            format!("{}+{}", lang.t(T::KeyCtrl), self.key.name())
+        } else {
+            self.key.name().to_string()
+        }
+    }
+}
+
+/// What the app knows about one window: its title, its menu entry and shortcut, whether it
+/// needs a map, and whether it opens again on the next start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowInfo {
+    /// The window's title.
+    pub title: T,
+    /// Its entry in the menu (None: opened from another window or by the app).
+    pub menu: Option<T>,
+    /// The key that opens it.
+    pub shortcut: Option<Shortcut>,
+    /// It shows something of the map (disabled without one).
+    pub needs_map: bool,
+    /// The name it is remembered by when it was open at the end of a session (None: it
+    /// does not open again by itself).
+    pub remembered_as: Option<&'static str>,
+}
+
+impl Window {
+    /// Every window, the path prompt once for each purpose: the one list the menu, the
+    /// shortcuts, the help and the session memory read.
+    pub const ALL: [Window; 21] = [
+        Window::Open,
+        Window::Report,
+        Window::ImportTable,
+        Window::JoinReport,
+        Window::Path(PathPurpose::SaveMap),
+        Window::Path(PathPurpose::SaveRules),
+        Window::Path(PathPurpose::LoadRules),
+        Window::Path(PathPurpose::SaveProject),
+        Window::Path(PathPurpose::ExportMeasures),
+        Window::Path(PathPurpose::ImportMeasures),
+        Window::Export,
+        Window::Measures,
+        Window::MeasureImport,
+        Window::Switcher,
+        Window::Views,
+        Window::Rules,
+        Window::Compare,
+        Window::Overrides,
+        Window::Catalogue,
+        Window::Shortcuts,
+        Window::About,
+    ];
+
+    /// What the app knows about this window.
+    pub fn info(self) -> WindowInfo {
+        let info = |title, menu, shortcut, needs_map, remembered_as| WindowInfo {
+            title,
+            menu,
+            shortcut,
+            needs_map,
+            remembered_as,
+        };
+        match self {
+            Window::Open => info(
+                T::OpenTitle,
+                Some(T::MenuOpen),
+                Shortcut::ctrl(Key::O),
+                false,
+                None,
+            ),
+            Window::Report => info(T::ReportTitle, Some(T::MenuReport), None, true, None),
+            Window::ImportTable => info(
+                T::ImportTableTitle,
+                Some(T::MenuImportTable),
+                None,
+                true,
+                None,
+            ),
+            Window::JoinReport => info(T::JoinReportTitle, None, None, true, None),
+            Window::Path(purpose) => {
+                let (title, menu) = match purpose {
+                    PathPurpose::SaveMap => (T::SaveTitle, Some(T::MenuSaveMap)),
+                    PathPurpose::SaveRules => (T::SaveTitle, None),
+                    PathPurpose::LoadRules => (T::LoadTitle, None),
+                    PathPurpose::SaveProject => (T::SaveProjectTitle, Some(T::MenuSaveAsProject)),
+                    PathPurpose::ExportMeasures => {
+                        (T::ExportMeasuresTitle, Some(T::MenuExportMeasures))
+                    }
+                    PathPurpose::ImportMeasures => {
+                        (T::ImportMeasuresTitle, Some(T::MenuImportMeasures))
+                    }
+                };
+                info(title, menu, None, true, None)
+            }
+            Window::Export => info(
+                T::ExportTitle,
+                Some(T::MenuExportMap),
+                Shortcut::ctrl(Key::E),
+                true,
+                None,
+            ),
+            Window::Measures => info(
+                T::MeasuresTitle,
+                Some(T::OpenMeasures),
+                Shortcut::ctrl(Key::L),
+                true,
+                Some("measures"),
+            ),
+            Window::MeasureImport => info(T::MeasureImportTitle, None, None, true, None),
+            Window::Switcher => info(
+                T::SwitcherTitle,
+                Some(T::MenuFind),
+                Shortcut::ctrl(Key::F),
+                true,
+                None,
+            ),
+            Window::Views => info(T::ViewsTitle, Some(T::MenuViews), None, true, Some("views")),
+            Window::Rules => info(T::RulesTitle, Some(T::MenuRules), None, true, Some("rules")),
+            Window::Compare => info(T::CompareTitle, None, None, true, Some("compare")),
+            Window::Overrides => info(T::OverridesTitle, None, None, true, Some("overrides")),
+            Window::Catalogue => info(
+                T::CatalogueTitle,
+                Some(T::MenuCatalogue),
+                None,
+                true,
+                Some("catalogue"),
+            ),
+            Window::Shortcuts => info(
+                T::ShortcutsTitle,
+                Some(T::MenuShortcuts),
+                Shortcut::plain(Key::F1),
+                false,
+                None,
+            ),
+            Window::About => info(T::MenuAbout, Some(T::MenuAbout), None, false, None),
+        }
+    }
+
+    /// The window remembered by `name`.
+    pub fn remembered(name: &str) -> Option<Window> {
+        Window::ALL
+            .into_iter()
+            .find(|w| w.info().remembered_as == Some(name))
+    }
+
+    /// The window's title in `lang`.
+    pub fn title(self, lang: Lang) -> &'static str {
+        lang.t(self.info().title)
+    }
+}
+
 /// Which windows are open.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenWindows {
@@ -200,5 +381,55 @@ impl OpenWindows {
             Window::Path(purpose) => Some(*purpose),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_window_is_listed_once_and_remembered_names_are_unique() {
+        for (i, w) in Window::ALL.iter().enumerate() {
+            assert!(!Window::ALL[i + 1..].contains(w), "{w:?} twice");
+            if let Some(name) = w.info().remembered_as {
+                assert_eq!(Window::remembered(name), Some(*w));
+            }
+        }
+        let shortcuts: Vec<_> = Window::ALL
+            .iter()
+            .filter_map(|w| w.info().shortcut)
+            .collect();
+        for (i, s) in shortcuts.iter().enumerate() {
+            assert!(!shortcuts[i + 1..].contains(s), "{s:?} opens two windows");
+        }
+    }
+
+    #[test]
+    fn shortcuts_read_in_the_users_language() {
+        let open = Window::Open.info().shortcut.expect("Ctrl+O");
+        assert_eq!(open.text(Lang::De), "Strg+O");
+        assert_eq!(open.text(Lang::En), "Ctrl+O");
+        assert_eq!(
+            Window::Shortcuts
+                .info()
+                .shortcut
+                .expect("F1")
+                .text(Lang::De),
+            "F1"
+        );
+    }
+
+    #[test]
+    fn only_one_path_prompt_is_open_at_a_time() {
+        let mut open = OpenWindows::default();
+        open.set(Window::Path(PathPurpose::SaveMap), true);
+        open.set(Window::Measures, true);
+        open.set(Window::Path(PathPurpose::LoadRules), true);
+        assert_eq!(open.path(), Some(PathPurpose::LoadRules));
+        assert!(!open.is_open(Window::Path(PathPurpose::SaveMap)));
+        assert!(open.is_open(Window::Measures));
+        open.set(Window::Measures, false);
+        assert!(!open.is_open(Window::Measures));
     }
 }

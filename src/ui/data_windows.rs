@@ -43,7 +43,7 @@ fn polarity_name(p: Polarity, lang: Lang) -> &'static str {
 pub fn catalogue_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
-    egui::Window::new(lang.t(T::CatalogueTitle))
+    egui::Window::new(Window::Catalogue.title(lang))
         .open(&mut open)
         .default_width(1180.0)
         .default_height(460.0)
@@ -174,14 +174,7 @@ pub fn path_window_ui(
         form.path = path.display().to_string();
     }
     let mut open = true;
-    let title = match purpose {
-        PathPurpose::SaveMap | PathPurpose::SaveRules => lang.t(T::SaveTitle),
-        PathPurpose::SaveProject => lang.t(T::SaveProjectTitle),
-        PathPurpose::ExportMeasures => lang.t(T::ExportMeasuresTitle),
-        PathPurpose::ImportMeasures => lang.t(T::ImportMeasuresTitle),
-        PathPurpose::LoadRules => lang.t(T::LoadTitle),
-    };
-    egui::Window::new(title)
+    egui::Window::new(Window::Path(purpose).title(lang))
         .open(&mut open)
         .collapsible(false)
         .default_width(480.0)

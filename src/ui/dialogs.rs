@@ -84,7 +84,7 @@ pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Com
         form.path = path.display().to_string();
     }
     let mut open = true;
-    egui::Window::new(lang.t(T::OpenTitle))
+    egui::Window::new(Window::Open.title(lang))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -170,7 +170,7 @@ pub fn report_window_ui(ctx: &Context, report: &ImportReport, lang: Lang) -> Vec
     let mut commands = Vec::new();
     let mut open = true;
     let text = report.to_text(lang);
-    egui::Window::new(lang.t(T::ReportTitle))
+    egui::Window::new(Window::Report.title(lang))
         .open(&mut open)
         .default_width(640.0)
         .default_height(420.0)
@@ -316,25 +316,30 @@ pub fn help_windows_ui(ctx: &Context, state: &Shown<'_>) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.windows.is_open(Window::Shortcuts) {
         let mut open = true;
-        egui::Window::new(lang.t(T::ShortcutsTitle))
+        egui::Window::new(Window::Shortcuts.title(lang))
             .open(&mut open)
             .collapsible(false)
             .show(ctx, |ui| {
-                for t in [
-                    T::ShortcutPan,
-                    T::ShortcutZoom,
-                    T::ShortcutFit,
-                    T::ShortcutSelect,
-                    T::ShortcutClear,
-                    T::ShortcutOpen,
-                    T::ShortcutSelectMany,
-                    T::ShortcutMeasures,
-                    T::ShortcutUndo,
-                    T::ShortcutExport,
-                    T::ShortcutFind,
-                    T::ShortcutPresent,
+                // The keys that open windows come from the window registry.
+                for (t, window) in [
+                    (T::ShortcutPan, None),
+                    (T::ShortcutZoom, None),
+                    (T::ShortcutFit, None),
+                    (T::ShortcutSelect, None),
+                    (T::ShortcutClear, None),
+                    (T::ShortcutOpen, Some(Window::Open)),
+                    (T::ShortcutSelectMany, None),
+                    (T::ShortcutMeasures, Some(Window::Measures)),
+                    (T::ShortcutUndo, None),
+                    (T::ShortcutExport, Some(Window::Export)),
+                    (T::ShortcutFind, Some(Window::Switcher)),
+                    (T::ShortcutPresent, None),
                 ] {
-                    ui.label(lang.t(t));
+                    let key = window
+                        .and_then(|w| w.info().shortcut)
+                        .map(|s| s.text(lang))
+                        .unwrap_or_default();
+                    ui.label(lang.tf(t, &[("key", &key)]));
                 }
             });
         if !open {
@@ -343,7 +348,7 @@ pub fn help_windows_ui(ctx: &Context, state: &Shown<'_>) -> Vec<Command> {
     }
     if state.windows.is_open(Window::About) {
         let mut open = true;
-        egui::Window::new(lang.t(T::MenuAbout))
+        egui::Window::new(Window::About.title(lang))
             .open(&mut open)
             .collapsible(false)
             .show(ctx, |ui| {

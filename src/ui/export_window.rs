@@ -276,7 +276,7 @@ pub fn export_window_ui(ctx: &Context, state: &Shown<'_>, form: &mut ExportForm)
         form.folder = dir.display().to_string();
     }
     let mut open = true;
-    egui::Window::new(lang.t(T::ExportTitle))
+    egui::Window::new(Window::Export.title(lang))
         .open(&mut open)
         .default_width(1000.0)
         .show(ctx, |ui| {

@@ -139,7 +139,7 @@ pub fn measures_window_ui(
     let MeasureList { filter, shown, key } = list;
     let mut commands = Vec::new();
     let mut open = true;
-    egui::Window::new(lang.t(T::MeasuresTitle))
+    egui::Window::new(Window::Measures.title(lang))
         .open(&mut open)
         .default_pos([270.0, 430.0])
         .default_width(1120.0)
@@ -422,7 +422,7 @@ pub fn measure_import_window_ui(
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
-    egui::Window::new(lang.t(T::MeasureImportTitle))
+    egui::Window::new(Window::MeasureImport.title(lang))
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {

@@ -26,7 +26,7 @@ pub fn rules_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command
     let mut rules = map.rules.clone();
     // Over the inspector at the right, so the map and its legend stay in sight while editing.
     let right = ctx.content_rect().right();
-    egui::Window::new(lang.t(T::RulesTitle))
+    egui::Window::new(Window::Rules.title(lang))
         .open(&mut open)
         .default_pos([(right - 740.0).max(0.0), 40.0])
         .default_width(720.0)
@@ -248,7 +248,7 @@ pub fn compare_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Comma
     let mut commands = Vec::new();
     let mut open = true;
     let c = &map.classification;
-    egui::Window::new(lang.t(T::CompareTitle))
+    egui::Window::new(Window::Compare.title(lang))
         .open(&mut open)
         .default_width(640.0)
         .show(ctx, |ui| {
@@ -313,7 +313,7 @@ pub fn compare_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Comma
 pub fn overrides_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
-    egui::Window::new(lang.t(T::OverridesTitle))
+    egui::Window::new(Window::Overrides.title(lang))
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {

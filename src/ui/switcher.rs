@@ -154,7 +154,7 @@ pub fn switcher_ui(
     }
     let mut chosen: Option<Hit> = None;
     let mut open = true;
-    egui::Window::new(lang.t(T::SwitcherTitle))
+    egui::Window::new(Window::Switcher.title(lang))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

@@ -155,7 +155,7 @@ pub fn import_table_window_ui(
     }
     form.refresh_columns(lang);
     let mut open = true;
-    egui::Window::new(lang.t(T::ImportTableTitle))
+    egui::Window::new(Window::ImportTable.title(lang))
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
@@ -305,7 +305,7 @@ pub fn join_report_window_ui(
     let mut commands = Vec::new();
     let mut open = true;
     let n = |v: usize| format::count(v, lang);
-    egui::Window::new(lang.t(T::JoinReportTitle))
+    egui::Window::new(Window::JoinReport.title(lang))
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {

@@ -24,7 +24,7 @@ pub fn views_window_ui(ctx: &Context, state: &Shown<'_>, form: &mut ViewsForm) -
         return commands;
     };
     let mut open = true;
-    egui::Window::new(lang.t(T::ViewsTitle))
+    egui::Window::new(Window::Views.title(lang))
         .open(&mut open)
         .default_width(420.0)
         .show(ctx, |ui| {
