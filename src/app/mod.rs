@@ -11,6 +11,7 @@ mod loader;
 pub mod saving;
 mod shown;
 mod state;
+mod viewing;
 
 use std::path::PathBuf;
 

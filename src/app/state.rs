@@ -6,16 +6,18 @@
 
 use std::path::PathBuf;
 
+use super::editing::FileOut;
 use super::export_job::{ExportJob, ExportPoll};
 use super::loader::{LoadJob, LoadMessage, Opened, Poll};
 use crate::analysis::join::JoinReport;
 use crate::document::Document;
 use crate::document::history::History;
 use crate::export::map::MapSnapshot;
+use crate::export::request::ExportRequest;
 use crate::i18n::{Lang, T};
 use crate::io::demo::{DEMO_LABEL, load_demo};
+use crate::io::store::ReadOnlyReason;
 use crate::io::store::Store;
-use crate::io::store::{ReadOnlyReason, SavedView};
 use crate::io::{ImportError, ImportOptions, Progress};
 use crate::model::{Measure, Timestamp};
 use crate::scene::{Scene, ViewSettings};
@@ -276,51 +278,19 @@ impl AppState {
             return;
         }
         match command {
-            Command::Open { path, options } => {
-                if let Some(job) = self.loading.take() {
-                    job.progress.cancel();
-                }
-                let waker = std::sync::Arc::clone(&self.waker);
-                let id = self.next_job;
-                self.next_job += 1;
-                self.loading = Some(LoadJob::start(id, path, options, move || waker()));
-                self.windows.set(Window::Open, false);
-            }
-            Command::OpenDemo => match load_demo(&Progress::default()) {
-                Ok(imported) => self.show_map(Opened::plain(Document::from_import(
-                    imported,
-                    None,
-                    Detail::Full,
-                ))),
-                Err(e) => self.error = Some(format!("{DEMO_LABEL}: {}", e.describe(self.lang()))),
-            },
+            Command::Open { path, options } => self.open(path, options),
+            Command::OpenDemo => self.open_demo(),
             Command::CancelLoad => {
                 if let Some(job) = self.loading.take() {
                     job.progress.cancel();
                 }
             }
-            Command::Select(selection) => {
-                self.selection = selection.filter(|i| self.is_area(*i));
-                self.selected = self.selection.into_iter().collect();
-            }
-            Command::ToggleSelect(i) => {
-                if self.is_area(i) {
-                    if let Some(pos) = self.selected.iter().position(|s| *s == i) {
-                        self.selected.remove(pos);
-                        self.selection = self.selected.last().copied();
-                    } else {
-                        self.selected.push(i);
-                        self.selection = Some(i);
-                    }
-                }
-            }
-            Command::SelectMany(areas) => {
-                let mut areas: Vec<usize> =
-                    areas.into_iter().filter(|i| self.is_area(*i)).collect();
-                areas.dedup();
-                self.selection = areas.first().copied();
-                self.selected = areas;
-            }
+            Command::ReopenProject => self.reopen_project(),
+            Command::ConfirmDiscard(go_on) => self.confirm_discard(go_on),
+            Command::Select(selection) => self.select(selection),
+            Command::ToggleSelect(i) => self.toggle_select(i),
+            Command::SelectMany(areas) => self.select_many(areas),
+            Command::ZoomToArea(i) => self.zoom_to_area(i),
             Command::NewMeasure => {
                 if let Some(map) = &self.map {
                     let draft = map.draft_for(&self.selected);
@@ -335,243 +305,120 @@ impl AppState {
             }
             Command::CloseMeasureForm => self.measure_form = None,
             Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
-            Command::ReopenProject => {
-                if let Some(path) = self
-                    .store
-                    .as_ref()
-                    .and_then(|s| s.file().map(std::path::Path::to_path_buf))
-                {
-                    // Asked about (or nothing unsaved) already, as this command passed.
-                    self.discard_confirmed = true;
-                    self.apply(Command::Open {
-                        path,
-                        options: ImportOptions::default(),
-                    });
-                    self.discard_confirmed = false;
-                }
-            }
-            Command::ConfirmDiscard(go_on) => match self.pending_discard.take() {
-                Some(Pending::Open(command)) if go_on => {
-                    self.discard_confirmed = true;
-                    self.apply(*command);
-                    self.discard_confirmed = false;
-                }
-                Some(Pending::Quit) if go_on => self.quit_confirmed = true,
-                _ => {}
-            },
-            Command::SetBadges(on) => {
-                self.view.show_badges = on;
-                self.rebuild_scene();
-                self.persist_view();
-            }
-            Command::ToggleField(field) => {
-                if self.view.visible_fields.contains(field) {
-                    self.view.visible_fields.remove(field);
+            Command::SetBadges(on) => self.change_view(|v| v.show_badges = on),
+            Command::ToggleField(field) => self.change_view(|v| {
+                if v.visible_fields.contains(field) {
+                    v.visible_fields.remove(field);
                 } else {
-                    self.view.visible_fields.insert(field);
+                    v.visible_fields.insert(field);
                 }
-                self.rebuild_scene();
-                self.persist_view();
-            }
+            }),
+            Command::SetLabels(on) => self.change_view(|v| v.show_labels = on),
+            Command::SetBorders(on) => self.change_view(|v| v.show_borders = on),
+            Command::SetColouring(colouring) => self.change_view(|v| v.colouring = colouring),
+            Command::SetFieldPatterns(on) => self.change_view(|v| v.field_patterns = on),
             Command::SetLanguage(lang) => {
+                // The language belongs to the window, not to the project.
                 self.view.lang = lang;
                 self.rebuild_scene();
             }
-            Command::SetLabels(on) => {
-                self.view.show_labels = on;
-                self.rebuild_scene();
-                self.persist_view();
-            }
-            Command::SetBorders(on) => {
-                self.view.show_borders = on;
-                self.rebuild_scene();
-                self.persist_view();
-            }
+            Command::Focus(name) => self.focus(name),
             Command::FitAll => self.camera.viewport = None,
+            Command::Present(on) => self.present(on),
+            Command::SaveView(name) => self.save_view(name),
+            Command::ApplyView(index) => self.apply_view(index),
+            Command::DeleteView(index) => self.delete_view(index),
+            Command::StepView(step) => self.step_view(step),
             Command::ShowWindow(window, open) => self.windows.set(window, open),
             Command::DismissError => {
                 self.error = None;
                 self.error_title = None;
             }
             Command::DismissNotice => self.notice = None,
-            Command::SetColouring(colouring) => {
-                self.view.colouring = colouring;
-                self.rebuild_scene();
-                self.persist_view();
-            }
             Command::Edit(edit) => self.edit(edit),
             Command::Undo => self.step_history(false),
             Command::Redo => self.step_history(true),
             Command::SaveProjectAs(path) => self.save_project_as(&path),
-            Command::SaveMap(path) => self.write_file(super::editing::FileOut::Map, &path),
-            Command::SaveRules(path) => self.write_file(super::editing::FileOut::Rules, &path),
+            Command::SaveMap(path) => self.write_file(FileOut::Map, &path),
+            Command::SaveRules(path) => self.write_file(FileOut::Rules, &path),
+            Command::ExportMeasures(path) => self.write_file(FileOut::Measures, &path),
             Command::LoadRules(path) => self.load_rules(&path),
             Command::ImportTable { path, options } => self.import_table(&path, &options),
-            Command::ExportMeasures(path) => {
-                self.write_file(super::editing::FileOut::Measures, &path)
-            }
             Command::ImportMeasures(path) => {
                 let now = (self.clock)();
                 self.import_measures(&path, now);
             }
-            Command::Focus(name) => {
-                let Some(map) = &self.map else {
-                    return;
-                };
-                let municipality = name
-                    .as_ref()
-                    .and_then(|n| map.region.municipalities.iter().find(|m| m.name == *n));
-                self.camera.fit_to = municipality.and_then(|m| {
-                    crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
-                });
-                if municipality.is_none() {
-                    self.camera.viewport = None;
-                }
-                self.view.focus = municipality.map(|m| m.name.clone());
-                self.rebuild_scene();
-                self.persist_view();
-            }
-            Command::ZoomToArea(i) => {
-                if let Some(map) = &self.map
-                    && i < map.region.spaces.len()
-                {
-                    self.camera.fit_to =
-                        crate::spatial::index::bounds_of_spaces(&map.region, &[i], 1.0);
-                    self.selection = Some(i);
-                    self.selected = vec![i];
-                }
-            }
-            Command::SaveView(name) => self.save_view(name),
-            Command::ApplyView(index) => self.apply_view(index),
-            Command::DeleteView(index) => {
-                if let Some(map) = &mut self.map
-                    && index < map.saved_views.len()
-                {
-                    let gone = map.saved_views.remove(index);
-                    self.current_view = None;
-                    self.persist_saved_view(
-                        gone.uid,
-                        Some(crate::io::store::ItemValue::View(Box::new(gone))),
-                    );
-                }
-            }
-            Command::StepView(step) => {
-                let n = self.map.as_ref().map_or(0, |m| m.saved_views.len());
-                if n > 0 {
-                    let next = match self.current_view {
-                        None if step >= 0 => 0,
-                        None => n - 1,
-                        Some(k) => (k as i64 + i64::from(step)).rem_euclid(n as i64) as usize,
-                    };
-                    self.apply_view(next);
-                }
-            }
-            Command::Present(on) => {
-                self.presenting = on && self.map.is_some();
-                // The map area changes size: show the same part again, fitted anew.
-                if let Some(map) = &self.map {
-                    let view = self.current_view.and_then(|k| map.saved_views.get(k));
-                    self.camera.fit_to = view.map(|v| v.extent).or_else(|| {
-                        let focus = self.view.focus.as_ref()?;
-                        let m = map
-                            .region
-                            .municipalities
-                            .iter()
-                            .find(|m| m.name == *focus)?;
-                        crate::spatial::index::bounds_of_spaces(&map.region, &m.spaces, 0.03)
-                    });
-                    if self.camera.fit_to.is_none() {
-                        self.camera.fit_to = Some(map.prepared.bounds);
-                    }
-                }
-            }
-            Command::SetFieldPatterns(on) => {
-                self.view.field_patterns = on;
-                self.rebuild_scene();
-                self.persist_view();
-            }
-            Command::Export(request) => {
-                if let Some(map) = &self.map
-                    && self.export_job.is_none()
-                {
-                    let waker = std::sync::Arc::clone(&self.waker);
-                    self.export_job = Some(ExportJob::start(
-                        MapSnapshot::of(map),
-                        self.view.clone(),
-                        request,
-                        move || waker(),
-                    ));
-                }
-            }
+            Command::Export(request) => self.export(request),
         }
     }
 
-    /// Saves the current extent, colouring and focus under `name` (replacing a view of that
-    /// name).
-    fn save_view(&mut self, name: String) {
-        let name = name.trim().to_string();
-        let settings = crate::document::view::to_stored(&self.view);
-        let Some(map) = &mut self.map else {
-            return;
-        };
-        if name.is_empty() {
-            return;
+    /// Starts loading `path` in the background (a load still running is cancelled).
+    fn open(&mut self, path: PathBuf, options: ImportOptions) {
+        if let Some(job) = self.loading.take() {
+            job.progress.cancel();
         }
-        // A zoom not yet drawn (just focused) is what the user is about to see.
-        let extent = self
-            .camera
-            .fit_to
-            .or_else(|| self.camera.viewport.map(|v| v.visible_bounds()))
-            .unwrap_or(map.prepared.bounds);
-        let existing = map.saved_views.iter().position(|v| v.name == name);
-        let before = existing.map(|k| map.saved_views[k].clone());
-        let view = SavedView {
-            uid: before.as_ref().map_or_else(|| (self.new_uid)(), |v| v.uid),
-            position: before.as_ref().map_or_else(
-                || {
-                    map.saved_views
-                        .iter()
-                        .map(|v| v.position + 1)
-                        .max()
-                        .unwrap_or(0)
-                },
-                |v| v.position,
-            ),
-            name: name.clone(),
-            extent,
-            settings,
-        };
-        let uid = view.uid;
-        match existing {
-            Some(k) => {
-                map.saved_views[k] = view;
-                self.current_view = Some(k);
-            }
-            None => {
-                map.saved_views.push(view);
-                self.current_view = Some(map.saved_views.len() - 1);
-            }
-        }
-        self.persist_saved_view(
-            uid,
-            before.map(|v| crate::io::store::ItemValue::View(Box::new(v))),
-        );
-        self.persist_view();
+        let waker = std::sync::Arc::clone(&self.waker);
+        let id = self.next_job;
+        self.next_job += 1;
+        self.loading = Some(LoadJob::start(id, path, options, move || waker()));
+        self.windows.set(Window::Open, false);
     }
 
-    /// Shows saved view `index`: its colouring and focus, zoomed to its extent.
-    fn apply_view(&mut self, index: usize) {
-        let Some(map) = &self.map else {
-            return;
-        };
-        let Some(saved) = map.saved_views.get(index) else {
-            return;
-        };
-        crate::document::view::apply_stored(&mut self.view, &saved.settings, &map.indicators);
-        self.camera.fit_to = Some(saved.extent);
-        self.current_view = Some(index);
-        self.rebuild_scene();
-        self.persist_view();
+    /// Shows the embedded demo map.
+    fn open_demo(&mut self) {
+        match load_demo(&Progress::default()) {
+            Ok(imported) => self.show_map(Opened::plain(Document::from_import(
+                imported,
+                None,
+                Detail::Full,
+            ))),
+            Err(e) => self.error = Some(format!("{DEMO_LABEL}: {}", e.describe(self.lang()))),
+        }
+    }
+
+    /// Opens the project file again (after it was moved or replaced).
+    fn reopen_project(&mut self) {
+        if let Some(path) = self
+            .store
+            .as_ref()
+            .and_then(|s| s.file().map(std::path::Path::to_path_buf))
+        {
+            // Asked about (or nothing unsaved) already, as this command passed.
+            self.discard_confirmed = true;
+            self.apply(Command::Open {
+                path,
+                options: ImportOptions::default(),
+            });
+            self.discard_confirmed = false;
+        }
+    }
+
+    /// The answer to "not saved": go on with what waited, or stay.
+    fn confirm_discard(&mut self, go_on: bool) {
+        match self.pending_discard.take() {
+            Some(Pending::Open(command)) if go_on => {
+                self.discard_confirmed = true;
+                self.apply(*command);
+                self.discard_confirmed = false;
+            }
+            Some(Pending::Quit) if go_on => self.quit_confirmed = true,
+            _ => {}
+        }
+    }
+
+    /// Starts an export of the current map in the background (one at a time).
+    fn export(&mut self, request: ExportRequest) {
+        if let Some(map) = &self.map
+            && self.export_job.is_none()
+        {
+            let waker = std::sync::Arc::clone(&self.waker);
+            self.export_job = Some(ExportJob::start(
+                MapSnapshot::of(map),
+                self.view.clone(),
+                request,
+                move || waker(),
+            ));
+        }
     }
 
     /// Takes the result of a finished export: a notice, or the error. Call once per frame.
@@ -592,7 +439,7 @@ impl AppState {
         }
     }
 
-    fn is_area(&self, i: usize) -> bool {
+    pub(super) fn is_area(&self, i: usize) -> bool {
         self.map.as_ref().is_some_and(|m| i < m.region.spaces.len())
     }
 
