@@ -96,73 +96,12 @@ pub fn map_view_ui(
     let size = [rect.width(), rect.height()];
     let offset = [rect.min.x, rect.min.y];
     let bounds = map.prepared.bounds;
-    let presenting = state.presenting;
-    let viewport = camera
-        .viewport
-        .get_or_insert_with(|| fit(bounds, size, offset, presenting));
-    // Going full screen takes a few frames: the presented part is fitted again as the map
-    // area grows, instead of staying as small as the window was.
-    if presenting
-        && viewport.size != size
-        && camera.fit_to.is_none()
-        && let Some(shown) = camera.presented_extent
-    {
-        camera.fit_to = Some(shown);
-    }
-    viewport.size = size;
-    viewport.offset = offset;
-    if let Some(target) = camera.fit_to.take() {
-        *viewport = fit(target, size, offset, presenting);
-        camera.presented_extent = presenting.then_some(target);
-    }
+    let viewport = place_camera(camera, bounds, size, offset, state.presenting);
     let fitted = Viewport::fit(bounds, size, offset, FIT_MARGIN);
 
     // Navigation; Shift+drag draws a selection rectangle instead of panning.
-    let shift = ui.input(|i| i.modifiers.shift);
-    let rubber_id = egui::Id::unique("selection-rectangle");
-    // The rectangle starts where the button went down, not where the drag was recognised.
-    if response.drag_started()
-        && shift
-        && let Some(p) = ui
-            .input(|i| i.pointer.press_origin())
-            .or(response.interact_pointer_pos())
-    {
-        ui.data_mut(|d| d.insert_temp(rubber_id, p));
-    }
-    let rubber_start: Option<Pos2> = ui.data(|d| d.get_temp(rubber_id));
-    let mut rubber: Option<Rect> = None;
-    if let Some(start) = rubber_start {
-        let now = response
-            .interact_pointer_pos()
-            .or(response.hover_pos())
-            .unwrap_or(start);
-        let r = Rect::from_two_pos(start, now);
-        if response.drag_stopped() || !response.dragged() {
-            ui.data_mut(|d| d.remove::<Pos2>(rubber_id));
-            let a = viewport.map_from_screen([r.min.x, r.max.y]);
-            let b = viewport.map_from_screen([r.max.x, r.min.y]);
-            let inside = |p: [f64; 2]| p[0] >= a[0] && p[0] <= b[0] && p[1] >= a[1] && p[1] <= b[1];
-            let mut areas: Vec<usize> = map
-                .prepared
-                .index
-                .in_rect(a, b)
-                .into_iter()
-                .filter(|i| {
-                    map.prepared
-                        .labels
-                        .get(*i)
-                        .and_then(|l| l.as_ref())
-                        .is_some_and(|l| inside(l.pos))
-                })
-                .collect();
-            areas.sort_by(|x, y| {
-                crate::model::natural_cmp(&map.region.spaces[*x].code, &map.region.spaces[*y].code)
-            });
-            commands.push(Command::SelectMany(areas));
-        } else {
-            rubber = Some(r);
-        }
-    } else if response.dragged() {
+    let rubber = rubber_band_ui(ui, &response, map, viewport, &mut commands);
+    if rubber == Rubber::Off && response.dragged() {
         let d = response.drag_delta();
         viewport.pan_by_screen([d.x, d.y]);
     }
@@ -177,36 +116,8 @@ pub fn map_view_ui(
             viewport.zoom_about(2.0, [p.x, p.y]);
         }
     }
-    let keys_free = ui.memory(|m| m.focused().is_none());
-    if keys_free {
-        let center = [rect.center().x, rect.center().y];
-        ui.input(|i| {
-            let step = KEY_PAN;
-            if i.key_pressed(Key::ArrowLeft) {
-                viewport.pan_by_screen([step, 0.0]);
-            }
-            if i.key_pressed(Key::ArrowRight) {
-                viewport.pan_by_screen([-step, 0.0]);
-            }
-            if i.key_pressed(Key::ArrowUp) {
-                viewport.pan_by_screen([0.0, step]);
-            }
-            if i.key_pressed(Key::ArrowDown) {
-                viewport.pan_by_screen([0.0, -step]);
-            }
-            if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
-                viewport.zoom_about(KEY_ZOOM, center);
-            }
-            if i.key_pressed(Key::Minus) {
-                viewport.zoom_about(1.0 / KEY_ZOOM, center);
-            }
-            if i.key_pressed(Key::Home) {
-                commands.push(Command::FitAll);
-            }
-            if i.key_pressed(Key::Escape) {
-                commands.push(Command::Select(None));
-            }
-        });
+    if ui.memory(|m| m.focused().is_none()) {
+        commands.extend(navigation_keys(ui, viewport, [rect.center().x, rect.center().y]));
     }
     // Keep the map findable: no further out than 8 times the fitted view, no closer than 5 cm.
     viewport.m_per_px = viewport.m_per_px.clamp(0.05, fitted.m_per_px * 8.0);
@@ -244,7 +155,7 @@ pub fn map_view_ui(
     if !state.presenting {
         overlays_ui(&canvas, rect, map, scene, &viewport, lang);
     }
-    if let Some(r) = rubber {
+    if let Rubber::Drawing(r) = rubber {
         canvas.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(30, 60, 120, 40));
         canvas.rect_stroke(
             r,
@@ -265,6 +176,135 @@ pub fn map_view_ui(
             }
         });
     }
+    commands
+}
+
+/// The camera's viewport for a map area of `size` at `offset`: fitted to the map the first
+/// time, to a requested box when one waits, and kept otherwise.
+fn place_camera(
+    camera: &mut Camera,
+    bounds: [f64; 4],
+    size: [f32; 2],
+    offset: [f32; 2],
+    presenting: bool,
+) -> &mut Viewport {
+    let viewport = camera
+        .viewport
+        .get_or_insert_with(|| fit(bounds, size, offset, presenting));
+    // Going full screen takes a few frames: the presented part is fitted again as the map
+    // area grows, instead of staying as small as the window was.
+    if presenting
+        && viewport.size != size
+        && camera.fit_to.is_none()
+        && let Some(shown) = camera.presented_extent
+    {
+        camera.fit_to = Some(shown);
+    }
+    viewport.size = size;
+    viewport.offset = offset;
+    if let Some(target) = camera.fit_to.take() {
+        *viewport = fit(target, size, offset, presenting);
+        camera.presented_extent = presenting.then_some(target);
+    }
+    viewport
+}
+
+/// The selection rectangle (Shift+drag) in this frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rubber {
+    /// None is being drawn: a drag pans.
+    Off,
+    /// Being drawn: paint it.
+    Drawing(Rect),
+    /// Finished in this frame: the areas inside are selected.
+    Done,
+}
+
+/// Shift+drag: the selection rectangle while it is drawn, and the areas whose label point
+/// lies inside when the button goes up (a command).
+fn rubber_band_ui(
+    ui: &Ui,
+    response: &egui::Response,
+    map: &Document,
+    viewport: &Viewport,
+    commands: &mut Vec<Command>,
+) -> Rubber {
+    let rubber_id = egui::Id::unique("selection-rectangle");
+    // The rectangle starts where the button went down, not where the drag was recognised.
+    if response.drag_started()
+        && ui.input(|i| i.modifiers.shift)
+        && let Some(p) = ui
+            .input(|i| i.pointer.press_origin())
+            .or(response.interact_pointer_pos())
+    {
+        ui.data_mut(|d| d.insert_temp(rubber_id, p));
+    }
+    let Some(start) = ui.data(|d| d.get_temp::<Pos2>(rubber_id)) else {
+        return Rubber::Off;
+    };
+    let now = response
+        .interact_pointer_pos()
+        .or(response.hover_pos())
+        .unwrap_or(start);
+    let r = Rect::from_two_pos(start, now);
+    if response.dragged() && !response.drag_stopped() {
+        return Rubber::Drawing(r);
+    }
+    ui.data_mut(|d| d.remove::<Pos2>(rubber_id));
+    let a = viewport.map_from_screen([r.min.x, r.max.y]);
+    let b = viewport.map_from_screen([r.max.x, r.min.y]);
+    let inside = |p: [f64; 2]| p[0] >= a[0] && p[0] <= b[0] && p[1] >= a[1] && p[1] <= b[1];
+    let mut areas: Vec<usize> = map
+        .prepared
+        .index
+        .in_rect(a, b)
+        .into_iter()
+        .filter(|i| {
+            map.prepared
+                .labels
+                .get(*i)
+                .and_then(|l| l.as_ref())
+                .is_some_and(|l| inside(l.pos))
+        })
+        .collect();
+    areas.sort_by(|x, y| {
+        crate::model::natural_cmp(&map.region.spaces[*x].code, &map.region.spaces[*y].code)
+    });
+    commands.push(Command::SelectMany(areas));
+    Rubber::Done
+}
+
+/// Arrow keys pan, + and − zoom about `center`; Home shows everything, Esc clears the
+/// selection.
+fn navigation_keys(ui: &Ui, viewport: &mut Viewport, center: [f32; 2]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.input(|i| {
+        let step = KEY_PAN;
+        if i.key_pressed(Key::ArrowLeft) {
+            viewport.pan_by_screen([step, 0.0]);
+        }
+        if i.key_pressed(Key::ArrowRight) {
+            viewport.pan_by_screen([-step, 0.0]);
+        }
+        if i.key_pressed(Key::ArrowUp) {
+            viewport.pan_by_screen([0.0, step]);
+        }
+        if i.key_pressed(Key::ArrowDown) {
+            viewport.pan_by_screen([0.0, -step]);
+        }
+        if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+            viewport.zoom_about(KEY_ZOOM, center);
+        }
+        if i.key_pressed(Key::Minus) {
+            viewport.zoom_about(1.0 / KEY_ZOOM, center);
+        }
+        if i.key_pressed(Key::Home) {
+            commands.push(Command::FitAll);
+        }
+        if i.key_pressed(Key::Escape) {
+            commands.push(Command::Select(None));
+        }
+    });
     commands
 }
 
