@@ -343,175 +343,251 @@ pub fn join_table(
         target: target.clone().unwrap_or_else(|| "Code".to_string()),
         ..JoinReport::default()
     };
-    let n = region.spaces.len();
-    // (indicator name, area) → value, in table order of indicators.
-    let mut order: Vec<String> = Vec::new();
-    let mut values: HashMap<String, Vec<IndicatorValue>> = HashMap::new();
-    let mut first_line: HashMap<(String, usize), usize> = HashMap::new();
-    let mut duplicates: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut store = |name: &str,
-                     area: usize,
-                     value: IndicatorValue,
-                     line: usize,
-                     order: &mut Vec<String>,
-                     duplicates: &mut BTreeMap<String, Vec<usize>>| {
-        if !values.contains_key(name) {
-            order.push(name.to_string());
-            values.insert(name.to_string(), vec![IndicatorValue::Missing; n]);
+    let mut found = Collected::new(region);
+    let rows = KeyedRows {
+        table,
+        key_col,
+        keys: &keys,
+    };
+    match &options.layout {
+        Layout::Wide => join_wide(&rows, &mut found, &mut report),
+        Layout::Long {
+            indicator,
+            value,
+            year,
+        } => join_long(&rows, indicator, value, year, &mut found, &mut report)?,
+    }
+    found.finish(region, existing, &source, report)
+}
+
+/// The table's rows with the column that names the area and how keys find areas.
+struct KeyedRows<'a> {
+    table: &'a Table,
+    key_col: usize,
+    keys: &'a HashMap<String, usize>,
+}
+
+impl KeyedRows<'_> {
+    /// The rows `keep` takes, with their line numbers and the area each one is about; a
+    /// kept row whose key names no area goes to the report.
+    fn matched<'r>(
+        &'r self,
+        report: &'r mut JoinReport,
+        keep: impl Fn(&[super::table::Cell]) -> bool + 'r,
+    ) -> impl Iterator<Item = (&'r [super::table::Cell], usize, usize)> + 'r {
+        self.table
+            .rows
+            .iter()
+            .zip(&self.table.lines)
+            .filter(move |(row, _)| keep(row))
+            .filter_map(move |(row, &line)| {
+                let key = row[self.key_col].text();
+                match self.keys.get(&normalize_key(&key)) {
+                    Some(&area) => Some((row.as_slice(), line, area)),
+                    None => {
+                        report.unmatched_rows.push((line, key));
+                        None
+                    }
+                }
+            })
+    }
+}
+
+/// One row per area, one column per indicator.
+fn join_wide(rows: &KeyedRows<'_>, found: &mut Collected, report: &mut JoinReport) {
+    let table = rows.table;
+    // Value columns: every column but the key with at least one number.
+    let value_cols: Vec<usize> = (0..table.headers.len())
+        .filter(|&c| c != rows.key_col)
+        .filter(|&c| {
+            table.rows.iter().any(|r| {
+                matches!(
+                    parse_number(&r[c], table.dialect.decimal),
+                    ParsedNumber::Number(_)
+                )
+            })
+        })
+        .collect();
+    let decimal = table.dialect.decimal;
+    for (row, line, area) in rows.matched(report, |_| true) {
+        for &c in &value_cols {
+            if let Some(v) = found.parse(&row[c], line, &table.headers[c], decimal) {
+                found.store(&table.headers[c], area, v, line);
+            }
         }
-        match first_line.get(&(name.to_string(), area)) {
+    }
+}
+
+/// One row per area, indicator (and year): the indicator's name from `indicator` columns,
+/// the value from `value`, only the chosen (or latest) year.
+fn join_long(
+    rows: &KeyedRows<'_>,
+    indicator: &[String],
+    value: &String,
+    year: &Option<(String, Option<String>)>,
+    found: &mut Collected,
+    report: &mut JoinReport,
+) -> Result<(), JoinError> {
+    let table = rows.table;
+    let col = |name: &String| {
+        table
+            .column(name)
+            .ok_or_else(|| JoinError::MissingColumn(name.clone()))
+    };
+    let indicator_cols = indicator.iter().map(col).collect::<Result<Vec<_>, _>>()?;
+    let value_col = col(value)?;
+    let year_col = match year {
+        Some((c, _)) => Some(col(c)?),
+        None => None,
+    };
+    let chosen_year = year_col.map(|yc| {
+        year.as_ref()
+            .and_then(|(_, y)| y.clone())
+            .unwrap_or_else(|| {
+                table
+                    .rows
+                    .iter()
+                    .map(|r| r[yc].text())
+                    .max_by(|a, b| crate::model::natural_cmp(a, b))
+                    .unwrap_or_default()
+            })
+    });
+    report.year = chosen_year.clone();
+    let in_year = |row: &[super::table::Cell]| match (year_col, &chosen_year) {
+        (Some(yc), Some(y)) => row[yc].text() == *y,
+        _ => true,
+    };
+    let decimal = table.dialect.decimal;
+    for (row, line, area) in rows.matched(report, in_year) {
+        let name = indicator_cols
+            .iter()
+            .map(|&c| row[c].text())
+            .collect::<Vec<_>>()
+            .join(" – ");
+        if let Some(v) = found.parse(&row[value_col], line, &table.headers[value_col], decimal) {
+            found.store(&name, area, v, line);
+        }
+    }
+    Ok(())
+}
+
+/// What the rows gave: a column of values per indicator (in table order), where each
+/// (indicator, area) was first seen, and what was wrong.
+struct Collected {
+    areas: usize,
+    codes: Vec<String>,
+    order: Vec<String>,
+    values: HashMap<String, Vec<IndicatorValue>>,
+    first_line: HashMap<(String, usize), usize>,
+    duplicates: BTreeMap<String, Vec<usize>>,
+    bad: Vec<BadCell>,
+    suppressed: usize,
+}
+
+impl Collected {
+    fn new(region: &Region) -> Collected {
+        Collected {
+            areas: region.spaces.len(),
+            codes: region.spaces.iter().map(|s| s.code.clone()).collect(),
+            order: Vec::new(),
+            values: HashMap::new(),
+            first_line: HashMap::new(),
+            duplicates: BTreeMap::new(),
+            bad: Vec::new(),
+            suppressed: 0,
+        }
+    }
+
+    /// A cell as a value; a cell that is no number is noted and gives None.
+    fn parse(
+        &mut self,
+        cell: &super::table::Cell,
+        line: usize,
+        column: &str,
+        decimal: super::table::DecimalStyle,
+    ) -> Option<IndicatorValue> {
+        match parse_number(cell, decimal) {
+            ParsedNumber::Number(v) => Some(IndicatorValue::Number(v)),
+            ParsedNumber::Suppressed => {
+                self.suppressed += 1;
+                Some(IndicatorValue::Suppressed)
+            }
+            ParsedNumber::Empty => Some(IndicatorValue::Missing),
+            ParsedNumber::NotANumber => {
+                self.bad.push(BadCell {
+                    line,
+                    column: column.to_string(),
+                    text: cell.text(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Keeps the first value of `name` for `area`; a later one is a duplicate key.
+    fn store(&mut self, name: &str, area: usize, value: IndicatorValue, line: usize) {
+        if !self.values.contains_key(name) {
+            self.order.push(name.to_string());
+            self.values
+                .insert(name.to_string(), vec![IndicatorValue::Missing; self.areas]);
+        }
+        match self.first_line.get(&(name.to_string(), area)) {
             Some(&first) => {
-                let key = region.spaces[area].code.clone();
-                let lines = duplicates.entry(key).or_insert_with(|| vec![first]);
+                let key = self.codes[area].clone();
+                let lines = self.duplicates.entry(key).or_insert_with(|| vec![first]);
                 if !lines.contains(&line) {
                     lines.push(line);
                 }
             }
             None => {
-                first_line.insert((name.to_string(), area), line);
-                if let Some(column) = values.get_mut(name) {
+                self.first_line.insert((name.to_string(), area), line);
+                if let Some(column) = self.values.get_mut(name) {
                     column[area] = value;
                 }
             }
         }
-    };
-    let mut bad = Vec::new();
-    let mut suppressed = 0usize;
-    let mut parse =
-        |cell: &super::table::Cell, line: usize, column: &str| -> Option<IndicatorValue> {
-            match parse_number(cell, table.dialect.decimal) {
-                ParsedNumber::Number(v) => Some(IndicatorValue::Number(v)),
-                ParsedNumber::Suppressed => {
-                    suppressed += 1;
-                    Some(IndicatorValue::Suppressed)
-                }
-                ParsedNumber::Empty => Some(IndicatorValue::Missing),
-                ParsedNumber::NotANumber => {
-                    bad.push(BadCell {
-                        line,
-                        column: column.to_string(),
-                        text: cell.text(),
-                    });
-                    None
-                }
-            }
-        };
-    match &options.layout {
-        Layout::Wide => {
-            // Value columns: every column but the key with at least one number.
-            let value_cols: Vec<usize> = (0..table.headers.len())
-                .filter(|&c| c != key_col)
-                .filter(|&c| {
-                    table.rows.iter().any(|r| {
-                        matches!(
-                            parse_number(&r[c], table.dialect.decimal),
-                            ParsedNumber::Number(_)
-                        )
-                    })
-                })
-                .collect();
-            for (row, &line) in table.rows.iter().zip(&table.lines) {
-                let key = row[key_col].text();
-                let Some(&area) = keys.get(&normalize_key(&key)) else {
-                    report.unmatched_rows.push((line, key));
-                    continue;
-                };
-                for &c in &value_cols {
-                    if let Some(v) = parse(&row[c], line, &table.headers[c]) {
-                        store(
-                            &table.headers[c],
-                            area,
-                            v,
-                            line,
-                            &mut order,
-                            &mut duplicates,
-                        );
-                    }
-                }
-            }
-        }
-        Layout::Long {
-            indicator,
-            value,
-            year,
-        } => {
-            let col = |name: &String| {
-                table
-                    .column(name)
-                    .ok_or_else(|| JoinError::MissingColumn(name.clone()))
-            };
-            let indicator_cols = indicator.iter().map(col).collect::<Result<Vec<_>, _>>()?;
-            let value_col = col(value)?;
-            let year_col = match year {
-                Some((c, _)) => Some(col(c)?),
-                None => None,
-            };
-            let chosen_year = year_col.map(|yc| {
-                year.as_ref()
-                    .and_then(|(_, y)| y.clone())
-                    .unwrap_or_else(|| {
-                        table
-                            .rows
-                            .iter()
-                            .map(|r| r[yc].text())
-                            .max_by(|a, b| crate::model::natural_cmp(a, b))
-                            .unwrap_or_default()
-                    })
-            });
-            report.year = chosen_year.clone();
-            for (row, &line) in table.rows.iter().zip(&table.lines) {
-                if let (Some(yc), Some(y)) = (year_col, &chosen_year)
-                    && row[yc].text() != *y
-                {
-                    continue;
-                }
-                let key = row[key_col].text();
-                let Some(&area) = keys.get(&normalize_key(&key)) else {
-                    report.unmatched_rows.push((line, key));
-                    continue;
-                };
-                let name = indicator_cols
-                    .iter()
-                    .map(|&c| row[c].text())
-                    .collect::<Vec<_>>()
-                    .join(" – ");
-                if let Some(v) = parse(&row[value_col], line, &table.headers[value_col]) {
-                    store(&name, area, v, line, &mut order, &mut duplicates);
-                }
-            }
-        }
     }
-    report.bad_cells = bad;
-    report.suppressed = suppressed;
-    report.duplicate_keys = duplicates.into_iter().collect();
-    if order.is_empty() {
-        return Err(JoinError::NoIndicators);
-    }
-    let mut with_data = vec![false; n];
-    let mut out = Vec::new();
-    for name in &order {
-        let column = values.remove(name).unwrap_or_default();
-        for (i, v) in column.iter().enumerate() {
-            if *v != IndicatorValue::Missing {
-                with_data[i] = true;
+
+    /// The indicators with their columns, and the report completed.
+    fn finish(
+        mut self,
+        region: &Region,
+        existing: &IndicatorTable,
+        source: &str,
+        mut report: JoinReport,
+    ) -> Result<(JoinedIndicators, JoinReport), JoinError> {
+        report.bad_cells = self.bad;
+        report.suppressed = self.suppressed;
+        report.duplicate_keys = self.duplicates.into_iter().collect();
+        if self.order.is_empty() {
+            return Err(JoinError::NoIndicators);
+        }
+        let mut with_data = vec![false; self.areas];
+        let mut out = Vec::new();
+        for name in &self.order {
+            let column = self.values.remove(name).unwrap_or_default();
+            for (i, v) in column.iter().enumerate() {
+                if *v != IndicatorValue::Missing {
+                    with_data[i] = true;
+                }
             }
+            let indicator = guessed_indicator(name, source, &column);
+            if existing.position(&indicator.key).is_some() {
+                report.replaced.push(indicator.key.clone());
+            }
+            report.indicators.push(indicator.key.clone());
+            out.push((indicator, column));
         }
-        let indicator = guessed_indicator(name, &source, &column);
-        if existing.position(&indicator.key).is_some() {
-            report.replaced.push(indicator.key.clone());
-        }
-        report.indicators.push(indicator.key.clone());
-        out.push((indicator, column));
+        report.matched_areas = with_data.iter().filter(|w| **w).count();
+        report.areas_without_data = region
+            .spaces
+            .iter()
+            .zip(&with_data)
+            .filter(|(_, w)| !**w)
+            .map(|(s, _)| s.code.clone())
+            .collect();
+        Ok((out, report))
     }
-    report.matched_areas = with_data.iter().filter(|w| **w).count();
-    report.areas_without_data = region
-        .spaces
-        .iter()
-        .zip(&with_data)
-        .filter(|(_, w)| !**w)
-        .map(|(s, _)| s.code.clone())
-        .collect();
-    Ok((out, report))
 }
 
 #[cfg(test)]
@@ -562,6 +638,34 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(normalize_key(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn a_long_table_takes_the_latest_year_and_reports_only_its_rows() {
+        let r = region(&[("AC 1", "1"), ("AC 2", "2")]);
+        let csv = "Code;Indikator;Jahr;Wert\nAC 1;Quote;2018;10\nXY 9;Quote;2018;1\n\
+                   AC 1;Quote;2022;12\nAC 2;Quote;2022;8\nZZ 1;Quote;2022;3\n";
+        let table = parse_csv(csv.as_bytes(), "lang.csv").expect("table");
+        let options = JoinOptions {
+            layout: Layout::Long {
+                indicator: vec!["Indikator".into()],
+                value: "Wert".into(),
+                year: Some(("Jahr".into(), None)),
+            },
+            ..JoinOptions::default()
+        };
+        let (indicators, report) =
+            join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
+        assert_eq!(report.year.as_deref(), Some("2022"));
+        assert_eq!(
+            indicators[0].1,
+            vec![IndicatorValue::Number(12.0), IndicatorValue::Number(8.0)]
+        );
+        assert_eq!(
+            report.unmatched_rows,
+            vec![(6, "ZZ 1".to_string())],
+            "a row of another year is no unmatched row"
+        );
     }
 
     #[test]

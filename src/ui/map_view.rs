@@ -117,7 +117,11 @@ pub fn map_view_ui(
         }
     }
     if ui.memory(|m| m.focused().is_none()) {
-        commands.extend(navigation_keys(ui, viewport, [rect.center().x, rect.center().y]));
+        commands.extend(navigation_keys(
+            ui,
+            viewport,
+            [rect.center().x, rect.center().y],
+        ));
     }
     // Keep the map findable: no further out than 8 times the fitted view, no closer than 5 cm.
     viewport.m_per_px = viewport.m_per_px.clamp(0.05, fitted.m_per_px * 8.0);
