@@ -355,9 +355,10 @@ pub fn read_measures(
             message_en: Lang::En.tf(T::MeasureNoTitleColumn, &[("columns", &columns)]),
         });
     };
-    let cols: Vec<Option<usize>> = COLUMNS.iter().map(|c| column_of(&table, *c)).collect();
-    let col = |c: T| COLUMNS.iter().position(|x| *x == c).and_then(|i| cols[i]);
-    let decimal = table.dialect.decimal;
+    let columns = Columns {
+        title: title_col,
+        found: COLUMNS.iter().map(|c| column_of(&table, *c)).collect(),
+    };
     let codes: std::collections::HashMap<String, &str> = region
         .spaces
         .iter()
@@ -375,129 +376,15 @@ pub fn read_measures(
     let mut out = Vec::new();
     for (r, cells) in table.rows.iter().enumerate() {
         let line = table.lines.get(r).copied().unwrap_or(r + 2);
-        let text = |c: T| -> String {
-            col(c)
-                .and_then(|i| cells.get(i))
-                .map(cell_text)
-                .unwrap_or_default()
-        };
         if cells.iter().all(|c| c.text().is_empty()) {
             continue;
         }
-        let mut notes = Vec::new();
-        let mut bad = |column: T, value: &str, fallback: T| {
-            notes.push(lang.tf(
-                T::MeasureBadValue,
-                &[
-                    ("column", lang.t(column)),
-                    ("value", value),
-                    ("fallback", lang.t(fallback)),
-                ],
-            ));
+        let row = Row {
+            cells,
+            columns: &columns,
+            decimal: table.dialect.decimal,
         };
-        let mut areas = Vec::new();
-        let mut unknown_areas = Vec::new();
-        for code in text(T::ColAreas)
-            .split([';', ',', '\n'])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            match codes.get(&normalize_key(code)) {
-                Some(c) if !areas.iter().any(|a: &String| a == c) => areas.push(c.to_string()),
-                Some(_) => {}
-                None => unknown_areas.push(code.to_string()),
-            }
-        }
-        let fields_text = text(T::ColFields);
-        let fields: ActionFieldSet = fields_text
-            .split([',', ';', ' ', '/'])
-            .filter_map(crate::model::ActionField::parse)
-            .collect();
-        if fields.is_empty() && !fields_text.trim().is_empty() {
-            bad(T::ColFields, &fields_text, T::MeasureFallbackEmpty);
-        }
-        let parse_date = |c: T, bad: &mut dyn FnMut(T, &str, T)| -> Option<Date> {
-            let t = text(c);
-            if t.is_empty() {
-                return None;
-            }
-            let d =
-                Date::parse(&t).or_else(|| excel_serial_date(col(c).and_then(|i| cells.get(i))));
-            if d.is_none() {
-                bad(c, &t, T::MeasureFallbackEmpty);
-            }
-            d
-        };
-        let start = parse_date(T::ColStart, &mut bad);
-        let end = parse_date(T::ColEnd, &mut bad);
-        let budget_eur = match col(T::ColBudget).and_then(|i| cells.get(i)) {
-            None => None,
-            Some(cell) => match parse_number(cell, budget_style(cell, decimal)) {
-                ParsedNumber::Number(v) => Some(v),
-                ParsedNumber::Empty => None,
-                _ => {
-                    bad(T::ColBudget, &cell.text(), T::MeasureFallbackEmpty);
-                    None
-                }
-            },
-        };
-        let responsibility_text = text(T::ColResponsibility);
-        let responsibility = Responsibility::parse(&responsibility_text).unwrap_or_else(|| {
-            if !responsibility_text.is_empty() {
-                bad(
-                    T::ColResponsibility,
-                    &responsibility_text,
-                    T::MeasureFallbackDefault,
-                );
-            }
-            Responsibility::default()
-        });
-        let status_text = text(T::ColStatus);
-        let status = Status::parse(&status_text).unwrap_or_else(|| {
-            if !status_text.is_empty() {
-                bad(T::ColStatus, &status_text, T::MeasureFallbackDefault);
-            }
-            Status::default()
-        });
-        let priority_text = text(T::ColPriority);
-        let priority = Priority::parse(&priority_text);
-        if priority.is_none() && !priority_text.is_empty() && priority_text != "–" {
-            bad(T::ColPriority, &priority_text, T::MeasureFallbackEmpty);
-        }
-        let municipalities_text = text(T::ColMunicipalities);
-        let municipalities = if municipalities_text.is_empty() {
-            municipalities_of(region, &areas)
-        } else {
-            municipalities_text
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        for code in unknown_areas {
-            notes.push(lang.tf(T::MeasureUnknownArea, &[("code", &code)]));
-        }
-        let measure = Measure {
-            uid: crate::model::Uid::default(),
-            id: 0,
-            title: cells.get(title_col).map(cell_text).unwrap_or_default(),
-            description: text(T::ColDescription),
-            fields,
-            areas,
-            municipalities,
-            responsibility,
-            lead: text(T::ColLead),
-            partners: text(T::ColPartners),
-            status,
-            start,
-            end,
-            budget_eur,
-            priority,
-            notes: text(T::ColNotes),
-            created: parse_timestamp(&text(T::ColCreated)),
-            changed: parse_timestamp(&text(T::ColChanged)),
-        };
+        let (measure, notes) = measure_of(&row, region, &codes, lang);
         if let Some(problem) = measure.problem() {
             report
                 .skipped
@@ -517,6 +404,199 @@ pub fn read_measures(
         out.push(measure);
     }
     Ok((out, report))
+}
+
+/// Where the list's columns are: the title's, and each of [`COLUMNS`] if the list has it.
+struct Columns {
+    title: usize,
+    found: Vec<Option<usize>>,
+}
+
+/// One row of a measure list.
+struct Row<'a> {
+    cells: &'a [super::table::Cell],
+    columns: &'a Columns,
+    decimal: DecimalStyle,
+}
+
+impl Row<'_> {
+    /// The cell of `column`, if the list has the column.
+    fn cell(&self, column: T) -> Option<&super::table::Cell> {
+        COLUMNS
+            .iter()
+            .position(|x| *x == column)
+            .and_then(|i| self.columns.found[i])
+            .and_then(|i| self.cells.get(i))
+    }
+
+    /// The text of `column` ("" when the list has no such column).
+    fn text(&self, column: T) -> String {
+        self.cell(column).map(cell_text).unwrap_or_default()
+    }
+}
+
+/// What was wrong in a row and what was taken instead, in the user's language.
+struct Notes {
+    lang: Lang,
+    notes: Vec<String>,
+}
+
+impl Notes {
+    fn bad(&mut self, column: T, value: &str, fallback: T) {
+        let lang = self.lang;
+        self.notes.push(lang.tf(
+            T::MeasureBadValue,
+            &[
+                ("column", lang.t(column)),
+                ("value", value),
+                ("fallback", lang.t(fallback)),
+            ],
+        ));
+    }
+}
+
+/// The measure a row describes, with notes on what could not be read as written.
+fn measure_of(
+    row: &Row<'_>,
+    region: &Region,
+    codes: &std::collections::HashMap<String, &str>,
+    lang: Lang,
+) -> (Measure, Vec<String>) {
+    let mut notes = Notes {
+        lang,
+        notes: Vec::new(),
+    };
+    let (areas, unknown_areas) = areas_of(&row.text(T::ColAreas), codes);
+    let fields_text = row.text(T::ColFields);
+    let fields: ActionFieldSet = fields_text
+        .split([',', ';', ' ', '/'])
+        .filter_map(crate::model::ActionField::parse)
+        .collect();
+    if fields.is_empty() && !fields_text.trim().is_empty() {
+        notes.bad(T::ColFields, &fields_text, T::MeasureFallbackEmpty);
+    }
+    let start = date_of(row, T::ColStart, &mut notes);
+    let end = date_of(row, T::ColEnd, &mut notes);
+    let budget_eur = budget_of(row, &mut notes);
+    let (responsibility, status, priority) = choices_of(row, &mut notes);
+    let municipalities_text = row.text(T::ColMunicipalities);
+    let municipalities = if municipalities_text.is_empty() {
+        municipalities_of(region, &areas)
+    } else {
+        municipalities_text
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for code in unknown_areas {
+        notes
+            .notes
+            .push(lang.tf(T::MeasureUnknownArea, &[("code", &code)]));
+    }
+    let measure = Measure {
+        uid: crate::model::Uid::default(),
+        id: 0,
+        title: row
+            .cells
+            .get(row.columns.title)
+            .map(cell_text)
+            .unwrap_or_default(),
+        description: row.text(T::ColDescription),
+        fields,
+        areas,
+        municipalities,
+        responsibility,
+        lead: row.text(T::ColLead),
+        partners: row.text(T::ColPartners),
+        status,
+        start,
+        end,
+        budget_eur,
+        priority,
+        notes: row.text(T::ColNotes),
+        created: parse_timestamp(&row.text(T::ColCreated)),
+        changed: parse_timestamp(&row.text(T::ColChanged)),
+    };
+    (measure, notes.notes)
+}
+
+/// The area codes in `text` as the map writes them, each once, and the ones it does not
+/// know.
+fn areas_of(
+    text: &str,
+    codes: &std::collections::HashMap<String, &str>,
+) -> (Vec<String>, Vec<String>) {
+    let mut areas: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for code in text
+        .split([';', ',', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        match codes.get(&normalize_key(code)) {
+            Some(c) if !areas.iter().any(|a| a == c) => areas.push(c.to_string()),
+            Some(_) => {}
+            None => unknown.push(code.to_string()),
+        }
+    }
+    (areas, unknown)
+}
+
+/// A date as typed (German or ISO) or as Excel keeps it (a day number).
+fn date_of(row: &Row<'_>, column: T, notes: &mut Notes) -> Option<Date> {
+    let t = row.text(column);
+    if t.is_empty() {
+        return None;
+    }
+    let d = Date::parse(&t).or_else(|| excel_serial_date(row.cell(column)));
+    if d.is_none() {
+        notes.bad(column, &t, T::MeasureFallbackEmpty);
+    }
+    d
+}
+
+/// The budget in euros (German or English decimals, with or without "€").
+fn budget_of(row: &Row<'_>, notes: &mut Notes) -> Option<f64> {
+    let cell = row.cell(T::ColBudget)?;
+    match parse_number(cell, budget_style(cell, row.decimal)) {
+        ParsedNumber::Number(v) => Some(v),
+        ParsedNumber::Empty => None,
+        _ => {
+            notes.bad(T::ColBudget, &cell.text(), T::MeasureFallbackEmpty);
+            None
+        }
+    }
+}
+
+/// Responsibility, status and priority, read in either language; an unknown word falls back
+/// to the default (priority: none) with a note.
+fn choices_of(row: &Row<'_>, notes: &mut Notes) -> (Responsibility, Status, Option<Priority>) {
+    let responsibility_text = row.text(T::ColResponsibility);
+    let responsibility = Responsibility::parse(&responsibility_text).unwrap_or_else(|| {
+        if !responsibility_text.is_empty() {
+            notes.bad(
+                T::ColResponsibility,
+                &responsibility_text,
+                T::MeasureFallbackDefault,
+            );
+        }
+        Responsibility::default()
+    });
+    let status_text = row.text(T::ColStatus);
+    let status = Status::parse(&status_text).unwrap_or_else(|| {
+        if !status_text.is_empty() {
+            notes.bad(T::ColStatus, &status_text, T::MeasureFallbackDefault);
+        }
+        Status::default()
+    });
+    let priority_text = row.text(T::ColPriority);
+    let priority = Priority::parse(&priority_text);
+    if priority.is_none() && !priority_text.is_empty() && priority_text != "–" {
+        notes.bad(T::ColPriority, &priority_text, T::MeasureFallbackEmpty);
+    }
+    (responsibility, status, priority)
 }
 
 /// The text of a cell as a measure keeps it: spaces around it go, a leading tab stays (it is
