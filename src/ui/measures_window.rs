@@ -146,56 +146,7 @@ pub fn measures_window_ui(
         .min_width(760.0)
         .default_height(420.0)
         .show(ctx, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                let e = ui.add(
-                    TextEdit::singleline(&mut filter.search)
-                        .hint_text(lang.t(T::MeasureSearch))
-                        .desired_width(180.0),
-                );
-                name(&e, lang.t(T::MeasureSearch));
-                filter_combo(
-                    ui,
-                    "f-field",
-                    lang.t(T::ColFields),
-                    &mut filter.field,
-                    &ActionField::ALL,
-                    |f| format!("{} {}", f.number(), field_name(*f, lang)),
-                    lang,
-                );
-                let municipalities: Vec<String> = map
-                    .region
-                    .municipalities
-                    .iter()
-                    .map(|m| m.name.clone())
-                    .collect();
-                filter_combo(
-                    ui,
-                    "f-municipality",
-                    lang.t(T::ColMunicipalities),
-                    &mut filter.municipality,
-                    &municipalities,
-                    |m| m.clone(),
-                    lang,
-                );
-                filter_combo(
-                    ui,
-                    "f-status",
-                    lang.t(T::ColStatus),
-                    &mut filter.status,
-                    &Status::ALL,
-                    |s| labels::status(*s, lang).to_string(),
-                    lang,
-                );
-                filter_combo(
-                    ui,
-                    "f-resp",
-                    lang.t(T::ColResponsibility),
-                    &mut filter.responsibility,
-                    &Responsibility::ALL,
-                    |r| labels::responsibility(*r, lang).to_string(),
-                    lang,
-                );
-            });
+            filters_ui(ui, map, filter, lang);
             if key.as_ref() != Some(&(filter.clone(), generation)) {
                 *shown = visible_measures(map.measures.all(), filter)
                     .iter()
@@ -214,87 +165,161 @@ pub fn measures_window_ui(
                 ],
             ));
             ui.separator();
-            let header = |ui: &mut egui::Ui, filter: &mut MeasureFilter| {
-                for (column, label) in [
-                    (SortColumn::Nr, T::ColNr),
-                    (SortColumn::Title, T::ColTitle),
-                    (SortColumn::Areas, T::ColAreas),
-                ] {
-                    sort_header(ui, filter, column, lang.t(label));
-                }
-                ui.label(RichText::new(lang.t(T::ColFields)).strong());
-                for (column, label) in [
-                    (SortColumn::Responsibility, T::ColResponsibility),
-                    (SortColumn::Status, T::ColStatus),
-                    (SortColumn::Start, T::MeasurePeriod),
-                    (SortColumn::Budget, T::ColBudget),
-                ] {
-                    sort_header(ui, filter, column, lang.t(label));
-                }
-                ui.label("");
-            };
-            if rows.len() <= GRID_ROWS {
-                egui::ScrollArea::both().max_height(340.0).show(ui, |ui| {
-                    egui::Grid::new("measures-table")
-                        .striped(true)
-                        .num_columns(9)
-                        .show(ui, |ui| {
-                            header(ui, filter);
-                            ui.end_row();
-                            for m in &rows {
-                                commands.extend(row_ui(ui, map, unsaved, m, lang));
-                                ui.end_row();
-                            }
-                        });
-                });
-            } else {
-                ui.horizontal(|ui| header(ui, filter));
-                let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-                egui::ScrollArea::both().max_height(340.0).show_rows(
-                    ui,
-                    height,
-                    rows.len(),
-                    |ui, range| {
-                        for m in &rows[range] {
-                            ui.horizontal(|ui| commands.extend(row_ui(ui, map, unsaved, m, lang)));
-                        }
-                    },
-                );
-            }
+            commands.extend(table_ui(ui, map, unsaved, &rows, filter, lang));
             ui.separator();
-            ui.horizontal(|ui| {
-                if ui
-                    .button(lang.t(T::AddMeasure))
-                    .on_hover_text(lang.t(T::TipAddMeasure))
-                    .clicked()
-                {
-                    commands.push(Command::NewMeasure);
-                }
-                if ui
-                    .button(lang.t(T::MenuExportMeasures))
-                    .on_hover_text(lang.t(T::TipExportMeasures))
-                    .clicked()
-                {
-                    commands.push(Command::ShowWindow(
-                        Window::Path(PathPurpose::ExportMeasures),
-                        true,
-                    ));
-                }
-                if ui
-                    .button(lang.t(T::MenuImportMeasures))
-                    .on_hover_text(lang.t(T::TipImportMeasures))
-                    .clicked()
-                {
-                    commands.push(Command::ShowWindow(
-                        Window::Path(PathPurpose::ImportMeasures),
-                        true,
-                    ));
-                }
-            });
+            commands.extend(list_buttons_ui(ui, lang));
         });
     if !open {
         commands.push(Command::ShowWindow(Window::Measures, false));
     }
+    commands
+}
+
+/// Search and the filters by field, municipality, status and responsibility.
+fn filters_ui(ui: &mut egui::Ui, map: &Document, filter: &mut MeasureFilter, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        let e = ui.add(
+            TextEdit::singleline(&mut filter.search)
+                .hint_text(lang.t(T::MeasureSearch))
+                .desired_width(180.0),
+        );
+        name(&e, lang.t(T::MeasureSearch));
+        filter_combo(
+            ui,
+            "f-field",
+            lang.t(T::ColFields),
+            &mut filter.field,
+            &ActionField::ALL,
+            |f| format!("{} {}", f.number(), field_name(*f, lang)),
+            lang,
+        );
+        let municipalities: Vec<String> = map
+            .region
+            .municipalities
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        filter_combo(
+            ui,
+            "f-municipality",
+            lang.t(T::ColMunicipalities),
+            &mut filter.municipality,
+            &municipalities,
+            |m| m.clone(),
+            lang,
+        );
+        filter_combo(
+            ui,
+            "f-status",
+            lang.t(T::ColStatus),
+            &mut filter.status,
+            &Status::ALL,
+            |s| labels::status(*s, lang).to_string(),
+            lang,
+        );
+        filter_combo(
+            ui,
+            "f-resp",
+            lang.t(T::ColResponsibility),
+            &mut filter.responsibility,
+            &Responsibility::ALL,
+            |r| labels::responsibility(*r, lang).to_string(),
+            lang,
+        );
+    });
+}
+
+/// The column headers; a click sorts by a column (again: the other way round).
+fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, lang: Lang) {
+    for (column, label) in [
+        (SortColumn::Nr, T::ColNr),
+        (SortColumn::Title, T::ColTitle),
+        (SortColumn::Areas, T::ColAreas),
+    ] {
+        sort_header(ui, filter, column, lang.t(label));
+    }
+    ui.label(RichText::new(lang.t(T::ColFields)).strong());
+    for (column, label) in [
+        (SortColumn::Responsibility, T::ColResponsibility),
+        (SortColumn::Status, T::ColStatus),
+        (SortColumn::Start, T::MeasurePeriod),
+        (SortColumn::Budget, T::ColBudget),
+    ] {
+        sort_header(ui, filter, column, lang.t(label));
+    }
+    ui.label("");
+}
+
+/// The table: a grid for a short list; for a long one only the rows in sight are laid out.
+fn table_ui(
+    ui: &mut egui::Ui,
+    map: &Document,
+    unsaved: &dyn Fn(Uid) -> bool,
+    rows: &[&Measure],
+    filter: &mut MeasureFilter,
+    lang: Lang,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if rows.len() <= GRID_ROWS {
+        egui::ScrollArea::both().max_height(340.0).show(ui, |ui| {
+            egui::Grid::new("measures-table")
+                .striped(true)
+                .num_columns(9)
+                .show(ui, |ui| {
+                    header_ui(ui, filter, lang);
+                    ui.end_row();
+                    for m in rows {
+                        commands.extend(row_ui(ui, map, unsaved, m, lang));
+                        ui.end_row();
+                    }
+                });
+        });
+    } else {
+        ui.horizontal(|ui| header_ui(ui, filter, lang));
+        let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        egui::ScrollArea::both()
+            .max_height(340.0)
+            .show_rows(ui, height, rows.len(), |ui, range| {
+                for m in &rows[range] {
+                    ui.horizontal(|ui| commands.extend(row_ui(ui, map, unsaved, m, lang)));
+                }
+            });
+    }
+    commands
+}
+
+/// Add, export and import.
+fn list_buttons_ui(ui: &mut egui::Ui, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        if ui
+            .button(lang.t(T::AddMeasure))
+            .on_hover_text(lang.t(T::TipAddMeasure))
+            .clicked()
+        {
+            commands.push(Command::NewMeasure);
+        }
+        if ui
+            .button(lang.t(T::MenuExportMeasures))
+            .on_hover_text(lang.t(T::TipExportMeasures))
+            .clicked()
+        {
+            commands.push(Command::ShowWindow(
+                Window::Path(PathPurpose::ExportMeasures),
+                true,
+            ));
+        }
+        if ui
+            .button(lang.t(T::MenuImportMeasures))
+            .on_hover_text(lang.t(T::TipImportMeasures))
+            .clicked()
+        {
+            commands.push(Command::ShowWindow(
+                Window::Path(PathPurpose::ImportMeasures),
+                true,
+            ));
+        }
+    });
     commands
 }
 
