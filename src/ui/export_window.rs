@@ -322,88 +322,8 @@ fn settings_ui(
                 }
             });
             ui.end_row();
-
-            ui.label(lang.t(T::ExportSize));
-            ui.vertical(|ui| {
-                let combo = ComboBox::from_id_salt("export-size")
-                    .selected_text(form.preset.label(lang))
-                    .width(250.0)
-                    .show_ui(ui, |ui| {
-                        for preset in SizePreset::ALL {
-                            ui.selectable_value(&mut form.preset, preset, preset.label(lang));
-                        }
-                    });
-                name(&combo.response, lang.t(T::ExportSize));
-                if form.preset.is_paper() {
-                    ui.horizontal(|ui| {
-                        ui.label(lang.t(T::ExportDpi));
-                        for dpi in [150, 300] {
-                            ui.selectable_value(&mut form.dpi, dpi, format!("{dpi} dpi"));
-                        }
-                    });
-                }
-                if form.preset == SizePreset::Custom {
-                    ui.horizontal(|ui| {
-                        for (k, label) in [(0, T::ExportWidth), (1, T::ExportHeight)] {
-                            ui.label(lang.t(label));
-                            let drag = ui.add(
-                                egui::DragValue::new(&mut form.custom[k])
-                                    .range(crate::export::map::SIDE_RANGE),
-                            );
-                            name(&drag, lang.t(label));
-                        }
-                    });
-                }
-                let (w, h, _, _) = form.current_options(state).size.pixels();
-                ui.weak(lang.tf(
-                    T::ExportPixels,
-                    &[
-                        ("w", &format::count(w as usize, lang)),
-                        ("h", &format::count(h as usize, lang)),
-                    ],
-                ));
-            });
-            ui.end_row();
-
-            ui.label(lang.t(T::ExportExtent));
-            ui.vertical(|ui| {
-                ui.radio_value(
-                    &mut form.extent,
-                    ExtentChoice::View,
-                    lang.t(T::ExportExtentView),
-                );
-                ui.radio_value(
-                    &mut form.extent,
-                    ExtentChoice::Whole,
-                    lang.t(T::ExportExtentWhole),
-                );
-                if !map.region.municipalities.is_empty() {
-                    ui.horizontal(|ui| {
-                        ui.radio_value(
-                            &mut form.extent,
-                            ExtentChoice::Municipality,
-                            lang.t(T::ExportExtentMunicipality),
-                        );
-                        let combo = ComboBox::from_id_salt("export-municipality")
-                            .selected_text(form.municipality.clone())
-                            .width(180.0)
-                            .show_ui(ui, |ui| {
-                                for m in &map.region.municipalities {
-                                    if ui
-                                        .selectable_label(form.municipality == m.name, &m.name)
-                                        .clicked()
-                                    {
-                                        form.municipality = m.name.clone();
-                                        form.extent = ExtentChoice::Municipality;
-                                    }
-                                }
-                            });
-                        name(&combo.response, lang.t(T::ExportExtentMunicipality));
-                    });
-                }
-            });
-            ui.end_row();
-
+            size_row_ui(ui, state, form, lang);
+            extent_row_ui(ui, form, map, lang);
             for (label, text) in [
                 (T::ExportMapTitle, &mut form.options.title),
                 (T::ExportSubtitle, &mut form.options.subtitle),
@@ -413,48 +333,136 @@ fn settings_ui(
                 name(&edit, lang.t(label));
                 ui.end_row();
             }
-
-            ui.label(lang.t(T::ExportLegend));
-            ui.horizontal(|ui| {
-                let shown = ui.checkbox(&mut form.legend_on, "");
-                name(&shown, lang.t(T::ExportLegend));
-                ui.add_enabled_ui(form.legend_on, |ui| {
-                    let combo = ComboBox::from_id_salt("export-corner")
-                        .selected_text(corner_name(form.corner, lang))
-                        .show_ui(ui, |ui| {
-                            for corner in Corner::ALL {
-                                ui.selectable_value(
-                                    &mut form.corner,
-                                    corner,
-                                    corner_name(corner, lang),
-                                );
-                            }
-                        });
-                    name(&combo.response, lang.t(T::ExportLegendCorner));
-                });
-            });
-            ui.end_row();
-
-            ui.label("");
-            ui.horizontal(|ui| {
-                ui.checkbox(&mut form.options.scale_bar, lang.t(T::ExportScaleBar));
-                ui.checkbox(&mut form.options.north_arrow, lang.t(T::ExportNorthArrow));
-            });
-            ui.end_row();
-
-            ui.label(lang.t(T::ExportSourceLine));
-            ui.vertical(|ui| {
-                ui.checkbox(&mut form.source_on, lang.t(T::ExportSourceLine));
-                let edit = ui.add_enabled(
-                    form.source_on,
-                    TextEdit::multiline(&mut form.options.source_line)
-                        .desired_rows(2)
-                        .desired_width(280.0),
-                );
-                name(&edit, lang.t(T::ExportSourceLine));
-            });
-            ui.end_row();
+            furniture_rows_ui(ui, form, lang);
         });
+}
+
+/// Page size: a paper size with its resolution, a screen size, or pixels typed in.
+fn size_row_ui(ui: &mut Ui, state: &Shown<'_>, form: &mut ExportForm, lang: Lang) {
+    ui.label(lang.t(T::ExportSize));
+    ui.vertical(|ui| {
+        let combo = ComboBox::from_id_salt("export-size")
+            .selected_text(form.preset.label(lang))
+            .width(250.0)
+            .show_ui(ui, |ui| {
+                for preset in SizePreset::ALL {
+                    ui.selectable_value(&mut form.preset, preset, preset.label(lang));
+                }
+            });
+        name(&combo.response, lang.t(T::ExportSize));
+        if form.preset.is_paper() {
+            ui.horizontal(|ui| {
+                ui.label(lang.t(T::ExportDpi));
+                for dpi in [150, 300] {
+                    ui.selectable_value(&mut form.dpi, dpi, format!("{dpi} dpi"));
+                }
+            });
+        }
+        if form.preset == SizePreset::Custom {
+            ui.horizontal(|ui| {
+                for (k, label) in [(0, T::ExportWidth), (1, T::ExportHeight)] {
+                    ui.label(lang.t(label));
+                    let drag = ui.add(
+                        egui::DragValue::new(&mut form.custom[k])
+                            .range(crate::export::map::SIDE_RANGE),
+                    );
+                    name(&drag, lang.t(label));
+                }
+            });
+        }
+        let (w, h, _, _) = form.current_options(state).size.pixels();
+        ui.weak(lang.tf(
+            T::ExportPixels,
+            &[
+                ("w", &format::count(w as usize, lang)),
+                ("h", &format::count(h as usize, lang)),
+            ],
+        ));
+    });
+    ui.end_row();
+}
+
+/// What the page shows: the view, the whole map or one municipality.
+fn extent_row_ui(ui: &mut Ui, form: &mut ExportForm, map: &MapSnapshot, lang: Lang) {
+    ui.label(lang.t(T::ExportExtent));
+    ui.vertical(|ui| {
+        ui.radio_value(
+            &mut form.extent,
+            ExtentChoice::View,
+            lang.t(T::ExportExtentView),
+        );
+        ui.radio_value(
+            &mut form.extent,
+            ExtentChoice::Whole,
+            lang.t(T::ExportExtentWhole),
+        );
+        if map.region.municipalities.is_empty() {
+            return;
+        }
+        ui.horizontal(|ui| {
+            ui.radio_value(
+                &mut form.extent,
+                ExtentChoice::Municipality,
+                lang.t(T::ExportExtentMunicipality),
+            );
+            let combo = ComboBox::from_id_salt("export-municipality")
+                .selected_text(form.municipality.clone())
+                .width(180.0)
+                .show_ui(ui, |ui| {
+                    for m in &map.region.municipalities {
+                        if ui
+                            .selectable_label(form.municipality == m.name, &m.name)
+                            .clicked()
+                        {
+                            form.municipality = m.name.clone();
+                            form.extent = ExtentChoice::Municipality;
+                        }
+                    }
+                });
+            name(&combo.response, lang.t(T::ExportExtentMunicipality));
+        });
+    });
+    ui.end_row();
+}
+
+/// Legend and its corner, scale bar, north arrow and source line.
+fn furniture_rows_ui(ui: &mut Ui, form: &mut ExportForm, lang: Lang) {
+    ui.label(lang.t(T::ExportLegend));
+    ui.horizontal(|ui| {
+        let shown = ui.checkbox(&mut form.legend_on, "");
+        name(&shown, lang.t(T::ExportLegend));
+        ui.add_enabled_ui(form.legend_on, |ui| {
+            let combo = ComboBox::from_id_salt("export-corner")
+                .selected_text(corner_name(form.corner, lang))
+                .show_ui(ui, |ui| {
+                    for corner in Corner::ALL {
+                        ui.selectable_value(&mut form.corner, corner, corner_name(corner, lang));
+                    }
+                });
+            name(&combo.response, lang.t(T::ExportLegendCorner));
+        });
+    });
+    ui.end_row();
+
+    ui.label("");
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut form.options.scale_bar, lang.t(T::ExportScaleBar));
+        ui.checkbox(&mut form.options.north_arrow, lang.t(T::ExportNorthArrow));
+    });
+    ui.end_row();
+
+    ui.label(lang.t(T::ExportSourceLine));
+    ui.vertical(|ui| {
+        ui.checkbox(&mut form.source_on, lang.t(T::ExportSourceLine));
+        let edit = ui.add_enabled(
+            form.source_on,
+            TextEdit::multiline(&mut form.options.source_line)
+                .desired_rows(2)
+                .desired_width(280.0),
+        );
+        name(&edit, lang.t(T::ExportSourceLine));
+    });
+    ui.end_row();
 }
 
 fn target_ui(
