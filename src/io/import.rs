@@ -194,73 +194,32 @@ pub fn import_document(
         }
     };
     let declared = declared_crs(options, doc.crs.as_ref(), doc.prj.take(), file)?;
-
     let feature_count = doc.features.len();
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled);
     }
     progress.start(Stage::Building, feature_count as u64);
-    let (geometries, infos): (Vec<_>, Vec<_>) = doc.features.into_iter().map(split_feature).unzip();
-    let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
-        .into_par_iter()
-        .map(|g| (type_name(&g), shape_of(g)))
-        .unzip();
-    let mut type_counts = BTreeMap::new();
-    for (name, info) in type_names.into_iter().zip(&infos) {
-        let name = if info.not_an_object {
-            "?".to_string()
-        } else {
-            name
-        };
-        *type_counts.entry(name).or_insert(0usize) += 1;
-    }
-    let raw_boxes: Vec<Option<[f64; 4]>> = shapes
-        .iter()
-        .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
-        .collect();
-    let crs = match choose_crs(file, declared.as_ref(), &raw_boxes)? {
-        Some(crs) => crs,
-        None => {
-            let problems = skipped_shapes(&shapes);
-            return Err(nothing_usable(file, feature_count, type_counts, problems));
-        }
+    let title = atlas.title.clone().or(doc.name.take());
+    let read = read_shapes(doc.features);
+    let Some(crs) = choose_crs(file, declared.as_ref(), &read.raw_boxes)? else {
+        let problems = skipped_shapes(&read.shapes);
+        return Err(nothing_usable(
+            file,
+            feature_count,
+            read.type_counts,
+            problems,
+        ));
     };
-
-    let built: Vec<Built> = shapes
-        .into_par_iter()
-        .zip(crs.in_range.par_iter())
-        .map(|(shape, ok)| {
-            // A cancelled load stops building (the rest is thrown away below).
-            if progress.is_cancelled() {
-                Built {
-                    geometry: Err(ProblemKind::NoUsablePolygon),
-                    problems: Vec::new(),
-                }
-            } else {
-                build_feature(shape, *ok, &crs.projector)
-            }
-        })
-        .collect();
-    if progress.is_cancelled() {
-        return Err(ImportError::Cancelled);
-    }
+    let Shapes {
+        infos,
+        shapes,
+        type_counts,
+        raw_boxes,
+    } = read;
+    let built = build_all(shapes, &crs, progress)?;
     progress.set(feature_count as u64);
 
-    let field_choice = options.fields.or(&FieldOverrides {
-        code: atlas.fields.code.clone(),
-        name: atlas.fields.name.clone(),
-        municipality: atlas.fields.municipality.clone(),
-        action_fields: atlas.fields.action_fields.clone(),
-    });
-    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
-    let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
-    let mapping = fields::detect(&props, &ids, &field_choice);
-    let code_source = match &mapping.code {
-        Some(field) => CodeSource::Property(field.clone()),
-        None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
-        None => CodeSource::Position,
-    };
-
+    let (mapping, code_source) = field_mapping(options, &atlas, &infos);
     let mut assembly = Assembly::new(mapping.clone(), code_source.clone());
     let mut loaded_box: Option<[f64; 4]> = None;
     for (index, ((info, built), raw_box)) in infos.into_iter().zip(built).zip(raw_boxes).enumerate()
@@ -285,12 +244,6 @@ pub fn import_document(
 
     let (spaces, municipalities) = group_municipalities(spaces, &municipality_names, &mapping);
     let indicators = build_indicators(&spaces, &atlas.indicators, &mapping);
-    let bbox_lonlat = loaded_box.map(|b| crs.lonlat_box(b));
-    let title = atlas
-        .title
-        .clone()
-        .or(doc.name.clone())
-        .unwrap_or_else(|| file_stem(file));
     let report = ImportReport {
         file: file.to_string(),
         feature_count,
@@ -299,7 +252,7 @@ pub fn import_document(
         source_crs: crs.source_name.clone(),
         source_crs_declared: declared.is_some(),
         planar_crs: crs.planar_name.clone(),
-        bbox_lonlat,
+        bbox_lonlat: loaded_box.map(|b| crs.lonlat_box(b)),
         code_field: code_source.describe(),
         name_field: mapping.name.clone(),
         municipality_field: mapping.municipality.clone(),
@@ -316,7 +269,7 @@ pub fn import_document(
         source_crs: report.source_crs.clone(),
     };
     let region = Region::new(
-        title,
+        title.unwrap_or_else(|| file_stem(file)),
         spaces,
         municipalities,
         source_info,
@@ -332,6 +285,95 @@ pub fn import_document(
         overrides,
         report,
     })
+}
+
+/// The features' geometries as shapes (or why not), with their properties and ids apart,
+/// the geometry types counted and each shape's box in the file's coordinates.
+struct Shapes {
+    infos: Vec<FeatureInfo>,
+    shapes: Vec<Result<Shape, ProblemKind>>,
+    type_counts: BTreeMap<String, usize>,
+    raw_boxes: Vec<Option<[f64; 4]>>,
+}
+
+/// Reads the geometries of `features` into shapes, in parallel.
+fn read_shapes(features: Vec<RawFeature>) -> Shapes {
+    let (geometries, infos): (Vec<_>, Vec<_>) = features.into_iter().map(split_feature).unzip();
+    let (type_names, shapes): (Vec<String>, Vec<Result<Shape, ProblemKind>>) = geometries
+        .into_par_iter()
+        .map(|g| (type_name(&g), shape_of(g)))
+        .unzip();
+    let mut type_counts = BTreeMap::new();
+    for (name, info) in type_names.into_iter().zip(&infos) {
+        let name = if info.not_an_object {
+            "?".to_string()
+        } else {
+            name
+        };
+        *type_counts.entry(name).or_insert(0usize) += 1;
+    }
+    let raw_boxes = shapes
+        .iter()
+        .map(|s| s.as_ref().ok().and_then(|s| bbox_of(&s.xy)))
+        .collect();
+    Shapes {
+        infos,
+        shapes,
+        type_counts,
+        raw_boxes,
+    }
+}
+
+/// Projects and repairs every shape, in parallel; a cancelled load stops here.
+fn build_all(
+    shapes: Vec<Result<Shape, ProblemKind>>,
+    crs: &CrsChoice,
+    progress: &Progress,
+) -> Result<Vec<Built>, ImportError> {
+    let built: Vec<Built> = shapes
+        .into_par_iter()
+        .zip(crs.in_range.par_iter())
+        .map(|(shape, ok)| {
+            // A cancelled load stops building (the rest is thrown away below).
+            if progress.is_cancelled() {
+                Built {
+                    geometry: Err(ProblemKind::NoUsablePolygon),
+                    problems: Vec::new(),
+                }
+            } else {
+                build_feature(shape, *ok, &crs.projector)
+            }
+        })
+        .collect();
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled);
+    }
+    Ok(built)
+}
+
+/// Which properties hold code, name, municipality and Handlungsfelder (the user's choice
+/// first, then the file's own metadata, then what the values look like), and where codes
+/// come from when no property holds them.
+fn field_mapping(
+    options: &ImportOptions,
+    atlas: &AtlasMeta,
+    infos: &[FeatureInfo],
+) -> (FieldMapping, CodeSource) {
+    let field_choice = options.fields.or(&FieldOverrides {
+        code: atlas.fields.code.clone(),
+        name: atlas.fields.name.clone(),
+        municipality: atlas.fields.municipality.clone(),
+        action_fields: atlas.fields.action_fields.clone(),
+    });
+    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
+    let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
+    let mapping = fields::detect(&props, &ids, &field_choice);
+    let code_source = match &mapping.code {
+        Some(field) => CodeSource::Property(field.clone()),
+        None if ids.iter().any(Option::is_some) => CodeSource::FeatureId,
+        None => CodeSource::Position,
+    };
+    (mapping, code_source)
 }
 
 /// Reads the JSON and checks it is a FeatureCollection (or Feature) with features.
