@@ -277,13 +277,16 @@ fn table_ui(
     } else {
         ui.horizontal(|ui| header_ui(ui, filter, lang));
         let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        egui::ScrollArea::both()
-            .max_height(340.0)
-            .show_rows(ui, height, rows.len(), |ui, range| {
+        egui::ScrollArea::both().max_height(340.0).show_rows(
+            ui,
+            height,
+            rows.len(),
+            |ui, range| {
                 for m in &rows[range] {
                     ui.horizontal(|ui| commands.extend(row_ui(ui, map, unsaved, m, lang)));
                 }
-            });
+            },
+        );
     }
     commands
 }

@@ -159,115 +159,13 @@ pub fn import_table_window_ui(
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
-            ui.label(lang.t(T::ImportTableFile));
-            ui.horizontal(|ui| {
-                let r = ui.add(TextEdit::singleline(&mut form.path).desired_width(400.0));
-                name(&r, lang.t(T::ImportTableFile));
-                // Typing goes to the path at once, not to the map behind the window.
-                if form.path.is_empty() && ui.memory(|m| m.focused().is_none()) {
-                    r.request_focus();
-                }
-                form.picker.browse_button(
-                    ui,
-                    lang.t(T::OpenBrowse),
-                    PickMode::Open,
-                    (
-                        lang.t(T::ImportTableFilter),
-                        &["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
-                    ),
-                    None,
-                );
-            });
-            if form.picker.unavailable {
-                ui.label(RichText::new(lang.t(T::NoDialog)).weak());
-            }
-            if !form.summary.is_empty() {
-                ui.label(RichText::new(&form.summary).weak());
-            }
+            file_row_ui(ui, form, lang);
             ui.add_space(4.0);
-            let automatic = lang.t(T::ImportAutomatic);
             let columns = form.columns.clone();
             egui::Grid::new("table-form").num_columns(2).show(ui, |ui| {
-                ui.label(lang.t(T::ImportKeyColumn));
-                column_combo(
-                    ui,
-                    "key-column",
-                    &mut form.key_column,
-                    &columns,
-                    automatic,
-                    lang.t(T::ImportKeyColumn),
-                );
-                ui.end_row();
-                ui.label(lang.t(T::ImportTarget));
-                let mut properties: Vec<String> = map
-                    .region
-                    .spaces
-                    .first()
-                    .map(|s| s.properties.keys().map(str::to_string).collect())
-                    .unwrap_or_default();
-                properties.sort();
-                column_combo(
-                    ui,
-                    "target",
-                    &mut form.target,
-                    &properties,
-                    lang.t(T::ImportTargetCode),
-                    lang.t(T::ImportTarget),
-                );
-                ui.end_row();
-                ui.label(lang.t(T::ImportLayout));
-                ui.vertical(|ui| {
-                    ui.radio_value(&mut form.long, false, lang.t(T::ImportWide));
-                    ui.radio_value(&mut form.long, true, lang.t(T::ImportLong));
-                });
-                ui.end_row();
+                key_rows_ui(ui, form, map, &columns, lang);
                 if form.long {
-                    ui.label(lang.t(T::ImportIndicatorColumns));
-                    ui.vertical(|ui| {
-                        if columns.is_empty() {
-                            ui.label(RichText::new(lang.t(T::ImportChooseFileFirst)).weak());
-                        }
-                        ScrollArea::vertical()
-                            .id_salt("indicator-columns")
-                            .max_height(140.0)
-                            .show(ui, |ui| {
-                                for c in &columns {
-                                    let mut on = form.indicator_columns.contains(c);
-                                    if ui.checkbox(&mut on, c).changed() {
-                                        if on {
-                                            form.indicator_columns.push(c.clone());
-                                        } else {
-                                            form.indicator_columns.retain(|x| x != c);
-                                        }
-                                    }
-                                }
-                            });
-                    });
-                    ui.end_row();
-                    ui.label(lang.t(T::ImportValueColumn));
-                    column_combo(
-                        ui,
-                        "value-column",
-                        &mut form.value_column,
-                        &columns,
-                        "–",
-                        lang.t(T::ImportValueColumn),
-                    );
-                    ui.end_row();
-                    ui.label(lang.t(T::ImportYearColumn));
-                    column_combo(
-                        ui,
-                        "year-column",
-                        &mut form.year_column,
-                        &columns,
-                        lang.t(T::ImportNone),
-                        lang.t(T::ImportYearColumn),
-                    );
-                    ui.end_row();
-                    ui.label(lang.t(T::ImportYear));
-                    let r = ui.add(TextEdit::singleline(&mut form.year).desired_width(80.0));
-                    name(&r, lang.t(T::ImportYear));
-                    ui.end_row();
+                    long_rows_ui(ui, form, &columns, lang);
                 }
             });
             ui.separator();
@@ -293,6 +191,124 @@ pub fn import_table_window_ui(
         commands.push(Command::ShowWindow(Window::ImportTable, false));
     }
     commands
+}
+
+/// The table file: typed or chosen, and what it holds once read.
+fn file_row_ui(ui: &mut Ui, form: &mut TableForm, lang: Lang) {
+    ui.label(lang.t(T::ImportTableFile));
+    ui.horizontal(|ui| {
+        let r = ui.add(TextEdit::singleline(&mut form.path).desired_width(400.0));
+        name(&r, lang.t(T::ImportTableFile));
+        // Typing goes to the path at once, not to the map behind the window.
+        if form.path.is_empty() && ui.memory(|m| m.focused().is_none()) {
+            r.request_focus();
+        }
+        form.picker.browse_button(
+            ui,
+            lang.t(T::OpenBrowse),
+            PickMode::Open,
+            (
+                lang.t(T::ImportTableFilter),
+                &["csv", "txt", "xlsx", "xlsm", "xls", "ods"],
+            ),
+            None,
+        );
+    });
+    if form.picker.unavailable {
+        ui.label(RichText::new(lang.t(T::NoDialog)).weak());
+    }
+    if !form.summary.is_empty() {
+        ui.label(RichText::new(&form.summary).weak());
+    }
+}
+
+/// Which column names the area, which property of the map it is matched with, and the
+/// table's layout.
+fn key_rows_ui(ui: &mut Ui, form: &mut TableForm, map: &Document, columns: &[String], lang: Lang) {
+    ui.label(lang.t(T::ImportKeyColumn));
+    column_combo(
+        ui,
+        "key-column",
+        &mut form.key_column,
+        columns,
+        lang.t(T::ImportAutomatic),
+        lang.t(T::ImportKeyColumn),
+    );
+    ui.end_row();
+    ui.label(lang.t(T::ImportTarget));
+    let mut properties: Vec<String> = map
+        .region
+        .spaces
+        .first()
+        .map(|s| s.properties.keys().map(str::to_string).collect())
+        .unwrap_or_default();
+    properties.sort();
+    column_combo(
+        ui,
+        "target",
+        &mut form.target,
+        &properties,
+        lang.t(T::ImportTargetCode),
+        lang.t(T::ImportTarget),
+    );
+    ui.end_row();
+    ui.label(lang.t(T::ImportLayout));
+    ui.vertical(|ui| {
+        ui.radio_value(&mut form.long, false, lang.t(T::ImportWide));
+        ui.radio_value(&mut form.long, true, lang.t(T::ImportLong));
+    });
+    ui.end_row();
+}
+
+/// A long table: the columns that name the indicator, the value column, the year column
+/// and the year to take.
+fn long_rows_ui(ui: &mut Ui, form: &mut TableForm, columns: &[String], lang: Lang) {
+    ui.label(lang.t(T::ImportIndicatorColumns));
+    ui.vertical(|ui| {
+        if columns.is_empty() {
+            ui.label(RichText::new(lang.t(T::ImportChooseFileFirst)).weak());
+        }
+        ScrollArea::vertical()
+            .id_salt("indicator-columns")
+            .max_height(140.0)
+            .show(ui, |ui| {
+                for c in columns {
+                    let mut on = form.indicator_columns.contains(c);
+                    if ui.checkbox(&mut on, c).changed() {
+                        if on {
+                            form.indicator_columns.push(c.clone());
+                        } else {
+                            form.indicator_columns.retain(|x| x != c);
+                        }
+                    }
+                }
+            });
+    });
+    ui.end_row();
+    ui.label(lang.t(T::ImportValueColumn));
+    column_combo(
+        ui,
+        "value-column",
+        &mut form.value_column,
+        columns,
+        "–",
+        lang.t(T::ImportValueColumn),
+    );
+    ui.end_row();
+    ui.label(lang.t(T::ImportYearColumn));
+    column_combo(
+        ui,
+        "year-column",
+        &mut form.year_column,
+        columns,
+        lang.t(T::ImportNone),
+        lang.t(T::ImportYearColumn),
+    );
+    ui.end_row();
+    ui.label(lang.t(T::ImportYear));
+    let r = ui.add(TextEdit::singleline(&mut form.year).desired_width(80.0));
+    name(&r, lang.t(T::ImportYear));
+    ui.end_row();
 }
 
 /// The report of the last join.
