@@ -227,20 +227,7 @@ fn draw_band(
                 if !touches(p.bounds(), band, grow) {
                     continue;
                 }
-                let stroke = Stroke {
-                    width: *width,
-                    line_join: if *round {
-                        LineJoin::Round
-                    } else {
-                        LineJoin::Miter
-                    },
-                    line_cap: if *round {
-                        LineCap::Round
-                    } else {
-                        LineCap::Butt
-                    },
-                    ..Stroke::default()
-                };
+                let stroke = line_style(*width, *round);
                 let clip_it = mask.filter(|_| !inside(p.bounds(), f, grow));
                 pixmap.stroke_path(p, &solid(*c), &stroke, ts, clip_it);
             }
@@ -255,18 +242,9 @@ fn draw_band(
                 if origin[1] + reach < band[1] || origin[1] - reach > band[3] {
                     continue;
                 }
-                let Some(path) = outline(font, text, *size, *origin) else {
-                    continue;
-                };
-                if let Some((halo_color, width)) = halo {
-                    let stroke = Stroke {
-                        width: *width,
-                        line_join: LineJoin::Round,
-                        ..Stroke::default()
-                    };
-                    pixmap.stroke_path(&path, &solid(*halo_color), &stroke, ts, mask);
+                if let Some(path) = outline(font, text, *size, *origin) {
+                    draw_text(&mut pixmap, &path, *c, *halo, ts, mask);
                 }
-                pixmap.fill_path(&path, &solid(*c), FillRule::Winding, ts, mask);
             }
             Item::Disc {
                 center,
@@ -274,21 +252,54 @@ fn draw_band(
                 fill,
                 ring,
             } => {
-                let Some(circle) = PathBuilder::from_circle(center[0], center[1], *radius) else {
-                    continue;
-                };
-                pixmap.fill_path(&circle, &solid(*fill), FillRule::Winding, ts, mask);
-                if let Some((ring_color, width)) = ring {
-                    let stroke = Stroke {
-                        width: *width,
-                        ..Stroke::default()
-                    };
-                    pixmap.stroke_path(&circle, &solid(*ring_color), &stroke, ts, mask);
+                if let Some(circle) = PathBuilder::from_circle(center[0], center[1], *radius) {
+                    pixmap.fill_path(&circle, &solid(*fill), FillRule::Winding, ts, mask);
+                    if let Some((ring_color, width)) = ring {
+                        let stroke = Stroke {
+                            width: *width,
+                            ..Stroke::default()
+                        };
+                        pixmap.stroke_path(&circle, &solid(*ring_color), &stroke, ts, mask);
+                    }
                 }
             }
         }
     }
     Ok(pixmap)
+}
+
+/// A line of `width`: round joins and caps, or mitred and butt.
+fn line_style(width: f32, round: bool) -> Stroke {
+    Stroke {
+        width,
+        line_join: if round {
+            LineJoin::Round
+        } else {
+            LineJoin::Miter
+        },
+        line_cap: if round { LineCap::Round } else { LineCap::Butt },
+        ..Stroke::default()
+    }
+}
+
+/// Text as outlines: the halo (colour, width) first, then the letters.
+fn draw_text(
+    pixmap: &mut Pixmap,
+    path: &tiny_skia::Path,
+    color: crate::scene::style::Rgba,
+    halo: Option<(crate::scene::style::Rgba, f32)>,
+    ts: Transform,
+    mask: Option<&Mask>,
+) {
+    if let Some((halo_color, width)) = halo {
+        let stroke = Stroke {
+            width,
+            line_join: LineJoin::Round,
+            ..Stroke::default()
+        };
+        pixmap.stroke_path(path, &solid(halo_color), &stroke, ts, mask);
+    }
+    pixmap.fill_path(path, &solid(color), FillRule::Winding, ts, mask);
 }
 
 /// Whether `b` grown by `grow` reaches into the band.
