@@ -134,6 +134,20 @@ pub struct LegendEntry {
     pub outline: Option<LineStyle>,
 }
 
+impl LegendEntry {
+    /// A row that switches nothing: a swatch, its text and how many areas it has.
+    pub fn plain(fill: FillStyle, label: String, count: usize) -> LegendEntry {
+        LegendEntry {
+            fill,
+            label,
+            count,
+            field: None,
+            visible: true,
+            outline: None,
+        }
+    }
+}
+
 /// The legend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Legend {
@@ -588,45 +602,18 @@ impl Scene {
                 }
             })
             .collect();
-        let unit = indicator.unit.symbol(lang.is_english());
-        let decimals = usize::from(indicator.decimals);
-        let number = |v: f64| format::number(v, decimals, lang);
-        let mut entries: Vec<LegendEntry> = (0..classes)
-            .map(|c| LegendEntry {
-                fill: FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED)),
-                label: format!(
-                    "{} – {}{}",
-                    number(limits[c]),
-                    number(limits[c + 1]),
-                    if unit.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {unit}")
-                    }
-                ),
-                count: counts[c],
-                field: None,
-                visible: true,
-                outline: None,
-            })
-            .collect();
-        entries.push(LegendEntry {
-            fill: FillStyle::Pattern(0),
-            label: lang.t(T::LegendNoData).to_string(),
-            count: missing,
-            field: None,
-            visible: true,
-            outline: None,
-        });
+        let mut entries = class_entries(indicator, &limits, &colors, &counts, lang);
+        entries.push(LegendEntry::plain(
+            FillStyle::Pattern(0),
+            lang.t(T::LegendNoData).to_string(),
+            missing,
+        ));
         if withheld > 0 {
-            entries.push(LegendEntry {
-                fill: FillStyle::Pattern(1),
-                label: lang.t(T::LegendProtected).to_string(),
-                count: withheld,
-                field: None,
-                visible: true,
-                outline: None,
-            });
+            entries.push(LegendEntry::plain(
+                FillStyle::Pattern(1),
+                lang.t(T::LegendProtected).to_string(),
+                withheld,
+            ));
         }
         self.legend = Legend {
             title: indicator.label(lang.is_english()).to_string(),
@@ -640,26 +627,56 @@ impl Scene {
             ),
             entries,
         };
-        if let (Some(&min), Some(&max)) = (limits.first(), limits.last()) {
-            let bins = 24;
-            let mut counts = vec![0usize; bins];
-            for v in &numbers {
-                let t = if max > min {
-                    (v - min) / (max - min)
-                } else {
-                    0.0
-                };
-                counts[((t * bins as f64) as usize).min(bins - 1)] += 1;
-            }
-            self.histogram = Some(Histogram {
-                min,
-                max,
-                bins: counts,
-                limits: limits.clone(),
-                colors,
-            });
-        }
+        self.histogram = histogram(&numbers, limits, colors);
     }
+}
+
+/// One legend row per class: "12,5 – 20,0 %" with its colour and count.
+fn class_entries(
+    indicator: &crate::model::Indicator,
+    limits: &[f64],
+    colors: &[Rgba],
+    counts: &[usize],
+    lang: Lang,
+) -> Vec<LegendEntry> {
+    let unit = indicator.unit.symbol(lang.is_english());
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    let number = |v: f64| format::number(v, usize::from(indicator.decimals), lang);
+    (0..counts.len())
+        .map(|c| {
+            LegendEntry::plain(
+                FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED)),
+                format!("{} – {}{unit}", number(limits[c]), number(limits[c + 1])),
+                counts[c],
+            )
+        })
+        .collect()
+}
+
+/// How the values spread between the lowest and the highest class limit, in 24 bins.
+fn histogram(numbers: &[f64], limits: Vec<f64>, colors: Vec<Rgba>) -> Option<Histogram> {
+    let (&min, &max) = (limits.first()?, limits.last()?);
+    let bins = 24;
+    let mut counts = vec![0usize; bins];
+    for v in numbers {
+        let t = if max > min {
+            (v - min) / (max - min)
+        } else {
+            0.0
+        };
+        counts[((t * bins as f64) as usize).min(bins - 1)] += 1;
+    }
+    Some(Histogram {
+        min,
+        max,
+        bins: counts,
+        limits,
+        colors,
+    })
 }
 
 #[cfg(test)]
