@@ -210,71 +210,89 @@ fn indicator_options_ui(
             );
             super::name(&count, lang.t(T::ClassCount));
             ui.end_row();
-            ui.label(lang.t(T::Palette));
-            ui.horizontal(|ui| {
-                let combo = ComboBox::from_id_salt("palette")
-                    .selected_text(&style.palette)
-                    .width(110.0)
-                    .show_ui(ui, |ui| {
-                        for p in PALETTES {
-                            ui.horizontal(|ui| {
-                                let colors = p.colors(5, next.reversed);
-                                let (rect, _) =
-                                    ui.allocate_exact_size(Vec2::new(50.0, 12.0), Sense::hover());
-                                let w = rect.width() / colors.len() as f32;
-                                for (i, c) in colors.iter().enumerate() {
-                                    let r = Rect::from_min_size(
-                                        rect.min + Vec2::new(i as f32 * w, 0.0),
-                                        Vec2::new(w, rect.height()),
-                                    );
-                                    ui.painter().rect_filled(r, 0.0, color32(*c));
-                                }
-                                ui.selectable_value(&mut next.palette, p.name.to_string(), p.name);
-                            });
-                        }
-                    });
-                super::name(&combo.response, lang.t(T::Palette));
-                ui.checkbox(&mut next.reversed, lang.t(T::Reverse));
-            });
-            ui.end_row();
+            palette_row_ui(ui, style, &mut next, lang);
         });
     if next.method == BreakMethod::Manual {
-        ui.label(lang.t(T::ManualBreaks));
-        if state.manual_text.is_empty() && !style.manual.is_empty() {
-            state.manual_text = style
-                .manual
-                .iter()
-                .map(|v| format::number(*v, 2, lang))
-                .collect::<Vec<_>>()
-                .join("; ");
-        }
-        ui.horizontal(|ui| {
-            let edit = ui.text_edit_singleline(&mut state.manual_text);
-            super::name(&edit, lang.t(T::ManualBreaks));
-            if ui
-                .button(lang.t(T::Apply))
-                .on_hover_text(lang.t(T::TipApplyLimits))
-                .clicked()
-            {
-                let numbers: Vec<f64> = table
-                    .position(&style.key)
-                    .map(|c| table.column(c).iter().filter_map(|v| v.number()).collect())
-                    .unwrap_or_default();
-                let limits = parse_limits(&state.manual_text, lang);
-                match limits {
-                    Some(l) if class_breaks(&numbers, BreakMethod::Manual, 0, &l).is_ok() => {
-                        state.manual_bad = false;
-                        next.manual = l;
-                    }
-                    _ => state.manual_bad = true,
-                }
-            }
-        });
-        if state.manual_bad {
-            ui.colored_label(ui.visuals().error_fg_color, lang.t(T::ManualBreaksBad));
-        }
+        manual_limits_ui(ui, map, style, &mut next, lang, state);
     }
     (next != *style).then_some(next)
+}
+
+/// The colour scheme, each shown as a strip of its colours, and "reversed".
+fn palette_row_ui(ui: &mut Ui, style: &IndicatorStyle, next: &mut IndicatorStyle, lang: Lang) {
+    ui.label(lang.t(T::Palette));
+    ui.horizontal(|ui| {
+        let combo = ComboBox::from_id_salt("palette")
+            .selected_text(&style.palette)
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                for p in PALETTES {
+                    ui.horizontal(|ui| {
+                        let colors = p.colors(5, next.reversed);
+                        let (rect, _) =
+                            ui.allocate_exact_size(Vec2::new(50.0, 12.0), Sense::hover());
+                        let w = rect.width() / colors.len() as f32;
+                        for (i, c) in colors.iter().enumerate() {
+                            let r = Rect::from_min_size(
+                                rect.min + Vec2::new(i as f32 * w, 0.0),
+                                Vec2::new(w, rect.height()),
+                            );
+                            ui.painter().rect_filled(r, 0.0, color32(*c));
+                        }
+                        ui.selectable_value(&mut next.palette, p.name.to_string(), p.name);
+                    });
+                }
+            });
+        super::name(&combo.response, lang.t(T::Palette));
+        ui.checkbox(&mut next.reversed, lang.t(T::Reverse));
+    });
+    ui.end_row();
+}
+
+/// Class limits typed by hand ("10; 20; 30"), checked against the values on "Apply".
+fn manual_limits_ui(
+    ui: &mut Ui,
+    map: &Document,
+    style: &IndicatorStyle,
+    next: &mut IndicatorStyle,
+    lang: Lang,
+    state: &mut ViewPanelState,
+) {
+    let table = &map.indicators;
+    ui.label(lang.t(T::ManualBreaks));
+    if state.manual_text.is_empty() && !style.manual.is_empty() {
+        state.manual_text = style
+            .manual
+            .iter()
+            .map(|v| format::number(*v, 2, lang))
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    ui.horizontal(|ui| {
+        let edit = ui.text_edit_singleline(&mut state.manual_text);
+        super::name(&edit, lang.t(T::ManualBreaks));
+        if ui
+            .button(lang.t(T::Apply))
+            .on_hover_text(lang.t(T::TipApplyLimits))
+            .clicked()
+        {
+            let numbers: Vec<f64> = table
+                .position(&style.key)
+                .map(|c| table.column(c).iter().filter_map(|v| v.number()).collect())
+                .unwrap_or_default();
+            let limits = parse_limits(&state.manual_text, lang);
+            match limits {
+                Some(l) if class_breaks(&numbers, BreakMethod::Manual, 0, &l).is_ok() => {
+                    state.manual_bad = false;
+                    next.manual = l;
+                }
+                _ => state.manual_bad = true,
+            }
+        }
+    });
+    if state.manual_bad {
+        ui.colored_label(ui.visuals().error_fg_color, lang.t(T::ManualBreaksBad));
+    }
 }
 
 /// The distribution as bars in the class colours, with the class limits.
