@@ -162,25 +162,9 @@ pub fn build_frame_into(
             Some(FillStyle::Solid(c)) => (&mut frame.solid, color32(*c), 0.0),
             _ => (&mut frame.solid, color32(style::NO_NEED), 0.0),
         };
-        let base = mesh.vertices.len() as u32;
-        if period > 0.0 {
-            mesh.vertices.extend(screen.iter().map(|p| Vertex {
-                pos: Pos2::new(p[0], p[1]),
-                uv: Pos2::new(p[0] / period, p[1] / period),
-                color,
-            }));
-        } else {
-            mesh.vertices.extend(screen.iter().map(|p| Vertex {
-                pos: Pos2::new(p[0], p[1]),
-                uv: WHITE_UV,
-                color,
-            }));
-        }
-        mesh.indices.extend(
-            lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize]
-                .iter()
-                .map(|k| base + k),
-        );
+        let triangles =
+            &lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize];
+        fill_area(mesh, &screen, triangles, color, period);
         // Outlines of areas only a few points wide fade out, so a country-wide map of
         // thousands of areas stays readable instead of turning grey with lines.
         let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
@@ -239,6 +223,27 @@ pub fn build_frame_into(
             );
         }
     }
+}
+
+/// Adds an area's triangles to `mesh` in `color`; a pattern (`period` > 0 points) repeats
+/// its texture every `period` points on screen.
+#[inline]
+fn fill_area(mesh: &mut Mesh, screen: &[[f32; 2]], triangles: &[u32], color: Color32, period: f32) {
+    let base = mesh.vertices.len() as u32;
+    if period > 0.0 {
+        mesh.vertices.extend(screen.iter().map(|p| Vertex {
+            pos: Pos2::new(p[0], p[1]),
+            uv: Pos2::new(p[0] / period, p[1] / period),
+            color,
+        }));
+    } else {
+        mesh.vertices.extend(screen.iter().map(|p| Vertex {
+            pos: Pos2::new(p[0], p[1]),
+            uv: WHITE_UV,
+            color,
+        }));
+    }
+    mesh.indices.extend(triangles.iter().map(|k| base + k));
 }
 
 /// Whether bounds `b` lie wholly outside the visible box `view` (both relative to the origin).
