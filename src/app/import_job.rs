@@ -159,22 +159,9 @@ fn run(
         Err(e) => return ImportOutcome::Failed(e.describe(lang)),
     };
     drop(existing);
-    let numbered = store.is_none();
-    let added: Vec<Measure> = measures
-        .into_iter()
-        .enumerate()
-        .map(|(k, mut m)| {
-            m.uid = new_uid();
-            m.id = if numbered { next_number + k as i64 } else { 0 };
-            if m.created.0 == 0 {
-                m.created = now;
-            }
-            if m.changed.0 == 0 {
-                m.changed = now;
-            }
-            m
-        })
-        .collect();
+    // Without a project the window numbers them; a project numbers them as it writes.
+    let first_number = store.is_none().then_some(next_number);
+    let added = stamped(measures, new_uid, first_number, now);
     progress.total.store(added.len(), Ordering::Relaxed);
     wake();
     let Some(mut store) = store else {
@@ -230,6 +217,46 @@ fn run(
             ));
         }
     };
+    let (added, written) = as_written(&register, items, outcomes);
+    ImportOutcome::Done {
+        added,
+        written,
+        report,
+    }
+}
+
+/// New ids for the measures read, numbers from `first_number` on (None: the project gives
+/// them), and `now` as their times where the list had none.
+fn stamped(
+    measures: Vec<Measure>,
+    new_uid: fn() -> crate::model::Uid,
+    first_number: Option<i64>,
+    now: Timestamp,
+) -> Vec<Measure> {
+    measures
+        .into_iter()
+        .enumerate()
+        .map(|(k, mut m)| {
+            m.uid = new_uid();
+            m.id = first_number.map_or(0, |n| n + k as i64);
+            if m.created.0 == 0 {
+                m.created = now;
+            }
+            if m.changed.0 == 0 {
+                m.changed = now;
+            }
+            m
+        })
+        .collect()
+}
+
+/// The measures with the numbers the project gave them, and the items it wrote with their
+/// revisions.
+fn as_written(
+    register: &MeasureRegister,
+    items: Vec<(Item, u64)>,
+    outcomes: Vec<Outcome>,
+) -> (Vec<Measure>, Vec<(Item, u64)>) {
     let mut numbers = std::collections::HashMap::new();
     let mut written = Vec::with_capacity(items.len());
     for ((item, _), outcome) in items.into_iter().zip(outcomes) {
@@ -240,7 +267,7 @@ fn run(
             written.push((item, *revision));
         }
     }
-    let added: Vec<Measure> = register
+    let added = register
         .all()
         .iter()
         .cloned()
@@ -251,11 +278,7 @@ fn run(
             m
         })
         .collect();
-    ImportOutcome::Done {
-        added,
-        written,
-        report,
-    }
+    (added, written)
 }
 
 /// How long the import thread waits for another writer's lock.

@@ -692,6 +692,76 @@ impl ProjectStore {
     }
 }
 
+/// Why the file is no longer the one a store wrote to: `was` is what the store knew (the
+/// file's identity, the project id, the highest change counter seen), `now` the file's
+/// identity now, `id` and `counter` what the file says inside the write lock.
+fn replaced(
+    was: (Option<FileIdentity>, &str, i64),
+    now: Option<FileIdentity>,
+    id: &str,
+    counter: i64,
+) -> Option<Why> {
+    let (identity, project_id, highest_counter) = was;
+    match now {
+        None => Some(Why::Moved),
+        Some(now) if identity.is_some_and(|was| was != now) => Some(Why::Replaced),
+        _ if id != project_id || counter < highest_counter => Some(Why::Replaced),
+        _ => None,
+    }
+}
+
+/// What the store knows after a commit.
+impl ProjectStore {
+    /// Committed as change `counter + 1`: the file's stamp, the counters, the rows of a
+    /// rewritten layer and the classification as written.
+    fn committed(
+        &mut self,
+        counter: i64,
+        quiet: bool,
+        effects: &Effects,
+        written: Option<WrittenClasses>,
+        content: &ProjectContent<'_>,
+    ) {
+        self.stamp = file_stamp(&self.path);
+        self.highest_counter = counter + 1;
+        if quiet {
+            self.merged_counter = counter + 1;
+        }
+        if effects.layer_rewritten {
+            self.rows = identity_rows(content.map.region.spaces.len());
+            self.written_classes = None;
+        }
+        match written {
+            Some(classes) => {
+                self.written_classes = Some(classes);
+                self.derived_stale = false;
+            }
+            None if effects.classification => {
+                self.derived_stale = true;
+                self.written_classes = None;
+            }
+            None => {}
+        }
+    }
+
+    /// The revision of each item as the file has it now.
+    fn learn_outcomes(&mut self, items: &[(Item, u64)], outcomes: &[Outcome]) {
+        for ((item, _), outcome) in items.iter().zip(outcomes) {
+            let revision = match outcome {
+                Outcome::Written { revision, .. } | Outcome::Conflict { revision, .. } => *revision,
+            };
+            if *item != Item::ViewSettings {
+                if revision == 0 {
+                    self.known.remove(item);
+                } else {
+                    // A deletion has a revision too (its tombstone's).
+                    self.known.insert(item.clone(), revision);
+                }
+            }
+        }
+    }
+}
+
 impl Store for ProjectStore {
     fn file(&self) -> Option<&Path> {
         Some(&self.path)
@@ -772,13 +842,8 @@ impl Store for ProjectStore {
                 return Err(write_error(&path, sql(e).0));
             }
         };
-        let replaced = match now {
-            None => Some(Why::Moved),
-            Some(now) if self.identity.is_some_and(|was| was != now) => Some(Why::Replaced),
-            _ if id != self.project_id || counter < self.highest_counter => Some(Why::Replaced),
-            _ => None,
-        };
-        if let Some(why) = replaced {
+        let was = (self.identity, self.project_id.as_str(), self.highest_counter);
+        if let Some(why) = replaced(was, now, &id, counter) {
             drop(tx);
             return Err(self.detach(why));
         }
@@ -819,40 +884,8 @@ impl Store for ProjectStore {
         if let Err(e) = tx.commit() {
             return Err(self.fail(sql(e).0));
         }
-        // Committed: bring what the store knows in step.
-        self.stamp = file_stamp(&self.path);
-        self.highest_counter = counter + 1;
-        if quiet {
-            self.merged_counter = counter + 1;
-        }
-        if effects.layer_rewritten {
-            self.rows = identity_rows(content.map.region.spaces.len());
-            self.written_classes = None;
-        }
-        match written {
-            Some(classes) => {
-                self.written_classes = Some(classes);
-                self.derived_stale = false;
-            }
-            None if effects.classification => {
-                self.derived_stale = true;
-                self.written_classes = None;
-            }
-            None => {}
-        }
-        for ((item, _), outcome) in items.iter().zip(&outcomes) {
-            let revision = match outcome {
-                Outcome::Written { revision, .. } | Outcome::Conflict { revision, .. } => *revision,
-            };
-            if *item != Item::ViewSettings {
-                if revision == 0 {
-                    self.known.remove(item);
-                } else {
-                    // A deletion has a revision too (its tombstone's).
-                    self.known.insert(item.clone(), revision);
-                }
-            }
-        }
+        self.committed(counter, quiet, &effects, written, content);
+        self.learn_outcomes(items, &outcomes);
         Ok(outcomes)
     }
 
