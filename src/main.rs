@@ -90,6 +90,7 @@ fn main() -> anyhow::Result<()> {
                 import: cli.import.options(),
                 lang: cli.lang,
                 process_started: Some(process_started),
+                #[cfg(feature = "test-hooks")]
                 panic_after_start: cli.panic_after_start,
             };
             let options = eframe::NativeOptions {

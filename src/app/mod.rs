@@ -11,6 +11,8 @@ mod loader;
 pub mod saving;
 mod shown;
 mod state;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 mod viewing;
 
 use std::path::PathBuf;
@@ -50,6 +52,7 @@ pub struct StartOptions {
     /// When the process started, to report the time to the first frame.
     pub process_started: Option<std::time::Instant>,
     /// Panic once, two seconds after the start (to check the crash dialog by hand).
+    #[cfg(feature = "test-hooks")]
     pub panic_after_start: bool,
 }
 
@@ -82,10 +85,9 @@ pub struct SozialraumApp {
     process_started: Option<std::time::Instant>,
     /// The message of a panic caught in a frame, shown until the user answers.
     crash: Option<String>,
-    /// Tests only: panic inside the map panel on the next frame.
-    panic_next_frame: bool,
-    /// `--panic-after-start`: when to panic.
-    panic_at: Option<std::time::Instant>,
+    /// Provoked panics, for the tests of the crash dialog.
+    #[cfg(feature = "test-hooks")]
+    hooks: test_hooks::PanicHooks,
 }
 
 impl SozialraumApp {
@@ -160,31 +162,22 @@ impl SozialraumApp {
             title: String::new(),
             process_started: start.process_started,
             crash: None,
-            panic_next_frame: false,
-            panic_at: start
-                .panic_after_start
-                .then(|| std::time::Instant::now() + std::time::Duration::from_secs(2)),
+            #[cfg(feature = "test-hooks")]
+            hooks: test_hooks::PanicHooks::new(start.panic_after_start),
         }
     }
 
     /// For tests of the crash dialog: the next frame panics inside the map panel, as a bug
     /// deep in drawing code would.
-    #[doc(hidden)]
+    #[cfg(feature = "test-hooks")]
     pub fn panic_on_next_frame(&mut self) {
-        self.panic_next_frame = true;
+        self.hooks.panic_on_next_frame();
     }
 
     /// Draws one frame guarded: a panic is caught and shown in a dialog (see [`crash`]).
     pub fn guarded_show(&mut self, ui: &mut Ui) {
-        if let Some(at) = self.panic_at {
-            if std::time::Instant::now() >= at {
-                self.panic_at = None;
-                self.panic_next_frame = true;
-            } else {
-                ui.ctx()
-                    .request_repaint_after(at - std::time::Instant::now());
-            }
-        }
+        #[cfg(feature = "test-hooks")]
+        self.hooks.tick(ui.ctx());
         if let Err(message) = crash::guarded(|| self.show(ui)) {
             self.crash = Some(message);
         }
@@ -289,9 +282,8 @@ impl SozialraumApp {
         self.painter.large_labels = presenting;
         let central = egui::CentralPanel::no_frame()
             .show(ui, |ui| {
-                if std::mem::take(&mut self.panic_next_frame) {
-                    panic!("test: a panic while drawing the map");
-                }
+                #[cfg(feature = "test-hooks")]
+                self.hooks.panic_if_armed();
                 // The view moves the camera while it reads the rest of the state.
                 let mut camera = std::mem::take(&mut self.state.camera);
                 let out =

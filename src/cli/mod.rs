@@ -38,7 +38,9 @@ pub struct Cli {
     /// Language of the interface and messages: de or en.
     #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<Lang>,
-    /// For checking the crash dialog: the window panics once, two seconds after it starts.
+    /// For checking the crash dialog: the window panics once, two seconds after it starts
+    /// (only in a build with the `test-hooks` feature).
+    #[cfg(feature = "test-hooks")]
     #[arg(long, hide = true)]
     pub panic_after_start: bool,
     /// A subcommand instead of the window.
@@ -172,7 +174,9 @@ pub enum MeasuresAction {
         /// The file to write (.csv or .xlsx).
         file: PathBuf,
     },
-    /// Test hook: adds COUNT measures one by one, printing each id once its write returned.
+    /// Test hook: adds COUNT measures one by one, printing each id once its write returned
+    /// (only in a build with the `test-hooks` feature).
+    #[cfg(feature = "test-hooks")]
     #[command(hide = true)]
     WriteTest {
         /// The project file.

@@ -262,6 +262,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             }
             Ok(lines.join("\n"))
         })(),
+        #[cfg(feature = "test-hooks")]
         MeasuresAction::WriteTest { project, count } => (|| {
             let (mut map, mut store) = open(&project, lang, true)?;
             let codes: Vec<String> = map.region.spaces.iter().map(|s| s.code.clone()).collect();
