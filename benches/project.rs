@@ -20,8 +20,8 @@ use sozialraum_atlas::model::Measure;
 use sozialraum_atlas::spatial::prepared::Detail;
 
 fn bench_map(c: &mut Criterion, label: &str, imported: Imported) {
-    let dir = std::env::temp_dir().join(format!("sozialraum-atlas-bench-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path();
     let path = dir.join(format!("{label}.gpkg"));
     let mut map = Document::from_import(imported, None, Detail::Overview);
     let view = StoredView::default();
@@ -76,18 +76,14 @@ fn bench_map(c: &mut Criterion, label: &str, imported: Imported) {
     group.finish();
     drop(store);
     map.measures = Default::default();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Importing a list of 100,000 measures into the demo project: reading the CSV, checking
 /// every row, and writing all of them (with their links and the measure counts) in one
 /// transaction, as `measures import` does.
 fn bench_import(c: &mut Criterion) {
-    let dir = std::env::temp_dir().join(format!(
-        "sozialraum-atlas-bench-import-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::create_dir_all(&dir);
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path();
     let list = dir.join("massnahmen.csv");
     let region = load_demo(&Progress::default()).expect("demo").region;
     let mut csv = String::from("Titel;Sozialräume;Status;Budget (€)\n");
@@ -156,7 +152,6 @@ fn bench_import(c: &mut Criterion) {
         );
     });
     group.finish();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn project_benches(c: &mut Criterion) {

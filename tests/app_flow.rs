@@ -104,8 +104,7 @@ fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
     use sozialraum_atlas::document::edit::Edit;
     use sozialraum_atlas::model::{ActionField, Override, Polarity};
     let mut state = demo_state();
-    let dir = std::env::temp_dir().join(format!("atlas-roundtrip-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::temp_dir("roundtrip");
     let path = dir.join("Städteregion mit Regeln.geojson");
     // Edit a catalogue entry, a rule and add an override, then save.
     let map = state.map.as_ref().expect("demo");

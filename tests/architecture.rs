@@ -2,7 +2,10 @@
 //! code (test code excluded) may only use layers below its own; modules on one floor do not
 //! use each other. The order is written down in the README ("Architecture") and in the crate
 //! documentation; this test reads the sources and fails on the first import that points up
-//! or sideways, naming the file, the line and both layers.
+//! or sideways, naming the file, the line and both layers. And the tests keep the house
+//! clean too: a test's folder is gone when it ends, also when it fails.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -159,8 +162,8 @@ fn every_module_of_the_crate_is_on_a_floor() {
 
 #[test]
 fn the_check_sees_an_import_that_points_up() {
-    let dir = std::env::temp_dir().join(format!("architecture-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let temp = tempfile::tempdir().expect("folder");
+    let dir = temp.path();
     std::fs::create_dir_all(dir.join("io")).expect("folder");
     std::fs::create_dir_all(dir.join("ui")).expect("folder");
     std::fs::write(
@@ -174,8 +177,7 @@ fn the_check_sees_an_import_that_points_up() {
         "use crate::ui::shown::Shown;\nfn f() { crate::app::go(); crate::io::x(); }\n",
     )
     .expect("writes");
-    let found = breaches(&dir);
-    let _ = std::fs::remove_dir_all(&dir);
+    let found = breaches(dir);
     assert_eq!(
         found,
         vec![
@@ -193,4 +195,16 @@ fn the_check_sees_an_import_that_points_up() {
             },
         ]
     );
+}
+
+#[test]
+fn a_test_folder_goes_also_when_the_test_fails() {
+    let caught = std::panic::catch_unwind(|| {
+        let dir = common::temp_dir("fails");
+        std::fs::write(dir.join("Projekt.gpkg"), b"x").expect("writes");
+        std::panic::panic_any(dir.to_path_buf());
+    });
+    let payload = caught.expect_err("the test failed");
+    let folder = payload.downcast::<PathBuf>().expect("the folder");
+    assert!(!folder.exists(), "{} is left behind", folder.display());
 }

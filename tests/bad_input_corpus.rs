@@ -456,7 +456,8 @@ fn a_folder_named_like_a_map_is_refused() {
 
 #[test]
 fn paths_with_spaces_and_umlauts_work_for_maps_tables_and_projects() {
-    let dir = temp_dir("corpus-umlaut").join("Sozialplanung Städteregion – Übersicht");
+    let root = temp_dir("corpus-umlaut");
+    let dir = root.join("Sozialplanung Städteregion – Übersicht");
     std::fs::create_dir_all(&dir).expect("folder");
     let map = dir.join("Sozialräume Würselen (Entwurf).geojson");
     std::fs::copy(corpus("duplicate_codes.geojson"), &map).expect("copy");

@@ -13,12 +13,9 @@ fn demo_map() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/staedteregion_aachen_demo.geojson")
 }
 
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atlas-classify-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
+/// A fresh scratch folder for one test, removed when it ends.
+fn scratch(name: &str) -> common::TestDir {
+    common::temp_dir(&format!("classify-{name}"))
 }
 
 /// Runs `classify` with `args`; returns the exit code and stderr.

@@ -7,12 +7,11 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command as Process, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use common::{shared_data, temp_dir, tracing_tool};
+use common::{TestFile, shared_data, temp_dir, tracing_tool};
 use serde_json::Value;
 use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::io::{ImportError, ImportOptions, Progress, import_file};
@@ -44,16 +43,28 @@ fn shift(coords: &mut Value, dx: f64, dy: f64) {
     }
 }
 
-/// The 500 MB file, written once per test run (None without ../shared/data).
-fn large_file() -> Option<&'static PathBuf> {
-    static FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
-    FILE.get_or_init(|| {
+/// The 500 MB file (None without ../shared/data). Tests running at the same time share
+/// one; it is removed when the last of them lets go of it, pass or fail.
+fn large_file() -> Option<Arc<TestFile>> {
+    static FILE: Mutex<Weak<TestFile>> = Mutex::new(Weak::new());
+    let mut shared = FILE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(file) = shared.upgrade() {
+        return Some(file);
+    }
+    let file = Arc::new(write_large_file()?);
+    *shared = Arc::downgrade(&file);
+    Some(file)
+}
+
+/// Writes the German municipalities ten times over, shifted, into about 500 MB of GeoJSON.
+fn write_large_file() -> Option<TestFile> {
+    {
         let source = shared_data("germany/vg250_gemeinden_2016.geojson")?;
         let text = std::fs::read_to_string(source).expect("German municipalities");
         let doc: Value = serde_json::from_str(&text).expect("GeoJSON");
         drop(text);
         let features = doc["features"].as_array().expect("features");
-        let path = temp_dir("large-file").join("Deutschland zehnfach.geojson");
+        let path = temp_dir("large-file").file("Deutschland zehnfach.geojson");
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
         out.write_all(br#"{"type":"FeatureCollection","name":"gross","features":["#)
             .expect("write");
@@ -80,9 +91,9 @@ fn large_file() -> Option<&'static PathBuf> {
         }
         out.write_all(b"]}\n").expect("write");
         out.flush().expect("flush");
+        drop(out);
         Some(path)
-    })
-    .as_ref()
+    }
 }
 
 fn peak_rss_bytes(pid: u32) -> Option<u64> {
@@ -99,7 +110,7 @@ fn a_500_mb_geojson_opens_in_the_window_within_four_times_its_size() {
     let (Some(file), Some(xvfb)) = (large_file(), tracing_tool("Xvfb", "xvfb")) else {
         return;
     };
-    let size = std::fs::metadata(file).expect("size").len();
+    let size = std::fs::metadata(&file.path).expect("size").len();
     assert!(size >= 500_000_000, "{size} bytes");
     // A virtual display; -displayfd tells which number it took.
     let mut display = Process::new(xvfb)
@@ -122,10 +133,10 @@ fn a_500_mb_geojson_opens_in_the_window_within_four_times_its_size() {
         .expect("display number");
     let home = temp_dir("large-file-home");
     let mut window = Process::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
-        .arg(file)
+        .arg(&file.path)
         .env("DISPLAY", format!(":{}", number.trim()))
         .env("WAYLAND_DISPLAY", "")
-        .env("HOME", &home)
+        .env("HOME", home.as_os_str())
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env("SOZIALRAUM_ATLAS_TIMING", "1")
@@ -185,7 +196,7 @@ fn loading_a_large_file_is_cancelled_at_once_in_every_stage() {
     // Cancel after different delays, so that reading, parsing and building are each hit.
     for delay_ms in [100u64, 600, 1500, 3000] {
         let progress = std::sync::Arc::new(Progress::default());
-        let (p, path) = (std::sync::Arc::clone(&progress), file.clone());
+        let (p, path) = (std::sync::Arc::clone(&progress), file.path.clone());
         let job = std::thread::spawn(move || import_file(&path, &ImportOptions::default(), &p));
         std::thread::sleep(Duration::from_millis(delay_ms));
         let stage = progress.stage();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
-use common::{full_measure, temp_dir};
+use common::{TestFile, full_measure, temp_dir};
 use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::ImportOptions;
@@ -40,11 +40,12 @@ fn open(path: &Path) -> AppState {
     state
 }
 
-fn demo_project(name: &str) -> PathBuf {
-    let path = temp_dir(name).join("Projekt.gpkg");
+/// The demo saved as a project in a folder of its own (removed with the returned value).
+fn demo_project(name: &str) -> TestFile {
+    let path = temp_dir(name).file("Projekt.gpkg");
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
-    state.apply(Command::SaveProjectAs(path.clone()));
+    state.apply(Command::SaveProjectAs(path.to_path_buf()));
     assert!(state.error.is_none(), "{:?}", state.error);
     path
 }
@@ -617,7 +618,7 @@ fn a_project_that_fails_the_quick_check_opens_read_only_and_is_never_written() {
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
     state.apply(Command::Open {
-        path: path.clone(),
+        path: path.to_path_buf(),
         options: ImportOptions::default(),
     });
     wait(&mut state);

@@ -184,7 +184,7 @@ fn the_window_opens_no_network_connection() {
         ])
         .arg(&log)
         .arg(EXE)
-        .env("HOME", &dir)
+        .env("HOME", dir.as_os_str())
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("WAYLAND_DISPLAY", "")

@@ -4,10 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{full_measure, gdal_tool, shared_data, temp_dir};
+use common::{TestFile, full_measure, gdal_tool, shared_data, temp_dir};
 use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::project::{self};
@@ -45,12 +45,11 @@ fn open(path: &Path) -> AppState {
 }
 
 /// The demo saved as a project in a fresh folder.
-fn demo_project(name: &str) -> PathBuf {
-    let dir = temp_dir(name);
-    let path = dir.join("Projekt Städteregion.gpkg");
+fn demo_project(name: &str) -> TestFile {
+    let path = temp_dir(name).file("Projekt Städteregion.gpkg");
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
-    state.apply(Command::SaveProjectAs(path.clone()));
+    state.apply(Command::SaveProjectAs(path.to_path_buf()));
     assert!(state.error.is_none(), "{:?}", state.error);
     path
 }
@@ -173,7 +172,7 @@ fn a_file_from_a_newer_version_is_refused_and_left_alone() {
     let mut state = AppState::new(|| {});
     state.apply(Command::OpenDemo);
     state.apply(Command::Open {
-        path: path.clone(),
+        path: path.to_path_buf(),
         options: ImportOptions::default(),
     });
     wait(&mut state);

@@ -1,6 +1,8 @@
 //! The window, driven like a user would (egui_kittest, no display needed): click an area and
 //! read its code and indicators in the inspector; switch a Handlungsfeld off in the legend.
 
+mod common;
+
 use eframe::egui::{self, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -509,16 +511,14 @@ fn a_table_is_imported_from_the_file_menu_with_a_join_report() {
     );
 }
 
-/// The demo saved as a project, opened in the window.
-fn project_harness(name: &str) -> (Harness<'static, SozialraumApp>, std::path::PathBuf) {
-    let dir =
-        std::env::temp_dir().join(format!("sozialraum-atlas-ui-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("Workshop Städteregion.gpkg");
+/// The demo saved as a project, opened in the window (the folder goes with the file).
+fn project_harness(name: &str) -> (Harness<'static, SozialraumApp>, common::TestFile) {
+    let path = common::temp_dir(&format!("ui-{name}")).file("Workshop Städteregion.gpkg");
     let mut state = sozialraum_atlas::app::AppState::new(|| {});
     state.apply(sozialraum_atlas::app::Command::OpenDemo);
-    state.apply(sozialraum_atlas::app::Command::SaveProjectAs(path.clone()));
+    state.apply(sozialraum_atlas::app::Command::SaveProjectAs(
+        path.to_path_buf(),
+    ));
     assert!(state.error.is_none(), "{:?}", state.error);
     (open_in_window(&path), path)
 }
@@ -716,10 +716,7 @@ fn wait_for_export(harness: &mut Harness<'_, SozialraumApp>) {
 
 #[test]
 fn the_export_dialog_previews_and_writes_png_svg_and_pdf() {
-    let dir =
-        std::env::temp_dir().join(format!("sozialraum-atlas-ui-export-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = common::temp_dir("ui-export");
     let mut harness = harness();
     // Ctrl+E, as in the menu (Datei → Karte exportieren …).
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);

@@ -34,16 +34,15 @@ mod tests {
 
     #[test]
     fn a_file_is_replaced_whole_and_no_temporary_file_stays() {
-        let dir = std::env::temp_dir().join(format!("atlas-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let temp = tempfile::tempdir().expect("dir");
+        let dir = temp.path();
         let path = dir.join("regeln.toml");
         write_atomically(&path, b"alt").expect("first write");
         write_atomically(&path, b"neu").expect("second write");
         assert_eq!(std::fs::read(&path).expect("read"), b"neu");
-        let names: Vec<_> = std::fs::read_dir(&dir).expect("list").collect();
+        let names: Vec<_> = std::fs::read_dir(dir).expect("list").collect();
         assert_eq!(names.len(), 1, "{names:?}");
         // A target in a folder that does not exist fails and leaves nothing behind.
         assert!(write_atomically(&dir.join("fehlt/x.csv"), b"x").is_err());
-        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

@@ -5,7 +5,7 @@
 //! which case they fail.
 #![allow(dead_code)] // Each test binary uses a different part.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A file under `tests/data`.
 pub fn test_file(relative: &str) -> PathBuf {
@@ -73,15 +73,75 @@ fn external_tool(name: &str, package: &str, require: &str) -> Option<PathBuf> {
     found
 }
 
-/// A fresh empty folder for one test.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "sozialraum-atlas-test-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh empty folder for one test, removed with everything in it when the value goes
+/// out of scope: at the end of the test, and also when it fails (the panic unwinds).
+#[must_use = "the folder is removed when this value is dropped"]
+pub struct TestDir(tempfile::TempDir);
+
+impl TestDir {
+    /// A file of this folder, which keeps the folder while it is used.
+    pub fn file(self, name: &str) -> TestFile {
+        TestFile {
+            path: self.0.path().join(name),
+            _dir: self,
+        }
+    }
+}
+
+impl std::ops::Deref for TestDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for TestDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TestDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
+/// A file path in a [`TestDir`] of its own; the folder goes with it.
+#[must_use = "the folder is removed when this value is dropped"]
+pub struct TestFile {
+    /// The file.
+    pub path: PathBuf,
+    _dir: TestDir,
+}
+
+impl std::ops::Deref for TestFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TestFile {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TestFile {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
+}
+
+/// A fresh empty folder for one test (see [`TestDir`]), named after it.
+pub fn temp_dir(name: &str) -> TestDir {
+    TestDir(
+        tempfile::Builder::new()
+            .prefix(&format!("sozialraum-atlas-test-{name}-"))
+            .tempdir()
+            .expect("temp dir"),
+    )
 }
 
 /// A measure with every field set, umlauts, quotes, separators and line breaks included.

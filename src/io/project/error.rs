@@ -85,8 +85,8 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_called_moved_and_a_protected_one_read_only() {
-        let dir = std::env::temp_dir().join(format!("sra-why-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let temp = tempfile::tempdir().expect("dir");
+        let dir = temp.path();
         let gone = dir.join("weg.gpkg");
         assert_eq!(why_not_writable(&gone), Some(Why::Moved));
         let file = dir.join("da.gpkg");
@@ -96,6 +96,5 @@ mod tests {
         p.set_readonly(true);
         std::fs::set_permissions(&file, p).expect("chmod");
         assert_eq!(why_not_writable(&file), Some(Why::ReadOnlyFile));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -842,7 +842,11 @@ impl Store for ProjectStore {
                 return Err(write_error(&path, sql(e).0));
             }
         };
-        let was = (self.identity, self.project_id.as_str(), self.highest_counter);
+        let was = (
+            self.identity,
+            self.project_id.as_str(),
+            self.highest_counter,
+        );
         if let Some(why) = replaced(was, now, &id, counter) {
             drop(tx);
             return Err(self.detach(why));
