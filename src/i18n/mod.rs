@@ -1,6 +1,6 @@
 //! German and English: the language switch, every UI text, number and date formats.
 //!
-//! Texts are an enum with one exhaustive `match` per language ([`texts`]), so a text missing in
+//! Texts are an enum with one exhaustive `match` per language (`texts`), so a text missing in
 //! either language is a compile error, not a blank label discovered in a workshop.
 
 pub mod format;

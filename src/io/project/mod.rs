@@ -5,9 +5,9 @@
 //! Many writers, one truth: every item (a measure, the rule set, an override, a saved view,
 //! the catalogue, the indicator values) has a stable id and a revision. A write names the
 //! revision it was based on and is checked against it in the same transaction
-//! ([`ProjectStore::write`]); another writer's newer value is reported as a conflict, never
+//! ([`Store::write`](crate::io::store::Store::write)); another writer's newer value is reported as a conflict, never
 //! overwritten. Nothing rewrites a table from memory: a failed write is retried as the same
-//! items. Other writers' commits are found by [`ProjectStore::poll`] (SQLite's
+//! items. Other writers' commits are found by [`Store::poll`](crate::io::store::Store::poll) (SQLite's
 //! `data_version`). A file moved or replaced while open is noticed before the next write.
 //!
 //! The rollback journal (not WAL) keeps the project one self-contained file that can be
