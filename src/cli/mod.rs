@@ -302,7 +302,8 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
     use crate::analysis::join::{join_table, merge_joined};
     use crate::analysis::rules::classify;
-    use crate::export::classification_csv::{ClassificationRows, classification_csv};
+    use crate::export::classification_csv::classification_csv;
+    use crate::io::export_geojson::MapExport;
     use crate::io::rules_file::read_rules;
     use crate::io::table::read_table;
 
@@ -333,12 +334,14 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
     };
     let classification = classify(&region, &indicators, &rules, &overrides);
     let csv = classification_csv(
-        &ClassificationRows {
+        &MapExport {
             region: &region,
             indicators: &indicators,
             rules: &rules,
             overrides: &overrides,
             classification: &classification,
+            to_lonlat: None,
+            measures: None,
         },
         lang,
     );

@@ -2,10 +2,10 @@
 //! its fields from the data, from the rules and after overrides, and the reasons in words — so
 //! results can be checked outside the app.
 
-use crate::analysis::rules::{Classification, Evaluator};
+use crate::analysis::rules::Evaluator;
 use crate::i18n::Lang;
 use crate::io::cells::csv_field;
-use crate::model::{IndicatorTable, Override, Region, RuleSet};
+use crate::io::export_geojson::MapExport;
 use crate::scene::text::field_explanation_text;
 
 /// The column names of the result file.
@@ -19,31 +19,17 @@ pub const HEADER: [&str; 7] = [
     "begruendung",
 ];
 
-/// What the CSV is made from.
-pub struct ClassificationRows<'a> {
-    /// The areas.
-    pub region: &'a Region,
-    /// Their indicators.
-    pub indicators: &'a IndicatorTable,
-    /// The rules that classified them.
-    pub rules: &'a RuleSet,
-    /// The planners' overrides.
-    pub overrides: &'a [Override],
-    /// The result of [`crate::analysis::rules::classify`] with these rules and overrides.
-    pub classification: &'a Classification,
-}
-
-/// Quotes a field if it holds the separator, a quote or a line break.
 /// The whole CSV text, BOM included. Fields are written as numbers joined by `,` (e.g. `1,3`);
 /// reasons per field are joined by ` | ` and name each condition with its value and result.
-pub fn classification_csv(rows: &ClassificationRows<'_>, lang: Lang) -> String {
-    let ClassificationRows {
+pub fn classification_csv(map: &MapExport<'_>, lang: Lang) -> String {
+    let MapExport {
         region,
         indicators,
         rules,
         overrides,
         classification: c,
-    } = *rows;
+        ..
+    } = *map;
     let evaluator = Evaluator::new(region, indicators, rules);
     let mut csv = String::from("\u{feff}");
     csv.push_str(&HEADER.join(";"));
