@@ -75,25 +75,13 @@ impl History {
     /// The change to undo, moved to the redo stack (or dropped, when refused).
     pub fn undo(&mut self) -> Option<Stepped> {
         self.last = None;
-        let step = self.undo.pop()?;
-        if step.tainted {
-            return Some(Stepped::Refused(step.change));
-        }
-        let change = step.change.clone();
-        self.redo.push(step);
-        Some(Stepped::Apply(change))
+        move_step(&mut self.undo, &mut self.redo)
     }
 
     /// The change to redo, moved back to the undo stack (or dropped, when refused).
     pub fn redo(&mut self) -> Option<Stepped> {
         self.last = None;
-        let step = self.redo.pop()?;
-        if step.tainted {
-            return Some(Stepped::Refused(step.change));
-        }
-        let change = step.change.clone();
-        self.undo.push(step);
-        Some(Stepped::Apply(change))
+        move_step(&mut self.redo, &mut self.undo)
     }
 
     /// Another writer changed `item`: no step touching it may be undone or redone.
@@ -170,6 +158,18 @@ impl History {
         self.undo.clear();
         self.redo.clear();
     }
+}
+
+/// Takes the last step of `from` onto `to` and hands out its change to apply; a step
+/// another writer overtook is dropped and handed out as refused.
+fn move_step(from: &mut Vec<Step>, to: &mut Vec<Step>) -> Option<Stepped> {
+    let step = from.pop()?;
+    if step.tainted {
+        return Some(Stepped::Refused(step.change));
+    }
+    let change = step.change.clone();
+    to.push(step);
+    Some(Stepped::Apply(change))
 }
 
 #[cfg(test)]
