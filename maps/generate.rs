@@ -510,7 +510,7 @@ const KEYS: [&str; 15] = [
 ];
 
 fn catalogue() -> Vec<Indicator> {
-    let source = "Synthetische Beispieldaten (maps/generate.rs), nicht amtlich".to_string();
+    let source = "Synthetische Beispieldaten, nicht amtlich".to_string();
     let date = "31.12.2023".to_string();
     let ind = |key: &str,
                de: &str,

@@ -6,6 +6,7 @@ mod common;
 use eframe::egui::{self, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use sozialraum_atlas::app::Window;
 use sozialraum_atlas::app::{Command, SozialraumApp, StartOptions};
 use sozialraum_atlas::i18n::{Lang, format};
 use sozialraum_atlas::model::ActionField;
@@ -589,13 +590,28 @@ fn a_measure_is_added_found_in_the_table_undone_redone_and_kept_in_the_file() {
             "a badge on the map"
         );
     }
-    // The table lists it.
+    // The list does not open by itself over the map (it would hide the new badge) …
+    assert!(
+        !harness.state().state.windows.is_open(Window::Measures),
+        "the measures list stays closed after saving"
+    );
+    // … Ctrl+L opens it, and it lists the measure.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    assert!(harness.state().state.windows.is_open(Window::Measures));
     assert!(shown(&harness, title), "in the measures table");
-    // Undo from the menu removes it; redo (Ctrl+Y) brings it back.
+    // Undo from the menu says what it undoes, removes it, and says so; redo (Ctrl+Y) brings it
+    // back.
     harness.get_by_label("Bearbeiten").click();
     harness.run();
-    harness.get_by_label("Rückgängig Strg+Z").click();
+    harness
+        .get_by_label(&format!("Rückgängig: Maßnahme „{title}“ hinzufügen Strg+Z"))
+        .click();
     harness.run();
+    assert_eq!(
+        harness.state().state.notice.as_deref(),
+        Some(format!("Rückgängig gemacht: Maßnahme „{title}“ hinzufügen").as_str())
+    );
     assert!(
         harness
             .state()

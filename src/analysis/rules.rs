@@ -64,6 +64,20 @@ pub struct ConditionResult {
     pub passed: bool,
     /// Why it could not be evaluated, if it could not.
     pub problem: Option<ConditionProblem>,
+    /// The area against its comparison group (its municipality for a z-score against the
+    /// municipality, else the region), for the plain-language reason; None without a value.
+    pub against: Option<Against>,
+}
+
+/// Where an area's value lies in its comparison group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Against {
+    /// Municipality or region.
+    pub reference: Reference,
+    /// The group's mean (unweighted, over the areas with a value).
+    pub mean: f64,
+    /// The area's z-score in the group (0 when the group has no spread).
+    pub z: f64,
 }
 
 /// Why a condition could not be evaluated.
@@ -132,6 +146,7 @@ impl<'a> Evaluator<'a> {
             measured: None,
             passed: false,
             problem: Some(problem),
+            against: None,
         };
         let Some(column) = p.column else {
             return fail(IndicatorValue::Missing, ConditionProblem::UnknownIndicator);
@@ -152,12 +167,28 @@ impl<'a> Evaluator<'a> {
             }
         };
         let passed = measured.is_some_and(|m| c.comparison.holds(m, c.threshold));
+        let against = match c.measure {
+            Score::ZScore(Reference::Municipality) => self
+                .region
+                .spaces
+                .get(space)
+                .and_then(|s| s.municipality)
+                .and_then(|m| p.municipality.get(m).copied().flatten())
+                .map(|s| (Reference::Municipality, s)),
+            _ => p.region.map(|s| (Reference::Region, s)),
+        }
+        .map(|(reference, s)| Against {
+            reference,
+            mean: s.mean,
+            z: z(v, s),
+        });
         ConditionResult {
             condition: c.clone(),
             value,
             measured,
             passed,
             problem: None,
+            against,
         }
     }
 
@@ -262,6 +293,9 @@ pub fn percentile_rank(sorted: &[f64], v: f64) -> f64 {
 pub struct Classification {
     /// Whether the fields come from rules (true) or from the data (false: no rules).
     pub from_rules: bool,
+    /// Whether the areas are classified at all: by rules, or by a classification property in
+    /// the data. Without either, no area is "without need": they are "not classified".
+    pub classified: bool,
     /// What the data says (the classification property).
     pub official: Vec<ActionFieldSet>,
     /// What the rules say (equal to `official` without rules).
@@ -305,6 +339,7 @@ pub fn classify(
     }
     Classification {
         from_rules,
+        classified: from_rules || region.mapping.action_fields.is_some(),
         official,
         by_rules,
         overridden,

@@ -114,6 +114,15 @@ impl AppState {
         };
         match stepped {
             Some(Stepped::Apply(change)) => {
+                let step = change.describe(lang);
+                self.notice = Some(lang.tf(
+                    if forward {
+                        T::RedoneNotice
+                    } else {
+                        T::UndoneNotice
+                    },
+                    &[("step", &step)],
+                ));
                 let items = change.leaving(forward);
                 edit::step(doc, &change, forward);
                 self.save_items(items);

@@ -8,6 +8,7 @@ use crate::ui::shown::{ImportStatus, LoadStatus, ProjectStatus, Shown};
 impl AppState {
     /// The state as the panels see it.
     pub fn shown(&self) -> Shown<'_> {
+        let lang = self.view.lang;
         Shown {
             map: self.map.as_ref(),
             scene: self.scene.as_ref(),
@@ -19,8 +20,8 @@ impl AppState {
             current_view: self.current_view,
             windows: &self.windows,
             recent: &self.recent,
-            can_undo: self.history.can_undo(),
-            can_redo: self.history.can_redo(),
+            undo: self.history.next_undo().map(|c| c.describe(lang)),
+            redo: self.history.next_redo().map(|c| c.describe(lang)),
             exporting: self.export_job.as_ref().map(|job| &job.target),
             notice: self.notice.as_deref(),
             project: self.store.as_ref().map(|store| ProjectStatus {
@@ -42,6 +43,7 @@ impl AppState {
                 total: job.progress.total.load(Ordering::Relaxed),
             }),
             presenting: self.presenting,
+            frame_figures: self.frame_figures,
         }
     }
 }

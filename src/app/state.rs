@@ -121,6 +121,8 @@ pub struct AppState {
     pub current_view: Option<usize>,
     /// Presentation mode: full screen, panels hidden, large text.
     pub presenting: bool,
+    /// Whether the status bar shows the technical figures (frame time, vertices drawn).
+    pub frame_figures: bool,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
     /// Gives new measures and views their stable ids (random; tests may count instead).
@@ -167,6 +169,7 @@ impl AppState {
             import_job: None,
             current_view: None,
             presenting: false,
+            frame_figures: false,
             clock: system_clock,
             new_uid: crate::io::project::new_uid,
             waker: std::sync::Arc::new(waker),
@@ -306,6 +309,7 @@ impl AppState {
             Command::CloseMeasureForm => self.measure_form = None,
             Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
             Command::SetBadges(on) => self.change_view(|v| v.show_badges = on),
+            Command::SetFrameFigures(on) => self.frame_figures = on,
             Command::ToggleField(field) => self.change_view(|v| {
                 if v.visible_fields.contains(field) {
                     v.visible_fields.remove(field);

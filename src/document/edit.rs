@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::Document;
+use crate::i18n::{Lang, T};
 use crate::io::store::{Item, ItemValue};
 use crate::model::{ActionField, Indicator, IndicatorTable, Measure, Override, RuleSet, Uid};
 
@@ -105,6 +106,54 @@ fn override_items(a: &[Override], b: &[Override]) -> Vec<Item> {
         find(a) != find(b)
     });
     keys
+}
+
+/// A measure title short enough for a menu entry (titles may hold 300 characters).
+fn short_title(title: &str) -> String {
+    const MAX: usize = 40;
+    if title.chars().count() <= MAX {
+        return title.to_string();
+    }
+    let cut: String = title.chars().take(MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+impl Change {
+    /// What the step does, for the menu and notices: "Maßnahme „Sprachcafé“ hinzufügen".
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Change::Measure { before, after, .. } => {
+                let (key, measure) = match (before, after) {
+                    (None, Some(m)) => (T::StepAddMeasure, m),
+                    (Some(m), None) => (T::StepDeleteMeasure, m),
+                    (Some(_), Some(m)) => (T::StepChangeMeasure, m),
+                    (None, None) => return lang.t(T::StepOther).to_string(),
+                };
+                lang.tf(key, &[("title", &short_title(&measure.title))])
+            }
+            Change::Measures { added } => lang.count_text(
+                added.len(),
+                T::StepImportMeasuresOne,
+                T::StepImportMeasures,
+                &[],
+            ),
+            Change::Rules { before, after } => {
+                if before.0 != after.0 {
+                    lang.t(T::StepRules).to_string()
+                } else {
+                    let changed = override_items(&before.1, &after.1);
+                    match changed.as_slice() {
+                        [Item::Override { code, .. }] => {
+                            lang.tf(T::StepOverride, &[("code", code)])
+                        }
+                        _ => lang.t(T::StepOverrides).to_string(),
+                    }
+                }
+            }
+            Change::Indicators { values: true, .. } => lang.t(T::StepTableImport).to_string(),
+            Change::Indicators { .. } => lang.t(T::StepCatalogue).to_string(),
+        }
+    }
 }
 
 impl Change {

@@ -3,7 +3,7 @@
 //! results can be checked outside the app.
 
 use crate::analysis::rules::Evaluator;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::io::cells::csv_field;
 use crate::io::export_geojson::MapExport;
 use crate::scene::text::field_explanation_text;
@@ -42,6 +42,9 @@ pub fn classification_csv(map: &MapExport<'_>, lang: Lang) -> String {
                 .filter(|e| e.combinator.is_some() || e.overridden.is_some())
                 .map(|e| field_explanation_text(e, indicators, lang))
                 .collect()
+        } else if !c.classified {
+            // No classification in the data and no rules: not "no need", but not classified.
+            vec![lang.t(T::LegendNotClassified).to_string()]
         } else {
             Vec::new()
         };

@@ -223,6 +223,8 @@ impl ExportOptions {
 pub fn colouring_name(map: &MapSnapshot, view: &ViewSettings) -> String {
     let lang = view.lang;
     match &view.colouring {
+        // No fields to speak of: no subtitle rather than "Handlungsfelder".
+        Colouring::ActionFields if !map.classification.classified => String::new(),
         Colouring::ActionFields => lang.t(T::LegendTitle).to_string(),
         Colouring::Coverage => lang.t(T::CoverageTitle).to_string(),
         Colouring::Indicator(style) => match map.indicators.position(&style.key) {
@@ -242,12 +244,10 @@ pub fn source_line(map: &MapSnapshot, today: Date, lang: Lang) -> String {
     if let Some(year) = &map.region.source.data_year {
         line = format!("{line} · {}: {year}", lang.t(T::ExportDataYear));
     }
-    let attribution = if map.region.source.attribution.is_empty() {
-        format!("{}: {}", lang.t(T::Source), map.region.source.label)
-    } else {
-        map.region.source.attribution.clone()
-    };
-    format!("{line} · {attribution}")
+    format!(
+        "{line} · {}",
+        crate::scene::text::attribution(&map.region, lang)
+    )
 }
 
 /// Today, from the system clock.

@@ -335,11 +335,7 @@ impl Scene {
             },
             histogram: None,
             title: region.title.clone(),
-            attribution: if region.source.attribution.is_empty() {
-                format!("{}: {}", lang.t(T::Source), region.source.label)
-            } else {
-                region.source.attribution.clone()
-            },
+            attribution: text::attribution(region, lang),
             badge: region
                 .source
                 .synthetic
@@ -520,13 +516,12 @@ impl Scene {
                 outline: Some(self.emphasis_style),
             });
         }
-        let has_classification =
-            classification.from_rules || input.region.mapping.action_fields.is_some();
+        let has_classification = classification.classified;
         if !has_classification {
-            // A file without classification: one neutral class, and say why.
+            // A file without classification: one neutral class of its own, and say why.
             entries = vec![LegendEntry {
                 fill: FillStyle::Solid(style::NO_NEED),
-                label: lang.t(T::MapAreas).to_string(),
+                label: lang.t(T::LegendNotClassified).to_string(),
                 count: counts.total,
                 field: None,
                 visible: true,
@@ -534,7 +529,16 @@ impl Scene {
             }];
         }
         self.legend = Legend {
-            title: lang.t(T::LegendTitle).to_string(),
+            title: if has_classification {
+                lang.t(T::LegendTitle).to_string()
+            } else {
+                // "Sozialräume (34)": what the map shows when nothing is classified.
+                format!(
+                    "{} ({})",
+                    lang.t(T::MapAreas),
+                    format::count(counts.total, lang)
+                )
+            },
             summary: if has_classification {
                 lang.tf(
                     T::LegendSummary,
@@ -685,6 +689,38 @@ mod tests {
     use crate::analysis::rules::classify;
     use crate::io::demo::load_demo;
     use crate::io::{ImportOptions, Progress, import_bytes};
+
+    #[test]
+    fn a_map_without_classification_says_not_classified_not_no_need() {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let mut region = demo.region.clone();
+        region.mapping.action_fields = None;
+        for space in &mut region.spaces {
+            space.action_fields = ActionFieldSet::EMPTY;
+        }
+        let rules = crate::model::RuleSet::default();
+        let classification = classify(&region, &demo.indicators, &rules, &[]);
+        assert!(!classification.classified);
+        let input = SceneInput {
+            region: &region,
+            indicators: &demo.indicators,
+            classification: &classification,
+            measure_counts: &[],
+        };
+        let scene = Scene::build(input, &ViewSettings::default());
+        assert_eq!(scene.legend.title, "Sozialräume (93)");
+        let labels: Vec<(&str, usize)> = scene
+            .legend
+            .entries
+            .iter()
+            .map(|e| (e.label.as_str(), e.count))
+            .collect();
+        assert_eq!(labels, vec![("nicht eingestuft", 93)]);
+        assert!(
+            !scene.legend.summary.contains("README"),
+            "no developer note"
+        );
+    }
 
     #[test]
     fn the_demo_legend_counts_59_of_93_and_every_field() {

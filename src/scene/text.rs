@@ -3,9 +3,11 @@
 //! "SGB-II-Quote 24,1 % · z = +2,3 ≥ 1,0 ✓": one line per condition, in the user's language
 //! and number format, so a planner can read a flag out in a committee meeting.
 
-use crate::analysis::rules::{ConditionProblem, ConditionResult, FieldExplanation};
+use crate::analysis::rules::{Against, ConditionProblem, ConditionResult, FieldExplanation};
 use crate::i18n::{Lang, T, format};
-use crate::model::{Combinator, Indicator, IndicatorTable, IndicatorValue, Reference, Score};
+use crate::model::{
+    Combinator, Indicator, IndicatorTable, IndicatorValue, Reference, Region, Score,
+};
 
 /// "24,1 %", "1.234 Pers.", or "keine Daten" / "geheim".
 pub fn format_value(value: IndicatorValue, indicator: &Indicator, lang: Lang) -> String {
@@ -44,6 +46,19 @@ pub fn value_with_cases(table: &IndicatorTable, column: usize, space: usize, lan
         text = format!("{text} ⚠ {}", lang.t(T::SmallNumber));
     }
     text
+}
+
+/// Where the map's data comes from, for the map's corner and the export's source line: the
+/// file's attribution, or "Quelle: …" from its source label. The embedded demo map's
+/// attribution is ours, so it is said in the user's language.
+pub fn attribution(region: &Region, lang: Lang) -> String {
+    if region.source.synthetic {
+        lang.t(T::DemoAttribution).to_string()
+    } else if region.source.attribution.is_empty() {
+        format!("{}: {}", lang.t(T::Source), region.source.label)
+    } else {
+        region.source.attribution.clone()
+    }
 }
 
 /// "z (Region)", "Perzentil", "Wert".
@@ -110,6 +125,86 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
             let t = indicator.map_or_else(|| threshold(2), |i| format_number(c.threshold, i, lang));
             format!("{label} {value} {comparison} {t} {mark}")
         }
+    }
+}
+
+/// One condition as a sentence a council member reads without statistics training:
+/// "SGB-II-Quote 10,7 %: etwas über dem Mittel der Region (9,7 %), Schwelle nicht erreicht".
+/// The exact comparison ([`condition_text`]) goes beside it, one hover away.
+pub fn plain_condition_text(
+    result: &ConditionResult,
+    table: &IndicatorTable,
+    lang: Lang,
+) -> String {
+    let c = &result.condition;
+    let indicator = table.position(&c.indicator).map(|p| &table.indicators()[p]);
+    let label = indicator.map_or(c.indicator.as_str(), |i| i.label(lang.is_english()));
+    let value = indicator.map_or_else(String::new, |i| format_value(result.value, i, lang));
+    match result.problem {
+        Some(ConditionProblem::UnknownIndicator) => {
+            return lang.tf(T::PlainUnknownIndicator, &[("label", label)]);
+        }
+        Some(ConditionProblem::NoValue) => {
+            return lang.tf(T::PlainNoValue, &[("label", label), ("value", &value)]);
+        }
+        Some(ConditionProblem::NoMunicipality) => {
+            return lang.tf(
+                T::PlainNoMunicipality,
+                &[("label", label), ("value", &value)],
+            );
+        }
+        None => {}
+    }
+    let verdict = lang.t(if result.passed {
+        T::PlainReached
+    } else {
+        T::PlainNotReached
+    });
+    match (result.against, indicator) {
+        (Some(against), Some(indicator)) => format!(
+            "{label} {value}: {}, {verdict}",
+            position_text(against, indicator, lang)
+        ),
+        _ => format!("{label} {value}: {verdict}"),
+    }
+}
+
+/// "etwas über dem Mittel der Region (9,7 %)": the value's place in its group, in words.
+fn position_text(against: Against, indicator: &Indicator, lang: Lang) -> String {
+    let z = against.z;
+    let key = match z.abs() {
+        a if a < 0.25 => T::PlainAbout,
+        a if a < 1.0 && z > 0.0 => T::PlainSlightlyAbove,
+        a if a < 1.0 => T::PlainSlightlyBelow,
+        a if a < 2.0 && z > 0.0 => T::PlainClearlyAbove,
+        a if a < 2.0 => T::PlainClearlyBelow,
+        _ if z > 0.0 => T::PlainFarAbove,
+        _ => T::PlainFarBelow,
+    };
+    let group = lang.t(match against.reference {
+        Reference::Region => T::PlainOfRegion,
+        Reference::Municipality => T::PlainOfMunicipality,
+    });
+    let mean = format_number(against.mean, indicator, lang);
+    lang.tf(key, &[("group", group), ("mean", &mean)])
+}
+
+/// How the conditions combine, as a sentence with the count met: "Alle Bedingungen müssen
+/// erfüllt sein (1 von 2 erfüllt):", "Mindestens 2 von 3 Bedingungen müssen erfüllt sein …".
+pub fn plain_combination_text(
+    combinator: Combinator,
+    passed: usize,
+    total: usize,
+    lang: Lang,
+) -> String {
+    let (passed, n) = (passed.to_string(), total.to_string());
+    match combinator {
+        Combinator::All => lang.tf(T::PlainAll, &[("passed", &passed), ("n", &n)]),
+        Combinator::Any => lang.tf(T::PlainAny, &[("passed", &passed), ("n", &n)]),
+        Combinator::AtLeast(k) => lang.tf(
+            T::PlainAtLeast,
+            &[("k", &k.to_string()), ("passed", &passed), ("n", &n)],
+        ),
     }
 }
 

@@ -81,6 +81,8 @@ pub enum Command {
     SelectMany(Vec<usize>),
     /// Show or hide the measure counts on the map.
     SetBadges(bool),
+    /// Show or hide the technical figures (frame time, vertices) in the status bar.
+    SetFrameFigures(bool),
     /// Open the measure form for a new measure, filled from the selected areas.
     NewMeasure,
     /// Open the measure form for an existing measure.

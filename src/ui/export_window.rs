@@ -167,11 +167,18 @@ impl ExportForm {
             .first()
             .map(|m| m.name.clone())
             .unwrap_or_default();
+        // Next to the map file (not in whatever folder the program was started from).
+        let lang = state.lang();
+        let map_path = state.map.and_then(|m| m.path.as_deref());
         if self.path.is_empty() {
-            self.path = "karte.png".to_string();
+            self.path = beside_map(map_path, lang.t(T::ExportDefaultName), "png");
         }
         if self.folder.is_empty() {
-            self.folder = "atlas".to_string();
+            self.folder = beside_map(map_path, lang.t(T::ExportDefaultFolder), "");
+        }
+        // A title that is only the file's name is no title: ask for one instead.
+        if map.region.title == map.region.source.label {
+            self.options.title.clear();
         }
         self.map_key = key;
         self.preview = None;
@@ -239,13 +246,40 @@ fn corner_name(corner: Corner, lang: Lang) -> &'static str {
     })
 }
 
+/// "…/aachen_bezirke_karte.png": a file (or, without `extension`, a folder) in the map file's
+/// folder, named after it; for the embedded demo map, in the home folder.
+fn beside_map(map_path: Option<&Path>, what: &str, extension: &str) -> String {
+    let (folder, stem) = match map_path {
+        Some(p) => (
+            p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+        None => (
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+            "staedteregion_aachen_demo".to_string(),
+        ),
+    };
+    let mut name = if stem.is_empty() {
+        what.to_string()
+    } else {
+        format!("{stem}_{what}")
+    };
+    if !extension.is_empty() {
+        name = format!("{name}.{extension}");
+    }
+    absolute(&folder.join(name).display().to_string())
+        .display()
+        .to_string()
+}
+
 /// Replaces the extension of `path` by `format`'s.
 fn with_extension(path: &str, format: Format) -> String {
-    let p = PathBuf::from(if path.trim().is_empty() {
-        "karte"
-    } else {
-        path
-    });
+    let p = PathBuf::from(if path.trim().is_empty() { "map" } else { path });
     p.with_extension(format.extension()).display().to_string()
 }
 
@@ -329,7 +363,11 @@ fn settings_ui(
                 (T::ExportSubtitle, &mut form.options.subtitle),
             ] {
                 ui.label(lang.t(label));
-                let edit = ui.add(TextEdit::singleline(text).desired_width(280.0));
+                let mut field = TextEdit::singleline(text).desired_width(280.0);
+                if label == T::ExportMapTitle {
+                    field = field.hint_text(lang.t(T::ExportTitleHint));
+                }
+                let edit = ui.add(field);
                 name(&edit, lang.t(label));
                 ui.end_row();
             }
@@ -485,7 +523,7 @@ fn target_ui(
             lang.t(T::OpenBrowse),
             PickMode::Save,
             (&ext.to_uppercase(), &[ext]),
-            Some(&with_extension("karte", format)),
+            Some(&with_extension(lang.t(T::ExportDefaultName), format)),
         );
     });
     let export = ui

@@ -7,13 +7,17 @@ use serde_json::Value;
 
 use super::command::Command;
 use super::swatch::swatch;
-use crate::analysis::rules::Evaluator;
+use crate::analysis::rules::{ConditionResult, Evaluator};
 use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format};
-use crate::model::{ActionField, Aggregation, Indicator, Override, Polarity};
+use crate::model::{
+    ActionField, Aggregation, Combinator, Indicator, IndicatorTable, Override, Polarity,
+};
 use crate::scene::style::{FillStyle, field_color};
-use crate::scene::text::{combinator_name, condition_text, value_with_cases};
+use crate::scene::text::{
+    condition_text, plain_combination_text, plain_condition_text, value_with_cases,
+};
 use crate::scene::{EMPHASIS, Scene, field_name};
 
 pub use crate::scene::text::format_value;
@@ -209,7 +213,12 @@ fn fields_ui(
     let c = &map.classification;
     ui.label(RichText::new(lang.t(T::InspectorFields)).strong());
     let fields = c.fields.get(index).copied().unwrap_or_default();
-    if fields.is_empty() {
+    // Nothing says whether this area needs action: not "no need", but "not classified"; the
+    // fields stay listed without marks, so that one can still be set by hand.
+    let unclassified = !c.classified;
+    if unclassified {
+        ui.label(lang.t(T::InspectorNotClassified));
+    } else if fields.is_empty() {
         ui.label(lang.t(T::InspectorNoNeed));
     }
     let evaluator = Evaluator::new(&map.region, &map.indicators, &map.rules);
@@ -225,7 +234,11 @@ fn fields_ui(
                 &scene.patterns,
                 !member,
             );
-            let mark = if member { "✓" } else { "✗" };
+            let mark = match (member, unclassified) {
+                (true, _) => "✓",
+                (false, true) => "·",
+                (false, false) => "✗",
+            };
             let text = format!("{mark} {} {}", f.number(), field_name(f, lang));
             let label = if member {
                 RichText::new(text).strong()
@@ -265,23 +278,7 @@ fn fields_ui(
             if c.from_rules {
                 match e.combinator {
                     Some(comb) if !e.results.is_empty() => {
-                        ui.label(
-                            RichText::new(format!(
-                                "{} ({})",
-                                lang.t(T::Why),
-                                combinator_name(comb, lang)
-                            ))
-                            .weak(),
-                        );
-                        for r in &e.results {
-                            let text = condition_text(r, &map.indicators, lang);
-                            let color = if r.passed {
-                                Color32::from_rgb(0x1a, 0x6e, 0x2a)
-                            } else {
-                                ui.visuals().weak_text_color()
-                            };
-                            ui.colored_label(color, text);
-                        }
+                        reasons_ui(ui, comb, &e.results, &map.indicators, lang);
                     }
                     _ => {
                         ui.label(RichText::new(lang.t(T::NoRule)).weak());
@@ -294,6 +291,40 @@ fn fields_ui(
         }
     }
     commands
+}
+
+/// The rule's conditions as sentences: how they combine, then one line per condition with a
+/// large mark; the exact comparison (z, percentile, threshold) shows on hover.
+fn reasons_ui(
+    ui: &mut Ui,
+    combinator: Combinator,
+    results: &[ConditionResult],
+    table: &IndicatorTable,
+    lang: Lang,
+) {
+    let passed = results.iter().filter(|r| r.passed).count();
+    ui.label(plain_combination_text(
+        combinator,
+        passed,
+        results.len(),
+        lang,
+    ));
+    for r in results {
+        ui.horizontal_wrapped(|ui| {
+            let (mark, color) = if r.passed {
+                ("✓", Color32::from_rgb(0x1a, 0x6e, 0x2a))
+            } else {
+                ("✗", ui.visuals().strong_text_color())
+            };
+            ui.label(RichText::new(mark).size(16.0).strong().color(color));
+            let exact = lang.tf(
+                T::PlainExactHint,
+                &[("exact", &condition_text(r, table, lang))],
+            );
+            ui.label(plain_condition_text(r, table, lang))
+                .on_hover_text(exact);
+        });
+    }
 }
 
 fn override_form_ui(ui: &mut Ui, form: &mut OverrideForm, lang: Lang) -> Vec<Command> {
@@ -369,7 +400,9 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                 ui.scope(|ui| {
                     ui.set_max_width(label_width);
                     ui.add(egui::Label::new(indicator.label(lang.is_english())).wrap())
-                        .on_hover_ui(|ui| indicator_details_ui(ui, indicator, lang));
+                        .on_hover_ui(|ui| {
+                            indicator_details_ui(ui, indicator, &map.indicators, lang)
+                        });
                 });
                 // Case numbers and the data-protection mark wrap rather than widen the table.
                 ui.scope(|ui| {
@@ -472,7 +505,7 @@ fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
         });
 }
 
-fn indicator_details_ui(ui: &mut Ui, indicator: &Indicator, lang: Lang) {
+fn indicator_details_ui(ui: &mut Ui, indicator: &Indicator, table: &IndicatorTable, lang: Lang) {
     ui.label(RichText::new(indicator.label(lang.is_english())).strong());
     if !indicator.theme.is_empty() {
         ui.label(&indicator.theme);
@@ -483,7 +516,13 @@ fn indicator_details_ui(ui: &mut Ui, indicator: &Indicator, lang: Lang) {
         Polarity::Neutral => T::PolarityNeutral,
     }));
     ui.label(match &indicator.aggregation {
-        Aggregation::WeightedBy(key) => lang.tf(T::AggregationWeighted, &[("key", key)]),
+        Aggregation::WeightedBy(key) => {
+            // The weight by its label ("Einwohner"), not its key ("einwohner").
+            let weight = table.position(key).map_or(key.as_str(), |p| {
+                table.indicators()[p].label(lang.is_english())
+            });
+            lang.tf(T::AggregationWeighted, &[("key", weight)])
+        }
         Aggregation::Mean => lang.t(T::AggregationMean).to_string(),
         Aggregation::Sum => lang.t(T::AggregationSum).to_string(),
     });

@@ -7,7 +7,7 @@
 
 use eframe::egui::{self, ComboBox, Context, RichText, TextEdit, Ui};
 
-use super::command::{Command, Window};
+use super::command::Command;
 use super::name;
 use crate::analysis::join::normalize_key;
 use crate::document::Document;
@@ -460,8 +460,8 @@ fn buttons_ui(
                     } else {
                         Edit::UpdateMeasure(Box::new(measure))
                     }));
+                    // The map stays in view with the new badge; the list opens with Ctrl+L.
                     commands.push(Command::CloseMeasureForm);
-                    commands.push(Command::ShowWindow(Window::Measures, true));
                 }
                 Err(problem) => typed.problem = Some(problem),
             }

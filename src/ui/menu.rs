@@ -38,6 +38,14 @@ pub fn menu_bar_ui(ui: &mut Ui, state: &Shown<'_>) -> MenuOutcome {
         ui.menu_button(lang.t(T::MenuHelp), |ui| {
             window_entry(ui, state, Window::Shortcuts, &mut out.commands);
             window_entry(ui, state, Window::About, &mut out.commands);
+            ui.separator();
+            let mut figures = state.frame_figures;
+            if ui
+                .checkbox(&mut figures, lang.t(T::MenuFrameFigures))
+                .changed()
+            {
+                out.commands.push(Command::SetFrameFigures(figures));
+            }
         });
     });
     out
@@ -148,10 +156,16 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
 
 fn edit_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     let lang = state.lang();
-    if entry(ui, state.can_undo, lang.t(T::MenuUndo), &ctrl(lang, "Z")) {
+    let step = |step: &Option<String>, named: T, plain: T| match step {
+        Some(s) => lang.tf(named, &[("step", s)]),
+        None => lang.t(plain).to_string(),
+    };
+    let undo = step(&state.undo, T::MenuUndoStep, T::MenuUndo);
+    if entry(ui, state.undo.is_some(), &undo, &ctrl(lang, "Z")) {
         out.commands.push(Command::Undo);
     }
-    if entry(ui, state.can_redo, lang.t(T::MenuRedo), &ctrl(lang, "Y")) {
+    let redo = step(&state.redo, T::MenuRedoStep, T::MenuRedo);
+    if entry(ui, state.redo.is_some(), &redo, &ctrl(lang, "Y")) {
         out.commands.push(Command::Redo);
     }
     ui.separator();

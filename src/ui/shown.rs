@@ -38,9 +38,9 @@ pub struct Shown<'a> {
     /// Recently opened files, newest first.
     pub recent: &'a [PathBuf],
     /// Whether there is something to undo.
-    pub can_undo: bool,
+    pub undo: Option<String>,
     /// Whether there is something to redo.
-    pub can_redo: bool,
+    pub redo: Option<String>,
     /// Where a running export goes.
     pub exporting: Option<&'a ExportTarget>,
     /// A message that something worked.
@@ -53,6 +53,8 @@ pub struct Shown<'a> {
     pub importing: Option<ImportStatus<'a>>,
     /// Presentation mode.
     pub presenting: bool,
+    /// Whether the status bar shows the technical figures (frame time, vertices drawn).
+    pub frame_figures: bool,
 }
 
 impl Shown<'_> {

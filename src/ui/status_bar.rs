@@ -109,6 +109,9 @@ pub fn status_bar_ui(
             }
             ui.separator();
         }
+        if !state.frame_figures {
+            return;
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(
                 egui::RichText::new(lang.tf(

@@ -2,7 +2,8 @@
 //! code or name, press Enter (or click) to focus the municipality or zoom to the area.
 //!
 //! Matching ignores case, spaces and umlauts ("wurselen" finds Würselen, "ac3" finds AC 3);
-//! names that start with what was typed come before names that only contain it.
+//! names that start with what was typed come before names that only contain it. A municipality
+//! found lists all its areas under it ("Stolberg" → the municipality, then S 1 … S 17).
 
 use eframe::egui::{self, Context, Key, RichText, TextEdit};
 
@@ -33,7 +34,12 @@ pub enum Hit {
     Municipality(usize),
     /// A Sozialraum, by index.
     Area(usize),
+    /// A Sozialraum listed under its municipality, which was found.
+    Member(usize),
 }
+
+/// A municipality's areas are listed under it when it is the only municipality found.
+const MAX_MUNICIPALITIES_EXPANDED: usize = 1;
 
 /// Lower case without spaces, dots, hyphens and umlauts, for matching.
 pub fn fold(text: &str) -> String {
@@ -89,16 +95,62 @@ pub fn search(map: &Document, query: &str) -> Vec<Hit> {
             _ => a.2.cmp(&b.2),
         })
     });
-    hits.into_iter().take(MAX_HITS).map(|h| h.3).collect()
+    let direct: Vec<Hit> = hits.into_iter().take(MAX_HITS).map(|h| h.3).collect();
+    with_members(map, direct)
+}
+
+/// Lists every area of each municipality found right under it (in code order), unless the
+/// query matched more municipalities than that helps with; areas listed so are not repeated.
+fn with_members(map: &Document, direct: Vec<Hit>) -> Vec<Hit> {
+    let municipalities: Vec<usize> = direct
+        .iter()
+        .filter_map(|h| match h {
+            Hit::Municipality(m) => Some(*m),
+            _ => None,
+        })
+        .collect();
+    if municipalities.is_empty() || municipalities.len() > MAX_MUNICIPALITIES_EXPANDED {
+        return direct;
+    }
+    let expanded = |i: usize| {
+        map.region.spaces[i]
+            .municipality
+            .is_some_and(|m| municipalities.contains(&m))
+    };
+    let mut out = Vec::new();
+    for hit in direct {
+        match hit {
+            Hit::Municipality(m) => {
+                out.push(hit);
+                let mut members: Vec<usize> = map.region.municipalities[m].spaces.clone();
+                members.sort_by(|&a, &b| {
+                    crate::model::natural_cmp(
+                        &map.region.spaces[a].code,
+                        &map.region.spaces[b].code,
+                    )
+                });
+                out.extend(members.into_iter().map(Hit::Member));
+            }
+            Hit::Area(i) if expanded(i) => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn hit_text(map: &Document, hit: Hit, lang: Lang) -> String {
     match hit {
-        Hit::Municipality(i) => format!(
-            "{} ({})",
-            map.region.municipalities[i].name,
-            lang.t(T::SwitcherMunicipality)
-        ),
+        Hit::Municipality(i) => {
+            let m = &map.region.municipalities[i];
+            lang.tf(
+                T::SwitcherMunicipalityAll,
+                &[
+                    ("name", &m.name),
+                    ("n", &crate::i18n::format::count(m.spaces.len(), lang)),
+                ],
+            )
+        }
+        Hit::Member(i) => format!("    {}", map.region.spaces[i].display_name()),
         Hit::Area(i) => {
             let space = &map.region.spaces[i];
             match map.region.municipality_of(i) {
@@ -112,7 +164,7 @@ fn hit_text(map: &Document, hit: Hit, lang: Lang) -> String {
 fn command_for(map: &Document, hit: Hit) -> Command {
     match hit {
         Hit::Municipality(i) => Command::Focus(Some(map.region.municipalities[i].name.clone())),
-        Hit::Area(i) => Command::ZoomToArea(i),
+        Hit::Area(i) | Hit::Member(i) => Command::ZoomToArea(i),
     }
 }
 
@@ -179,17 +231,25 @@ pub fn switcher_ui(
             if !state.query.trim().is_empty() && hits.is_empty() {
                 ui.weak(lang.t(T::SwitcherNothing));
             }
-            for (k, hit) in hits.iter().enumerate() {
-                let text = hit_text(map, *hit, lang);
-                let label = if k == state.highlighted {
-                    RichText::new(text).strong()
-                } else {
-                    RichText::new(text)
-                };
-                if ui.selectable_label(k == state.highlighted, label).clicked() {
-                    chosen = Some(*hit);
-                }
-            }
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    for (k, hit) in hits.iter().enumerate() {
+                        let text = hit_text(map, *hit, lang);
+                        let label = if k == state.highlighted {
+                            RichText::new(text).strong()
+                        } else {
+                            RichText::new(text)
+                        };
+                        let row = ui.selectable_label(k == state.highlighted, label);
+                        if k == state.highlighted && (down || up) {
+                            row.scroll_to_me(None);
+                        }
+                        if row.clicked() {
+                            chosen = Some(*hit);
+                        }
+                    }
+                });
         });
     if let Some(hit) = chosen {
         commands.push(command_for(map, hit));
@@ -230,8 +290,27 @@ mod tests {
             .expect("Würselen");
         assert_eq!(first("wurselen"), Some(Hit::Municipality(wuerselen)));
         // "Stolberg" names the municipality first, then its areas with "Stolberg" in the name.
+        // … and then every one of its 17 areas, in code order, each once.
         let stolberg = search(&map, "stolb");
-        assert!(matches!(stolberg.first(), Some(Hit::Municipality(_))));
+        let Some(Hit::Municipality(m)) = stolberg.first().copied() else {
+            panic!("municipality first: {stolberg:?}");
+        };
+        let members: Vec<&str> = stolberg[1..]
+            .iter()
+            .map(|h| match h {
+                Hit::Member(i) => map.region.spaces[*i].code.as_str(),
+                other => panic!("only its areas follow: {other:?}"),
+            })
+            .collect();
+        assert_eq!(members.len(), map.region.municipalities[m].spaces.len());
+        assert_eq!(members.len(), 17);
+        assert_eq!(members.first(), Some(&"S 1"));
+        assert_eq!(
+            members.get(1),
+            Some(&"S 2"),
+            "natural order: S 2 before S 10"
+        );
+        assert_eq!(members.last(), Some(&"S 16"), "S 3a and S 3b make 17");
         assert!(search(&map, "").is_empty());
         assert!(search(&map, "xyzzy").is_empty());
         assert!(search(&map, "a").len() <= MAX_HITS);

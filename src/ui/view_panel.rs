@@ -59,6 +59,7 @@ pub fn view_panel_ui(
                 enabled,
                 egui::Button::selectable(indicator, lang.t(T::ViewIndicator)),
             )
+            .on_disabled_hover_text(lang.t(T::ViewIndicatorDisabled))
             .clicked();
         let coverage_clicked = ui
             .selectable_label(coverage, lang.t(T::ViewCoverage))
@@ -89,6 +90,14 @@ pub fn view_panel_ui(
             }
         }
     });
+    if indicators.is_empty() {
+        // Say why the indicator view is greyed, not only on hover.
+        ui.label(
+            RichText::new(lang.t(T::ViewIndicatorDisabled))
+                .small()
+                .weak(),
+        );
+    }
     ui.add_space(4.0);
     match &view.colouring {
         Colouring::Indicator(style) => {

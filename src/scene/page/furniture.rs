@@ -168,3 +168,27 @@ pub(super) fn north_arrow(page: &mut Page, font: &Font) -> ScreenRect {
         top + height + 2.0 * s,
     ]
 }
+
+/// "Beispieldaten – synthetisch, nicht amtlich" in a band of its own above the map frame, so
+/// that it never covers part of the map (on a page, the map's northern tip). Returns the top
+/// of the room left below it.
+pub(super) fn notice_band(page: &mut Page, font: &Font, notice: &str, frame: ScreenRect) -> f32 {
+    let s = page.px_per_pt;
+    let room = frame[2] - frame[0] - 12.0 * s;
+    let size = fitting_size(font, notice, 11.0 * s, room, 6.0 * s);
+    let [tw, th] = font.measure(notice, size);
+    let at = [frame[0], frame[1]];
+    let r = [at[0], at[1], at[0] + tw + 12.0 * s, at[1] + th + 6.0 * s];
+    page.items.push(Item::Begin(Layer::Notice));
+    page.fill_rect(r, Paint::Solid(Rgba::rgb(0x8a, 0x1c, 0x1c)));
+    page.text(
+        font,
+        notice,
+        size,
+        [at[0] + 6.0 * s, at[1] + 3.0 * s],
+        Rgba::rgb(255, 255, 255),
+        None,
+    );
+    page.items.push(Item::End);
+    r[3] + 6.0 * s
+}

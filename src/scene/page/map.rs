@@ -6,7 +6,7 @@
 //! ([`crate::scene::labels::place_labels`]), measured with the embedded font, and keep clear of
 //! the legend, scale bar, north arrow and notice.
 
-use super::furniture::{fitting_size, north_arrow, scale_bar_block};
+use super::furniture::{north_arrow, scale_bar_block};
 use super::{Item, Layer, MapSource, Page, PagePath, Paint, overlaps};
 use crate::i18n::Lang;
 use crate::scene::font::Font;
@@ -114,9 +114,6 @@ pub(super) fn draw_map(
     page.stroke_rect(f, Rgba::rgb(0xa0, 0xa0, 0xa0), 0.6 * s);
     page.items.push(Item::End);
 
-    if let Some(notice) = &scene.badge {
-        obstacles.push(notice_block(page, font, notice));
-    }
     if let Some(r) = scale_bar_block(
         page,
         font,
@@ -173,29 +170,6 @@ fn border_path(lod: &Lod, t: &RelativeTransform) -> PagePath {
         start = end as usize;
     }
     path
-}
-
-/// "Beispieldaten – synthetisch, nicht amtlich" in the top left corner, as on screen.
-fn notice_block(page: &mut Page, font: &Font, notice: &str) -> ScreenRect {
-    let s = page.px_per_pt;
-    // On a small map the notice gets smaller type, leaving room for the north arrow.
-    let room = page.map_frame[2] - page.map_frame[0] - 60.0 * s;
-    let size = fitting_size(font, notice, 13.0 * s, room, 6.0 * s);
-    let [tw, th] = font.measure(notice, size);
-    let at = [page.map_frame[0] + 6.0 * s, page.map_frame[1] + 6.0 * s];
-    let r = [at[0], at[1], at[0] + tw + 12.0 * s, at[1] + th + 6.0 * s];
-    page.items.push(Item::Begin(Layer::Notice));
-    page.fill_rect(r, Paint::Solid(Rgba::rgb(0x8a, 0x1c, 0x1c)));
-    page.text(
-        font,
-        notice,
-        size,
-        [at[0] + 6.0 * s, at[1] + 3.0 * s],
-        Rgba::rgb(255, 255, 255),
-        None,
-    );
-    page.items.push(Item::End);
-    r
 }
 
 fn labels(

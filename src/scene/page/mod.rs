@@ -405,7 +405,10 @@ pub fn compose(source: MapSource<'_>, spec: &PageSpec, font: &Font, lang: Lang) 
     let margin = 14.0 * s;
     let top = furniture::title_band(&mut page, font, spec, margin);
     let bottom = furniture::source_band(&mut page, font, spec, margin);
-    let frame = [margin, top, w - margin, bottom];
+    let mut frame = [margin, top, w - margin, bottom];
+    if let Some(notice) = &source.scene.badge {
+        frame[1] = furniture::notice_band(&mut page, font, notice, frame).min(bottom);
+    }
     let legend = spec.legend.map(|corner| {
         let block = legend::LegendBlock::new(source.scene, font, s, lang);
         (corner, block)
