@@ -67,13 +67,13 @@ fn indicator_scene(region: &Region, indicators: &IndicatorTable, key: &str) -> S
     Scene::build(input, &settings)
 }
 
-/// Areas in the legend's class rows (labelled with a range "a – b").
+/// Areas in the legend's class rows (labelled with a range "a bis b", "über b bis c").
 fn count_in_classes(scene: &Scene) -> usize {
     scene
         .legend
         .entries
         .iter()
-        .filter(|e| e.label.contains(" – "))
+        .filter(|e| e.label.contains(" bis "))
         .map(|e| e.count)
         .sum()
 }

@@ -6,8 +6,8 @@ mod common;
 use eframe::egui::{self, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sozialraum_atlas::app::Window;
 use sozialraum_atlas::app::{Command, SozialraumApp, StartOptions};
+use sozialraum_atlas::app::{ProjectOffer, Window};
 use sozialraum_atlas::i18n::{Lang, format};
 use sozialraum_atlas::model::ActionField;
 use sozialraum_atlas::scene::text::value_with_cases;
@@ -431,6 +431,25 @@ fn the_rules_panel_recolours_the_map_at_once_and_reads_german_numbers() {
     harness.run();
     let after = flagged(&harness);
     assert!(after > before, "{after} > {before}");
+    // The demo map is no project: the first rules change offers one, beside the map (the
+    // demo's home folder) …
+    assert!(
+        shown(&harness, "Projekt anlegen?"),
+        "offered at the first change"
+    );
+    assert!(
+        harness.state().state.project_offer == ProjectOffer::Open,
+        "waiting for an answer"
+    );
+    // … "Nicht jetzt" keeps working without one, and it is not asked again for this map.
+    harness.get_by_label("Nicht jetzt").click();
+    harness.run();
+    assert!(!shown(&harness, "Projekt anlegen?"));
+    assert!(harness.state().state.store.is_none());
+    assert!(
+        harness.state().state.has_unsaved(),
+        "the quit question still lists it"
+    );
     let state = &harness.state().state;
     let rule = state
         .map
@@ -878,6 +897,10 @@ fn presentation_mode_steps_through_saved_views_in_large_text_and_leaves_with_esc
         .apply(Command::SaveView("Stolberg – SGB II".into()));
     harness.run();
 
+    harness
+        .state_mut()
+        .state
+        .apply(Command::AnswerProjectOffer(None));
     harness.key_press(egui::Key::F5);
     harness.run();
     assert!(harness.state().state.presenting);
@@ -1336,4 +1359,64 @@ fn the_english_menu_names_the_keys_in_english() {
     harness.get_by_label("Edit").click();
     harness.run();
     assert!(shown(&harness, "Measures list … Ctrl+L"));
+}
+
+#[test]
+fn the_first_saved_view_offers_a_project_beside_the_map_and_accepting_keeps_it() {
+    let dir = common::temp_dir("ui-offer");
+    let map = dir.join("bezirke.geojson");
+    std::fs::write(&map, sozialraum_atlas::io::demo::DEMO_GEOJSON).expect("map written");
+    let start = StartOptions {
+        path: Some(map.clone()),
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1500.0, 950.0))
+        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
+    let started = std::time::Instant::now();
+    while harness.state().state.loading.is_some() || harness.state().state.map.is_none() {
+        assert!(started.elapsed().as_secs() < 30, "map did not open");
+        harness.run();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(harness.state().state.map.is_some(), "map opened");
+    assert!(!shown(&harness, "Projekt anlegen?"), "not before a change");
+    harness
+        .state_mut()
+        .state
+        .apply(Command::SaveView("Alles".into()));
+    harness.run();
+    assert!(shown(&harness, "Projekt anlegen?"));
+    let suggested = dir.join("bezirke_projekt.gpkg");
+    let typed = harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .value();
+    assert_eq!(
+        typed.as_deref(),
+        Some(suggested.display().to_string().as_str()),
+        "suggested beside the map file"
+    );
+    harness.get_by_label("Projekt anlegen").click();
+    harness.run();
+    assert!(
+        harness.state().state.store.is_some(),
+        "the map is now a project"
+    );
+    assert!(
+        !harness.state().state.has_unsaved(),
+        "and the view is in it"
+    );
+    assert!(suggested.exists());
+    drop(harness);
+    let mut reopened = open_in_window(&suggested);
+    reopened.run();
+    let views = &reopened
+        .state()
+        .state
+        .map
+        .as_ref()
+        .expect("map")
+        .saved_views;
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].name, "Alles");
 }

@@ -20,8 +20,11 @@ use std::path::PathBuf;
 use eframe::egui::{self, Context, Ui, ViewportCommand};
 
 pub use crate::ui::command::{Command, OpenWindows, PathPurpose, Window};
+use crate::ui::file_picker::beside_map;
 pub use loader::{LoadJob, LoadMessage, Opened};
-pub use state::{AppState, LoadTiming, MeasureSession, Pending, system_clock as state_clock};
+pub use state::{
+    AppState, LoadTiming, MeasureSession, Pending, ProjectOffer, system_clock as state_clock,
+};
 
 use crate::i18n::{Lang, T};
 use crate::io::ImportOptions;
@@ -39,6 +42,9 @@ use crate::ui::table_window::{self, TableForm};
 use crate::ui::view_panel::{ViewPanelState, view_panel_ui};
 use crate::ui::views_window::{ViewsForm, views_window_ui};
 use crate::ui::{self as panels, inspector, map_view, menu, rules_window, status_bar};
+
+/// The width of the left panel (view switch, indicator options, legend, histogram), points.
+const LEFT_PANEL_WIDTH: f32 = 310.0;
 
 /// How the app starts.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +78,8 @@ pub struct SozialraumApp {
     override_form: OverrideForm,
     table_form: TableForm,
     path_form: PathForm,
+    /// The path typed into "Projekt anlegen?".
+    project_offer_path: String,
     measure_form: MeasureForm,
     measure_list: MeasureList,
     export_form: ExportForm,
@@ -150,6 +158,7 @@ impl SozialraumApp {
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
             path_form: PathForm::default(),
+            project_offer_path: String::new(),
             measure_form: MeasureForm::default(),
             measure_list: MeasureList::default(),
             export_form: ExportForm::default(),
@@ -328,12 +337,13 @@ impl SozialraumApp {
             .inner;
         commands.extend(status);
 
+        // A fixed width: a longer method name or legend row must not widen the panel and
+        // shift the map (it did when choosing Jenks); longer texts wrap or are cut instead.
         let left = egui::Panel::left("legend")
-            .default_size(290.0)
-            .size_range(220.0..=440.0)
+            .resizable(false)
+            .exact_size(LEFT_PANEL_WIDTH)
             .show(ui, |ui| {
-                // Resizable panels keep the width their content uses.
-                ui.set_min_width(ui.available_width());
+                ui.set_width(ui.available_width());
                 let mut out = Vec::new();
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     if let (Some(map), Some(scene)) = (&self.state.map, &self.state.scene) {
@@ -376,38 +386,50 @@ impl SozialraumApp {
         commands
     }
 
-    /// Windows and dialogs on top of everything, then applying every command of the frame.
-    fn windows_on_top(&mut self, ctx: &Context, lang: Lang, mut commands: Vec<Command>) {
-        let ctx = ctx.clone();
+    /// The tool windows that are open: dialogs, data windows, measures, switcher, views,
+    /// export.
+    fn tool_windows(&mut self, ctx: &Context, lang: Lang) -> Vec<Command> {
+        let mut commands = Vec::new();
         if self.state.windows.is_open(Window::Open) {
-            commands.extend(dialogs::open_window_ui(&ctx, &mut self.open_form, lang));
+            commands.extend(dialogs::open_window_ui(ctx, &mut self.open_form, lang));
         }
         if self.state.windows.is_open(Window::Report)
             && let Some(map) = &self.state.map
         {
-            commands.extend(dialogs::report_window_ui(&ctx, &map.report, lang));
+            commands.extend(dialogs::report_window_ui(ctx, &map.report, lang));
         }
-        commands.extend(dialogs::help_windows_ui(&ctx, &self.state.shown()));
-        commands.extend(self.data_windows(&ctx, lang));
-        commands.extend(self.measure_windows(&ctx, lang));
+        commands.extend(dialogs::help_windows_ui(ctx, &self.state.shown()));
+        commands.extend(self.data_windows(ctx, lang));
+        commands.extend(self.measure_windows(ctx, lang));
         if self.state.windows.is_open(Window::Switcher)
             && let Some(map) = &self.state.map
         {
-            commands.extend(switcher_ui(&ctx, map, &mut self.switcher, lang));
+            commands.extend(switcher_ui(ctx, map, &mut self.switcher, lang));
         }
         if self.state.windows.is_open(Window::Views) {
             commands.extend(views_window_ui(
-                &ctx,
+                ctx,
                 &self.state.shown(),
                 &mut self.views_form,
             ));
         }
         if self.state.windows.is_open(Window::Export) {
             commands.extend(export_window_ui(
-                &ctx,
+                ctx,
                 &self.state.shown(),
                 &mut self.export_form,
             ));
+        }
+        commands
+    }
+
+    /// Windows and dialogs on top of everything, then applying every command of the frame.
+    fn windows_on_top(&mut self, ctx: &Context, lang: Lang, mut commands: Vec<Command>) {
+        let ctx = ctx.clone();
+        // While presenting, tool windows stay out of the way (they come back afterwards);
+        // questions that must be answered (errors, conflicts, unsaved work) still show.
+        if !self.state.presenting {
+            commands.extend(self.tool_windows(&ctx, lang));
         }
         if self.state.export_job.is_some() || self.state.import_job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
@@ -437,9 +459,27 @@ impl SozialraumApp {
                 project.as_deref(),
                 lang,
             ));
+        } else if self.state.project_offer == state::ProjectOffer::Open {
+            if self.project_offer_path.is_empty() {
+                let map_path = self.state.map.as_ref().and_then(|m| m.path.as_deref());
+                self.project_offer_path =
+                    beside_map(map_path, lang.t(crate::i18n::T::ProjectDefaultName), "gpkg");
+            }
+            commands.extend(dialogs::project_offer_ui(
+                &ctx,
+                &mut self.project_offer_path,
+                lang,
+            ));
         }
 
         for command in commands {
+            if let Command::ShowWindow(Window::Path(purpose), true) = &command {
+                let map_path = self.state.map.as_ref().and_then(|m| m.path.as_deref());
+                self.path_form.opening(*purpose, map_path, lang);
+            }
+            if let Command::AnswerProjectOffer(_) = &command {
+                self.project_offer_path.clear();
+            }
             if command == Command::ShowWindow(Window::Open, true) {
                 self.open_form
                     .opening(self.state.recent.first().map(PathBuf::as_path));

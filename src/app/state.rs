@@ -123,6 +123,8 @@ pub struct AppState {
     pub presenting: bool,
     /// Whether the status bar shows the technical figures (frame time, vertices drawn).
     pub frame_figures: bool,
+    /// The offer to make a project at the first change only a project keeps.
+    pub project_offer: ProjectOffer,
     /// "Now", for measure timestamps; tests set a fixed clock.
     pub clock: fn() -> Timestamp,
     /// Gives new measures and views their stable ids (random; tests may count instead).
@@ -136,6 +138,17 @@ pub fn system_clock() -> Timestamp {
     crate::io::clock::now()
 }
 
+/// Whether the window has offered to make a project for the open map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProjectOffer {
+    /// Not yet: nothing only a project keeps has been changed.
+    #[default]
+    NotYet,
+    /// Shown now, waiting for an answer.
+    Open,
+    /// Answered (made, or declined): not asked again for this map.
+    Answered,
+}
 impl AppState {
     /// A state with nothing loaded. `waker` requests a repaint from any thread.
     pub fn new(waker: impl Fn() + Send + Sync + 'static) -> AppState {
@@ -170,6 +183,7 @@ impl AppState {
             current_view: None,
             presenting: false,
             frame_figures: false,
+            project_offer: ProjectOffer::NotYet,
             clock: system_clock,
             new_uid: crate::io::project::new_uid,
             waker: std::sync::Arc::new(waker),
@@ -232,6 +246,7 @@ impl AppState {
         self.history.clear();
         self.map = Some(map);
         self.store = store;
+        self.project_offer = ProjectOffer::NotYet;
         self.saving = Default::default();
         self.selection = None;
         self.selected.clear();
@@ -271,6 +286,22 @@ impl AppState {
 
     /// Applies a command.
     pub fn apply(&mut self, command: Command) {
+        let keeps_data = matches!(
+            command,
+            Command::Edit(_) | Command::SaveView(_) | Command::ImportMeasures(_)
+        );
+        self.apply_command(command);
+        // The first change that only a project can keep: offer to make one, once per map.
+        if keeps_data
+            && self.store.is_none()
+            && self.project_offer == ProjectOffer::NotYet
+            && self.has_unsaved()
+        {
+            self.project_offer = ProjectOffer::Open;
+        }
+    }
+
+    fn apply_command(&mut self, command: Command) {
         if matches!(
             command,
             Command::Open { .. } | Command::OpenDemo | Command::ReopenProject
@@ -310,6 +341,12 @@ impl AppState {
             Command::ResolveConflict(resolution) => self.resolve_conflict(resolution),
             Command::SetBadges(on) => self.change_view(|v| v.show_badges = on),
             Command::SetFrameFigures(on) => self.frame_figures = on,
+            Command::AnswerProjectOffer(path) => {
+                self.project_offer = ProjectOffer::Answered;
+                if let Some(path) = path {
+                    self.save_project_as(&path);
+                }
+            }
             Command::ToggleField(field) => self.change_view(|v| {
                 if v.visible_fields.contains(field) {
                     v.visible_fields.remove(field);

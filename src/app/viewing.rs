@@ -3,6 +3,7 @@
 //! data; view settings and saved views are kept in the project all the same.
 
 use super::state::AppState;
+use crate::i18n::T;
 use crate::io::store::{ItemValue, SavedView};
 use crate::scene::ViewSettings;
 use crate::spatial::index::bounds_of_spaces;
@@ -100,6 +101,8 @@ impl AppState {
     pub(super) fn step_view(&mut self, step: i32) {
         let n = self.map.as_ref().map_or(0, |m| m.saved_views.len());
         if n == 0 {
+            // Say why nothing happens, and where views are made.
+            self.notice = Some(self.lang().t(T::PresentNoViews).to_string());
             return;
         }
         let next = match self.current_view {

@@ -61,6 +61,12 @@ texts! {
     LegendNoData => "keine Daten", "no data";
     LegendProtected => "Datenschutz: kleine Zahl", "data protection: small number";
     LegendIndicatorSummary => "{method}, {classes} Klassen · {n} Sozialräume mit Wert", "{method}, {classes} classes · {n} areas with a value";
+    IndicatorSearchHint => "Indikator suchen …", "Search indicators …";
+    IndicatorNoTheme => "Ohne Thema", "No theme";
+    HistogramCount => "Anzahl Sozialräume", "Number of areas";
+    HistogramBin => "{n} zwischen {from} und {to}", "{n} between {from} and {to}";
+    ClassFirst => "{from} bis {to}", "{from} to {to}";
+    ClassNext => "über {from} bis {to}", "over {from} to {to}";
     MethodQuantile => "Quantile", "Quantiles";
     MethodEqual => "Gleiche Intervalle", "Equal intervals";
     MethodJenks => "Natürliche Unterbrechungen (Jenks)", "Natural breaks (Jenks)";
@@ -156,7 +162,7 @@ texts! {
     OverrideReasonMissing => "Bitte eine Begründung angeben.", "Please give a reason.";
     Why => "Warum?", "Why?";
     ProfileTitle => "Profil: Sozialraum, Kommune, Region", "Profile: area, municipality, region";
-    ProfileLegend => "● Sozialraum  ◆ Kommune  ▲ Region – Linie: kleinster bis größter Wert", "● area  ◆ municipality  ▲ region – line: smallest to largest value";
+    ProfileLegend => "● Sozialraum (rot: auf der Seite des Bedarfs, blau: auf der anderen)  ◆ Kommune  ▲ Region (bei Anzahlen: Mittel je Sozialraum) – Linie: kleinster bis größter Wert", "● area (red: on the side of need, blue: on the other)  ◆ municipality  ▲ region (for counts: mean per area) – line: smallest to largest value";
     CatalogueTitle => "Indikatorenkatalog", "Indicator catalogue";
     CatalogueKey => "Schlüssel", "Key";
     CatalogueLabelDe => "Bezeichnung", "German label";
@@ -427,6 +433,14 @@ texts! {
     CliWriting => "{done} von {total} Maßnahmen geschrieben …", "{done} of {total} measures written …";
     CliReadOnly => "{file}: das Projekt lässt sich nicht beschreiben ({why}); nichts übernommen.", "{file}: the project cannot be written ({why}); nothing taken.";
 
+    ProjectOfferTitle => "Projekt anlegen?", "Create a project?";
+    ProjectOfferText => "Diese Änderung kann nur eine Projektdatei dauerhaft speichern – wie auch Maßnahmen, Übersteuerungen, Ansichten und geänderte Regeln. Ohne Projekt gehen sie beim Beenden verloren. Im Projekt wird jede Änderung sofort gespeichert.", "Only a project file can keep this change – as well as measures, overrides, views and changed rules. Without a project they are lost on quitting. In a project, every change is saved at once.";
+    ProjectOfferCreate => "Projekt anlegen", "Create project";
+    ProjectOfferLater => "Nicht jetzt", "Not now";
+    ProjectDefaultName => "projekt", "project";
+    SaveMapDefaultName => "sozialraeume", "areas";
+    SaveRulesDefaultName => "regeln", "rules";
+    MeasuresDefaultName => "massnahmen", "measures";
     UnsavedTitle => "Nicht gespeichert", "Not saved";
     UnsavedText => "Diese Karte ist kein Projekt. Ohne Speichern gehen verloren:", "This map is not a project. Without saving, these are lost:";
     UnsavedProjectText => "Diese Änderungen stehen noch nicht in der Projektdatei {file}:", "These changes are not yet in the project file {file}:";
@@ -507,6 +521,7 @@ texts! {
     MenuTheme => "Design", "Theme";
     ThemeLight => "hell", "light";
     ThemeDark => "dunkel", "dark";
+    PresentNoViews => "Keine Ansichten gespeichert – Ansicht → Ansichten …", "No views saved – View → Views …";
     PresentHint => "Esc beendet die Präsentation · Klick auf einen Sozialraum zeigt seine Karte", "Esc leaves the presentation · click an area for its card";
     PresentHintViews => "Ansicht {k} von {n} · Bild↓/Bild↑ wechseln · Esc beendet", "View {k} of {n} · Page Down/Up to change · Esc leaves";
     PresentMeasures => "Maßnahmen: {n}", "Measures: {n}";

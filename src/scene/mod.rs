@@ -635,7 +635,9 @@ impl Scene {
     }
 }
 
-/// One legend row per class: "12,5 – 20,0 %" with its colour and count.
+/// One legend row per class with its colour and count. Limits never touch: a value on a limit
+/// belongs to the lower class ([`class_of`]), so the rows read "3,5 bis 6,1 %",
+/// "über 6,1 bis 10,1 %", …
 fn class_entries(
     indicator: &crate::model::Indicator,
     limits: &[f64],
@@ -654,7 +656,13 @@ fn class_entries(
         .map(|c| {
             LegendEntry::plain(
                 FillStyle::Solid(colors.get(c).copied().unwrap_or(style::NO_NEED)),
-                format!("{} – {}{unit}", number(limits[c]), number(limits[c + 1])),
+                lang.tf(
+                    if c == 0 { T::ClassFirst } else { T::ClassNext },
+                    &[
+                        ("from", &number(limits[c])),
+                        ("to", &format!("{}{unit}", number(limits[c + 1]))),
+                    ],
+                ),
                 counts[c],
             )
         })

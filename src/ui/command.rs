@@ -83,6 +83,8 @@ pub enum Command {
     SetBadges(bool),
     /// Show or hide the technical figures (frame time, vertices) in the status bar.
     SetFrameFigures(bool),
+    /// The answer to "make a project?": its path, or None for "not now".
+    AnswerProjectOffer(Option<PathBuf>),
     /// Open the measure form for a new measure, filled from the selected areas.
     NewMeasure,
     /// Open the measure form for an existing measure.

@@ -1,6 +1,6 @@
 //! Windows about data: the indicator catalogue and the path prompt for saving and loading.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, ComboBox, Context, RichText, ScrollArea, TextEdit};
 
@@ -160,6 +160,30 @@ pub struct PathForm {
     pub path: String,
     /// The native file dialog.
     picker: FilePicker,
+    /// What the form was last opened for.
+    purpose: Option<PathPurpose>,
+}
+
+impl PathForm {
+    /// The form opens for `purpose`: a save suggests a name beside the map file (opened for
+    /// something else before, it forgets that path).
+    pub fn opening(&mut self, purpose: PathPurpose, map_path: Option<&Path>, lang: Lang) {
+        if self.purpose == Some(purpose) && !self.path.is_empty() {
+            return;
+        }
+        self.purpose = Some(purpose);
+        let (what, extension) = match purpose {
+            PathPurpose::SaveMap => (lang.t(T::SaveMapDefaultName), "geojson"),
+            PathPurpose::SaveRules => (lang.t(T::SaveRulesDefaultName), "toml"),
+            PathPurpose::SaveProject => (lang.t(T::ProjectDefaultName), "gpkg"),
+            PathPurpose::ExportMeasures => (lang.t(T::MeasuresDefaultName), "csv"),
+            PathPurpose::LoadRules | PathPurpose::ImportMeasures => {
+                self.path.clear();
+                return;
+            }
+        };
+        self.path = crate::ui::file_picker::beside_map(map_path, what, extension);
+    }
 }
 
 /// Asks for a file path, then issues the save or load.

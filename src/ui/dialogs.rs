@@ -259,6 +259,39 @@ pub fn crash_modal_ui(
 
 /// "Not saved": what would be lost by quitting or opening another map, with "Speichern
 /// unter …" (a complete copy, unsaved changes included), "Verwerfen" and "Abbrechen".
+/// "Projekt anlegen?": asked at the first change only a project keeps (a measure, an
+/// override, a view, a rules change, a table import), with a file name beside the map file.
+/// "Nicht jetzt" leaves the change in the program (the quit question still lists it).
+pub fn project_offer_ui(ctx: &Context, path: &mut String, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let response = egui::Modal::new(egui::Id::unique("project-offer")).show(ctx, |ui| {
+        ui.set_max_width(620.0);
+        ui.heading(lang.t(T::ProjectOfferTitle));
+        ui.add_space(6.0);
+        ui.add(egui::Label::new(lang.t(T::ProjectOfferText)).wrap());
+        ui.add_space(6.0);
+        ui.label(lang.t(T::PathLabel));
+        let edit = ui.add(egui::TextEdit::singleline(path).desired_width(600.0));
+        crate::ui::name(&edit, lang.t(T::PathLabel));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let create = egui::RichText::new(lang.t(T::ProjectOfferCreate)).strong();
+            if ui.button(create).clicked() && !path.trim().is_empty() {
+                commands.push(Command::AnswerProjectOffer(Some(PathBuf::from(
+                    path.trim(),
+                ))));
+            }
+            if ui.button(lang.t(T::ProjectOfferLater)).clicked() {
+                commands.push(Command::AnswerProjectOffer(None));
+            }
+        });
+    });
+    if response.should_close() && commands.is_empty() {
+        commands.push(Command::AnswerProjectOffer(None));
+    }
+    commands
+}
+
 pub fn unsaved_modal_ui(
     ctx: &Context,
     items: &[String],

@@ -171,10 +171,12 @@ impl ExportForm {
         let lang = state.lang();
         let map_path = state.map.and_then(|m| m.path.as_deref());
         if self.path.is_empty() {
-            self.path = beside_map(map_path, lang.t(T::ExportDefaultName), "png");
+            self.path =
+                super::file_picker::beside_map(map_path, lang.t(T::ExportDefaultName), "png");
         }
         if self.folder.is_empty() {
-            self.folder = beside_map(map_path, lang.t(T::ExportDefaultFolder), "");
+            self.folder =
+                super::file_picker::beside_map(map_path, lang.t(T::ExportDefaultFolder), "");
         }
         // A title that is only the file's name is no title: ask for one instead.
         if map.region.title == map.region.source.label {
@@ -244,37 +246,6 @@ fn corner_name(corner: Corner, lang: Lang) -> &'static str {
         Corner::BottomLeft => T::ExportCornerBottomLeft,
         Corner::BottomRight => T::ExportCornerBottomRight,
     })
-}
-
-/// "…/aachen_bezirke_karte.png": a file (or, without `extension`, a folder) in the map file's
-/// folder, named after it; for the embedded demo map, in the home folder.
-fn beside_map(map_path: Option<&Path>, what: &str, extension: &str) -> String {
-    let (folder, stem) = match map_path {
-        Some(p) => (
-            p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            p.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-        None => (
-            std::env::var_os("HOME")
-                .or_else(|| std::env::var_os("USERPROFILE"))
-                .map(PathBuf::from)
-                .unwrap_or_default(),
-            "staedteregion_aachen_demo".to_string(),
-        ),
-    };
-    let mut name = if stem.is_empty() {
-        what.to_string()
-    } else {
-        format!("{stem}_{what}")
-    };
-    if !extension.is_empty() {
-        name = format!("{name}.{extension}");
-    }
-    absolute(&folder.join(name).display().to_string())
-        .display()
-        .to_string()
 }
 
 /// Replaces the extension of `path` by `format`'s.

@@ -1,7 +1,7 @@
 //! The native file dialog, run on its own thread so the window keeps drawing, with the
 //! typed-path fallback when the system has no dialog (the caller shows a text field anyway).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 
 use eframe::egui::{self, Context, Ui};
@@ -92,4 +92,37 @@ impl FilePicker {
         }
         picked
     }
+}
+
+/// "…/aachen_bezirke_karte.png": a file (or, without `extension`, a folder) in the map file's
+/// folder, named after it; for the embedded demo map, in the home folder.
+pub fn beside_map(map_path: Option<&Path>, what: &str, extension: &str) -> String {
+    let (folder, stem) = match map_path {
+        Some(p) => (
+            p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+        None => (
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+            "staedteregion_aachen_demo".to_string(),
+        ),
+    };
+    let mut name = if stem.is_empty() {
+        what.to_string()
+    } else {
+        format!("{stem}_{what}")
+    };
+    if !extension.is_empty() {
+        name = format!("{name}.{extension}");
+    }
+    let path = folder.join(name);
+    std::path::absolute(&path)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

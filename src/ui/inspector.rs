@@ -397,13 +397,8 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
             ui.end_row();
             for (c, indicator) in table.indicators().iter().enumerate() {
                 let stats = map.stats.indicators.get(c);
-                ui.scope(|ui| {
-                    ui.set_max_width(label_width);
-                    ui.add(egui::Label::new(indicator.label(lang.is_english())).wrap())
-                        .on_hover_ui(|ui| {
-                            indicator_details_ui(ui, indicator, &map.indicators, lang)
-                        });
-                });
+                word_wrapped(ui, indicator.label(lang.is_english()), false, label_width)
+                    .on_hover_ui(|ui| indicator_details_ui(ui, indicator, &map.indicators, lang));
                 // Case numbers and the data-protection mark wrap rather than widen the table.
                 ui.scope(|ui| {
                     ui.set_max_width(110.0);
@@ -432,6 +427,36 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
         });
 }
 
+/// A label that wraps only between words: at most `max_width` wide, but never narrower than
+/// its longest word ("Mindestsicherungsquote" stays whole instead of "Mindestsicherungsq|uote").
+fn word_wrapped(ui: &mut Ui, text: &str, small: bool, max_width: f32) -> egui::Response {
+    let font = if small {
+        egui::TextStyle::Small.resolve(ui.style())
+    } else {
+        egui::TextStyle::Body.resolve(ui.style())
+    };
+    let longest = text
+        .split_whitespace()
+        .map(|w| {
+            ui.painter()
+                .layout_no_wrap(w.to_string(), font.clone(), Color32::BLACK)
+                .size()
+                .x
+        })
+        .fold(0.0_f32, f32::max);
+    let width = max_width.max(longest.ceil() + 1.0);
+    ui.scope(|ui| {
+        ui.set_max_width(width);
+        let text = if small {
+            RichText::new(text).small()
+        } else {
+            RichText::new(text)
+        };
+        ui.add(egui::Label::new(text).wrap())
+    })
+    .inner
+}
+
 /// One line per indicator: the range of all areas, the area (dot), its municipality
 /// (diamond) and the region (triangle), with the value and case number beside it.
 fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
@@ -450,10 +475,7 @@ fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                 let Some((min, max)) = stats.range else {
                     continue;
                 };
-                ui.add(
-                    egui::Label::new(RichText::new(indicator.label(lang.is_english())).small())
-                        .truncate(),
-                );
+                word_wrapped(ui, indicator.label(lang.is_english()), true, 110.0);
                 let (rect, _) =
                     ui.allocate_exact_size(Vec2::new(chart_width, 12.0), Sense::hover());
                 let painter = ui.painter_at(rect.expand(2.0));
@@ -463,13 +485,23 @@ fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                 let y = rect.center().y;
                 let line = ui.visuals().weak_text_color();
                 painter.hline(rect.x_range(), y, Stroke::new(1.0, line));
-                // Need on the right is worth a warm colour, strength a cool one.
-                let ink = match indicator.polarity {
-                    Polarity::HighIsNeed => Color32::from_rgb(0xb3, 0x2a, 0x0e),
-                    Polarity::HighIsStrength => Color32::from_rgb(0x1f, 0x5f, 0x9e),
-                    Polarity::Neutral => ui.visuals().text_color(),
+                // A count (Einwohner, Fläche) summed over a municipality is not comparable to
+                // one area: compare with the mean per area instead.
+                let (region_mark, municipality_mark) = reference_marks(map, c, stats, municipality);
+                let value = table.value(c, index).number();
+                // Red when the area lies on the side of need (above the region for "high is
+                // need", below it for "high is strength"), blue on the other side.
+                let need_side = match (indicator.polarity, value, region_mark) {
+                    (Polarity::HighIsNeed, Some(v), Some(r)) => Some(v > r),
+                    (Polarity::HighIsStrength, Some(v), Some(r)) => Some(v < r),
+                    _ => None,
                 };
-                if let Some(r) = stats.region {
+                let ink = match need_side {
+                    Some(true) => Color32::from_rgb(0xb3, 0x2a, 0x0e),
+                    Some(false) => Color32::from_rgb(0x1f, 0x5f, 0x9e),
+                    None => ui.visuals().text_color(),
+                };
+                if let Some(r) = region_mark {
                     let p = egui::pos2(x(r), y);
                     painter.add(egui::Shape::convex_polygon(
                         vec![
@@ -481,9 +513,7 @@ fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                         Stroke::new(1.2, ui.visuals().text_color()),
                     ));
                 }
-                if let Some(m) =
-                    municipality.and_then(|m| stats.municipality.get(m).copied().flatten())
-                {
+                if let Some(m) = municipality_mark {
                     let p = egui::pos2(x(m), y);
                     painter.add(egui::Shape::convex_polygon(
                         vec![
@@ -496,13 +526,43 @@ fn profile_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                         Stroke::new(1.2, ui.visuals().text_color()),
                     ));
                 }
-                if let Some(v) = table.value(c, index).number() {
+                if let Some(v) = value {
                     painter.circle_filled(egui::pos2(x(v), y), 4.5, ink);
                 }
                 ui.label(RichText::new(value_with_cases(table, c, index, lang)).small());
                 ui.end_row();
             }
         });
+}
+
+/// Where the profile marks region and municipality for indicator `c`: their values, or for a
+/// summed count the mean per area (a sum over 93 areas would pile up at the right end).
+fn reference_marks(
+    map: &Document,
+    c: usize,
+    stats: &crate::analysis::IndicatorStats,
+    municipality: Option<usize>,
+) -> (Option<f64>, Option<f64>) {
+    let table = &map.indicators;
+    let summed = table
+        .indicators()
+        .get(c)
+        .is_some_and(|i| matches!(i.aggregation, Aggregation::Sum));
+    if !summed {
+        let m = municipality.and_then(|m| stats.municipality.get(m).copied().flatten());
+        return (stats.region, m);
+    }
+    let mean = |spaces: &mut dyn Iterator<Item = usize>| {
+        let (sum, n) = spaces
+            .filter_map(|i| table.value(c, i).number())
+            .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+        (n > 0).then(|| sum / n as f64)
+    };
+    let region = mean(&mut (0..map.region.spaces.len()));
+    let local = municipality
+        .and_then(|m| map.region.municipalities.get(m))
+        .and_then(|m| mean(&mut m.spaces.iter().copied()));
+    (region, local)
 }
 
 fn indicator_details_ui(ui: &mut Ui, indicator: &Indicator, table: &IndicatorTable, lang: Lang) {

@@ -18,10 +18,14 @@ use crate::spatial::viewport::Viewport;
 
 /// Margin around the map when it is fitted, in points.
 const FIT_MARGIN: f32 = 24.0;
-/// Room kept free above the map in presentation mode (title card), in points.
-const PRESENT_TOP: f32 = 170.0;
 /// Room kept free below the map in presentation mode (hint line), in points.
 const PRESENT_BOTTOM: f32 = 70.0;
+
+/// In presentation mode, the width of the column on the right that holds title, legend and
+/// the area's card; the map takes all the rest.
+pub fn present_column(window_width: f32) -> f32 {
+    (window_width * 0.3).clamp(340.0, 600.0)
+}
 /// Arrow keys pan by this many points.
 const KEY_PAN: f32 = 80.0;
 /// One +/- key press zooms by this factor.
@@ -46,19 +50,20 @@ pub fn ground_m_per_px(map: &Document, viewport: &Viewport) -> f64 {
     }
 }
 
-/// A view of `bounds` in the map area. In presentation mode the map keeps to the left
-/// three fifths, leaving the right for the legend and the info card.
+/// A view of `bounds` in the map area. In presentation mode the map fills everything left of
+/// the column with title and legend (and above the hint line), centred there.
 fn fit(bounds: [f64; 4], size: [f32; 2], offset: [f32; 2], presenting: bool) -> Viewport {
     if !presenting {
         return Viewport::fit(bounds, size, offset, FIT_MARGIN);
     }
-    // Room for the title card above and the hint line below.
-    let (top, bottom) = (PRESENT_TOP, PRESENT_BOTTOM);
-    let narrow = [size[0] * 0.6, (size[1] - top - bottom).max(100.0)];
-    let mut v = Viewport::fit(bounds, narrow, offset, FIT_MARGIN);
-    // Centred in the left part below the title, drawn in the whole area.
-    v.center[0] += f64::from(size[0] / 2.0 - narrow[0] / 2.0) * v.m_per_px;
-    v.center[1] += f64::from(top + narrow[1] / 2.0 - size[1] / 2.0) * v.m_per_px;
+    let free = [
+        (size[0] - present_column(size[0])).max(100.0),
+        (size[1] - PRESENT_BOTTOM).max(100.0),
+    ];
+    let mut v = Viewport::fit(bounds, free, offset, FIT_MARGIN);
+    // Centred in the free part, drawn in the whole area.
+    v.center[0] += f64::from(size[0] / 2.0 - free[0] / 2.0) * v.m_per_px;
+    v.center[1] += f64::from(free[1] / 2.0 - size[1] / 2.0) * v.m_per_px;
     v.size = size;
     v
 }

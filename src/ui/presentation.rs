@@ -108,10 +108,14 @@ pub fn presentation_overlay_ui(
         .current_view
         .and_then(|k| map.saved_views.get(k))
         .map_or_else(|| map.region.title.clone(), |v| v.name.clone());
-    egui::Area::new(egui::Id::unique("presentation-title"))
-        .anchor(Align2::LEFT_TOP, Vec2::new(24.0, 20.0))
+    // Title, then the area's card or the legend, in a column on the right; the map fills the
+    // rest (see `map_view::present_column`).
+    let column = super::map_view::present_column(ctx.content_rect().width()) - 40.0;
+    let title_card = egui::Area::new(egui::Id::unique("presentation-title"))
+        .anchor(Align2::RIGHT_TOP, Vec2::new(-20.0, 20.0))
         .show(ctx, |ui| {
             card_frame().show(ui, |ui| {
+                ui.set_width(column - 32.0);
                 ui.label(big(title, TITLE_TEXT).strong());
                 let mut subtitle = scene.legend.title.clone();
                 if let Some(focus) = &scene.focus {
@@ -123,18 +127,23 @@ pub fn presentation_overlay_ui(
                 }
             });
         });
-    egui::Area::new(egui::Id::unique("presentation-legend"))
-        .anchor(Align2::RIGHT_BOTTOM, Vec2::new(-24.0, -24.0))
-        .show(ctx, |ui| {
-            card_frame().show(ui, |ui| legend_ui(ui, scene, lang));
-        });
+    let below_title = Vec2::new(-20.0, title_card.response.rect.bottom() + 12.0);
     if let Some(i) = state.selection {
         egui::Area::new(egui::Id::unique("presentation-card"))
-            .anchor(Align2::RIGHT_TOP, Vec2::new(-24.0, 20.0))
+            .anchor(Align2::RIGHT_TOP, below_title)
             .show(ctx, |ui| {
                 card_frame().show(ui, |ui| {
-                    ui.set_max_width(560.0);
+                    ui.set_width(column - 32.0);
                     commands.extend(info_card_ui(ui, map, scene, i, pres, lang));
+                });
+            });
+    } else {
+        egui::Area::new(egui::Id::unique("presentation-legend"))
+            .anchor(Align2::RIGHT_TOP, below_title)
+            .show(ctx, |ui| {
+                card_frame().show(ui, |ui| {
+                    ui.set_width(column - 32.0);
+                    legend_ui(ui, scene, lang);
                 });
             });
     }
@@ -142,7 +151,9 @@ pub fn presentation_overlay_ui(
         .anchor(Align2::LEFT_BOTTOM, Vec2::new(24.0, -24.0))
         .show(ctx, |ui| {
             let n = map.saved_views.len();
-            let text = if n > 0 {
+            let text = if let Some(notice) = state.notice {
+                notice.to_string()
+            } else if n > 0 {
                 let at = state.current_view.map_or(0, |k| k + 1);
                 lang.tf(
                     T::PresentHintViews,

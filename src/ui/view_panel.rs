@@ -21,6 +21,8 @@ pub struct ViewPanelState {
     pub manual_bad: bool,
     /// The indicator view last shown, to return to it in one click.
     pub last_indicator: Option<IndicatorStyle>,
+    /// What was typed into the indicator list's search field.
+    pub indicator_query: String,
 }
 
 /// Parses "5; 10,5; 20" (German) or "5; 10.5; 20".
@@ -109,7 +111,11 @@ pub fn view_panel_ui(
             if let Some(h) = &scene.histogram {
                 ui.add_space(6.0);
                 ui.label(RichText::new(lang.t(T::HistogramTitle)).strong());
-                histogram_ui(ui, h, lang);
+                let decimals = map
+                    .indicators
+                    .position(&style.key)
+                    .map_or(1, |p| usize::from(map.indicators.indicators()[p].decimals));
+                histogram_ui(ui, h, decimals, lang);
             }
         }
         Colouring::Coverage => {
@@ -178,25 +184,20 @@ fn indicator_options_ui(
             let current = table.position(&style.key).map_or(style.key.as_str(), |p| {
                 table.indicators()[p].label(lang.is_english())
             });
+            let query = &mut state.indicator_query;
             let combo = ComboBox::from_id_salt("indicator")
                 .selected_text(current)
                 .width(190.0)
+                .height(420.0)
                 .show_ui(ui, |ui| {
-                    for indicator in table.indicators() {
-                        let selected = indicator.key == style.key;
-                        if ui
-                            .selectable_label(selected, indicator.label(lang.is_english()))
-                            .clicked()
-                            && !selected
-                        {
-                            let fresh = IndicatorStyle::for_indicator(indicator);
-                            next = IndicatorStyle {
-                                method: style.method,
-                                classes: style.classes,
-                                manual: Vec::new(),
-                                ..fresh
-                            };
-                        }
+                    if let Some(indicator) = indicator_list_ui(ui, table, &style.key, query, lang) {
+                        let fresh = IndicatorStyle::for_indicator(indicator);
+                        next = IndicatorStyle {
+                            method: style.method,
+                            classes: style.classes,
+                            manual: Vec::new(),
+                            ..fresh
+                        };
                     }
                 });
             super::name(&combo.response, lang.t(T::ChooseIndicator));
@@ -225,6 +226,71 @@ fn indicator_options_ui(
         manual_limits_ui(ui, map, style, &mut next, lang, state);
     }
     (next != *style).then_some(next)
+}
+
+/// The indicators grouped by the catalogue's themes, with a search field on top; returns the
+/// one clicked.
+fn indicator_list_ui<'t>(
+    ui: &mut Ui,
+    table: &'t crate::model::IndicatorTable,
+    current: &str,
+    query: &mut String,
+    lang: Lang,
+) -> Option<&'t crate::model::Indicator> {
+    let edit = ui.add(
+        egui::TextEdit::singleline(query)
+            .hint_text(lang.t(T::IndicatorSearchHint))
+            .desired_width(240.0),
+    );
+    super::name(&edit, lang.t(T::IndicatorSearchHint));
+    let folded = super::switcher::fold(query);
+    let matches = |i: &crate::model::Indicator| {
+        folded.is_empty()
+            || super::switcher::fold(i.label(lang.is_english())).contains(&folded)
+            || super::switcher::fold(&i.theme).contains(&folded)
+    };
+    // Themes in the catalogue's order of first appearance; indicators without a theme last.
+    let mut themes: Vec<&str> = Vec::new();
+    for i in table.indicators() {
+        if !themes.contains(&i.theme.as_str()) {
+            themes.push(&i.theme);
+        }
+    }
+    themes.sort_by_key(|t| t.is_empty());
+    let mut chosen = None;
+    let mut any = false;
+    for theme in themes {
+        let members: Vec<&crate::model::Indicator> = table
+            .indicators()
+            .iter()
+            .filter(|i| i.theme == theme && matches(i))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        any = true;
+        let heading = if theme.is_empty() {
+            lang.t(T::IndicatorNoTheme)
+        } else {
+            theme
+        };
+        ui.add_space(4.0);
+        ui.label(RichText::new(heading).strong().small());
+        for indicator in members {
+            let selected = indicator.key == current;
+            if ui
+                .selectable_label(selected, indicator.label(lang.is_english()))
+                .clicked()
+                && !selected
+            {
+                chosen = Some(indicator);
+            }
+        }
+    }
+    if !any {
+        ui.weak(lang.t(T::SwitcherNothing));
+    }
+    chosen
 }
 
 /// The colour scheme, each shown as a strip of its colours, and "reversed".
@@ -305,16 +371,56 @@ fn manual_limits_ui(
 }
 
 /// The distribution as bars in the class colours, with the class limits.
-fn histogram_ui(ui: &mut Ui, h: &Histogram, lang: Lang) {
-    let width = ui.available_width().min(320.0);
-    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 80.0), Sense::hover());
+/// The histogram: bars in the class colours, a count axis on the left, each class limit marked
+/// and written below with the legend's decimals. Hovering a bar says how many areas it holds,
+/// inside the chart (a tooltip would cover the heading above).
+fn histogram_ui(ui: &mut Ui, h: &Histogram, decimals: usize, lang: Lang) {
+    let width = ui.available_width().min(300.0);
+    let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 120.0), Sense::hover());
     let painter = ui.painter_at(rect);
-    let bars = Rect::from_min_max(rect.min, rect.max - Vec2::new(0.0, 14.0));
+    let font = egui::FontId::proportional(10.0);
+    let ink = Color32::from_gray(40);
+    let axis_w = 26.0;
+    let bars = Rect::from_min_max(
+        rect.min + Vec2::new(axis_w, 14.0),
+        rect.max - Vec2::new(4.0, 28.0),
+    );
     painter.rect_filled(bars, 2.0, Color32::from_gray(248));
     let max_count = h.bins.iter().copied().max().unwrap_or(1).max(1);
+    // The count axis: 0 and the largest bar.
+    for (count, y) in [(0, bars.max.y), (max_count, bars.min.y + 4.0)] {
+        painter.text(
+            egui::pos2(bars.min.x - 4.0, y),
+            egui::Align2::RIGHT_CENTER,
+            format::count(count, lang),
+            font.clone(),
+            ink,
+        );
+        painter.hline(
+            bars.min.x - 2.0..=bars.min.x,
+            y,
+            Stroke::new(1.0, Color32::from_gray(90)),
+        );
+    }
+    painter.vline(
+        bars.min.x,
+        bars.y_range(),
+        Stroke::new(1.0, Color32::from_gray(90)),
+    );
+    painter.text(
+        egui::pos2(rect.min.x, rect.min.y),
+        egui::Align2::LEFT_TOP,
+        lang.t(T::HistogramCount),
+        font.clone(),
+        ink,
+    );
     let span = (h.max - h.min).max(f64::EPSILON);
     let x_of = |v: f64| bars.min.x + ((v - h.min) / span) as f32 * bars.width();
     let bin_w = bars.width() / h.bins.len().max(1) as f32;
+    let hovered = response
+        .hover_pos()
+        .filter(|p| bars.x_range().contains(p.x))
+        .map(|p| (((p.x - bars.min.x) / bin_w) as usize).min(h.bins.len().saturating_sub(1)));
     for (i, &count) in h.bins.iter().enumerate() {
         let centre = h.min + (i as f64 + 0.5) / h.bins.len() as f64 * span;
         let class = crate::analysis::breaks::class_of(centre, &h.limits).unwrap_or(0);
@@ -325,40 +431,53 @@ fn histogram_ui(ui: &mut Ui, h: &Histogram, lang: Lang) {
             egui::pos2(bars.min.x + (i as f32 + 1.0) * bin_w - 0.5, bars.max.y),
         );
         painter.rect_filled(bar, 0.0, color);
+        let outline = if hovered == Some(i) { 1.5 } else { 0.5 };
         painter.rect_stroke(
             bar,
             0.0,
-            Stroke::new(0.5, Color32::from_gray(120)),
+            Stroke::new(outline, Color32::from_gray(60)),
             egui::StrokeKind::Inside,
         );
     }
-    for limit in &h.limits[1..h.limits.len().saturating_sub(1)] {
+    // Every limit, below the axis; labels that would overlap their left neighbour go a line
+    // lower.
+    let number = |v: f64| format::number(v, decimals, lang);
+    let mut last_right = [f32::NEG_INFINITY; 2];
+    for (k, limit) in h.limits.iter().enumerate() {
         let x = x_of(*limit);
-        painter.vline(x, bars.y_range(), Stroke::new(1.5, Color32::from_gray(30)));
+        if k > 0 && k + 1 < h.limits.len() {
+            painter.vline(x, bars.y_range(), Stroke::new(1.5, Color32::from_gray(30)));
+        }
+        let text = number(*limit);
+        let galley = painter.layout_no_wrap(text, font.clone(), ink);
+        let w = galley.size().x;
+        let left = (x - w / 2.0).clamp(rect.min.x, rect.max.x - w);
+        let line = usize::from(left < last_right[0] + 3.0);
+        if line == 1 && left < last_right[1] + 3.0 {
+            continue;
+        }
+        last_right[line] = left + w;
+        let y = bars.max.y + 2.0 + line as f32 * 12.0;
+        painter.galley(egui::pos2(left, y), galley, ink);
     }
-    let font = egui::FontId::proportional(10.0);
-    let ink = Color32::from_gray(60);
-    painter.text(
-        egui::pos2(rect.min.x, rect.max.y),
-        egui::Align2::LEFT_BOTTOM,
-        format::number(h.min, 1, lang),
-        font.clone(),
-        ink,
-    );
-    painter.text(
-        egui::pos2(rect.max.x, rect.max.y),
-        egui::Align2::RIGHT_BOTTOM,
-        format::number(h.max, 1, lang),
-        font,
-        ink,
-    );
-    response.on_hover_text(
-        h.limits
-            .iter()
-            .map(|l| format::number(*l, 2, lang))
-            .collect::<Vec<_>>()
-            .join(" | "),
-    );
+    if let Some(i) = hovered {
+        let from = h.min + i as f64 / h.bins.len() as f64 * span;
+        let to = h.min + (i + 1) as f64 / h.bins.len() as f64 * span;
+        painter.text(
+            egui::pos2(rect.max.x - 4.0, rect.min.y),
+            egui::Align2::RIGHT_TOP,
+            lang.tf(
+                T::HistogramBin,
+                &[
+                    ("n", &format::count(h.bins[i], lang)),
+                    ("from", &number(from)),
+                    ("to", &number(to)),
+                ],
+            ),
+            font,
+            ink,
+        );
+    }
 }
 
 #[cfg(test)]
