@@ -1420,3 +1420,314 @@ fn the_first_saved_view_offers_a_project_beside_the_map_and_accepting_keeps_it()
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].name, "Alles");
 }
+
+/// German fragments of the UI texts that English must never show: each German text cut at its
+/// placeholders, keeping pieces long enough to mean something that the English text lacks.
+fn german_fragments() -> Vec<(String, sozialraum_atlas::i18n::T)> {
+    let mut out = Vec::new();
+    for &t in sozialraum_atlas::i18n::T::ALL {
+        let (de, en) = (t.text(Lang::De), t.text(Lang::En));
+        if de == en {
+            continue;
+        }
+        for piece in de.split(['{', '}']).step_by(2) {
+            let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+            let words = piece.split_whitespace().count();
+            if (words >= 2 || piece.chars().count() >= 8) && !en.contains(piece) {
+                out.push((piece.to_string(), t));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_window_in_english_shows_no_text_from_the_german_table() {
+    let start = StartOptions {
+        lang: Some(Lang::En),
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1500.0, 950.0))
+        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
+    harness.run();
+    let fragments = german_fragments();
+    assert!(
+        fragments.len() > 300,
+        "the table is read: {}",
+        fragments.len()
+    );
+    // What the map file says is data, not UI text: its title, its indicators' German labels
+    // (shown where there is no English one), themes and sources.
+    let data: Vec<String> = {
+        let map = harness.state().state.map.as_ref().expect("demo");
+        let mut data = vec![map.region.title.clone()];
+        for i in map.indicators.indicators() {
+            data.extend([
+                i.label(false).to_string(),
+                i.theme.clone(),
+                i.source.clone(),
+            ]);
+        }
+        data.retain(|d| !d.is_empty());
+        data
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut check = |harness: &Harness<'_, SozialraumApp>, what: &str| {
+        for (text, _) in text_sizes(harness) {
+            // Data (and file names, which are the user's) are not UI text.
+            if data.iter().any(|d| text.contains(d.as_str())) || text.contains(['/', '\\']) {
+                continue;
+            }
+            for (piece, key) in &fragments {
+                if text.contains(piece.as_str()) {
+                    seen.push(format!(
+                        "{what}: {text:?} contains German {piece:?} ({key:?})"
+                    ));
+                }
+            }
+        }
+    };
+    let i = {
+        let map = harness.state().state.map.as_ref().expect("demo");
+        map.region.space_by_code("AC 3").expect("AC 3")
+    };
+    harness.state_mut().state.apply(Command::Select(Some(i)));
+    harness.run();
+    check(&harness, "main window");
+    for colouring in [Colouring::Coverage, {
+        let map = harness.state().state.map.as_ref().expect("demo");
+        let p = map.indicators.position("sgb2_quote").expect("indicator");
+        Colouring::Indicator(IndicatorStyle::for_indicator(
+            &map.indicators.indicators()[p],
+        ))
+    }] {
+        harness
+            .state_mut()
+            .state
+            .apply(Command::SetColouring(colouring));
+        harness.run();
+        check(&harness, "coloured");
+    }
+    for window in Window::ALL {
+        harness
+            .state_mut()
+            .state
+            .apply(Command::ShowWindow(window, true));
+        harness.run();
+        harness.run();
+        check(&harness, &format!("{window:?}"));
+        harness
+            .state_mut()
+            .state
+            .apply(Command::ShowWindow(window, false));
+        harness.run();
+    }
+    harness.state_mut().state.apply(Command::NewMeasure);
+    harness.run();
+    check(&harness, "measure form");
+    harness.state_mut().state.apply(Command::CloseMeasureForm);
+    harness.state_mut().state.apply(Command::Present(true));
+    harness.run();
+    harness.state_mut().state.apply(Command::Select(Some(i)));
+    harness.run();
+    check(&harness, "presentation");
+    seen.sort();
+    seen.dedup();
+    assert!(
+        seen.is_empty(),
+        "{} German texts:\n{}",
+        seen.len(),
+        seen.join("\n")
+    );
+}
+
+/// A window on `path` (a map, not a project), once it has loaded.
+fn map_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
+    let start = StartOptions {
+        path: Some(path.to_path_buf()),
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1500.0, 950.0))
+        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
+    let started = std::time::Instant::now();
+    while harness.state().state.loading.is_some() || harness.state().state.map.is_none() {
+        assert!(started.elapsed().as_secs() < 30, "map did not open");
+        harness.run();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run();
+    harness
+}
+
+#[test]
+fn the_reasons_read_as_sentences_with_the_exact_numbers_one_hover_away() {
+    let mut harness = harness();
+    let i = {
+        let map = harness.state().state.map.as_ref().expect("demo");
+        map.region.space_by_code("AC 3").expect("AC 3")
+    };
+    harness.state_mut().state.apply(Command::Select(Some(i)));
+    harness.run();
+    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Alle Bedingungen müssen erfüllt sein (")),
+        "the combination in words: {texts:?}"
+    );
+    let sentence = texts
+        .iter()
+        .find(|t| t.starts_with("SGB-II-Quote ") && t.contains("Mittel der Region ("))
+        .unwrap_or_else(|| panic!("a condition as a sentence: {texts:?}"));
+    assert!(
+        sentence.ends_with("Schwelle erreicht") || sentence.ends_with("Schwelle nicht erreicht"),
+        "{sentence}"
+    );
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains(" z = ") || t.starts_with("Warum?")),
+        "no statistics on the face of it"
+    );
+    // The exact comparison is one hover away.
+    harness
+        .query_all_by_label(sentence)
+        .next()
+        .expect("the sentence")
+        .hover();
+    harness.run();
+    let hovered: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    assert!(
+        hovered
+            .iter()
+            .any(|t| t.starts_with("Genau: SGB-II-Quote") && t.contains("z = ")),
+        "{hovered:?}"
+    );
+}
+
+#[test]
+fn a_map_without_classification_or_numbers_is_not_classified_and_says_why_no_indicator_view() {
+    let dir = common::temp_dir("ui-plain");
+    let path = dir.join("bezirke.geojson");
+    let square = |x: f64| {
+        format!(
+            "[[[{x},50.7],[{},50.7],[{},50.8],[{x},50.8],[{x},50.7]]]",
+            x + 0.1,
+            x + 0.1
+        )
+    };
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"code":"1","name":"Mitte"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
+{{"type":"Feature","properties":{{"code":"2","name":"Nord"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}]}}"#,
+            square(6.0),
+            square(6.1)
+        ),
+    )
+    .expect("written");
+    let mut harness = map_in_window(&path);
+    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with("nicht eingestuft")),
+        "the legend's class: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "Sozialräume (2)"),
+        "the legend's title"
+    );
+    assert!(!texts.iter().any(|t| t.contains("kein Gestaltungsbedarf")));
+    assert!(
+        shown(
+            &harness,
+            "Die Karte hat keine Eigenschaft mit Zahlen, die man einfärben könnte. Zahlen kommen mit Datei → Indikatortabelle importieren … hinzu."
+        ),
+        "the greyed indicator view says why"
+    );
+    harness.state_mut().state.apply(Command::Select(Some(0)));
+    harness.run();
+    assert!(
+        harness
+            .query_all_by_label_contains("nicht eingestuft – die Datei enthält keine Einstufung")
+            .next()
+            .is_some(),
+        "the inspector says not classified"
+    );
+    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    assert!(!texts.iter().any(|t| t.contains("kein Gestaltungsbedarf")));
+    assert!(
+        !texts.iter().any(|t| t.contains('✗')),
+        "no crosses for unclassified fields"
+    );
+}
+
+#[test]
+fn presenting_fills_the_room_left_of_the_column_and_hides_tool_windows() {
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .state
+        .apply(Command::ShowWindow(Window::Views, true));
+    harness.run();
+    let views_title = Window::Views.title(Lang::De);
+    assert!(shown(&harness, views_title), "the views window is open");
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    harness.run();
+    assert!(harness.state().state.presenting);
+    assert!(
+        !shown(&harness, views_title),
+        "tool windows hidden while presenting"
+    );
+    // The region fills the free room: its width on screen against the room left of the column.
+    let (left, right) = {
+        let state = &harness.state().state;
+        let v = state.camera.viewport.expect("fitted");
+        let b = state.map.as_ref().expect("map").prepared.bounds;
+        let a = v.screen_from_map([b[0], b[1]]);
+        let c = v.screen_from_map([b[2], b[3]]);
+        (a[0].min(c[0]), a[0].max(c[0]))
+    };
+    let room = 1500.0 - sozialraum_atlas::ui::map_view::present_column(1500.0);
+    let centre = (left + right) / 2.0;
+    assert!(
+        (centre - room / 2.0).abs() < 40.0,
+        "centred in the free room: {left}..{right} in 0..{room}"
+    );
+    assert!(
+        right <= room + 1.0,
+        "not under the column: {right} > {room}"
+    );
+    // Bild↓ without saved views says where to make them.
+    harness.key_press(egui::Key::PageDown);
+    harness.run();
+    assert!(shown(
+        &harness,
+        "Keine Ansichten gespeichert – Ansicht → Ansichten …"
+    ));
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(!harness.state().state.presenting);
+    assert!(shown(&harness, views_title), "back after presenting");
+}
+
+#[test]
+fn the_switcher_lists_every_area_of_the_municipality_found() {
+    let mut harness = harness();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Kommune oder Sozialraum suchen")
+        .type_text("Stolberg");
+    harness.run();
+    assert!(shown(
+        &harness,
+        "Stolberg (Rhld.) (Kommune · alle 17 Sozialräume)"
+    ));
+    for row in ["    S 1 Unterstolberg", "    S 3b", "    S 16"] {
+        assert!(shown(&harness, row), "{row:?} listed under it");
+    }
+}

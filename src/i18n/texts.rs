@@ -326,7 +326,7 @@ texts! {
     ColTitle => "Titel", "Title";
     ColDescription => "Beschreibung", "Description";
     ColFields => "Handlungsfelder", "Fields of action";
-    ColAreas => "Sozialräume", "Sozialräume";
+    ColAreas => "Sozialräume", "Areas";
     ColMunicipalities => "Kommunen", "Municipalities";
     ColResponsibility => "Verantwortung", "Responsibility";
     ColLead => "Federführung", "Lead";

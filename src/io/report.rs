@@ -449,7 +449,7 @@ impl ImportReport {
         let _ = writeln!(
             out,
             "{}: {}",
-            label("Handlungsfeld-Feld", "Handlungsfeld field"),
+            label("Handlungsfeld-Feld", "Field-of-action field"),
             self.action_field_field.as_deref().unwrap_or(none)
         );
         let _ = writeln!(

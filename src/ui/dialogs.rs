@@ -136,7 +136,8 @@ pub fn open_window_ui(ctx: &Context, form: &mut OpenForm, lang: Lang) -> Vec<Com
                         (T::FieldActionFields, &mut form.action_fields),
                     ] {
                         ui.label(lang.t(label));
-                        ui.add(TextEdit::singleline(value).desired_width(200.0));
+                        let edit = ui.add(TextEdit::singleline(value).desired_width(200.0));
+                        crate::ui::name(&edit, lang.t(label));
                         ui.end_row();
                     }
                 });

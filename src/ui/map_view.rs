@@ -24,7 +24,7 @@ const PRESENT_BOTTOM: f32 = 70.0;
 /// In presentation mode, the width of the column on the right that holds title, legend and
 /// the area's card; the map takes all the rest.
 pub fn present_column(window_width: f32) -> f32 {
-    (window_width * 0.3).clamp(340.0, 600.0)
+    (window_width * 0.38).clamp(360.0, 640.0)
 }
 /// Arrow keys pan by this many points.
 const KEY_PAN: f32 = 80.0;
