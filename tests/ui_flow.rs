@@ -543,7 +543,16 @@ fn project_harness(name: &str) -> (Harness<'static, SozialraumApp>, common::Test
     (open_in_window(&path), path)
 }
 
+/// A window on the project `path`, once it has loaded.
 fn open_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
+    window_on(path, |s| s.store.is_some())
+}
+
+/// A window on `path`, run until it has loaded and `ready` holds.
+fn window_on(
+    path: &std::path::Path,
+    ready: impl Fn(&sozialraum_atlas::app::AppState) -> bool,
+) -> Harness<'static, SozialraumApp> {
     let start = StartOptions {
         path: Some(path.to_path_buf()),
         ..StartOptions::default()
@@ -555,12 +564,13 @@ fn open_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
     loop {
         harness.run();
         let state = &harness.state().state;
-        if state.loading.is_none() && state.store.is_some() {
+        if state.loading.is_none() && ready(state) {
             break;
         }
         assert!(
             started.elapsed().as_secs() < 30,
-            "project did not open: {:?}",
+            "{} did not open: {:?}",
+            path.display(),
             state.error
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -805,6 +815,11 @@ fn text_sizes(harness: &Harness<'_, SozialraumApp>) -> Vec<(String, f32)> {
         collect_texts(&clipped.shape, &mut out);
     }
     out
+}
+
+/// Every text painted this frame.
+fn painted_texts(harness: &Harness<'_, SozialraumApp>) -> Vec<String> {
+    text_sizes(harness).into_iter().map(|(t, _)| t).collect()
 }
 
 fn collect_texts(shape: &egui::Shape, out: &mut Vec<(String, f32)>) {
@@ -1366,19 +1381,7 @@ fn the_first_saved_view_offers_a_project_beside_the_map_and_accepting_keeps_it()
     let dir = common::temp_dir("ui-offer");
     let map = dir.join("bezirke.geojson");
     std::fs::write(&map, sozialraum_atlas::io::demo::DEMO_GEOJSON).expect("map written");
-    let start = StartOptions {
-        path: Some(map.clone()),
-        ..StartOptions::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1500.0, 950.0))
-        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
-    let started = std::time::Instant::now();
-    while harness.state().state.loading.is_some() || harness.state().state.map.is_none() {
-        assert!(started.elapsed().as_secs() < 30, "map did not open");
-        harness.run();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let mut harness = map_in_window(&map);
     assert!(harness.state().state.map.is_some(), "map opened");
     assert!(!shown(&harness, "Projekt anlegen?"), "not before a change");
     harness
@@ -1544,21 +1547,7 @@ fn every_window_in_english_shows_no_text_from_the_german_table() {
 
 /// A window on `path` (a map, not a project), once it has loaded.
 fn map_in_window(path: &std::path::Path) -> Harness<'static, SozialraumApp> {
-    let start = StartOptions {
-        path: Some(path.to_path_buf()),
-        ..StartOptions::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1500.0, 950.0))
-        .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
-    let started = std::time::Instant::now();
-    while harness.state().state.loading.is_some() || harness.state().state.map.is_none() {
-        assert!(started.elapsed().as_secs() < 30, "map did not open");
-        harness.run();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    harness.run();
-    harness
+    window_on(path, |s| s.map.is_some())
 }
 
 #[test]
@@ -1570,7 +1559,7 @@ fn the_reasons_read_as_sentences_with_the_exact_numbers_one_hover_away() {
     };
     harness.state_mut().state.apply(Command::Select(Some(i)));
     harness.run();
-    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    let texts = painted_texts(&harness);
     assert!(
         texts
             .iter()
@@ -1598,7 +1587,7 @@ fn the_reasons_read_as_sentences_with_the_exact_numbers_one_hover_away() {
         .expect("the sentence")
         .hover();
     harness.run();
-    let hovered: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    let hovered = painted_texts(&harness);
     assert!(
         hovered
             .iter()
@@ -1630,7 +1619,7 @@ fn a_map_without_classification_or_numbers_is_not_classified_and_says_why_no_ind
     )
     .expect("written");
     let mut harness = map_in_window(&path);
-    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    let texts = painted_texts(&harness);
     assert!(
         texts.iter().any(|t| t.starts_with("nicht eingestuft")),
         "the legend's class: {texts:?}"
@@ -1656,7 +1645,7 @@ fn a_map_without_classification_or_numbers_is_not_classified_and_says_why_no_ind
             .is_some(),
         "the inspector says not classified"
     );
-    let texts: Vec<String> = text_sizes(&harness).into_iter().map(|(t, _)| t).collect();
+    let texts = painted_texts(&harness);
     assert!(!texts.iter().any(|t| t.contains("kein Gestaltungsbedarf")));
     assert!(
         !texts.iter().any(|t| t.contains('✗')),
