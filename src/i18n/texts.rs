@@ -97,6 +97,8 @@ texts! {
     PlainFarBelow => "weit unter dem Mittel {group} ({mean})", "far below the average {group} ({mean})";
     PlainOfRegion => "der Region", "of the region";
     PlainOfMunicipality => "der Kommune", "of the municipality";
+    ComparisonAtLeast => "mindestens (≥)", "at least (≥)";
+    ComparisonAtMost => "höchstens (≤)", "at most (≤)";
     PlainReached => "Schwelle erreicht", "threshold reached";
     PlainNotReached => "Schwelle nicht erreicht", "threshold not reached";
     PlainNoValue => "{label}: {value} – nicht prüfbar", "{label}: {value} – cannot be checked";

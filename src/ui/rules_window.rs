@@ -223,12 +223,16 @@ fn condition_ui(
             }
         });
     name(&r.response, &format!("{prefix}: {}", lang.t(T::Measure)));
+    // The signs large and dark: small light-grey ≤/≥ were misread.
+    let sign = |s: &str| RichText::new(s).size(18.0).strong();
     let r = ComboBox::from_id_salt(("comparison", id))
-        .selected_text(c.comparison.symbol())
-        .width(40.0)
+        .selected_text(sign(c.comparison.symbol()))
+        .width(44.0)
         .show_ui(ui, |ui| {
-            ui.selectable_value(&mut c.comparison, Comparison::AtLeast, "≥");
-            ui.selectable_value(&mut c.comparison, Comparison::AtMost, "≤");
+            ui.selectable_value(&mut c.comparison, Comparison::AtLeast, sign("≥"))
+                .on_hover_text(lang.t(T::ComparisonAtLeast));
+            ui.selectable_value(&mut c.comparison, Comparison::AtMost, sign("≤"))
+                .on_hover_text(lang.t(T::ComparisonAtMost));
         });
     name(
         &r.response,
