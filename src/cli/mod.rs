@@ -155,6 +155,22 @@ pub enum ProjectAction {
         #[command(flatten)]
         import: ImportArgs,
     },
+    /// Put a project (areas, catalogue, rules, measures) into a shared register on
+    /// PostgreSQL/PostGIS, with roles and row-level security.
+    Publish {
+        /// The project file (.gpkg).
+        project: PathBuf,
+        /// The database: a postgresql:// URL or "host=… dbname=… user=…"; missing parts from
+        /// PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD. No password is ever stored.
+        #[arg(long)]
+        db: String,
+        /// The schema to write (created if missing).
+        #[arg(long, default_value = "atlas")]
+        schema: String,
+        /// Also create one role per municipality (atlas_k_…), member of atlas_kommune.
+        #[arg(long)]
+        create_roles: bool,
+    },
 }
 
 /// `measures …`

@@ -13,6 +13,7 @@ use crate::i18n::{Lang, T, format};
 use crate::io::console;
 use crate::io::measures_table::{read_measures, write_measures};
 use crate::io::project::{self, ProjectStore};
+use crate::io::register;
 use crate::io::rules_file::read_rules;
 use crate::io::store::{Item, Outcome, ProjectContent, Store, StoredView};
 use crate::io::table::read_table;
@@ -75,6 +76,34 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
                 ],
             ));
             Ok(notes.join("\n"))
+        })(),
+        ProjectAction::Publish {
+            project: path,
+            db,
+            schema,
+            create_roles,
+        } => (|| -> Result<String, String> {
+            let (doc, _store) = open(&path, lang, false)?;
+            let file = path.display().to_string();
+            let failed = |e: register::RegisterError| {
+                lang.tf(
+                    T::CliPublishFailed,
+                    &[("file", &file), ("why", &e.to_string())],
+                )
+            };
+            let mut client = register::connect(&db).map_err(failed)?;
+            let done = register::publish(&mut client, &schema, &doc.export(), create_roles)
+                .map_err(failed)?;
+            Ok(lang.tf(
+                T::CliPublished,
+                &[
+                    ("file", &file),
+                    ("schema", &schema),
+                    ("areas", &format::count(done.areas, lang)),
+                    ("measures", &format::count(done.measures, lang)),
+                    ("roles", &format::count(done.roles.len(), lang)),
+                ],
+            ))
         })(),
     };
     finish(result)

@@ -19,6 +19,7 @@ pub mod measures_table;
 pub mod memory;
 pub mod progress;
 pub mod project;
+pub mod register;
 pub mod report;
 pub mod rules_file;
 pub mod shapefile;

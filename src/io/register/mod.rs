@@ -1,0 +1,280 @@
+//! The shared measures register on PostgreSQL with PostGIS: publishing a project into a schema
+//! that the region and its municipalities share, with rights enforced by the database.
+//!
+//! [`publish`] creates the schema (`schema.sql`: areas with PostGIS geometry, catalogue/rules
+//! settings, measures, an append-only history written by a trigger, roles and row-level
+//! security) and writes the map into it in one transaction: all of it or nothing. Connection
+//! settings follow libpq's conventions as far as rust-postgres reads them (a URL or
+//! `key=value` string, `PGHOST`/`PGPORT`/`PGUSER`/`PGDATABASE`/`PGPASSWORD`); a password is
+//! never written anywhere by this program.
+
+use postgres::{Client, NoTls, Transaction};
+use serde_json::Value;
+
+use super::export_geojson::{MapExport, atlas_meta, geojson_text};
+use crate::model::Measure;
+
+/// The schema, with `{schema}` for its name.
+const SCHEMA_SQL: &str = include_str!("schema.sql");
+
+/// What [`publish`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// Areas (with geometry).
+    pub areas: usize,
+    /// Measures.
+    pub measures: usize,
+    /// Municipality roles created or kept (`atlas_k_…`).
+    pub roles: Vec<String>,
+}
+
+/// Why publishing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// No connection, refused login, or an SQL error.
+    #[error("{0}")]
+    Database(#[from] postgres::Error),
+    /// A schema name that is not a plain lower-case identifier.
+    #[error("schema name {0:?}: only a-z, 0-9 and _ (starting with a letter)")]
+    SchemaName(String),
+    /// The map could not be written as GeoJSON.
+    #[error("{0}")]
+    Geometry(String),
+}
+
+/// Connects with a libpq-style string: a `postgresql://` URL or `host=… dbname=…`; missing
+/// parts come from the PG* environment variables, as libpq would take them.
+pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
+    let mut config: postgres::Config = conninfo.parse()?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if config.get_hosts().is_empty() {
+        config.host(env("PGHOST").as_deref().unwrap_or("localhost"));
+    }
+    if config.get_ports().is_empty()
+        && let Some(port) = env("PGPORT").and_then(|p| p.parse().ok())
+    {
+        config.port(port);
+    }
+    if config.get_user().is_none() {
+        let user = env("PGUSER").or_else(|| env("USER")).unwrap_or_default();
+        config.user(&user);
+    }
+    if config.get_dbname().is_none()
+        && let Some(db) = env("PGDATABASE")
+    {
+        config.dbname(&db);
+    }
+    if config.get_password().is_none()
+        && let Some(pw) = env("PGPASSWORD")
+    {
+        config.password(pw);
+    }
+    config.application_name("sozialraum-atlas");
+    Ok(config.connect(NoTls)?)
+}
+
+/// A schema name fit to be written into SQL unquoted.
+fn checked_schema(schema: &str) -> Result<&str, RegisterError> {
+    let ok = schema
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase())
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && schema.len() <= 48;
+    if ok {
+        Ok(schema)
+    } else {
+        Err(RegisterError::SchemaName(schema.to_string()))
+    }
+}
+
+/// The role that plans for `municipality`: `atlas_k_` and its name in lower-case ASCII
+/// ("Stolberg (Rhld.)" → `atlas_k_stolberg_rhld`).
+pub fn municipality_role(municipality: &str) -> String {
+    let mut slug = String::new();
+    for c in municipality.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => slug.push_str("ae"),
+            'ö' => slug.push_str("oe"),
+            'ü' => slug.push_str("ue"),
+            'ß' => slug.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => slug.push(c),
+            _ if !slug.ends_with('_') => slug.push('_'),
+            _ => {}
+        }
+    }
+    format!("atlas_k_{}", slug.trim_matches('_'))
+}
+
+/// Publishes the map and its measures into `schema` (created if missing), in one
+/// transaction. With `create_roles`, one role per municipality is created (or kept) and
+/// listed in `kommune_rollen`; people are then made members of it by the administrator.
+pub fn publish(
+    client: &mut Client,
+    schema: &str,
+    export: &MapExport<'_>,
+    create_roles: bool,
+) -> Result<Published, RegisterError> {
+    let schema = checked_schema(schema)?;
+    let geojson =
+        geojson_text(export, "register").map_err(|e| RegisterError::Geometry(e.to_string()))?;
+    let doc: Value =
+        serde_json::from_str(&geojson).map_err(|e| RegisterError::Geometry(e.to_string()))?;
+    let mut tx = client.transaction()?;
+    tx.batch_execute(&SCHEMA_SQL.replace("{schema}", schema))?;
+    let areas = write_areas(&mut tx, schema, &doc)?;
+    let meta = serde_json::to_string(&atlas_meta(export))
+        .map_err(|e| RegisterError::Geometry(e.to_string()))?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {schema}.einstellungen (art, schluessel, inhalt) VALUES ('atlas', 'meta', $1)
+             ON CONFLICT (art, schluessel) DO UPDATE SET inhalt = EXCLUDED.inhalt,
+             revision = {schema}.einstellungen.revision + 1"
+        ),
+        &[&meta],
+    )?;
+    let measures = export.measures.map_or(&[][..], |m| m.all());
+    for m in measures {
+        write_measure(&mut tx, schema, m)?;
+    }
+    // The project's numbers are kept; new measures continue after the highest.
+    tx.batch_execute(&format!(
+        "SELECT setval(pg_get_serial_sequence('{schema}.massnahmen', 'nummer'),
+             GREATEST((SELECT max(nummer) FROM {schema}.massnahmen), 1))"
+    ))?;
+    let mut roles = Vec::new();
+    if create_roles {
+        for m in &export.region.municipalities {
+            let role = municipality_role(&m.name);
+            tx.batch_execute(&format!(
+                "DO $$ BEGIN
+                     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                         CREATE ROLE {role} NOLOGIN IN ROLE atlas_kommune;
+                     END IF;
+                 END $$;"
+            ))?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO {schema}.kommune_rollen (rolle, kommune) VALUES ($1, $2)
+                     ON CONFLICT (rolle) DO UPDATE SET kommune = EXCLUDED.kommune"
+                ),
+                &[&role, &m.name],
+            )?;
+            roles.push(role);
+        }
+    }
+    tx.commit()?;
+    Ok(Published {
+        areas,
+        measures: measures.len(),
+        roles,
+    })
+}
+
+/// The areas with their geometry (lon/lat, as the GeoJSON export writes them).
+fn write_areas(
+    tx: &mut Transaction<'_>,
+    schema: &str,
+    doc: &Value,
+) -> Result<usize, RegisterError> {
+    let statement = tx.prepare(&format!(
+        "INSERT INTO {schema}.sozialraeume (code, name, kommune, handlungsfelder, geom)
+         VALUES ($1, $2, $3, $4, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5), 4326)))
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kommune = EXCLUDED.kommune,
+             handlungsfelder = EXCLUDED.handlungsfelder, geom = EXCLUDED.geom"
+    ))?;
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let text = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+    for f in features {
+        let p = f.get("properties").cloned().unwrap_or(Value::Null);
+        let geometry = f.get("geometry").map(Value::to_string).unwrap_or_default();
+        let fields = p
+            .get("handlungsfelder_final")
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        tx.execute(
+            &statement,
+            &[
+                &text(&p, "code").unwrap_or_default(),
+                &text(&p, "name"),
+                &text(&p, "kommune"),
+                &fields,
+                &geometry,
+            ],
+        )?;
+    }
+    Ok(features.len())
+}
+
+/// One measure, inserted or (by its uid) replaced.
+fn write_measure(tx: &mut Transaction<'_>, schema: &str, m: &Measure) -> Result<(), RegisterError> {
+    let uid = m.uid.to_string();
+    let date = |d: Option<crate::model::Date>| d.map(|d| d.to_string());
+    tx.execute(
+        &format!(
+            "INSERT INTO {schema}.massnahmen (uid, nummer, titel, beschreibung, handlungsfelder,
+                 sozialraeume, kommunen, verantwortung, federfuehrung, partner, status, beginn,
+                 ende, budget_eur, prioritaet, notizen, erstellt, geaendert)
+             VALUES ($1::text::uuid, COALESCE($18, nextval(pg_get_serial_sequence(
+                     '{schema}.massnahmen', 'nummer'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                 $11::text::date, $12::text::date, $13, $14, $15, $16::text::timestamptz,
+                 $17::text::timestamptz)
+             ON CONFLICT (uid) DO UPDATE SET titel = EXCLUDED.titel,
+                 beschreibung = EXCLUDED.beschreibung, handlungsfelder = EXCLUDED.handlungsfelder,
+                 sozialraeume = EXCLUDED.sozialraeume, kommunen = EXCLUDED.kommunen,
+                 verantwortung = EXCLUDED.verantwortung, federfuehrung = EXCLUDED.federfuehrung,
+                 partner = EXCLUDED.partner, status = EXCLUDED.status, beginn = EXCLUDED.beginn,
+                 ende = EXCLUDED.ende, budget_eur = EXCLUDED.budget_eur,
+                 prioritaet = EXCLUDED.prioritaet, notizen = EXCLUDED.notizen"
+        ),
+        &[
+            &uid,
+            &m.title,
+            &m.description,
+            &m.fields.to_numbers(),
+            &m.areas,
+            &m.municipalities,
+            &m.responsibility.key(),
+            &m.lead,
+            &m.partners,
+            &m.status.key(),
+            &date(m.start),
+            &date(m.end),
+            &m.budget_eur,
+            &m.priority.map(|p| p.key()),
+            &m.notes,
+            &m.created.to_string(),
+            &m.changed.to_string(),
+            &(m.id > 0).then_some(m.id),
+        ],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn municipality_roles_are_plain_identifiers() {
+        assert_eq!(
+            municipality_role("Stolberg (Rhld.)"),
+            "atlas_k_stolberg_rhld"
+        );
+        assert_eq!(municipality_role("Würselen"), "atlas_k_wuerselen");
+        assert_eq!(municipality_role("Aachen"), "atlas_k_aachen");
+    }
+
+    #[test]
+    fn a_schema_name_with_sql_in_it_is_refused() {
+        assert!(checked_schema("atlas").is_ok());
+        assert!(checked_schema("atlas_2026").is_ok());
+        for bad in ["", "Atlas", "a; DROP TABLE x", "1atlas", "a-b", "\"x\""] {
+            assert!(checked_schema(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The shared register on PostgreSQL/PostGIS: `project publish` and the rights the database
+//! enforces, against a real server.
+//!
+//! The server is named by `SOZIALRAUM_TEST_PG` (a libpq-style string for a superuser, e.g.
+//! `host=/tmp/atlaspg port=54329 user=atlas_admin dbname=postgres`; `.ci/run` starts a
+//! throwaway cluster and sets it). Without it the tests say so and pass; with
+//! `REQUIRE_POSTGRES=1` (CI) they fail instead. Each test works in a database of its own,
+//! dropped at the end; the login roles it makes are dropped too.
+
+mod common;
+
+use std::process::Command;
+
+use postgres::{Client, NoTls};
+
+/// The admin connection string, or None (with a note) when no server is configured.
+fn server() -> Option<String> {
+    let conninfo = std::env::var("SOZIALRAUM_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if conninfo.is_none() {
+        let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "REQUIRE_POSTGRES=1 but SOZIALRAUM_TEST_PG names no server"
+        );
+        eprintln!("note: SOZIALRAUM_TEST_PG not set; skipping the PostgreSQL register tests");
+    }
+    conninfo
+}
+
+/// A database for one test, dropped (with the login roles made for it) when it goes.
+struct TestDb {
+    admin: String,
+    name: String,
+    logins: Vec<String>,
+}
+
+impl TestDb {
+    fn new(admin: &str, tag: &str) -> TestDb {
+        let name = format!("atlas_test_{tag}_{}", std::process::id());
+        let mut c = Client::connect(admin, NoTls).expect("admin connection");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .expect("drop old");
+        c.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        TestDb {
+            admin: admin.to_string(),
+            name,
+            logins: Vec::new(),
+        }
+    }
+
+    /// The connection string for this database as `user`.
+    fn conninfo(&self, user: Option<&str>) -> String {
+        let mut s = format!("{} dbname={}", self.admin, self.name);
+        if let Some(u) = user {
+            s = format!("{s} user={u}");
+        }
+        s
+    }
+
+    fn client(&self, user: Option<&str>) -> Client {
+        Client::connect(&self.conninfo(user), NoTls).expect("connection")
+    }
+
+    /// A login role in `group`, as an administrator would make for a planner.
+    fn login(&mut self, who: &str, group: &str) -> String {
+        let role = format!("{who}_{}", self.name);
+        self.client(None)
+            .batch_execute(&format!("CREATE ROLE {role} LOGIN IN ROLE {group}"))
+            .expect("login role");
+        self.logins.push(role.clone());
+        role
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Client::connect(&self.admin, NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+            for role in &self.logins {
+                let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+            }
+        }
+    }
+}
+
+fn atlas(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(args)
+        .env("LANG", "de_DE.UTF-8")
+        .output()
+        .expect("runs")
+}
+
+/// A project of the demo map with the measures of the test list.
+fn demo_project(dir: &common::TestDir) -> std::path::PathBuf {
+    let project = dir.join("region.gpkg");
+    let demo = dir.join("demo.geojson");
+    std::fs::write(&demo, sozialraum_atlas::io::demo::DEMO_GEOJSON).expect("demo written");
+    let p = project.to_str().expect("utf-8");
+    let o = atlas(&["project", "new", demo.to_str().expect("utf-8"), "--out", p]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list = common::test_file("measures/bestandsliste.csv");
+    let o = atlas(&["measures", "import", p, list.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    project
+}
+
+/// One line of the register's history.
+#[derive(Debug)]
+struct HistoryLine {
+    user: String,
+    action: String,
+    before: Option<String>,
+    after: Option<String>,
+    revision: Option<String>,
+}
+
+fn count(c: &mut Client, sql: &str) -> i64 {
+    c.query_one(sql, &[]).expect(sql).get(0)
+}
+
+#[test]
+fn a_project_is_published_with_geometry_measures_roles_and_can_be_published_again() {
+    let Some(admin) = server() else { return };
+    let db = TestDb::new(&admin, "publish");
+    let dir = common::temp_dir("register-publish");
+    let project = demo_project(&dir);
+    let p = project.to_str().expect("utf-8");
+    // A password in the connection string is used, never written down.
+    let conninfo = format!("{} password=geheim-4711", db.conninfo(None));
+    for round in 0..2 {
+        let o = atlas(&["project", "publish", p, "--db", &conninfo, "--create-roles"]);
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "round {round}: {said}");
+        assert!(
+            said.contains("93 Sozialräume, 3 Maßnahmen, 10 Kommunen-Rollen"),
+            "{said}"
+        );
+    }
+    let mut c = db.client(None);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM atlas.sozialraeume"), 93);
+    let km2: f64 = c
+        .query_one(
+            "SELECT sum(ST_Area(geom::geography)) / 1e6 FROM atlas.sozialraeume",
+            &[],
+        )
+        .expect("area")
+        .get(0);
+    assert!((km2 - 801.5).abs() < 5.0, "the region's area: {km2} km²");
+    assert_eq!(count(&mut c, "SELECT count(*) FROM atlas.massnahmen"), 3);
+    assert_eq!(
+        count(&mut c, "SELECT count(*) FROM atlas.kommune_rollen"),
+        10
+    );
+    let numbers: Vec<i64> = c
+        .query("SELECT nummer FROM atlas.massnahmen ORDER BY nummer", &[])
+        .expect("numbers")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(numbers, [1, 2, 3], "the project's numbers are kept");
+    let bytes = std::fs::read(&project).expect("project");
+    assert!(
+        !bytes.windows(11).any(|w| w == b"geheim-4711"),
+        "no password in the project file"
+    );
+    // GDAL (as QGIS) reads the register's layers.
+    if let Some(ogrinfo) = common::gdal_tool("ogrinfo") {
+        let o = Command::new(ogrinfo)
+            .args([
+                "-ro",
+                "-so",
+                &format!("PG:{}", db.conninfo(None)),
+                "atlas.sozialraeume",
+            ])
+            .output()
+            .expect("ogrinfo");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("Feature Count: 93"),
+            "{text}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_database_enforces_who_may_change_what_and_records_every_change() {
+    let Some(admin) = server() else { return };
+    let mut db = TestDb::new(&admin, "rights");
+    let dir = common::temp_dir("register-rights");
+    let project = demo_project(&dir);
+    let o = atlas(&[
+        "project",
+        "publish",
+        project.to_str().expect("utf-8"),
+        "--db",
+        &db.conninfo(None),
+        "--create-roles",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stolberg = db.login("anna", "atlas_k_stolberg_rhld");
+    let region = db.login("rita", "atlas_region");
+    let mut anna = db.client(Some(&stolberg));
+    // Reading everything is allowed.
+    assert_eq!(count(&mut anna, "SELECT count(*) FROM atlas.massnahmen"), 3);
+    // Another municipality's measure: plain SQL changes nothing.
+    let changed = anna
+        .execute(
+            "UPDATE atlas.massnahmen SET titel = 'übernommen' WHERE 'Aachen' = ANY(kommunen)",
+            &[],
+        )
+        .expect("update runs");
+    assert_eq!(changed, 0, "an Aachen measure is not Stolberg's to change");
+    let deleted = anna
+        .execute("DELETE FROM atlas.massnahmen", &[])
+        .expect("delete runs");
+    assert_eq!(deleted, 0);
+    // A measure for Aachen cannot be made by Stolberg; one for Stolberg can, hostile text
+    // and all, stored as text.
+    let foreign = anna.execute(
+        "INSERT INTO atlas.massnahmen (uid, titel, kommunen, verantwortung, status)
+         VALUES (gen_random_uuid(), 'fremd', '{Aachen}', 'einfluss', 'idee')",
+        &[],
+    );
+    assert!(foreign.is_err(), "row-level security refuses it");
+    let hostile = [
+        "'; DROP TABLE atlas.massnahmen; --",
+        "=HYPERLINK(\"http://x\")",
+    ];
+    for title in hostile {
+        anna.execute(
+            "INSERT INTO atlas.massnahmen (uid, titel, kommunen, verantwortung, status)
+             VALUES (gen_random_uuid(), $1, '{Stolberg (Rhld.)}', 'einfluss', 'idee')",
+            &[&title],
+        )
+        .expect("own municipality");
+    }
+    // Joint measures with Stolberg among the municipalities are Stolberg's to change too.
+    let joint = anna
+        .execute(
+            "UPDATE atlas.massnahmen SET notizen = 'gemeinsam' WHERE 'Stolberg (Rhld.)' = ANY(kommunen)",
+            &[],
+        )
+        .expect("own");
+    assert_eq!(joint, 2);
+    // Areas, settings and the history are not a municipality's to change.
+    for sql in [
+        "UPDATE atlas.sozialraeume SET name = 'x'",
+        "UPDATE atlas.einstellungen SET inhalt = '{}'",
+        "DELETE FROM atlas.massnahmen_verlauf",
+    ] {
+        assert!(anna.execute(sql, &[]).is_err(), "{sql} is refused");
+    }
+    // The region changes everything; nobody, not even the region, rewrites the history.
+    let mut rita = db.client(Some(&region));
+    let n = rita
+        .execute(
+            "UPDATE atlas.massnahmen SET titel = titel || ' (geprüft)' WHERE 'Aachen' = ANY(kommunen)",
+            &[],
+        )
+        .expect("region");
+    assert_eq!(n, 1);
+    assert!(
+        rita.execute("DELETE FROM atlas.massnahmen_verlauf", &[])
+            .is_err()
+    );
+    let mut c = db.client(None);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM atlas.massnahmen"), 5);
+    let titles: Vec<String> = c
+        .query("SELECT titel FROM atlas.massnahmen ORDER BY nummer", &[])
+        .expect("titles")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for title in hostile {
+        assert!(titles.iter().any(|t| t == title), "{title} kept as text");
+    }
+    let history = c
+        .query(
+            "SELECT benutzer::text, aktion, vorher->>'titel', nachher->>'titel', \
+             nachher->>'revision' FROM atlas.massnahmen_verlauf ORDER BY id",
+            &[],
+        )
+        .expect("history");
+    let lines: Vec<HistoryLine> = history
+        .iter()
+        .map(|r| HistoryLine {
+            user: r.get(0),
+            action: r.get(1),
+            before: r.get(2),
+            after: r.get(3),
+            revision: r.get(4),
+        })
+        .collect();
+    // 3 published, 2 inserted and 2 updated by Stolberg, 1 updated by the region.
+    assert_eq!(lines.len(), 8, "{lines:#?}");
+    let by = |who: &str, what: &str| {
+        lines
+            .iter()
+            .filter(|l| l.user == who && l.action == what)
+            .count()
+    };
+    assert_eq!(by(&stolberg, "insert"), 2);
+    assert_eq!(by(&stolberg, "update"), 2);
+    let last = lines.last().expect("line");
+    assert_eq!(
+        (last.user.as_str(), last.action.as_str()),
+        (region.as_str(), "update")
+    );
+    assert!(
+        last.after
+            .as_deref()
+            .is_some_and(|t| t.ends_with(" (geprüft)") && last.before.as_deref() != Some(t)),
+        "before and after: {last:?}"
+    );
+    assert_eq!(last.revision.as_deref(), Some("2"), "the revision rose");
+}
+
+#[test]
+fn a_refused_publish_changes_nothing_and_says_why() {
+    let Some(admin) = server() else { return };
+    let db = TestDb::new(&admin, "refused");
+    let dir = common::temp_dir("register-refused");
+    let project = demo_project(&dir);
+    let o = atlas(&[
+        "project",
+        "publish",
+        project.to_str().expect("utf-8"),
+        "--db",
+        &db.conninfo(None),
+        "--schema",
+        "atlas; DROP SCHEMA public",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains("nicht ins gemeinsame Register übernommen"),
+        "{said}"
+    );
+    let mut c = db.client(None);
+    assert_eq!(
+        count(
+            &mut c,
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'public'"
+        ),
+        1
+    );
+    // No server there: a message, exit 2, no panic.
+    let o = atlas(&[
+        "project",
+        "publish",
+        project.to_str().expect("utf-8"),
+        "--db",
+        "host=/nonexistent port=1 user=x dbname=x",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
