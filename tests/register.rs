@@ -97,6 +97,19 @@ fn atlas(args: &[&str]) -> std::process::Output {
         .expect("runs")
 }
 
+/// `project publish PROJECT --db CONNINFO EXTRA…`.
+fn publish(project: &std::path::Path, conninfo: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "project",
+        "publish",
+        project.to_str().expect("utf-8"),
+        "--db",
+        conninfo,
+    ];
+    args.extend_from_slice(extra);
+    atlas(&args)
+}
+
 /// A project of the demo map with the measures of the test list.
 fn demo_project(dir: &common::TestDir) -> std::path::PathBuf {
     let project = dir.join("region.gpkg");
@@ -131,11 +144,10 @@ fn a_project_is_published_with_geometry_measures_roles_and_can_be_published_agai
     let db = TestDb::new(&admin, "publish");
     let dir = common::temp_dir("register-publish");
     let project = demo_project(&dir);
-    let p = project.to_str().expect("utf-8");
     // A password in the connection string is used, never written down.
     let conninfo = format!("{} password=geheim-4711", db.conninfo(None));
     for round in 0..2 {
-        let o = atlas(&["project", "publish", p, "--db", &conninfo, "--create-roles"]);
+        let o = publish(&project, &conninfo, &["--create-roles"]);
         let said = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.success(), "round {round}: {said}");
         assert!(
@@ -196,14 +208,7 @@ fn the_database_enforces_who_may_change_what_and_records_every_change() {
     let mut db = TestDb::new(&admin, "rights");
     let dir = common::temp_dir("register-rights");
     let project = demo_project(&dir);
-    let o = atlas(&[
-        "project",
-        "publish",
-        project.to_str().expect("utf-8"),
-        "--db",
-        &db.conninfo(None),
-        "--create-roles",
-    ]);
+    let o = publish(&project, &db.conninfo(None), &["--create-roles"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stolberg = db.login("anna", "atlas_k_stolberg_rhld");
     let region = db.login("rita", "atlas_region");
@@ -329,15 +334,11 @@ fn a_refused_publish_changes_nothing_and_says_why() {
     let db = TestDb::new(&admin, "refused");
     let dir = common::temp_dir("register-refused");
     let project = demo_project(&dir);
-    let o = atlas(&[
-        "project",
-        "publish",
-        project.to_str().expect("utf-8"),
-        "--db",
+    let o = publish(
+        &project,
         &db.conninfo(None),
-        "--schema",
-        "atlas; DROP SCHEMA public",
-    ]);
+        &["--schema", "atlas; DROP SCHEMA public"],
+    );
     assert_eq!(o.status.code(), Some(2));
     let said = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -353,13 +354,7 @@ fn a_refused_publish_changes_nothing_and_says_why() {
         1
     );
     // No server there: a message, exit 2, no panic.
-    let o = atlas(&[
-        "project",
-        "publish",
-        project.to_str().expect("utf-8"),
-        "--db",
-        "host=/nonexistent port=1 user=x dbname=x",
-    ]);
+    let o = publish(&project, "host=/nonexistent port=1 user=x dbname=x", &[]);
     assert_eq!(
         o.status.code(),
         Some(2),
