@@ -326,6 +326,32 @@ fn the_database_enforces_who_may_change_what_and_records_every_change() {
         "before and after: {last:?}"
     );
     assert_eq!(last.revision.as_deref(), Some("2"), "the revision rose");
+    // The history as CSV for German Excel, formula cells neutralised.
+    let out = dir.join("verlauf.csv");
+    let o = atlas(&[
+        "measures",
+        "history",
+        "--db",
+        &db.conninfo(None),
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(&out).expect("csv");
+    let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert_eq!(
+        rows[0],
+        "zeit;benutzer;aktion;nummer;titel;geaenderte_felder"
+    );
+    assert_eq!(rows.iter().filter(|r| !r.is_empty()).count(), 9, "{csv}");
+    let last = rows[8];
+    assert!(last.contains(&format!(";{region};geändert;")), "{last}");
+    assert!(last.ends_with(";titel"), "only the title changed: {last}");
+    assert!(csv.contains(";\"'=HYPERLINK("), "formula neutralised: {csv}");
+    let stamp = last.split(';').next().expect("time");
+    assert!(
+        stamp.len() == 19 && stamp.as_bytes()[2] == b'.' && stamp.as_bytes()[5] == b'.',
+        "German date and time: {stamp}"
+    );
 }
 
 #[test]

@@ -190,6 +190,17 @@ pub enum MeasuresAction {
         /// The file to write (.csv or .xlsx).
         file: PathBuf,
     },
+    /// Write the history of the shared register (who changed what, when) as CSV.
+    History {
+        /// The database, as for `project publish --db`.
+        #[arg(long)]
+        db: String,
+        /// The register's schema.
+        #[arg(long, default_value = "atlas")]
+        schema: String,
+        /// The CSV file to write.
+        file: PathBuf,
+    },
     /// Test hook: adds COUNT measures one by one, printing each id once its write returned
     /// (only in a build with the `test-hooks` feature).
     #[cfg(feature = "test-hooks")]

@@ -277,6 +277,20 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             lines.extend(notes.into_iter().map(|n| format!("  {n}")));
             Ok(lines.join("\n"))
         })(),
+        MeasuresAction::History { db, schema, file } => (|| {
+            let target = file.display().to_string();
+            let failed =
+                |why: String| lang.tf(T::CliHistoryFailed, &[("file", &target), ("why", &why)]);
+            let mut client = register::connect(&db).map_err(|e| failed(e.to_string()))?;
+            let (csv, n) = register::history_csv(&mut client, &schema, lang)
+                .map_err(|e| failed(e.to_string()))?;
+            crate::io::atomic::write_atomically(&file, csv.as_bytes())
+                .map_err(|e| failed(e.to_string()))?;
+            Ok(lang.tf(
+                T::CliHistoryWritten,
+                &[("n", &format::count(n, lang)), ("file", &target)],
+            ))
+        })(),
         MeasuresAction::Import { project, file } => (|| {
             let (mut map, mut store) = open(&project, lang, true)?;
             let (measures, report) = read_measures(&file, &map.region, &map.measures, lang)

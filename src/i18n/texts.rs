@@ -51,6 +51,8 @@ texts! {
     KeyCtrl => "Strg", "Ctrl";
     MenuAbout => "Über Sozialraum-Atlas", "About Sozialraum-Atlas";
     LegendTitle => "Handlungsfelder", "Fields of action";
+    CliHistoryWritten => "{n} Einträge des Verlaufs nach {file} geschrieben", "{n} history entries written to {file}";
+    CliHistoryFailed => "{file}: Verlauf nicht geschrieben: {why}", "{file}: history not written: {why}";
     CliPublished => "{file}: ins gemeinsame Register (Schema {schema}) übernommen: {areas} Sozialräume, {measures} Maßnahmen, {roles} Kommunen-Rollen", "{file}: published to the shared register (schema {schema}): {areas} areas, {measures} measures, {roles} municipality roles";
     CliPublishFailed => "{file}: nicht ins gemeinsame Register übernommen, dort ist nichts geändert: {why}", "{file}: not published to the shared register, nothing was changed there: {why}";
     CliLongNeedsValue => "Eine lange Tabelle braucht --value-column (die Spalte mit dem Wert).", "A long table needs --value-column (the column with the value).";

@@ -255,6 +255,81 @@ fn write_measure(tx: &mut Transaction<'_>, schema: &str, m: &Measure) -> Result<
     Ok(())
 }
 
+/// The register's history as a German Excel CSV (`;`, UTF-8 with BOM, CRLF): time, user,
+/// action, measure number and title, which fields changed; cells a spreadsheet would run as a
+/// formula are neutralised. Returns the text and the number of lines.
+pub fn history_csv(
+    client: &mut Client,
+    schema: &str,
+    lang: crate::i18n::Lang,
+) -> Result<(String, usize), RegisterError> {
+    let schema = checked_schema(schema)?;
+    let pattern = if lang.is_english() {
+        "YYYY-MM-DD HH24:MI:SS"
+    } else {
+        "DD.MM.YYYY HH24:MI:SS"
+    };
+    let rows = client.query(
+        &format!(
+            "SELECT to_char(v.zeit AT TIME ZONE 'Europe/Berlin', $1), v.benutzer::text, v.aktion,
+                 coalesce(v.nachher, v.vorher)->>'nummer',
+                 coalesce(v.nachher, v.vorher)->>'titel',
+                 coalesce((SELECT string_agg(n.key, ', ' ORDER BY n.key)
+                     FROM jsonb_each(v.nachher) n
+                     WHERE v.vorher IS NOT NULL AND n.value IS DISTINCT FROM v.vorher -> n.key
+                       AND n.key NOT IN ('revision', 'geaendert', 'geaendert_von')), '')
+             FROM {schema}.massnahmen_verlauf v ORDER BY v.id"
+        ),
+        &[&pattern],
+    )?;
+    let header: [&str; 6] = if lang.is_english() {
+        [
+            "time",
+            "user",
+            "action",
+            "number",
+            "title",
+            "changed fields",
+        ]
+    } else {
+        [
+            "zeit",
+            "benutzer",
+            "aktion",
+            "nummer",
+            "titel",
+            "geaenderte_felder",
+        ]
+    };
+    let mut csv = String::from("\u{feff}");
+    csv.push_str(&header.join(";"));
+    csv.push_str("\r\n");
+    for row in &rows {
+        let action: String = row.get(2);
+        let action = match (action.as_str(), lang.is_english()) {
+            ("insert", false) => "angelegt",
+            ("update", false) => "geändert",
+            ("delete", false) => "gelöscht",
+            ("insert", true) => "added",
+            ("update", true) => "changed",
+            ("delete", true) => "deleted",
+            _ => "",
+        };
+        let cells: [String; 6] = [
+            row.get::<_, Option<String>>(0).unwrap_or_default(),
+            row.get(1),
+            action.to_string(),
+            row.get::<_, Option<String>>(3).unwrap_or_default(),
+            row.get::<_, Option<String>>(4).unwrap_or_default(),
+            row.get(5),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| super::cells::csv_field(c)).collect();
+        csv.push_str(&cells.join(";"));
+        csv.push_str("\r\n");
+    }
+    Ok((csv, rows.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
