@@ -346,7 +346,10 @@ fn the_database_enforces_who_may_change_what_and_records_every_change() {
     let last = rows[8];
     assert!(last.contains(&format!(";{region};geändert;")), "{last}");
     assert!(last.ends_with(";titel"), "only the title changed: {last}");
-    assert!(csv.contains(";\"'=HYPERLINK("), "formula neutralised: {csv}");
+    assert!(
+        csv.contains(";\"'=HYPERLINK("),
+        "formula neutralised: {csv}"
+    );
     let stamp = last.split(';').next().expect("time");
     assert!(
         stamp.len() == 19 && stamp.as_bytes()[2] == b'.' && stamp.as_bytes()[5] == b'.',

@@ -88,7 +88,7 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
             let failed = |e: register::RegisterError| {
                 lang.tf(
                     T::CliPublishFailed,
-                    &[("file", &file), ("why", &e.to_string())],
+                    &[("file", &file), ("why", &e.describe(lang))],
                 )
             };
             let mut client = register::connect(&db).map_err(failed)?;
@@ -281,9 +281,9 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             let target = file.display().to_string();
             let failed =
                 |why: String| lang.tf(T::CliHistoryFailed, &[("file", &target), ("why", &why)]);
-            let mut client = register::connect(&db).map_err(|e| failed(e.to_string()))?;
+            let mut client = register::connect(&db).map_err(|e| failed(e.describe(lang)))?;
             let (csv, n) = register::history_csv(&mut client, &schema, lang)
-                .map_err(|e| failed(e.to_string()))?;
+                .map_err(|e| failed(e.describe(lang)))?;
             crate::io::atomic::write_atomically(&file, csv.as_bytes())
                 .map_err(|e| failed(e.to_string()))?;
             Ok(lang.tf(

@@ -40,6 +40,34 @@ pub enum RegisterError {
     /// The map could not be written as GeoJSON.
     #[error("{0}")]
     Geometry(String),
+    /// A server on another machine: this version speaks to it only once TLS is in, and
+    /// sends nothing unencrypted over the network meanwhile.
+    #[error(
+        "{0} is another machine; connections beyond this one need TLS, which this version does \
+         not have yet: publish on the server itself (host=/var/run/postgresql or localhost) or \
+         through an SSH tunnel"
+    )]
+    NotLocal(String),
+}
+
+impl RegisterError {
+    /// The error in the user's language (the server's own messages stay as it sends them).
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::T;
+        match self {
+            RegisterError::NotLocal(host) => lang.tf(T::RegisterNotLocal, &[("host", host)]),
+            RegisterError::SchemaName(name) => lang.tf(T::RegisterSchemaName, &[("name", name)]),
+            RegisterError::Database(e) => match e.as_db_error() {
+                Some(db) => db.message().to_string(),
+                // "error connecting to server: No such file or directory": the cause too.
+                None => match std::error::Error::source(e) {
+                    Some(cause) => format!("{e}: {cause}"),
+                    None => e.to_string(),
+                },
+            },
+            RegisterError::Geometry(why) => why.clone(),
+        }
+    }
 }
 
 /// Connects with a libpq-style string: a `postgresql://` URL or `host=… dbname=…`; missing
@@ -70,7 +98,35 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
         config.password(pw);
     }
     config.application_name("sozialraum-atlas");
+    config.connect_timeout(std::time::Duration::from_secs(15));
+    if let Some(remote) = remote_host(&config) {
+        return Err(RegisterError::NotLocal(remote));
+    }
     Ok(config.connect(NoTls)?)
+}
+
+/// The first host that is not this machine (a Unix socket folder, localhost, a loopback
+/// address), if any: the connection would cross a network.
+fn remote_host(config: &postgres::Config) -> Option<String> {
+    use postgres::config::Host;
+    let loopback = |name: &str| {
+        name == "localhost"
+            || name
+                .trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    let named = config.get_hosts().iter().find_map(|h| match h {
+        Host::Tcp(name) if !loopback(name) => Some(name.clone()),
+        _ => None,
+    });
+    named.or_else(|| {
+        config
+            .get_hostaddrs()
+            .iter()
+            .find(|ip| !ip.is_loopback())
+            .map(ToString::to_string)
+    })
 }
 
 /// A schema name fit to be written into SQL unquoted.
@@ -342,6 +398,30 @@ mod tests {
         );
         assert_eq!(municipality_role("Würselen"), "atlas_k_wuerselen");
         assert_eq!(municipality_role("Aachen"), "atlas_k_aachen");
+    }
+
+    #[test]
+    fn nothing_goes_unencrypted_to_another_machine() {
+        let remote = |s: &str| remote_host(&s.parse::<postgres::Config>().expect(s));
+        assert_eq!(remote("host=/var/run/postgresql dbname=atlas"), None);
+        assert_eq!(remote("host=localhost dbname=atlas"), None);
+        assert_eq!(remote("postgresql://127.0.0.1:5432/atlas"), None);
+        assert_eq!(remote("host=::1"), None);
+        assert_eq!(
+            remote("host=db.staedteregion.example dbname=atlas").as_deref(),
+            Some("db.staedteregion.example")
+        );
+        assert_eq!(
+            remote("postgresql://10.1.2.3/atlas").as_deref(),
+            Some("10.1.2.3")
+        );
+        // Refused before any connection is tried.
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            connect("host=192.0.2.1 dbname=atlas user=x"),
+            Err(RegisterError::NotLocal(h)) if h == "192.0.2.1"
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]
