@@ -34,11 +34,11 @@ fn parse_limits(text: &str, lang: Lang) -> Option<Vec<f64>> {
         .collect()
 }
 
-/// Shows the view switch, the indicator options, the legend and the histogram.
-pub fn view_panel_ui(
+/// The switch "Handlungsfelder | Indikator | Abdeckung"; the indicator view comes back with
+/// the indicator last shown.
+fn view_switch_ui(
     ui: &mut Ui,
     map: &Document,
-    scene: &Scene,
     view: &ViewSettings,
     state: &mut ViewPanelState,
 ) -> Vec<Command> {
@@ -92,6 +92,20 @@ pub fn view_panel_ui(
             }
         }
     });
+    commands
+}
+
+/// Shows the view switch, the indicator options, the legend and the histogram.
+pub fn view_panel_ui(
+    ui: &mut Ui,
+    map: &Document,
+    scene: &Scene,
+    view: &ViewSettings,
+    state: &mut ViewPanelState,
+) -> Vec<Command> {
+    let lang = view.lang;
+    let mut commands = view_switch_ui(ui, map, view, state);
+    let indicators = map.indicators.indicators();
     if indicators.is_empty() {
         // Say why the indicator view is greyed, not only on hover.
         ui.label(
