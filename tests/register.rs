@@ -391,3 +391,64 @@ fn a_refused_publish_changes_nothing_and_says_why() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The TLS connection string (`SOZIALRAUM_TEST_PG_TLS`: the same server over loopback TCP
+/// with `sslmode=require sslrootcert=CA`), and a CA that did not sign the server's
+/// certificate (`SOZIALRAUM_TEST_PG_OTHER_CA`).
+fn tls_server() -> Option<(String, String)> {
+    let tls = std::env::var("SOZIALRAUM_TEST_PG_TLS")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let other = std::env::var("SOZIALRAUM_TEST_PG_OTHER_CA")
+        .ok()
+        .filter(|s| !s.is_empty());
+    match (tls, other) {
+        (Some(t), Some(o)) => Some((t, o)),
+        _ => {
+            let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "REQUIRE_POSTGRES=1 but SOZIALRAUM_TEST_PG_TLS / _OTHER_CA are not set"
+            );
+            eprintln!("note: SOZIALRAUM_TEST_PG_TLS not set; skipping the TLS test");
+            None
+        }
+    }
+}
+
+#[test]
+fn tls_is_used_and_checked_against_the_named_certificate_authority() {
+    let Some((tls, other_ca)) = tls_server() else {
+        return;
+    };
+    let mut c = sozialraum_atlas::io::register::connect(&tls).expect("TLS connection");
+    let row = c
+        .query_one(
+            "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .expect("pg_stat_ssl");
+    let (ssl, version): (bool, Option<String>) = (row.get(0), row.get(1));
+    assert!(ssl, "encrypted");
+    assert!(
+        version.is_some_and(|v| v.starts_with("TLSv1.")),
+        "a current TLS"
+    );
+    // A certificate authority that did not sign the server's certificate: refused.
+    let wrong = tls
+        .split_whitespace()
+        .map(|kv| {
+            if kv.starts_with("sslrootcert=") {
+                format!("sslrootcert={other_ca}")
+            } else {
+                kv.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let refused = sozialraum_atlas::io::register::connect(&wrong);
+    assert!(
+        refused.is_err(),
+        "a server certificate the CA did not sign is refused"
+    );
+}

@@ -53,7 +53,8 @@ texts! {
     LegendTitle => "Handlungsfelder", "Fields of action";
     CliHistoryWritten => "{n} Einträge des Verlaufs nach {file} geschrieben", "{n} history entries written to {file}";
     CliHistoryFailed => "{file}: Verlauf nicht geschrieben: {why}", "{file}: history not written: {why}";
-    RegisterNotLocal => "{host} ist ein anderer Rechner; Verbindungen dorthin brauchen Verschlüsselung (TLS), die diese Version noch nicht hat – bitte auf dem Server selbst (host=/var/run/postgresql oder localhost) oder über einen SSH-Tunnel veröffentlichen", "{host} is another machine; connections there need encryption (TLS), which this version does not have yet – please publish on the server itself (host=/var/run/postgresql or localhost) or through an SSH tunnel";
+    RegisterNotLocal => "{host} ist ein anderer Rechner: dorthin geht nichts unverschlüsselt (sslmode=disable ist dort nicht erlaubt)", "{host} is another machine: nothing goes there unencrypted (sslmode=disable is not allowed there)";
+    RegisterCertificates => "Zertifikate der Zertifizierungsstelle nicht lesbar: {why}", "the certificate authority's certificates cannot be read: {why}";
     RegisterSchemaName => "Schemaname „{name}“: nur a–z, 0–9 und _, am Anfang ein Buchstabe", "schema name \"{name}\": only a–z, 0–9 and _, starting with a letter";
     CliPublished => "{file}: ins gemeinsame Register (Schema {schema}) übernommen: {areas} Sozialräume, {measures} Maßnahmen, {roles} Kommunen-Rollen", "{file}: published to the shared register (schema {schema}): {areas} areas, {measures} measures, {roles} municipality roles";
     CliPublishFailed => "{file}: nicht ins gemeinsame Register übernommen, dort ist nichts geändert: {why}", "{file}: not published to the shared register, nothing was changed there: {why}";

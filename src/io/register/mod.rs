@@ -40,14 +40,13 @@ pub enum RegisterError {
     /// The map could not be written as GeoJSON.
     #[error("{0}")]
     Geometry(String),
-    /// A server on another machine: this version speaks to it only once TLS is in, and
-    /// sends nothing unencrypted over the network meanwhile.
-    #[error(
-        "{0} is another machine; connections beyond this one need TLS, which this version does \
-         not have yet: publish on the server itself (host=/var/run/postgresql or localhost) or \
-         through an SSH tunnel"
-    )]
+    /// `sslmode=disable` for a server on another machine: nothing goes unencrypted over a
+    /// network.
+    #[error("{0} is another machine: sslmode=disable is not allowed there")]
     NotLocal(String),
+    /// The CA certificates could not be read (the `sslrootcert` file, or the system's).
+    #[error("{0}")]
+    Certificates(String),
 }
 
 impl RegisterError {
@@ -56,6 +55,7 @@ impl RegisterError {
         use crate::i18n::T;
         match self {
             RegisterError::NotLocal(host) => lang.tf(T::RegisterNotLocal, &[("host", host)]),
+            RegisterError::Certificates(why) => lang.tf(T::RegisterCertificates, &[("why", why)]),
             RegisterError::SchemaName(name) => lang.tf(T::RegisterSchemaName, &[("name", name)]),
             RegisterError::Database(e) => match e.as_db_error() {
                 Some(db) => db.message().to_string(),
@@ -72,7 +72,14 @@ impl RegisterError {
 
 /// Connects with a libpq-style string: a `postgresql://` URL or `host=… dbname=…`; missing
 /// parts come from the PG* environment variables, as libpq would take them.
+///
+/// Encryption: a server on another machine is always reached over TLS (rustls), its
+/// certificate checked against `sslrootcert` (a PEM file, like libpq's) or the system's CA
+/// certificates, and its name against the host (libpq's `verify-full`); `sslmode=disable`
+/// is refused there. This machine (a Unix socket, localhost) is reached without TLS unless
+/// `sslmode=require` asks for it.
 pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
+    let (conninfo, root_cert) = take_root_cert(conninfo);
     let mut config: postgres::Config = conninfo.parse()?;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -99,10 +106,93 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
     }
     config.application_name("sozialraum-atlas");
     config.connect_timeout(std::time::Duration::from_secs(15));
-    if let Some(remote) = remote_host(&config) {
-        return Err(RegisterError::NotLocal(remote));
+    let remote = remote_host(&config);
+    let asked = config.get_ssl_mode();
+    if let Some(host) = &remote
+        && asked == postgres::config::SslMode::Disable
+    {
+        return Err(RegisterError::NotLocal(host.clone()));
     }
-    Ok(config.connect(NoTls)?)
+    if remote.is_none() && asked != postgres::config::SslMode::Require {
+        return Ok(config.connect(NoTls)?);
+    }
+    config.ssl_mode(postgres::config::SslMode::Require);
+    let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(root_cert.as_deref())?);
+    Ok(config.connect(tls)?)
+}
+
+/// Takes `sslrootcert=FILE` (or `?sslrootcert=` in a URL) out of the connection string, which
+/// rust-postgres does not read itself.
+fn take_root_cert(conninfo: &str) -> (String, Option<std::path::PathBuf>) {
+    if conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://") {
+        let Some((base, query)) = conninfo.split_once('?') else {
+            return (conninfo.to_string(), None);
+        };
+        let mut root = None;
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|kv| match kv.strip_prefix("sslrootcert=") {
+                Some(file) => {
+                    root = Some(std::path::PathBuf::from(file));
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let rest = if kept.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        return (rest, root);
+    }
+    let mut root = None;
+    let kept: Vec<&str> = conninfo
+        .split_whitespace()
+        .filter(|kv| match kv.strip_prefix("sslrootcert=") {
+            Some(file) => {
+                root = Some(std::path::PathBuf::from(file));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (kept.join(" "), root)
+}
+
+/// rustls settings: the CA certificates of `root_cert`, or else the system's.
+fn tls_config(root_cert: Option<&std::path::Path>) -> Result<rustls::ClientConfig, RegisterError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let bad = |why: String| RegisterError::Certificates(why);
+    let mut roots = rustls::RootCertStore::empty();
+    match root_cert {
+        Some(file) => {
+            let certs = CertificateDer::pem_file_iter(file)
+                .map_err(|e| bad(format!("{}: {e}", file.display())))?;
+            for cert in certs {
+                let cert = cert.map_err(|e| bad(format!("{}: {e}", file.display())))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| bad(format!("{}: {e}", file.display())))?;
+            }
+        }
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    if roots.is_empty() {
+        return Err(bad("no CA certificate".into()));
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
 }
 
 /// The first host that is not this machine (a Unix socket folder, localhost, a loopback
@@ -415,13 +505,25 @@ mod tests {
             remote("postgresql://10.1.2.3/atlas").as_deref(),
             Some("10.1.2.3")
         );
-        // Refused before any connection is tried.
+        // sslmode=disable to another machine is refused before any connection is tried.
         let started = std::time::Instant::now();
         assert!(matches!(
-            connect("host=192.0.2.1 dbname=atlas user=x"),
+            connect("host=192.0.2.1 dbname=atlas user=x sslmode=disable"),
             Err(RegisterError::NotLocal(h)) if h == "192.0.2.1"
         ));
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn sslrootcert_is_taken_out_for_rustls() {
+        let (rest, root) = take_root_cert("host=db sslmode=require sslrootcert=/etc/ca.pem user=a");
+        assert_eq!(rest, "host=db sslmode=require user=a");
+        assert_eq!(root.as_deref(), Some(std::path::Path::new("/etc/ca.pem")));
+        let (rest, root) =
+            take_root_cert("postgresql://db/atlas?sslmode=require&sslrootcert=ca.pem");
+        assert_eq!(rest, "postgresql://db/atlas?sslmode=require");
+        assert_eq!(root.as_deref(), Some(std::path::Path::new("ca.pem")));
+        assert_eq!(take_root_cert("host=/tmp").1, None);
     }
 
     #[test]
