@@ -1,8 +1,10 @@
-//! Offline and private by design: the program never opens a network connection. Proved two
-//! ways: no networking crate is compiled in (Cargo.lock), and the real program — the command
-//! line's import, export and project commands, and the window itself under a virtual display
-//! — runs under `strace`, which logs every socket it creates: none may be an internet socket
-//! (AF_INET, AF_INET6). The window's own sockets are local (AF_UNIX: the X server, D-Bus).
+//! Offline and private by design: the program opens a network connection only to a shared
+//! register the user names (`--db`). Proved three ways: no HTTP, DNS-over-HTTP or similar
+//! crate is compiled in (Cargo.lock); the database client and its TLS are used by one module
+//! only, `io::register`; and the real program — the command line's import, export and
+//! project commands, and the window itself under a virtual display — runs under `strace`,
+//! which logs every socket it creates: none may be an internet socket (AF_INET, AF_INET6).
+//! The window's own sockets are local (AF_UNIX: the X server, D-Bus).
 
 mod common;
 
@@ -13,7 +15,8 @@ use common::{temp_dir, test_file, tracing_tool};
 
 const EXE: &str = env!("CARGO_BIN_EXE_sozialraum-atlas");
 
-/// Crates that speak HTTP, TLS or DNS: none may be in the build.
+/// Crates that speak HTTP, websockets or DNS, or another TLS stack: none may be in the build.
+/// (rustls is there for the register only, see [`only_the_register_speaks_to_a_server`].)
 const NETWORK_CRATES: &[&str] = &[
     "reqwest",
     "hyper",
@@ -25,7 +28,6 @@ const NETWORK_CRATES: &[&str] = &[
     "attohttpc",
     "native-tls",
     "openssl",
-    "rustls",
     "h2",
     "h3",
     "quinn",
@@ -33,6 +35,44 @@ const NETWORK_CRATES: &[&str] = &[
     "hickory-resolver",
     "tungstenite",
 ];
+
+/// The database client and TLS are named in `io/register` and nowhere else in the program.
+#[test]
+fn only_the_register_speaks_to_a_server() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.clone()];
+    let mut users = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("dir") {
+                files.push(entry.expect("entry").path());
+            }
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("source");
+        let speaks = [
+            "postgres::",
+            "rustls",
+            "tokio_postgres",
+            "std::net::TcpStream",
+        ]
+        .iter()
+        .any(|name| text.contains(name));
+        if speaks {
+            users.push(
+                path.strip_prefix(&root)
+                    .expect("inside")
+                    .display()
+                    .to_string(),
+            );
+        }
+    }
+    users.sort();
+    assert_eq!(users, ["io/register/mod.rs"], "who speaks to a server");
+}
 
 #[test]
 fn no_networking_crate_is_in_the_build() {
