@@ -562,7 +562,9 @@ fn window_on(
         .build_eframe(move |cc| SozialraumApp::new(&cc.egui_ctx, start.clone(), None));
     let started = std::time::Instant::now();
     loop {
-        harness.run();
+        // `step`, not `run`: while loading, the loader wakes the window again and again, and
+        // `run` fails when frames do not settle within a few steps (seen on a busy machine).
+        harness.step();
         let state = &harness.state().state;
         if state.loading.is_none() && ready(state) {
             break;
