@@ -124,40 +124,31 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
 /// Takes `sslrootcert=FILE` (or `?sslrootcert=` in a URL) out of the connection string, which
 /// rust-postgres does not read itself.
 fn take_root_cert(conninfo: &str) -> (String, Option<std::path::PathBuf>) {
-    if conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://") {
-        let Some((base, query)) = conninfo.split_once('?') else {
-            return (conninfo.to_string(), None);
-        };
-        let mut root = None;
-        let kept: Vec<&str> = query
-            .split('&')
-            .filter(|kv| match kv.strip_prefix("sslrootcert=") {
-                Some(file) => {
-                    root = Some(std::path::PathBuf::from(file));
-                    false
-                }
-                None => true,
-            })
-            .collect();
-        let rest = if kept.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}?{}", kept.join("&"))
-        };
-        return (rest, root);
-    }
     let mut root = None;
-    let kept: Vec<&str> = conninfo
-        .split_whitespace()
-        .filter(|kv| match kv.strip_prefix("sslrootcert=") {
-            Some(file) => {
-                root = Some(std::path::PathBuf::from(file));
-                false
+    let mut keep = |kv: &&str| match kv.strip_prefix("sslrootcert=") {
+        Some(file) => {
+            root = Some(std::path::PathBuf::from(file));
+            false
+        }
+        None => true,
+    };
+    let rest = if conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://") {
+        match conninfo.split_once('?') {
+            None => conninfo.to_string(),
+            Some((base, query)) => {
+                let kept: Vec<&str> = query.split('&').filter(&mut keep).collect();
+                if kept.is_empty() {
+                    base.to_string()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
             }
-            None => true,
-        })
-        .collect();
-    (kept.join(" "), root)
+        }
+    } else {
+        let kept: Vec<&str> = conninfo.split_whitespace().filter(&mut keep).collect();
+        kept.join(" ")
+    };
+    (rest, root)
 }
 
 /// rustls settings: the CA certificates of `root_cert`, or else the system's.
