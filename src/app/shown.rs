@@ -8,7 +8,6 @@ use crate::ui::shown::{ImportStatus, LoadStatus, ProjectStatus, Shown};
 impl AppState {
     /// The state as the panels see it.
     pub fn shown(&self) -> Shown<'_> {
-        let lang = self.view.lang;
         Shown {
             map: self.map.as_ref(),
             scene: self.scene.as_ref(),
@@ -20,8 +19,8 @@ impl AppState {
             current_view: self.current_view,
             windows: &self.windows,
             recent: &self.recent,
-            undo: self.history.next_undo().map(|c| c.describe(lang)),
-            redo: self.history.next_redo().map(|c| c.describe(lang)),
+            undo: self.history.next_undo(),
+            redo: self.history.next_redo(),
             exporting: self.export_job.as_ref().map(|job| &job.target),
             notice: self.notice.as_deref(),
             project: self.store.as_ref().map(|store| ProjectStatus {

@@ -193,17 +193,21 @@ mod tests {
         }
     }
 
+    /// Measure `n` added.
+    fn m(n: u128) -> Change {
+        Change::Measure {
+            uid: Uid(n),
+            before: None,
+            after: Some(Box::new(Measure::default())),
+        }
+    }
+
     #[test]
     fn the_steps_of_one_drag_are_one_undo_step_but_measures_never_fold() {
         let mut h = History::default();
         h.record(rules(1));
         h.record(rules(2));
         h.record(rules(3));
-        let m = |n| Change::Measure {
-            uid: Uid(n),
-            before: None,
-            after: Some(Box::new(Measure::default())),
-        };
         h.record(m(1));
         h.record(m(2));
         assert!(matches!(
@@ -227,11 +231,6 @@ mod tests {
     #[test]
     fn a_step_whose_item_another_writer_changed_is_refused_and_the_next_one_goes_on() {
         let mut h = History::default();
-        let m = |n| Change::Measure {
-            uid: Uid(n),
-            before: None,
-            after: Some(Box::new(Measure::default())),
-        };
         h.record(m(1));
         h.record(m(2));
         h.taint(&Item::Measure(Uid(2)));

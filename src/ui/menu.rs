@@ -156,15 +156,16 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
 
 fn edit_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     let lang = state.lang();
-    let step = |step: &Option<String>, named: T, plain: T| match step {
-        Some(s) => lang.tf(named, &[("step", s)]),
+    // Described here, where it is shown, not every time the state is read.
+    let step = |step: Option<&crate::document::edit::Change>, named: T, plain: T| match step {
+        Some(c) => lang.tf(named, &[("step", &c.describe(lang))]),
         None => lang.t(plain).to_string(),
     };
-    let undo = step(&state.undo, T::MenuUndoStep, T::MenuUndo);
+    let undo = step(state.undo, T::MenuUndoStep, T::MenuUndo);
     if entry(ui, state.undo.is_some(), &undo, &ctrl(lang, "Z")) {
         out.commands.push(Command::Undo);
     }
-    let redo = step(&state.redo, T::MenuRedoStep, T::MenuRedo);
+    let redo = step(state.redo, T::MenuRedoStep, T::MenuRedo);
     if entry(ui, state.redo.is_some(), &redo, &ctrl(lang, "Y")) {
         out.commands.push(Command::Redo);
     }

@@ -38,9 +38,9 @@ pub struct Shown<'a> {
     /// Recently opened files, newest first.
     pub recent: &'a [PathBuf],
     /// Whether there is something to undo.
-    pub undo: Option<String>,
+    pub undo: Option<&'a crate::document::edit::Change>,
     /// Whether there is something to redo.
-    pub redo: Option<String>,
+    pub redo: Option<&'a crate::document::edit::Change>,
     /// Where a running export goes.
     pub exporting: Option<&'a ExportTarget>,
     /// A message that something worked.
