@@ -65,6 +65,29 @@ impl Opened {
         }
     }
 
+    /// An opened register (its local copy at `path`), prepared for an overview.
+    pub fn register(opened: crate::io::register::OpenedRegister, path: PathBuf) -> Opened {
+        let crate::io::register::OpenedRegister {
+            imported,
+            measures,
+            view,
+            register,
+        } = opened;
+        let doc = Document::from_project_with(
+            imported,
+            measures,
+            view.views.clone(),
+            path,
+            Detail::Overview,
+            |region| PreparedMap::prepare(region, Detail::Overview, &|_| {}),
+        );
+        Opened {
+            doc,
+            store: Some(Box::new(register)),
+            view: Some(view),
+        }
+    }
+
     /// An opened project, prepared as `detail` says.
     pub fn project(project: OpenedProject, path: PathBuf, detail: Detail) -> Opened {
         Opened::project_with(project, path, detail, |region| {
@@ -109,13 +132,32 @@ impl LoadJob {
         options: ImportOptions,
         wake: impl Fn() + Send + Sync + Clone + 'static,
     ) -> LoadJob {
+        let shown = path.clone();
+        LoadJob::start_source(id, shown, Source::File(path, options), wake)
+    }
+
+    /// Starts opening a shared register (its local copy, kept in step with the server).
+    pub fn start_register(
+        id: u64,
+        target: crate::io::register::Target,
+        wake: impl Fn() + Send + Sync + Clone + 'static,
+    ) -> LoadJob {
+        let shown = crate::io::register::copy_path(&target);
+        LoadJob::start_source(id, shown, Source::Register(target), wake)
+    }
+
+    fn start_source(
+        id: u64,
+        path: PathBuf,
+        source: Source,
+        wake: impl Fn() + Send + Sync + Clone + 'static,
+    ) -> LoadJob {
         let (sender, receiver) = channel();
         let progress = Progress::with_waker(wake.clone());
         let thread_progress = Arc::clone(&progress);
-        let thread_path = path.clone();
         let spawned = std::thread::Builder::new()
             .name(THREAD_NAME.into())
-            .spawn(move || run(id, thread_path, options, &thread_progress, &sender, wake));
+            .spawn(move || run(id, source, &thread_progress, &sender, wake));
         if let Err(e) = spawned {
             // No thread: report it as an I/O problem of this file.
             let (fail_sender, fail_receiver) = channel();
@@ -188,25 +230,45 @@ pub enum Poll {
     Finished,
 }
 
-fn run(
-    id: u64,
-    path: PathBuf,
-    options: ImportOptions,
+fn open_file(
+    path: &std::path::Path,
+    options: &ImportOptions,
     progress: &Progress,
-    sender: &Sender<(u64, LoadMessage)>,
-    wake: impl Fn(),
-) {
-    let loaded = if crate::io::project::kind(&path) != crate::io::project::Kind::Other {
-        open_project(&path, &options, progress)
-            .map(|p| Opened::project(p, path.clone(), Detail::Overview))
+) -> Result<Opened, ImportError> {
+    if crate::io::project::kind(path) != crate::io::project::Kind::Other {
+        open_project(path, options, progress)
+            .map(|p| Opened::project(p, path.to_path_buf(), Detail::Overview))
     } else {
-        import_file(&path, &options, progress).map(|i| {
+        import_file(path, options, progress).map(|i| {
             Opened::plain(Document::from_import(
                 i,
-                Some(path.clone()),
+                Some(path.to_path_buf()),
                 Detail::Overview,
             ))
         })
+    }
+}
+
+/// What a load opens.
+enum Source {
+    /// A file (map or project).
+    File(PathBuf, ImportOptions),
+    /// A shared register.
+    Register(crate::io::register::Target),
+}
+
+fn run(
+    id: u64,
+    source: Source,
+    progress: &Progress,
+    sender: &Sender<(u64, LoadMessage)>,
+    wake: impl Fn() + Send + Sync + Clone + 'static,
+) {
+    let loaded = match source {
+        Source::File(path, options) => open_file(&path, &options, progress),
+        Source::Register(target) => {
+            super::register::open(target, progress, std::sync::Arc::new(wake.clone()))
+        }
     };
     let map = match loaded {
         Ok(map) if !progress.is_cancelled() => map,

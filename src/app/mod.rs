@@ -8,6 +8,7 @@ mod editing;
 pub mod export_job;
 pub mod import_job;
 mod loader;
+mod register;
 pub mod saving;
 mod shown;
 mod state;
@@ -74,6 +75,7 @@ pub struct SozialraumApp {
     pub state: AppState,
     painter: MapPainter,
     open_form: OpenForm,
+    register_form: crate::ui::register_window::RegisterForm,
     view_panel: ViewPanelState,
     override_form: OverrideForm,
     table_form: TableForm,
@@ -154,6 +156,7 @@ impl SozialraumApp {
             state,
             painter: MapPainter::default(),
             open_form: OpenForm::default(),
+            register_form: Default::default(),
             view_panel: ViewPanelState::default(),
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
@@ -392,6 +395,13 @@ impl SozialraumApp {
         let mut commands = Vec::new();
         if self.state.windows.is_open(Window::Open) {
             commands.extend(dialogs::open_window_ui(ctx, &mut self.open_form, lang));
+        }
+        if self.state.windows.is_open(Window::Register) {
+            commands.extend(crate::ui::register_window::register_window_ui(
+                ctx,
+                &mut self.register_form,
+                lang,
+            ));
         }
         if self.state.windows.is_open(Window::Report)
             && let Some(map) = &self.state.map

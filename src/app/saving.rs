@@ -232,6 +232,7 @@ impl AppState {
                     self.notice =
                         Some(lang.count_text(merged, T::MergedOthersOne, T::MergedOthers, &[]));
                 }
+                self.add_late_conflicts(foreign.conflicts);
             }
             Err(e) => {
                 let detached = e.why().is_some_and(|w| w.is_detached());
@@ -310,6 +311,28 @@ impl AppState {
         taken
     }
 
+    /// Conflicts a shared store found after the write had returned (the server had a newer
+    /// value): shown like any other, with this window's value as "mine".
+    fn add_late_conflicts(&mut self, found: Vec<Changed>) {
+        let Some(doc) = self.map.as_ref() else {
+            return;
+        };
+        for (item, theirs, revision) in found {
+            if self.saving.conflicts.iter().any(|c| c.item == item) {
+                continue;
+            }
+            let mine = edit::value_of(doc, &item);
+            self.history.taint(&item);
+            self.saving.conflicts.push(Conflict {
+                item,
+                base: None,
+                theirs,
+                theirs_revision: revision,
+                mine,
+            });
+        }
+    }
+
     /// Another writer imported a table: reads the indicator values of the file again (the
     /// areas stay; a file whose areas changed asks to be opened anew).
     fn reload_indicator_values(&mut self) {
@@ -362,10 +385,17 @@ impl AppState {
         };
         edit::set_value(doc, &conflict.item, value.clone());
         self.history.taint(&conflict.item);
-        if value != conflict.theirs {
+        let took_theirs = value == conflict.theirs;
+        let item = conflict.item.clone();
+        if !took_theirs {
             self.saving
                 .queue(conflict.item, conflict.theirs_revision, conflict.theirs);
             self.flush(true);
+        }
+        // A shared store learns the answer after the value is in its copy, so the value sent
+        // is the settled one.
+        if let Some(store) = self.store.as_mut() {
+            store.settle(&item, took_theirs);
         }
         self.rebuild_scene();
     }

@@ -304,7 +304,10 @@ impl AppState {
     fn apply_command(&mut self, command: Command) {
         if matches!(
             command,
-            Command::Open { .. } | Command::OpenDemo | Command::ReopenProject
+            Command::Open { .. }
+                | Command::OpenRegister(_)
+                | Command::OpenDemo
+                | Command::ReopenProject
         ) && self.has_unsaved()
             && !std::mem::take(&mut self.discard_confirmed)
         {
@@ -313,6 +316,7 @@ impl AppState {
         }
         match command {
             Command::Open { path, options } => self.open(path, options),
+            Command::OpenRegister(target) => self.open_register(target),
             Command::OpenDemo => self.open_demo(),
             Command::CancelLoad => {
                 if let Some(job) = self.loading.take() {
@@ -403,6 +407,19 @@ impl AppState {
         self.next_job += 1;
         self.loading = Some(LoadJob::start(id, path, options, move || waker()));
         self.windows.set(Window::Open, false);
+    }
+
+    /// Starts opening a shared register in the background (a load still running is
+    /// cancelled).
+    fn open_register(&mut self, target: crate::io::register::Target) {
+        if let Some(job) = self.loading.take() {
+            job.progress.cancel();
+        }
+        let waker = std::sync::Arc::clone(&self.waker);
+        let id = self.next_job;
+        self.next_job += 1;
+        self.loading = Some(LoadJob::start_register(id, target, move || waker()));
+        self.windows.set(Window::Register, false);
     }
 
     /// Shows the embedded demo map.

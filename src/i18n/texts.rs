@@ -55,6 +55,18 @@ texts! {
     CliHistoryFailed => "{file}: Verlauf nicht geschrieben: {why}", "{file}: history not written: {why}";
     RegisterNotLocal => "{host} ist ein anderer Rechner: dorthin geht nichts unverschlüsselt (sslmode=disable ist dort nicht erlaubt)", "{host} is another machine: nothing goes there unencrypted (sslmode=disable is not allowed there)";
     RegisterCertificates => "Zertifikate der Zertifizierungsstelle nicht lesbar: {why}", "the certificate authority's certificates cannot be read: {why}";
+    RegisterTitle => "Gemeinsames Register öffnen", "Open shared register";
+    MenuOpenRegister => "Gemeinsames Register öffnen …", "Open shared register …";
+    RegisterIntro => "Das Maßnahmenregister, das die Region und ihre Kommunen gemeinsam führen. Sie arbeiten auf einer Kopie auf diesem Rechner: Änderungen sind sofort hier gespeichert und gehen an den Server, sobald er erreichbar ist.", "The measures register the region and its municipalities keep together. You work on a copy on this computer: changes are saved here at once and go to the server as soon as it can be reached.";
+    RegisterServer => "Server", "Server";
+    RegisterSchema => "Schema", "Schema";
+    RegisterPassword => "Passwort", "Password";
+    RegisterServerHint => "Ein Dienstname aus der pg_service.conf (service=atlas), eine Adresse (postgresql://server/datenbank) oder host=… dbname=… user=…", "A service name from pg_service.conf (service=atlas), an address (postgresql://server/database) or host=… dbname=… user=…";
+    RegisterPasswordHint => "Leer lassen, wenn die .pgpass-Datei das Passwort kennt. Das Passwort wird nirgends gespeichert.", "Leave empty when the .pgpass file knows the password. The password is never stored.";
+    RegisterOpenButton => "Öffnen", "Open";
+    RegisterNeedsServer => "Bitte den Server angeben.", "Please name the server.";
+    RegisterCache => "Die lokale Kopie des Registers ließ sich nicht lesen oder schreiben: {why}", "the local copy of the register could not be read or written: {why}";
+    RegisterNothingThere => "Im Schema „{schema}“ ist kein Register: dort wurde noch nichts veröffentlicht (sozialraum-atlas project publish).", "there is no register in schema \"{schema}\": nothing has been published there yet (sozialraum-atlas project publish).";
     RegisterSchemaName => "Schemaname „{name}“: nur a–z, 0–9 und _, am Anfang ein Buchstabe", "schema name \"{name}\": only a–z, 0–9 and _, starting with a letter";
     CliPublished => "{file}: ins gemeinsame Register (Schema {schema}) übernommen: {areas} Sozialräume, {measures} Maßnahmen, {roles} Kommunen-Rollen", "{file}: published to the shared register (schema {schema}): {areas} areas, {measures} measures, {roles} municipality roles";
     CliPublishFailed => "{file}: nicht ins gemeinsame Register übernommen, dort ist nichts geändert: {why}", "{file}: not published to the shared register, nothing was changed there: {why}";

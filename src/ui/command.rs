@@ -26,6 +26,8 @@ pub enum Command {
         /// Field and CRS choices.
         options: ImportOptions,
     },
+    /// Open a shared register (its local copy, kept in step with the server).
+    OpenRegister(crate::io::register::Target),
     /// Show the embedded demo map.
     OpenDemo,
     /// Stop the running load.
@@ -126,6 +128,8 @@ pub enum Window {
     Report,
     /// The open-file form.
     Open,
+    /// Opening a shared register (server, schema, password).
+    Register,
     /// Keyboard shortcuts.
     Shortcuts,
     /// About.
@@ -231,8 +235,9 @@ pub struct WindowInfo {
 impl Window {
     /// Every window, the path prompt once for each purpose: the one list the menu, the
     /// shortcuts, the help and the session memory read.
-    pub const ALL: [Window; 21] = [
+    pub const ALL: [Window; 22] = [
         Window::Open,
+        Window::Register,
         Window::Report,
         Window::ImportTable,
         Window::JoinReport,
@@ -269,6 +274,13 @@ impl Window {
                 T::OpenTitle,
                 Some(T::MenuOpen),
                 Shortcut::ctrl(Key::O),
+                false,
+                None,
+            ),
+            Window::Register => info(
+                T::RegisterTitle,
+                Some(T::MenuOpenRegister),
+                None,
                 false,
                 None,
             ),

@@ -90,6 +90,7 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     let lang = state.lang();
     let has_map = state.map.is_some();
     window_entry(ui, state, Window::Open, &mut out.commands);
+    window_entry(ui, state, Window::Register, &mut out.commands);
     if ui.button(lang.t(T::MenuOpenDemo)).clicked() {
         out.commands.push(Command::OpenDemo);
     }

@@ -15,6 +15,7 @@ pub mod measure_form;
 pub mod measures_window;
 pub mod menu;
 pub mod presentation;
+pub mod register_window;
 pub mod rules_window;
 pub mod shown;
 pub mod status_bar;

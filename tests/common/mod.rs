@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod pg;
+
 /// A file under `tests/data`.
 pub fn test_file(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

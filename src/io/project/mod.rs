@@ -14,7 +14,7 @@
 //! copied or mailed at any time; `synchronous = FULL` makes a returned write a durable one.
 
 mod error;
-mod rows;
+pub(crate) mod rows;
 mod schema;
 mod store;
 
@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
 pub use error::{folder_is_writable, why_not_writable};
+pub(crate) use store::connect_file;
 pub use store::{ProjectStore, WINDOW_LOCK_WAIT, create, new_uid, open, open_to_read, sort_views};
 
 use super::store::StoredView;

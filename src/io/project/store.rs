@@ -116,6 +116,17 @@ fn configure(conn: &Connection, lock_wait: Duration) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A plain connection to a project file, set up as every writer of it is (journal, durable
+/// commits, foreign keys, the GeoPackage functions its triggers call).
+pub(crate) fn connect_file(path: &Path, lock_wait: Duration) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn, lock_wait)?;
+    Ok(conn)
+}
+
 /// A fresh random id (UUID version 4).
 pub fn new_uid() -> Uid {
     Uid(uuid::Uuid::new_v4().as_u128())
@@ -957,7 +968,10 @@ impl Store for ProjectStore {
         if changed.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Foreign { changed }))
+        Ok(Some(Foreign {
+            changed,
+            conflicts: Vec::new(),
+        }))
     }
 
     /// A second connection to the same project for a long write on another thread (a

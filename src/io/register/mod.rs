@@ -8,8 +8,19 @@
 //! `key=value` string, `PGHOST`/`PGPORT`/`PGUSER`/`PGDATABASE`/`PGPASSWORD`); a password is
 //! never written anywhere by this program.
 
+mod cache;
+mod server;
+mod snapshot;
+mod store;
+mod sync;
+
 use postgres::{Client, NoTls, Transaction};
 use serde_json::Value;
+
+pub use server::{HistoryLine, Sent, ServerMeasure, ServerRights, send};
+pub use snapshot::{Snapshot, snapshot};
+pub use store::{OpenedRegister, RegisterStore, copy_path, make_copy, open_copy};
+pub use sync::{LOOK_EVERY, Target, change_id};
 
 use super::export_geojson::{MapExport, atlas_meta, geojson_text};
 use crate::model::Measure;
@@ -47,6 +58,12 @@ pub enum RegisterError {
     /// The CA certificates could not be read (the `sslrootcert` file, or the system's).
     #[error("{0}")]
     Certificates(String),
+    /// The local copy could not be read or written.
+    #[error("{0}")]
+    Cache(String),
+    /// The schema holds no register (nothing published there).
+    #[error("no register in schema {0}")]
+    NoRegister(String),
 }
 
 impl RegisterError {
@@ -66,6 +83,10 @@ impl RegisterError {
                 },
             },
             RegisterError::Geometry(why) => why.clone(),
+            RegisterError::Cache(why) => lang.tf(T::RegisterCache, &[("why", why)]),
+            RegisterError::NoRegister(schema) => {
+                lang.tf(T::RegisterNothingThere, &[("schema", schema)])
+            }
         }
     }
 }
@@ -79,6 +100,11 @@ impl RegisterError {
 /// is refused there. This machine (a Unix socket, localhost) is reached without TLS unless
 /// `sslmode=require` asks for it.
 pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
+    connect_with(conninfo, None)
+}
+
+/// [`connect`] with a password the user typed (kept in memory only).
+pub fn connect_with(conninfo: &str, password: Option<&str>) -> Result<Client, RegisterError> {
     let (conninfo, root_cert) = take_root_cert(conninfo);
     let mut config: postgres::Config = conninfo.parse()?;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
@@ -99,13 +125,20 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
     {
         config.dbname(&db);
     }
+    if let Some(pw) = password.filter(|p| !p.is_empty()) {
+        config.password(pw);
+    }
     if config.get_password().is_none()
         && let Some(pw) = env("PGPASSWORD")
     {
         config.password(pw);
     }
+    config.keepalives(true);
+    config.keepalives_idle(std::time::Duration::from_secs(20));
     config.application_name("sozialraum-atlas");
-    config.connect_timeout(std::time::Duration::from_secs(15));
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(15));
+    }
     let remote = remote_host(&config);
     let asked = config.get_ssl_mode();
     if let Some(host) = &remote
@@ -119,6 +152,35 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
     config.ssl_mode(postgres::config::SslMode::Require);
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(root_cert.as_deref())?);
     Ok(config.connect(tls)?)
+}
+
+/// The server, port, database and user of a connection string, for messages and the status
+/// bar (never a password).
+pub fn display_location(conninfo: &str) -> String {
+    let (conninfo, _) = take_root_cert(conninfo);
+    let Ok(config) = conninfo.parse::<postgres::Config>() else {
+        return String::new();
+    };
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => std::env::var("PGHOST").unwrap_or_else(|_| "localhost".into()),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let db = config
+        .get_dbname()
+        .map(|d| format!("/{d}"))
+        .unwrap_or_default();
+    let user = config
+        .get_user()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    format!("{user}{host}{port}{db}")
 }
 
 /// Takes `sslrootcert=FILE` (or `?sslrootcert=` in a URL) out of the connection string, which
@@ -288,7 +350,8 @@ pub fn publish(
             tx.batch_execute(&format!(
                 "DO $$ BEGIN
                      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-                         CREATE ROLE {role} NOLOGIN IN ROLE atlas_kommune;
+                         BEGIN CREATE ROLE {role} NOLOGIN IN ROLE atlas_kommune;
+                         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
                      END IF;
                  END $$;"
             ))?;
@@ -317,10 +380,12 @@ fn write_areas(
     doc: &Value,
 ) -> Result<usize, RegisterError> {
     let statement = tx.prepare(&format!(
-        "INSERT INTO {schema}.sozialraeume (code, name, kommune, handlungsfelder, geom)
-         VALUES ($1, $2, $3, $4, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5), 4326)))
+        "INSERT INTO {schema}.sozialraeume (code, name, kommune, handlungsfelder, geom, merkmale)
+         VALUES ($1, $2, $3, $4, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5), 4326)),
+             $6::text::jsonb)
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kommune = EXCLUDED.kommune,
-             handlungsfelder = EXCLUDED.handlungsfelder, geom = EXCLUDED.geom"
+             handlungsfelder = EXCLUDED.handlungsfelder, geom = EXCLUDED.geom,
+             merkmale = EXCLUDED.merkmale"
     ))?;
     let features = doc
         .get("features")
@@ -341,6 +406,7 @@ fn write_areas(
                 &text(&p, "kommune"),
                 &fields,
                 &geometry,
+                &p.to_string(),
             ],
         )?;
     }

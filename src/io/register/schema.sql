@@ -5,15 +5,20 @@
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE SCHEMA IF NOT EXISTS {schema};
 
+-- Roles are the cluster's, not the database's: two publishes at once (into two databases)
+-- may both find a role missing; the second one's CREATE is then no error.
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'atlas_lesen') THEN
-        CREATE ROLE atlas_lesen NOLOGIN;
+        BEGIN CREATE ROLE atlas_lesen NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'atlas_region') THEN
-        CREATE ROLE atlas_region NOLOGIN IN ROLE atlas_lesen;
+        BEGIN CREATE ROLE atlas_region NOLOGIN IN ROLE atlas_lesen;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'atlas_kommune') THEN
-        CREATE ROLE atlas_kommune NOLOGIN IN ROLE atlas_lesen;
+        BEGIN CREATE ROLE atlas_kommune NOLOGIN IN ROLE atlas_lesen;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
     END IF;
 END $$;
 
@@ -30,6 +35,9 @@ CREATE TABLE IF NOT EXISTS {schema}.sozialraeume (
     handlungsfelder text,
     geom geometry(MultiPolygon, 4326) NOT NULL
 );
+-- Every attribute of the area as the project exports it (indicator values included), so a
+-- window can make its local copy from the register alone.
+ALTER TABLE {schema}.sozialraeume ADD COLUMN IF NOT EXISTS merkmale jsonb;
 CREATE INDEX IF NOT EXISTS sozialraeume_geom ON {schema}.sozialraeume USING gist (geom);
 
 -- Catalogue, rules, overrides, saved views: the region's, as JSON by kind and key.
@@ -64,6 +72,10 @@ CREATE TABLE IF NOT EXISTS {schema}.massnahmen (
     geaendert_von name NOT NULL DEFAULT current_user
 );
 
+-- The id of the last change made by Sozialraum-Atlas (a retry is recognised by it); cleared
+-- by the trigger when anyone else changes the row.
+ALTER TABLE {schema}.massnahmen ADD COLUMN IF NOT EXISTS aenderung uuid;
+
 -- Who changed what, when: append-only, written by a trigger (so edits made in QGIS or psql
 -- are recorded too); nobody may change or delete a line of it.
 CREATE TABLE IF NOT EXISTS {schema}.massnahmen_verlauf (
@@ -83,6 +95,9 @@ BEGIN
         NEW.revision := OLD.revision + 1;
         NEW.geaendert := now();
         NEW.geaendert_von := current_user;
+        IF NEW.aenderung IS NOT DISTINCT FROM OLD.aenderung THEN
+            NEW.aenderung := NULL;
+        END IF;
     ELSIF TG_OP = 'INSERT' THEN
         NEW.geaendert_von := current_user;
     END IF;

@@ -92,4 +92,7 @@ pub type Changed = (Item, Option<ItemValue>, u64);
 pub struct Foreign {
     /// The changed items.
     pub changed: Vec<Changed>,
+    /// Changes of ours another writer had changed first (a shared store finds them after
+    /// the write returned): their value and the revision to base a settled value on.
+    pub conflicts: Vec<Changed>,
 }

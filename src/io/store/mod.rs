@@ -12,6 +12,7 @@ mod conflict;
 mod content;
 mod error;
 mod item;
+mod shared;
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,8 +21,9 @@ pub use conflict::{Conflict, Resolution};
 pub use content::{ProjectContent, ReadOnlyReason, SavedView, StoredView};
 pub use error::{StoreError, Why};
 pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
+pub use shared::{HistoryAction, HistoryEntry, LinkState, LinkStatus, Rights};
 
-use crate::model::Region;
+use crate::model::{Region, Timestamp, Uid};
 
 /// Where the planners' data is kept, and how it is written and looked at.
 pub trait Store: Send + std::fmt::Debug {
@@ -88,6 +90,31 @@ pub trait Store: Send + std::fmt::Debug {
 
     /// How long a write waits for another writer's lock.
     fn set_lock_wait(&self, wait: Duration);
+
+    /// The link to the server of a shared store (None: a file, nothing to reach).
+    fn link(&self) -> Option<LinkStatus> {
+        None
+    }
+
+    /// What the user may change.
+    fn rights(&self) -> Rights {
+        Rights::All
+    }
+
+    /// The user settled a conflict the store reported by [`Store::poll`]: took the other
+    /// writer's value, or keeps their own (which is then written over it).
+    fn settle(&mut self, _item: &Item, _took_theirs: bool) {}
+
+    /// Who changed a measure last, and when, where the store knows it.
+    fn changed_by(&self, _uid: Uid) -> Option<(String, Timestamp)> {
+        None
+    }
+
+    /// A measure's history, where the store keeps one (None: not kept, or not read yet;
+    /// asking starts reading it).
+    fn history(&self, _uid: Uid) -> Option<Vec<HistoryEntry>> {
+        None
+    }
 
     /// Test hook: lets writes fail as on a full disk once the store holds `pages` pages.
     #[cfg(feature = "test-hooks")]

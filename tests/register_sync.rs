@@ -1,0 +1,461 @@
+//! The shared register in the window (the app state, driven without a display): each
+//! window works on its own local copy, its changes reach the server and the other windows,
+//! clashes on the server are shown and settled, nothing is lost when the network fails or
+//! the window is closed offline, a retry never makes a duplicate, and the database's rights
+//! hold. Against a real server (see `tests/register.rs` for `SOZIALRAUM_TEST_PG`).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::pg::{Relay, TestDb, demo_project, publish, server};
+use sozialraum_atlas::app::{AppState, Command};
+use sozialraum_atlas::document::edit::Edit;
+use sozialraum_atlas::io::register::{self, Sent, Target};
+use sozialraum_atlas::io::store::{LinkState, Resolution, Rights};
+use sozialraum_atlas::model::{Measure, Uid};
+
+/// A published demo register in a database of its own.
+fn published(tag: &str) -> Option<(TestDb, common::TestDir)> {
+    let admin = server()?;
+    let db = TestDb::new(&admin, tag);
+    let dir = common::temp_dir(tag);
+    let project = demo_project(&dir);
+    let o = publish(&project, &db.conninfo(None), &["--create-roles"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some((db, dir))
+}
+
+/// A window with the register open as `conninfo`, its copy in `copies`.
+fn window(conninfo: &str, copies: &std::path::Path) -> AppState {
+    let mut state = AppState::new(|| {});
+    let mut target = Target::new(conninfo, "atlas");
+    target.copies = Some(copies.to_path_buf());
+    state.apply(Command::OpenRegister(target));
+    let started = Instant::now();
+    while state.loading.is_some() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+        state.poll_loading();
+    }
+    assert!(state.error.is_none(), "open: {:?}", state.error);
+    assert!(state.map.is_some(), "no map");
+    state
+}
+
+/// Lets the windows look for changes until `done` holds (or 20 s pass).
+fn until(windows: &mut [&mut AppState], what: &str, done: impl Fn(&[&mut AppState]) -> bool) {
+    let started = Instant::now();
+    loop {
+        for w in windows.iter_mut() {
+            w.poll_store_now();
+            w.poll_store();
+        }
+        if done(windows) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "waited 20 s for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn measure(state: &AppState, uid: Uid) -> Option<Measure> {
+    state.map.as_ref()?.measures.get(uid).cloned()
+}
+
+fn first_measure(state: &AppState, municipality: &str) -> Measure {
+    state
+        .map
+        .as_ref()
+        .expect("map")
+        .measures
+        .all()
+        .iter()
+        .find(|m| m.municipalities.iter().any(|k| k == municipality))
+        .cloned()
+        .expect("a measure of the municipality")
+}
+
+fn unsent(state: &AppState) -> usize {
+    state
+        .store
+        .as_ref()
+        .and_then(|s| s.link())
+        .map_or(usize::MAX, |l| l.unsent)
+}
+
+fn connected(state: &AppState) -> bool {
+    state
+        .store
+        .as_ref()
+        .and_then(|s| s.link())
+        .is_some_and(|l| l.state == LinkState::Connected)
+}
+
+fn server_notes(db: &TestDb, uid: Uid) -> Option<String> {
+    db.client(None)
+        .query_opt(
+            "SELECT notizen FROM atlas.massnahmen WHERE uid = $1::text::uuid",
+            &[&uid.to_string()],
+        )
+        .expect("query")
+        .map(|r| r.get(0))
+}
+
+fn new_measure(title: &str, code: &str, municipality: &str) -> Measure {
+    Measure {
+        title: title.into(),
+        areas: vec![code.into()],
+        municipalities: vec![municipality.into()],
+        ..Measure::default()
+    }
+}
+
+#[test]
+fn changes_reach_the_server_and_the_other_window() {
+    let Some((mut db, dir)) = published("sync") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let bert = db.login("bert", "atlas_region");
+    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies-anna"));
+    let mut w2 = window(&db.conninfo(Some(&bert)), &dir.join("copies-bert"));
+    let before = w1.map.as_ref().expect("map").measures.len();
+    assert_eq!(before, w2.map.as_ref().expect("map").measures.len());
+    assert!(before > 0);
+    assert_eq!(
+        w1.store.as_ref().expect("store").rights(),
+        Rights::AllMeasures
+    );
+
+    // A new measure and a change of an old one in the first window …
+    let mut edited = first_measure(&w1, "Aachen");
+    edited.notes = "geändert in Fenster 1".into();
+    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(edited.clone()))));
+    w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Quartiersbüro",
+        "AC-01",
+        "Aachen",
+    )))));
+    let added = w1
+        .map
+        .as_ref()
+        .expect("map")
+        .measures
+        .all()
+        .iter()
+        .find(|m| m.title == "Quartiersbüro")
+        .map(|m| m.uid)
+        .expect("added");
+    // … are committed to its copy at once (nothing waits in the window) …
+    assert!(!w1.saving.has_unsaved());
+    // … reach the server and the second window by themselves.
+    until(
+        &mut [&mut w1, &mut w2],
+        "the other window shows both",
+        |w| {
+            measure(w[1], added).is_some()
+                && measure(w[1], edited.uid).is_some_and(|m| m.notes == "geändert in Fenster 1")
+                && unsent(w[0]) == 0
+        },
+    );
+    assert_eq!(
+        server_notes(&db, edited.uid).as_deref(),
+        Some("geändert in Fenster 1")
+    );
+    // The server's number is everyone's number.
+    let number: i64 = db
+        .client(None)
+        .query_one(
+            "SELECT nummer FROM atlas.massnahmen WHERE uid = $1::text::uuid",
+            &[&added.to_string()],
+        )
+        .expect("row")
+        .get(0);
+    until(
+        &mut [&mut w1, &mut w2],
+        "the server's number in both",
+        |w| {
+            measure(w[0], added).is_some_and(|m| m.id == number)
+                && measure(w[1], added).is_some_and(|m| m.id == number)
+        },
+    );
+    assert!(connected(&w1) && connected(&w2));
+    // Who changed it, as the measures table shows it.
+    let by = w2.store.as_ref().expect("store").changed_by(edited.uid);
+    assert_eq!(by.map(|(who, _)| who), Some(anna.clone()));
+
+    // A deletion in the second window goes the same way.
+    w2.apply(Command::Edit(Edit::DeleteMeasure(added)));
+    until(
+        &mut [&mut w1, &mut w2],
+        "the deletion in the first window",
+        |w| measure(w[0], added).is_none() && unsent(w[1]) == 0,
+    );
+    let left: i64 = db
+        .client(None)
+        .query_one(
+            "SELECT count(*) FROM atlas.massnahmen WHERE uid = $1::text::uuid",
+            &[&added.to_string()],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(left, 0);
+    let total: i64 = db
+        .client(None)
+        .query_one("SELECT count(*) FROM atlas.massnahmen", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(total as usize, before);
+}
+
+#[test]
+fn a_clash_on_the_server_is_shown_and_settled_by_the_user() {
+    let Some((mut db, dir)) = published("clash") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let bert = db.login("bert", "atlas_region");
+    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies-anna"));
+    let mut w2 = window(&db.conninfo(Some(&bert)), &dir.join("copies-bert"));
+    let base = first_measure(&w1, "Aachen");
+    let mut one = base.clone();
+    one.notes = "Fassung Anna".into();
+    let mut two = base.clone();
+    two.notes = "Fassung Bert".into();
+    // Both change the same measure before either has seen the other's change.
+    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(one))));
+    w2.apply(Command::Edit(Edit::UpdateMeasure(Box::new(two))));
+    until(&mut [&mut w1, &mut w2], "one window shows the clash", |w| {
+        w.iter().any(|s| !s.saving.conflicts.is_empty())
+    });
+    let (loser, winner, mine) = if w1.saving.conflicts.is_empty() {
+        (&mut w2, &mut w1, "Fassung Bert")
+    } else {
+        (&mut w1, &mut w2, "Fassung Anna")
+    };
+    let theirs = if mine == "Fassung Anna" {
+        "Fassung Bert"
+    } else {
+        "Fassung Anna"
+    };
+    // Nothing was overwritten silently: the server holds the winner's value …
+    assert_eq!(server_notes(&db, base.uid).as_deref(), Some(theirs));
+    // … and the loser is shown both.
+    let conflict = loser.saving.conflicts[0].clone();
+    assert!(
+        matches!(&conflict.mine, Some(sozialraum_atlas::io::store::ItemValue::Measure(m)) if m.notes == mine)
+    );
+    assert!(
+        matches!(&conflict.theirs, Some(sozialraum_atlas::io::store::ItemValue::Measure(m)) if m.notes == theirs)
+    );
+    assert!(
+        unsent(loser) >= 1,
+        "the held-back change counts as not sent"
+    );
+    // The loser keeps theirs over it, knowingly: it goes to the server and the other window.
+    loser.apply(Command::ResolveConflict(Resolution::Mine));
+    until(&mut [loser, winner], "the settled value everywhere", |w| {
+        w.iter()
+            .all(|s| measure(s, base.uid).is_some_and(|m| m.notes == mine))
+            && w.iter()
+                .all(|s| unsent(s) == 0 && s.saving.conflicts.is_empty())
+    });
+    assert_eq!(server_notes(&db, base.uid).as_deref(), Some(mine));
+}
+
+#[test]
+fn taking_their_value_ends_the_clash_without_sending_anything() {
+    let Some((mut db, dir)) = published("theirs") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
+    let base = first_measure(&w1, "Aachen");
+    // Someone edits the row in psql (or QGIS) while this window changes it too.
+    db.client(None)
+        .execute(
+            "UPDATE atlas.massnahmen SET notizen = 'aus QGIS' WHERE uid = $1::text::uuid",
+            &[&base.uid.to_string()],
+        )
+        .expect("update");
+    let mut mine = base.clone();
+    mine.notes = "aus dem Fenster".into();
+    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(mine))));
+    until(&mut [&mut w1], "the clash", |w| {
+        !w[0].saving.conflicts.is_empty()
+    });
+    w1.apply(Command::ResolveConflict(Resolution::Theirs));
+    until(&mut [&mut w1], "their value, nothing left to send", |w| {
+        measure(w[0], base.uid).is_some_and(|m| m.notes == "aus QGIS") && unsent(w[0]) == 0
+    });
+    assert_eq!(server_notes(&db, base.uid).as_deref(), Some("aus QGIS"));
+}
+
+#[test]
+fn changes_made_offline_are_kept_through_a_restart_and_sent_once_when_the_server_is_back() {
+    let Some((mut db, dir)) = published("offline") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let relay = Relay::start(&db.admin);
+    let conninfo = relay.conninfo(&db, &anna);
+    let copies = dir.join("copies");
+    let mut w1 = window(&conninfo, &copies);
+    until(&mut [&mut w1], "connected", |w| connected(w[0]));
+    let on_server = |db: &TestDb| -> i64 {
+        db.client(None)
+            .query_one(
+                "SELECT count(*) FROM atlas.massnahmen WHERE titel LIKE 'Offline %'",
+                &[],
+            )
+            .expect("count")
+            .get(0)
+    };
+    relay.cut();
+    for i in 0..3 {
+        w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+            &format!("Offline {i}"),
+            "AC-01",
+            "Aachen",
+        )))));
+    }
+    // Saved here (nothing waits in the window), not on the server, and the status says so.
+    assert!(!w1.saving.has_unsaved());
+    until(&mut [&mut w1], "offline, three not sent", |w| {
+        let link = w[0].store.as_ref().and_then(|s| s.link());
+        link.is_some_and(|l| matches!(l.state, LinkState::Offline { .. }) && l.unsent == 3)
+    });
+    assert_eq!(on_server(&db), 0);
+    // The window is closed while offline and opened again: the copy opens without the server.
+    drop(w1);
+    let mut w1 = window(&conninfo, &copies);
+    let offline_titles = |s: &AppState| {
+        s.map.as_ref().map_or(0, |m| {
+            m.measures
+                .all()
+                .iter()
+                .filter(|m| m.title.starts_with("Offline "))
+                .count()
+        })
+    };
+    assert_eq!(offline_titles(&w1), 3);
+    until(&mut [&mut w1], "still three not sent", |w| {
+        unsent(w[0]) == 3
+    });
+    relay.mend();
+    until(&mut [&mut w1], "sent", |w| {
+        unsent(w[0]) == 0 && connected(w[0])
+    });
+    assert_eq!(on_server(&db), 3);
+    // Cut again in the middle of more work, and mend: still no duplicate.
+    w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Offline 3",
+        "AC-01",
+        "Aachen",
+    )))));
+    relay.cut();
+    std::thread::sleep(Duration::from_millis(300));
+    relay.mend();
+    until(&mut [&mut w1], "sent again", |w| {
+        unsent(w[0]) == 0 && connected(w[0])
+    });
+    assert_eq!(on_server(&db), 4);
+    assert_eq!(offline_titles(&w1), 4);
+}
+
+#[test]
+fn a_change_sent_twice_is_written_once() {
+    let Some((db, _dir)) = published("twice") else {
+        return;
+    };
+    let mut client = register::connect(&db.conninfo(None)).expect("connect");
+    let mut m = new_measure("Zweimal gesendet", "AC-01", "Aachen");
+    m.uid = Uid(0x1234_5678_9abc_4def_8123_4567_89ab_cdef);
+    let change = register::change_id(Uid(7), m.uid, 1);
+    let first = register::send(&mut client, "atlas", m.uid, Some(&m), 0, &change).expect("send");
+    let Sent::Done(Some(row)) = first else {
+        panic!("first send: {first:?}");
+    };
+    // The answer was lost; the same change is sent again.
+    let again = register::send(&mut client, "atlas", m.uid, Some(&m), 0, &change).expect("again");
+    assert!(
+        matches!(&again, Sent::Done(Some(r)) if r.revision == row.revision),
+        "{again:?}"
+    );
+    let count: i64 = client
+        .query_one(
+            "SELECT count(*) FROM atlas.massnahmen WHERE titel = 'Zweimal gesendet'",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(count, 1);
+    // An update sent twice raises the revision once.
+    m.notes = "geändert".into();
+    let change = register::change_id(Uid(7), m.uid, 2);
+    let up = register::send(&mut client, "atlas", m.uid, Some(&m), row.revision, &change)
+        .expect("update");
+    let up_again = register::send(&mut client, "atlas", m.uid, Some(&m), row.revision, &change)
+        .expect("update again");
+    assert_eq!(up, up_again);
+    assert!(matches!(&up, Sent::Done(Some(r)) if r.revision == row.revision + 1));
+    // A different change on the old revision is a conflict, not a write.
+    let other = register::change_id(Uid(8), m.uid, 1);
+    let clash =
+        register::send(&mut client, "atlas", m.uid, Some(&m), row.revision, &other).expect("clash");
+    assert!(matches!(clash, Sent::Conflict(Some(_))), "{clash:?}");
+    // After QGIS changed the row, our old change id no longer counts as the last change.
+    client
+        .execute(
+            "UPDATE atlas.massnahmen SET notizen = 'QGIS' WHERE uid = $1::text::uuid",
+            &[&m.uid.to_string()],
+        )
+        .expect("qgis");
+    let stale = register::send(&mut client, "atlas", m.uid, Some(&m), row.revision, &change)
+        .expect("stale");
+    assert!(matches!(stale, Sent::Conflict(Some(_))), "{stale:?}");
+}
+
+#[test]
+fn a_municipality_sees_its_rights_and_a_refused_change_stays_in_the_copy() {
+    let Some((mut db, dir)) = published("rights") else {
+        return;
+    };
+    let carla = db.login("carla", "atlas_k_aachen");
+    let mut w = window(&db.conninfo(Some(&carla)), &dir.join("copies"));
+    assert_eq!(
+        w.store.as_ref().expect("store").rights(),
+        Rights::Municipalities(vec!["Aachen".to_string()])
+    );
+    let own = first_measure(&w, "Aachen");
+    let foreign = w
+        .map
+        .as_ref()
+        .expect("map")
+        .measures
+        .all()
+        .iter()
+        .find(|m| !m.municipalities.iter().any(|k| k == "Aachen"))
+        .cloned()
+        .expect("a measure of another municipality");
+    let mut a = own.clone();
+    a.notes = "von Carla".into();
+    w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a))));
+    let mut b = foreign.clone();
+    b.notes = "von Carla, darf nicht".into();
+    w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b))));
+    until(&mut [&mut w], "one sent, one refused", |w| {
+        let link = w[0].store.as_ref().and_then(|s| s.link());
+        link.is_some_and(|l| l.refused == 1 && l.unsent == 1)
+    });
+    assert_eq!(server_notes(&db, own.uid).as_deref(), Some("von Carla"));
+    assert_eq!(server_notes(&db, foreign.uid), Some(foreign.notes.clone()));
+    // The refused change is not lost: it stays in the window and in the copy.
+    assert_eq!(
+        measure(&w, foreign.uid).map(|m| m.notes),
+        Some("von Carla, darf nicht".to_string())
+    );
+}
