@@ -89,6 +89,10 @@ fn main() -> anyhow::Result<()> {
                 path: cli.path,
                 import: cli.import.options(),
                 lang: cli.lang,
+                register: cli
+                    .db
+                    .as_deref()
+                    .map(|db| sozialraum_atlas::io::register::Target::new(db, &cli.schema)),
                 process_started: Some(process_started),
                 #[cfg(feature = "test-hooks")]
                 panic_after_start: cli.panic_after_start,

@@ -342,3 +342,117 @@ fn tls_is_used_and_checked_against_the_named_certificate_authority() {
         "a server certificate the CA did not sign is refused"
     );
 }
+
+/// Runs the program with extra environment variables.
+fn atlas_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"));
+    c.args(args)
+        .env("LANG", "de_DE.UTF-8")
+        .env_remove("PGPASSWORD");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("runs")
+}
+
+#[test]
+fn passwords_come_from_pgpass_and_servers_from_the_service_file_as_in_libpq() {
+    let Some(admin) = server() else {
+        return;
+    };
+    let mut db = TestDb::new(&admin, "pgpass");
+    let dir = common::temp_dir("pgpass");
+    let project = demo_project(&dir);
+    let o = publish(&project, &db.conninfo(None), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Roles named atlas_pw_… must give a password on the test cluster (see .ci/run).
+    let role = format!("atlas_pw_{}", std::process::id());
+    db.client(None)
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN PASSWORD 'Geheim:1' IN ROLE atlas_region"
+        ))
+        .expect("role");
+    db.logins.push(role.clone());
+    let conninfo = db.conninfo(Some(&role));
+    let out = dir.join("verlauf.csv");
+    let history = |db_arg: &str, env: &[(&str, &str)]| {
+        atlas_env(
+            &[
+                "measures",
+                "history",
+                "--db",
+                db_arg,
+                out.to_str().expect("utf-8"),
+            ],
+            env,
+        )
+    };
+    let nowhere = dir.join("keine-pgpass");
+    let none = history(
+        &conninfo,
+        &[("PGPASSFILE", nowhere.to_str().expect("utf-8"))],
+    );
+    if none.status.success() {
+        assert!(
+            std::env::var("REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+            "the CI cluster must ask atlas_pw_ roles for a password"
+        );
+        eprintln!("note: this server does not ask {role} for a password; .pgpass not tested");
+        return;
+    }
+    let said = String::from_utf8_lossy(&none.stderr);
+    assert!(said.contains("password"), "{said}");
+    // The password file, with libpq's escaping and wildcards.
+    let pgpass = dir.join("pgpass");
+    std::fs::write(&pgpass, format!("# Testserver\n*:*:*:{role}:Geheim\\:1\n")).expect("pgpass");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    let pass = [("PGPASSFILE", pgpass.to_str().expect("utf-8"))];
+    let ok = history(&conninfo, &pass);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // A password file others can read is ignored, as libpq ignores it.
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).expect("mode");
+    assert!(!history(&conninfo, &pass).status.success());
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    // A service names the server; the string may add to it.
+    let (socket, _) = common::pg::server_address(&admin);
+    let socket = socket.expect("the test server is reached over its socket");
+    let folder = socket.parent().expect("folder").display().to_string();
+    let port = socket
+        .extension()
+        .and_then(|e| e.to_str())
+        .expect("port")
+        .to_string();
+    let services = dir.join("pg_service.conf");
+    std::fs::write(
+        &services,
+        format!(
+            "[atlastest]\nhost={folder}\nport={port}\ndbname={}\nuser={role}\n",
+            db.name
+        ),
+    )
+    .expect("services");
+    let env = [
+        ("PGPASSFILE", pgpass.to_str().expect("utf-8")),
+        ("PGSERVICEFILE", services.to_str().expect("utf-8")),
+    ];
+    for name in ["service=atlastest", "atlastest"] {
+        let o = history(name, &env);
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let unknown = history("service=gibtsnicht", &env);
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("gibtsnicht") && said.contains("pg_service.conf"),
+        "{said}"
+    );
+}

@@ -22,7 +22,7 @@ use crate::io::measures_table;
 use crate::io::project;
 use crate::io::rules_file::{read_rules, write_rules};
 use crate::io::store::Conflict;
-use crate::io::store::{Item, ItemValue, ProjectContent};
+use crate::io::store::{Item, ItemValue, ProjectContent, Rights};
 use crate::io::table::read_table;
 use crate::model::{IndicatorTable, Uid};
 use crate::ui::command::Window;
@@ -30,6 +30,11 @@ use crate::ui::command::Window;
 impl AppState {
     /// Applies a planner's edit; problems become the error message.
     pub(super) fn edit(&mut self, edit: Edit) {
+        if let Some(why) = self.refused_by_rights(&edit) {
+            self.error = Some(why);
+            self.error_title = Some(T::NotAllowedTitle);
+            return;
+        }
         let now = (self.clock)();
         let Some(doc) = self.map.as_ref() else {
             return;
@@ -63,6 +68,40 @@ impl AppState {
             self.record(change);
         }
         self.rebuild_scene();
+    }
+
+    /// Why the store's rights forbid an edit (a shared register: a municipality changes its
+    /// own measures; rules, overrides and the catalogue are the region's and are published
+    /// from its project), if they do. The database would refuse it too; this says so before
+    /// anything changes on screen.
+    fn refused_by_rights(&self, edit: &Edit) -> Option<String> {
+        let rights = self.store.as_ref()?.rights();
+        if rights == Rights::All {
+            return None;
+        }
+        let doc = self.map.as_ref()?;
+        let lang = self.lang();
+        let measure_ok = |m: &crate::model::Measure| rights.may_change_measure(m);
+        let stored_ok = |uid: Uid| doc.measures.get(uid).is_none_or(measure_ok);
+        let allowed = match edit {
+            Edit::AddMeasure(m) => measure_ok(m),
+            Edit::UpdateMeasure(m) => measure_ok(m) && stored_ok(m.uid),
+            Edit::AddMeasures(list) => list.iter().all(measure_ok),
+            Edit::DeleteMeasure(uid) => stored_ok(*uid),
+            _ => {
+                return (!rights.may_change_settings())
+                    .then(|| lang.t(T::EditRefusedSettings).to_string());
+            }
+        };
+        if allowed {
+            return None;
+        }
+        Some(match &rights {
+            Rights::Municipalities(own) => {
+                lang.tf(T::EditRefusedMeasure, &[("own", &own.join(", "))])
+            }
+            _ => lang.t(T::MeasureOnlyRead).to_string(),
+        })
     }
 
     /// A measure saved from a form that was opened before another writer changed (or

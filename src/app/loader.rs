@@ -73,7 +73,7 @@ impl Opened {
             view,
             register,
         } = opened;
-        let doc = Document::from_project_with(
+        let mut doc = Document::from_project_with(
             imported,
             measures,
             view.views.clone(),
@@ -81,6 +81,8 @@ impl Opened {
             Detail::Overview,
             |region| PreparedMap::prepare(region, Detail::Overview, &|_| {}),
         );
+        // The copy is the program's, not a file the user opens or names.
+        doc.path = None;
         Opened {
             doc,
             store: Some(Box::new(register)),

@@ -56,6 +56,8 @@ pub struct StartOptions {
     pub import: ImportOptions,
     /// The language, if chosen on the command line.
     pub lang: Option<Lang>,
+    /// A shared register to open (`--db`).
+    pub register: Option<crate::io::register::Target>,
     /// When the process started, to report the time to the first frame.
     pub process_started: Option<std::time::Instant>,
     /// Panic once, two seconds after the start (to check the crash dialog by hand).
@@ -68,6 +70,7 @@ const STORAGE_RECENT: &str = "recent";
 const STORAGE_THEME: &str = "theme";
 const STORAGE_LAST_PROJECT: &str = "last_project";
 const STORAGE_WINDOWS: &str = "windows";
+const STORAGE_LAST_REGISTER: &str = "last_register";
 
 /// The Sozialraum-Atlas window.
 pub struct SozialraumApp {
@@ -146,11 +149,21 @@ impl SozialraumApp {
             .and_then(|s| s.get_string(STORAGE_LAST_PROJECT))
             .map(PathBuf::from)
             .filter(|p| crate::io::project::is_project(p));
-        if let Some(path) = start.path.clone().or(last_project) {
+        let last_register = storage
+            .and_then(|s| s.get_string(STORAGE_LAST_REGISTER))
+            .and_then(|t| {
+                let (conninfo, schema) = t.split_once('\n')?;
+                Some(crate::io::register::Target::new(conninfo, schema))
+            });
+        if let Some(target) = start.register.clone() {
+            state.apply(Command::OpenRegister(target));
+        } else if let Some(path) = start.path.clone().or(last_project) {
             state.apply(Command::Open {
                 path,
                 options: start.import.clone(),
             });
+        } else if let Some(target) = last_register {
+            state.apply(Command::OpenRegister(target));
         }
         SozialraumApp {
             state,
@@ -512,10 +525,19 @@ impl SozialraumApp {
         if self.state.windows.is_open(Window::Measures) {
             let saving = &self.state.saving;
             let unsaved = |uid| saving.is_pending(&crate::io::store::Item::Measure(uid));
+            let store = self.state.store.as_deref();
+            let rights = store.map(|s| s.rights()).unwrap_or_default();
+            let changed_by = |uid| store.and_then(|s| s.changed_by(uid));
+            let access = measures_window::MeasureAccess {
+                unsaved: &unsaved,
+                rights: &rights,
+                changed_by: &changed_by,
+                shared: store.is_some_and(|s| s.link().is_some()),
+            };
             commands.extend(measures_window::measures_window_ui(
                 ctx,
                 map,
-                &unsaved,
+                &access,
                 &mut self.measure_list,
                 self.state.scene_generation,
                 lang,
@@ -538,6 +560,21 @@ impl SozialraumApp {
             codes
         };
         if let Some(session) = &self.state.measure_form {
+            let rights = self
+                .state
+                .store
+                .as_ref()
+                .map(|s| s.rights())
+                .unwrap_or_default();
+            let shared = self
+                .state
+                .store
+                .as_ref()
+                .is_some_and(|s| s.link().is_some());
+            let history = match (&self.state.store, session.base.as_ref()) {
+                (Some(store), Some(base)) if shared => store.history(base.uid),
+                _ => None,
+            };
             let info = measure_form::DraftInfo {
                 opened: &session.opened,
                 generation: session.generation,
@@ -547,6 +584,9 @@ impl SozialraumApp {
                     Some(s) if s.read_only().is_some() => measure_form::Keeping::ReadOnly,
                     Some(_) => measure_form::Keeping::Project,
                 },
+                rights: &rights,
+                history: history.as_deref(),
+                shared,
             };
             commands.extend(measure_form::measure_form_ui(
                 ctx,
@@ -743,6 +783,15 @@ impl eframe::App for SozialraumApp {
             .and_then(|s| s.file().map(|p| p.display().to_string()))
             .unwrap_or_default();
         storage.set_string(STORAGE_LAST_PROJECT, project);
+        // The register shown comes back too, unless its string holds a password.
+        let register = self
+            .state
+            .register
+            .as_ref()
+            .filter(|t| !crate::io::register::has_password(&t.conninfo))
+            .map(|t| format!("{}\n{}", t.conninfo, t.schema))
+            .unwrap_or_default();
+        storage.set_string(STORAGE_LAST_REGISTER, register);
         let windows: Vec<&str> = Window::ALL
             .into_iter()
             .filter(|w| self.state.windows.is_open(*w))

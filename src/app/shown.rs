@@ -30,6 +30,7 @@ impl AppState {
                 unsaved: self.saving.outbox().len() + self.saving.conflicts.len(),
                 conflicts: self.saving.conflicts.len(),
                 failure: self.saving.failure.as_ref().and_then(|e| e.why()),
+                link: store.link(),
             }),
             loading: self.loading.as_ref().map(|job| LoadStatus {
                 path: &job.path,

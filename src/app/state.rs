@@ -93,6 +93,10 @@ pub struct AppState {
     pub windows: OpenWindows,
     /// Recently opened files, newest first.
     pub recent: Vec<PathBuf>,
+    /// The shared register shown (where it is; a password stays out of what is remembered).
+    pub register: Option<crate::io::register::Target>,
+    /// The shared register being opened.
+    register_loading: Option<crate::io::register::Target>,
     /// Timing of the last load, for `SOZIALRAUM_ATLAS_TIMING=1`.
     pub timing: LoadTiming,
     /// A message that something worked (saved, imported).
@@ -168,6 +172,8 @@ impl AppState {
             error_title: None,
             windows: OpenWindows::default(),
             recent: Vec::new(),
+            register: None,
+            register_loading: None,
             timing: LoadTiming::default(),
             notice: None,
             join_report: None,
@@ -216,6 +222,11 @@ impl AppState {
         if let Some(path) = &map.path {
             self.remember_recent(path.clone());
         }
+        self.register = if store.as_ref().is_some_and(|s| s.link().is_some()) {
+            self.register_loading.take()
+        } else {
+            None
+        };
         if let Some(stored) = view {
             crate::document::view::apply_stored(&mut self.view, &stored, &map.indicators);
         }
@@ -415,6 +426,7 @@ impl AppState {
         if let Some(job) = self.loading.take() {
             job.progress.cancel();
         }
+        self.register_loading = Some(target.clone());
         let waker = std::sync::Arc::clone(&self.waker);
         let id = self.next_job;
         self.next_job += 1;

@@ -35,6 +35,14 @@ pub struct Cli {
     /// Import choices for PATH.
     #[command(flatten)]
     pub import: ImportArgs,
+    /// A shared register to open in the window: a service name (`service=atlas`), a
+    /// `postgresql://` URL or `host=… dbname=… user=…` (libpq's conventions; the password from
+    /// `.pgpass`, `PGPASSWORD` or the window's prompt, never from a file of this program).
+    #[arg(long, value_name = "SERVICE_OR_URL")]
+    pub db: Option<String>,
+    /// The register's schema (with --db).
+    #[arg(long, default_value = "atlas")]
+    pub schema: String,
     /// Language of the interface and messages: de or en.
     #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<Lang>,

@@ -5,6 +5,8 @@
 //! byte-identical on every machine whatever its system locale.
 
 use super::Lang;
+pub use crate::model::Date;
+use crate::model::Timestamp;
 
 /// Formats `value` with `decimals` decimals and thousands separators.
 /// Non-finite values are written as "–".
@@ -108,8 +110,6 @@ fn grouped_in_thousands(t: &str) -> bool {
             .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub use crate::model::Date;
-
 /// Formats a date: "25.11.2026" in German, "2026-11-25" in English.
 pub fn date(d: Date, lang: Lang) -> String {
     match lang {
@@ -129,9 +129,67 @@ pub fn length_m(metres: f64, lang: Lang) -> String {
     }
 }
 
+/// The offset of German time (CET, CEST from the last Sunday of March to the last Sunday of
+/// October, changing at 01:00 UTC) at a moment, in seconds.
+fn german_offset(t: Timestamp) -> i64 {
+    let (d, ..) = t.date_time();
+    let last_sunday = |month: u32| -> i64 {
+        let first_next = if month == 12 {
+            Date::new(d.year + 1, 1, 1)
+        } else {
+            Date::new(d.year, month + 1, 1)
+        };
+        let last = first_next.map_or(0, |n| n.days_since_epoch() - 1);
+        // 1970-01-01 was a Thursday: (days + 4) % 7 is 0 on a Sunday.
+        last - (last + 4).rem_euclid(7)
+    };
+    let start = last_sunday(3) * 86_400 + 3_600;
+    let end = last_sunday(10) * 86_400 + 3_600;
+    if (start..end).contains(&t.0) {
+        7_200
+    } else {
+        3_600
+    }
+}
+
+/// A moment in German time: "25.11.2026 14:05" (English: "2026-11-25 14:05").
+pub fn date_time(t: Timestamp, lang: Lang) -> String {
+    let local = Timestamp(t.0 + german_offset(t));
+    let (d, h, m, _) = local.date_time();
+    format!("{} {h:02}:{m:02}", date(d, lang))
+}
+
+/// The time of day in German time: "10:42".
+pub fn time_of_day(t: Timestamp) -> String {
+    let local = Timestamp(t.0 + german_offset(t));
+    let (_, h, m, _) = local.date_time();
+    format!("{h:02}:{m:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_german_time_summer_and_winter() {
+        let at = |s: &str| Timestamp::parse(s).expect(s);
+        // Winter (CET, +1), summer (CEST, +2), and the hour of the change in March 2026
+        // (Sunday 29 March, 01:00 UTC).
+        assert_eq!(time_of_day(at("2026-12-01T09:42:00Z")), "10:42");
+        assert_eq!(time_of_day(at("2026-07-01T09:42:00Z")), "11:42");
+        assert_eq!(time_of_day(at("2026-03-29T00:59:00Z")), "01:59");
+        assert_eq!(time_of_day(at("2026-03-29T01:00:00Z")), "03:00");
+        assert_eq!(time_of_day(at("2026-10-25T00:59:00Z")), "02:59");
+        assert_eq!(time_of_day(at("2026-10-25T01:00:00Z")), "02:00");
+        assert_eq!(
+            date_time(at("2026-11-25T13:05:00Z"), Lang::De),
+            "25.11.2026 14:05"
+        );
+        assert_eq!(
+            date_time(at("2026-12-31T23:30:00Z"), Lang::De),
+            "01.01.2027 00:30"
+        );
+    }
 
     #[test]
     fn ties_round_half_away_from_zero() {

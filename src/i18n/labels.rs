@@ -68,6 +68,36 @@ pub fn measure_problem(problem: MeasureProblem, m: &Measure, lang: Lang) -> Stri
     }
 }
 
+/// The register's column names of a measure as the form labels them: "Titel, Notizen".
+pub fn register_columns(columns: &[String], lang: Lang) -> String {
+    let label = |c: &str| -> Option<T> {
+        Some(match c {
+            "titel" => T::ColTitle,
+            "beschreibung" => T::ColDescription,
+            "handlungsfelder" => T::ColFields,
+            "sozialraeume" => T::ColAreas,
+            "kommunen" => T::ColMunicipalities,
+            "verantwortung" => T::ColResponsibility,
+            "federfuehrung" => T::ColLead,
+            "partner" => T::ColPartners,
+            "status" => T::ColStatus,
+            "beginn" => T::ColStart,
+            "ende" => T::ColEnd,
+            "budget_eur" => T::ColBudget,
+            "prioritaet" => T::ColPriority,
+            "notizen" => T::ColNotes,
+            "erstellt" => T::ColCreated,
+            "nummer" => T::ColNr,
+            _ => return None,
+        })
+    };
+    let names: Vec<&str> = columns
+        .iter()
+        .map(|c| label(c).map_or(c.as_str(), |t| lang.t(t)))
+        .collect();
+    names.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::municipalities_of;
+use crate::io::store::{HistoryAction, HistoryEntry, Rights};
 use crate::model::{
     ActionField, Date, Measure, Priority, Responsibility, Status, TextField, longer_than,
 };
@@ -31,6 +32,12 @@ pub struct DraftInfo<'a> {
     pub changed_elsewhere: bool,
     /// Where the measure will be kept.
     pub keeping: Keeping,
+    /// What the user may change (a shared register's rights).
+    pub rights: &'a Rights,
+    /// The measure's history in a shared register (None: not kept, or not read yet).
+    pub history: Option<&'a [HistoryEntry]>,
+    /// Whether the store keeps a history at all (a shared register).
+    pub shared: bool,
 }
 
 /// Where a saved measure is kept (the form says so when it is not a project that takes it).
@@ -214,28 +221,53 @@ pub fn measure_form_ui(
         .default_width(520.0)
         .show(ctx, |ui| {
             hints_ui(ui, info, lang);
-            egui::Grid::new("measure-grid")
-                .num_columns(2)
-                .striped(false)
-                .show(ui, |ui| {
-                    texts_ui(ui, draft, fresh, lang);
-                    fields_ui(ui, draft, lang);
-                    places_ui(ui, map, typed, selected_codes, lang);
-                    who_ui(ui, draft, lang);
-                    when_ui(ui, draft, typed, lang);
-                    text_row(
-                        ui,
-                        lang.t(T::ColNotes),
-                        &mut draft.notes,
-                        TextField::Notes,
-                        lang,
+            let allowed = is_new || info.rights.may_change_measure(info.opened);
+            if !allowed {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(not_allowed_text(info.opened, info.rights, lang))
+                            .color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
+                    )
+                    .wrap(),
+                );
+            }
+            ui.add_enabled_ui(allowed, |ui| {
+                egui::Grid::new("measure-grid")
+                    .num_columns(2)
+                    .striped(false)
+                    .show(ui, |ui| {
+                        texts_ui(ui, draft, fresh, lang);
+                        fields_ui(ui, draft, lang);
+                        places_ui(ui, map, typed, selected_codes, lang);
+                        who_ui(ui, draft, lang);
+                        when_ui(ui, draft, typed, lang);
+                        text_row(
+                            ui,
+                            lang.t(T::ColNotes),
+                            &mut draft.notes,
+                            TextField::Notes,
+                            lang,
+                        );
+                    });
+                if let Some(problem) = &typed.problem {
+                    ui.label(
+                        RichText::new(problem).color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)),
                     );
-                });
-            if let Some(problem) = &typed.problem {
-                ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xb0, 0x20, 0x20)));
+                }
+            });
+            if info.shared && !is_new {
+                history_ui(ui, info.history, lang);
             }
             ui.separator();
-            commands.extend(buttons_ui(ui, map, draft, typed, lang));
+            commands.extend(buttons_ui(
+                ui,
+                map,
+                draft,
+                typed,
+                allowed,
+                info.rights,
+                lang,
+            ));
         });
     if !open {
         commands.push(Command::CloseMeasureForm);
@@ -265,6 +297,54 @@ fn hints_ui(ui: &mut Ui, info: DraftInfo<'_>, lang: Lang) {
             .wrap(),
         );
     }
+}
+
+/// Why the user may not change this measure, in words: whose it is and whose they may change.
+fn not_allowed_text(m: &Measure, rights: &Rights, lang: Lang) -> String {
+    match rights {
+        Rights::Municipalities(own) => lang.tf(
+            T::MeasureNotYours,
+            &[
+                ("theirs", &m.municipalities.join(", ")),
+                ("own", &own.join(", ")),
+            ],
+        ),
+        _ => lang.t(T::MeasureOnlyRead).to_string(),
+    }
+}
+
+/// Who changed the measure when, as the register records it (edits in QGIS included).
+fn history_ui(ui: &mut Ui, history: Option<&[HistoryEntry]>, lang: Lang) {
+    egui::CollapsingHeader::new(lang.t(T::MeasureHistory))
+        .default_open(false)
+        .show(ui, |ui| {
+            let Some(lines) = history else {
+                ui.label(RichText::new(lang.t(T::MeasureHistoryLoading)).weak());
+                return;
+            };
+            if lines.is_empty() {
+                ui.label(RichText::new(lang.t(T::MeasureHistoryEmpty)).weak());
+            }
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for line in lines.iter().rev() {
+                        let what = match line.action {
+                            HistoryAction::Added => lang.t(T::HistoryAdded).to_string(),
+                            HistoryAction::Deleted => lang.t(T::HistoryDeleted).to_string(),
+                            HistoryAction::Changed => lang.tf(
+                                T::HistoryChanged,
+                                &[("fields", &labels::register_columns(&line.fields, lang))],
+                            ),
+                        };
+                        ui.label(format!(
+                            "{} · {} · {what}",
+                            format::date_time(line.time, lang),
+                            line.user
+                        ));
+                    }
+                });
+        });
 }
 
 /// Title and description.
@@ -444,16 +524,24 @@ fn buttons_ui(
     map: &Document,
     draft: &Measure,
     typed: &mut Typed,
+    allowed: bool,
+    rights: &Rights,
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     let is_new = draft.uid.is_nil();
     ui.horizontal(|ui| {
         if ui
-            .button(RichText::new(lang.t(T::MeasureSave)).strong())
+            .add_enabled(
+                allowed,
+                egui::Button::new(RichText::new(lang.t(T::MeasureSave)).strong()),
+            )
             .clicked()
         {
             match complete(map, draft, typed, lang) {
+                Ok(measure) if !rights.may_change_measure(&measure) => {
+                    typed.problem = Some(not_allowed_text(&measure, rights, lang));
+                }
                 Ok(measure) => {
                     commands.push(Command::Edit(if is_new {
                         Edit::AddMeasure(Box::new(measure))
@@ -469,7 +557,11 @@ fn buttons_ui(
         if ui.button(lang.t(T::Cancel)).clicked() {
             commands.push(Command::CloseMeasureForm);
         }
-        if !is_new && ui.button(lang.t(T::MeasureDelete)).clicked() {
+        if !is_new
+            && ui
+                .add_enabled(allowed, egui::Button::new(lang.t(T::MeasureDelete)))
+                .clicked()
+        {
             commands.push(Command::Edit(Edit::DeleteMeasure(draft.uid)));
             commands.push(Command::CloseMeasureForm);
         }

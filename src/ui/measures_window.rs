@@ -17,7 +17,8 @@ use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::i18n::{Lang, T, format, labels};
 use crate::io::measures_table::MeasureImportReport;
-use crate::model::{ActionField, Measure, Responsibility, Status, Uid, natural_cmp};
+use crate::io::store::Rights;
+use crate::model::{ActionField, Measure, Responsibility, Status, Timestamp, Uid, natural_cmp};
 use crate::scene::field_name;
 
 /// A sortable column.
@@ -127,11 +128,24 @@ pub fn visible_measures<'a>(measures: &'a [Measure], filter: &MeasureFilter) -> 
     out
 }
 
+/// What the table says about each measure besides its fields: whether it waits to be
+/// saved, whether the user may change it, and (in a shared register) who changed it last.
+pub struct MeasureAccess<'a> {
+    /// The measure has a change not yet saved.
+    pub unsaved: &'a dyn Fn(Uid) -> bool,
+    /// What the user may change.
+    pub rights: &'a Rights,
+    /// Who changed a measure last, and when (a shared register).
+    pub changed_by: &'a dyn Fn(Uid) -> Option<(String, Timestamp)>,
+    /// The measures are kept in a shared register (the table shows "geändert von").
+    pub shared: bool,
+}
+
 /// Shows the measures table. `generation` changes whenever the measures may have.
 pub fn measures_window_ui(
     ctx: &Context,
     map: &Document,
-    unsaved: &dyn Fn(Uid) -> bool,
+    access: &MeasureAccess<'_>,
     list: &mut MeasureList,
     generation: u64,
     lang: Lang,
@@ -165,7 +179,7 @@ pub fn measures_window_ui(
                 ],
             ));
             ui.separator();
-            commands.extend(table_ui(ui, map, unsaved, &rows, filter, lang));
+            commands.extend(table_ui(ui, map, access, &rows, filter, lang));
             ui.separator();
             commands.extend(list_buttons_ui(ui, lang));
         });
@@ -230,7 +244,7 @@ fn filters_ui(ui: &mut egui::Ui, map: &Document, filter: &mut MeasureFilter, lan
 }
 
 /// The column headers; a click sorts by a column (again: the other way round).
-fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, lang: Lang) {
+fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, shared: bool, lang: Lang) {
     for (column, label) in [
         (SortColumn::Nr, T::ColNr),
         (SortColumn::Title, T::ColTitle),
@@ -247,6 +261,9 @@ fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, lang: Lang) {
     ] {
         sort_header(ui, filter, column, lang.t(label));
     }
+    if shared {
+        ui.label(RichText::new(lang.t(T::ColChangedBy)).strong());
+    }
     ui.label("");
 }
 
@@ -254,7 +271,7 @@ fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, lang: Lang) {
 fn table_ui(
     ui: &mut egui::Ui,
     map: &Document,
-    unsaved: &dyn Fn(Uid) -> bool,
+    access: &MeasureAccess<'_>,
     rows: &[&Measure],
     filter: &mut MeasureFilter,
     lang: Lang,
@@ -264,18 +281,18 @@ fn table_ui(
         egui::ScrollArea::both().max_height(340.0).show(ui, |ui| {
             egui::Grid::new("measures-table")
                 .striped(true)
-                .num_columns(9)
+                .num_columns(if access.shared { 10 } else { 9 })
                 .show(ui, |ui| {
-                    header_ui(ui, filter, lang);
+                    header_ui(ui, filter, access.shared, lang);
                     ui.end_row();
                     for m in rows {
-                        commands.extend(row_ui(ui, map, unsaved, m, lang));
+                        commands.extend(row_ui(ui, map, access, m, lang));
                         ui.end_row();
                     }
                 });
         });
     } else {
-        ui.horizontal(|ui| header_ui(ui, filter, lang));
+        ui.horizontal(|ui| header_ui(ui, filter, access.shared, lang));
         let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::both().max_height(340.0).show_rows(
             ui,
@@ -283,7 +300,7 @@ fn table_ui(
             rows.len(),
             |ui, range| {
                 for m in &rows[range] {
-                    ui.horizontal(|ui| commands.extend(row_ui(ui, map, unsaved, m, lang)));
+                    ui.horizontal(|ui| commands.extend(row_ui(ui, map, access, m, lang)));
                 }
             },
         );
@@ -331,7 +348,7 @@ fn list_buttons_ui(ui: &mut egui::Ui, lang: Lang) -> Vec<Command> {
 fn row_ui(
     ui: &mut egui::Ui,
     map: &Document,
-    unsaved: &dyn Fn(Uid) -> bool,
+    access: &MeasureAccess<'_>,
     m: &Measure,
     lang: Lang,
 ) -> Vec<Command> {
@@ -341,7 +358,7 @@ fn row_ui(
     } else {
         "–".to_string()
     };
-    if unsaved(m.uid) {
+    if (access.unsaved)(m.uid) {
         ui.label(
             RichText::new(format!("{number} ●")).color(egui::Color32::from_rgb(0xb0, 0x10, 0x10)),
         )
@@ -384,13 +401,33 @@ fn row_ui(
             .map(|b| format!("{} €", format::number(b, 0, lang)))
             .unwrap_or_default(),
     );
+    if access.shared {
+        ui.label(
+            (access.changed_by)(m.uid)
+                .map(|(who, when)| {
+                    lang.tf(
+                        T::ChangedByAt,
+                        &[("who", &who), ("when", &format::date_time(when, lang))],
+                    )
+                })
+                .unwrap_or_default(),
+        );
+    }
+    let allowed = access.rights.may_change_measure(m);
     ui.horizontal(|ui| {
-        let edit = ui.small_button(lang.t(T::MeasureEdit));
-        name(&edit, &format!("{} {}", lang.t(T::MeasureEdit), m.id));
+        let label = if allowed {
+            T::MeasureEdit
+        } else {
+            T::MeasureView
+        };
+        let edit = ui.small_button(lang.t(label));
+        name(&edit, &format!("{} {}", lang.t(label), m.id));
         if edit.clicked() {
             commands.push(Command::EditMeasure(m.uid));
         }
-        let delete = ui.small_button(lang.t(T::MeasureDelete));
+        let delete = ui
+            .add_enabled(allowed, egui::Button::new(lang.t(T::MeasureDelete)).small())
+            .on_disabled_hover_text(lang.t(T::MeasureNotYoursShort));
         name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
         if delete.clicked() {
             commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));

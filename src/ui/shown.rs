@@ -10,7 +10,7 @@ use crate::document::Document;
 use crate::export::request::ExportTarget;
 use crate::i18n::Lang;
 use crate::io::Progress;
-use crate::io::store::Why;
+use crate::io::store::{LinkStatus, Why};
 use crate::scene::{Scene, ViewSettings};
 use crate::spatial::viewport::Viewport;
 
@@ -79,6 +79,8 @@ pub struct ProjectStatus<'a> {
     pub conflicts: usize,
     /// Why the last write failed, until one succeeds.
     pub failure: Option<&'a Why>,
+    /// The link to the server, for a shared register.
+    pub link: Option<LinkStatus>,
 }
 
 /// A map being opened.

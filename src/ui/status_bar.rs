@@ -6,6 +6,7 @@ use super::command::Command;
 use super::shown::{ProjectStatus, Shown};
 use crate::i18n::{Lang, T, format};
 use crate::io::Stage;
+use crate::io::store::{LinkState, LinkStatus};
 use crate::render::egui_map::FrameStats;
 
 /// Pixels per metre on a typical screen (96 dpi), for the "1 : n" scale.
@@ -187,6 +188,9 @@ fn project_status_ui(
                     .color(alarm),
                 );
             }
+            if let Some(link) = &project.link {
+                link_status_ui(ui, link, lang);
+            }
         }
         None if !map.measures.is_empty() || !map.saved_views.is_empty() => {
             ui.label(egui::RichText::new(lang.t(T::StatusNoProject)).color(warn));
@@ -194,6 +198,56 @@ fn project_status_ui(
         None => return false,
     }
     true
+}
+
+/// The link to a shared register: "verbunden", "offline seit 10:42", what is not sent yet,
+/// what the server refused; the server and the user on hover.
+fn link_status_ui(ui: &mut Ui, link: &LinkStatus, lang: Lang) {
+    let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
+    let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
+    let good = egui::Color32::from_rgb(0x1d, 0x70, 0x30);
+    ui.separator();
+    let (text, colour, why) = match &link.state {
+        LinkState::Connecting => (lang.t(T::LinkConnecting).to_string(), warn, None),
+        LinkState::Connected => (lang.t(T::LinkConnected).to_string(), good, None),
+        LinkState::Offline { since, why } => (
+            lang.tf(
+                T::LinkOffline,
+                &[("time", &crate::i18n::format::time_of_day(*since))],
+            ),
+            warn,
+            Some(why.as_str()),
+        ),
+    };
+    let hover = lang.tf(
+        T::LinkHover,
+        &[("server", &link.location), ("user", &link.user)],
+    );
+    let hover = match why {
+        Some(why) => format!("{hover}\n{why}"),
+        None => hover,
+    };
+    ui.label(egui::RichText::new(format!("● {text}")).color(colour))
+        .on_hover_text(hover);
+    if link.unsent > 0 {
+        ui.label(
+            egui::RichText::new(lang.count_text(link.unsent, T::LinkUnsentOne, T::LinkUnsent, &[]))
+                .color(warn),
+        )
+        .on_hover_text(lang.t(T::LinkUnsentHover));
+    }
+    if link.refused > 0 {
+        ui.label(
+            egui::RichText::new(lang.count_text(
+                link.refused,
+                T::LinkRefusedOne,
+                T::LinkRefused,
+                &[],
+            ))
+            .color(alarm),
+        )
+        .on_hover_text(lang.t(T::LinkRefusedHover));
+    }
 }
 
 /// A scale rounded to two significant digits: 1 : 48.734 reads as 1 : 49.000.

@@ -9,6 +9,7 @@
 //! never written anywhere by this program.
 
 mod cache;
+mod libpq;
 mod server;
 mod snapshot;
 mod store;
@@ -61,6 +62,9 @@ pub enum RegisterError {
     /// The local copy could not be read or written.
     #[error("{0}")]
     Cache(String),
+    /// A service name that no service file knows.
+    #[error("service {0}: not found in any pg_service.conf")]
+    UnknownService(String),
     /// The schema holds no register (nothing published there).
     #[error("no register in schema {0}")]
     NoRegister(String),
@@ -83,6 +87,9 @@ impl RegisterError {
                 },
             },
             RegisterError::Geometry(why) => why.clone(),
+            RegisterError::UnknownService(name) => {
+                lang.tf(T::RegisterUnknownService, &[("name", name)])
+            }
             RegisterError::Cache(why) => lang.tf(T::RegisterCache, &[("why", why)]),
             RegisterError::NoRegister(schema) => {
                 lang.tf(T::RegisterNothingThere, &[("schema", schema)])
@@ -105,7 +112,10 @@ pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
 
 /// [`connect`] with a password the user typed (kept in memory only).
 pub fn connect_with(conninfo: &str, password: Option<&str>) -> Result<Client, RegisterError> {
-    let (conninfo, root_cert) = take_root_cert(conninfo);
+    let conninfo = libpq::expand_service(conninfo)
+        .map_err(|libpq::UnknownService(name)| RegisterError::UnknownService(name))?;
+    let (conninfo, root_cert) = take_root_cert(&conninfo);
+    let conninfo = plain_ssl_modes(&conninfo);
     let mut config: postgres::Config = conninfo.parse()?;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -133,6 +143,11 @@ pub fn connect_with(conninfo: &str, password: Option<&str>) -> Result<Client, Re
     {
         config.password(pw);
     }
+    if config.get_password().is_none()
+        && let Some(pw) = pgpass_for(&config)
+    {
+        config.password(pw);
+    }
     config.keepalives(true);
     config.keepalives_idle(std::time::Duration::from_secs(20));
     config.application_name("sozialraum-atlas");
@@ -157,7 +172,8 @@ pub fn connect_with(conninfo: &str, password: Option<&str>) -> Result<Client, Re
 /// The server, port, database and user of a connection string, for messages and the status
 /// bar (never a password).
 pub fn display_location(conninfo: &str) -> String {
-    let (conninfo, _) = take_root_cert(conninfo);
+    let expanded = libpq::expand_service(conninfo).unwrap_or_else(|_| conninfo.to_string());
+    let (conninfo, _) = take_root_cert(&plain_ssl_modes(&expanded));
     let Ok(config) = conninfo.parse::<postgres::Config>() else {
         return String::new();
     };
@@ -181,6 +197,46 @@ pub fn display_location(conninfo: &str) -> String {
         .map(|u| format!("{u}@"))
         .unwrap_or_default();
     format!("{user}{host}{port}{db}")
+}
+
+/// libpq's `verify-full` and `verify-ca` are what this program always does over a network
+/// (rustls checks the certificate and the name); rust-postgres knows them as `require`.
+fn plain_ssl_modes(conninfo: &str) -> String {
+    conninfo
+        .replace("sslmode=verify-full", "sslmode=require")
+        .replace("sslmode=verify-ca", "sslmode=require")
+        .replace("sslmode=allow", "sslmode=prefer")
+}
+
+/// The password `.pgpass` holds for the first host of a connection.
+fn pgpass_for(config: &postgres::Config) -> Option<String> {
+    let host = match config.get_hosts().first()? {
+        postgres::config::Host::Tcp(h) => h.clone(),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(p) => p.display().to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or(user);
+    let pw = libpq::password_for(&host, port, db, user)?;
+    Some(pw)
+}
+
+/// Whether a connection string carries a password (`password=…`, or `user:secret@` in a
+/// URL): such a string is used but never remembered.
+pub fn has_password(conninfo: &str) -> bool {
+    let conninfo = conninfo.trim();
+    if let Some(rest) = conninfo
+        .strip_prefix("postgresql://")
+        .or_else(|| conninfo.strip_prefix("postgres://"))
+    {
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        let user_info = authority.rsplit_once('@').map(|(u, _)| u);
+        return user_info.is_some_and(|u| u.contains(':')) || rest.contains("password=");
+    }
+    conninfo
+        .split_whitespace()
+        .any(|kv| kv.trim_start().starts_with("password="))
 }
 
 /// Takes `sslrootcert=FILE` (or `?sslrootcert=` in a URL) out of the connection string, which
@@ -569,6 +625,20 @@ mod tests {
             Err(RegisterError::NotLocal(h)) if h == "192.0.2.1"
         ));
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_password_in_a_connection_string_is_recognised_so_it_is_never_remembered() {
+        assert!(has_password("host=db user=a password=geheim"));
+        assert!(has_password("postgresql://anna:geheim@db/atlas"));
+        assert!(has_password("postgresql://db/atlas?password=geheim"));
+        assert!(!has_password("postgresql://anna@db/atlas"));
+        assert!(!has_password("service=atlas"));
+        assert!(!has_password("host=/tmp port=5432 user=anna"));
+        assert_eq!(
+            display_location("host=db.example port=5433 dbname=atlas user=anna password=x"),
+            "anna@db.example:5433/atlas"
+        );
     }
 
     #[test]

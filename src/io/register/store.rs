@@ -211,7 +211,8 @@ impl RegisterStore {
 
 impl Store for RegisterStore {
     fn file(&self) -> Option<&Path> {
-        Some(self.copy.path())
+        // The copy is no file of the user's: it is not offered to open again or to reload.
+        None
     }
 
     fn location(&self) -> String {

@@ -408,6 +408,7 @@ fn send_unsent(
                 tx.commit().map_err(local)?;
                 let mut shared = lock(link);
                 shared.confirmed += 1;
+                shared.history.remove(&u.uid);
                 if let Some(r) = &row {
                     shared
                         .changed_by
