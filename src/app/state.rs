@@ -576,6 +576,11 @@ impl AppState {
                     self.error = Some(text);
                     self.error_title = Some(T::OpenFailedTitle);
                     self.loading = None;
+                    // A register that could not be opened: the form comes back (a password
+                    // to type, a name to correct).
+                    if self.register_loading.take().is_some() {
+                        self.windows.set(Window::Register, true);
+                    }
                 }
             }
         }

@@ -259,7 +259,12 @@ impl Store for RegisterStore {
         progress: Option<&mut dyn FnMut(usize)>,
     ) -> Result<Vec<Outcome>, StoreError> {
         let outcomes = self.copy.write_with_progress(items, content, progress)?;
-        sync::nudge(&self.link);
+        if items
+            .iter()
+            .any(|(item, _)| matches!(item, Item::Measure(_)))
+        {
+            sync::written(&self.link);
+        }
         Ok(outcomes)
     }
 

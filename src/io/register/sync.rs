@@ -93,6 +93,9 @@ pub struct Shared {
     stop: bool,
     /// Changes sent and confirmed, since the start (for figures).
     pub confirmed: u64,
+    /// Counts the window's writes of measures, so a count of unsent changes made before the
+    /// latest write is not taken for the truth.
+    writes: u64,
 }
 
 /// The shared state with the condition the thread waits on.
@@ -123,6 +126,7 @@ impl Shared {
             nudged: false,
             stop: false,
             confirmed: 0,
+            writes: 0,
         }
     }
 
@@ -140,9 +144,21 @@ impl Shared {
     }
 }
 
-/// Wakes the thread (after a write).
+/// Wakes the thread.
 pub fn nudge(link: &Link) {
     lock(link).nudged = true;
+    link.1.notify_all();
+}
+
+/// The window committed measures to the copy: at least one change waits until the thread
+/// has counted again, and the thread is woken to send it.
+pub fn written(link: &Link) {
+    {
+        let mut shared = lock(link);
+        shared.writes += 1;
+        shared.unsent = shared.unsent.max(1);
+        shared.nudged = true;
+    }
     link.1.notify_all();
 }
 
@@ -253,6 +269,7 @@ impl Worker {
     }
 
     fn round(&mut self) {
+        let writes = lock(&self.link).writes;
         if self.cache.is_none() {
             match crate::io::project::connect_file(&self.cache_file, Duration::from_secs(5)) {
                 Ok(conn) => {
@@ -277,7 +294,9 @@ impl Worker {
         if let Some(conn) = &self.cache
             && let Ok(n) = cache::unsent_count(conn)
         {
-            lock(&self.link).unsent = n;
+            let mut shared = lock(&self.link);
+            // A write since this round began may not be counted yet.
+            shared.unsent = if shared.writes == writes { n } else { n.max(1) };
         }
     }
 
