@@ -444,19 +444,35 @@ fn a_municipality_sees_its_rights_and_a_refused_change_stays_in_the_copy() {
     let mut a = own.clone();
     a.notes = "von Carla".into();
     w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a))));
+    // Another municipality's measure: refused before anything changes, with the reason.
     let mut b = foreign.clone();
     b.notes = "von Carla, darf nicht".into();
     w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b))));
-    until(&mut [&mut w], "one sent, one refused", |w| {
+    let said = w.error.take().expect("refused with a message");
+    assert!(said.contains("Aachen"), "{said}");
+    assert_eq!(
+        measure(&w, foreign.uid).map(|m| m.notes),
+        Some(foreign.notes.clone())
+    );
+    until(&mut [&mut w], "the own change sent", |w| unsent(w[0]) == 0);
+    assert_eq!(server_notes(&db, own.uid).as_deref(), Some("von Carla"));
+    assert_eq!(server_notes(&db, foreign.uid), Some(foreign.notes.clone()));
+    // The administrator takes Carla out of Aachen's role while her window is open: the
+    // database refuses her next change, which stays in the window and the copy.
+    db.client(None)
+        .batch_execute(&format!("REVOKE atlas_k_aachen FROM {carla}"))
+        .expect("revoke");
+    let mut c = own.clone();
+    c.notes = "nach dem Entzug".into();
+    w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(c))));
+    until(&mut [&mut w], "refused by the server", |w| {
         let link = w[0].store.as_ref().and_then(|s| s.link());
         link.is_some_and(|l| l.refused == 1 && l.unsent == 1)
     });
     assert_eq!(server_notes(&db, own.uid).as_deref(), Some("von Carla"));
-    assert_eq!(server_notes(&db, foreign.uid), Some(foreign.notes.clone()));
-    // The refused change is not lost: it stays in the window and in the copy.
     assert_eq!(
-        measure(&w, foreign.uid).map(|m| m.notes),
-        Some("von Carla, darf nicht".to_string())
+        measure(&w, own.uid).map(|m| m.notes),
+        Some("nach dem Entzug".to_string())
     );
 }
 
