@@ -169,7 +169,7 @@ fn register_load_client() {
             let m = Measure {
                 title: format!("Neu {marker}"),
                 notes: marker.clone(),
-                areas: vec!["AC-01".into()],
+                areas: vec!["AC 1".into()],
                 municipalities: vec!["Aachen".into()],
                 ..Measure::default()
             };

@@ -136,7 +136,7 @@ fn changes_reach_the_server_and_the_other_window() {
     w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(edited.clone()))));
     w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
         "Quartiersbüro",
-        "AC-01",
+        "AC 1",
         "Aachen",
     )))));
     let added = w1
@@ -318,7 +318,7 @@ fn changes_made_offline_are_kept_through_a_restart_and_sent_once_when_the_server
     for i in 0..3 {
         w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
             &format!("Offline {i}"),
-            "AC-01",
+            "AC 1",
             "Aachen",
         )))));
     }
@@ -353,7 +353,7 @@ fn changes_made_offline_are_kept_through_a_restart_and_sent_once_when_the_server
     // Cut again in the middle of more work, and mend: still no duplicate.
     w1.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
         "Offline 3",
-        "AC-01",
+        "AC 1",
         "Aachen",
     )))));
     relay.cut();
@@ -372,7 +372,7 @@ fn a_change_sent_twice_is_written_once() {
         return;
     };
     let mut client = register::connect(&db.conninfo(None)).expect("connect");
-    let mut m = new_measure("Zweimal gesendet", "AC-01", "Aachen");
+    let mut m = new_measure("Zweimal gesendet", "AC 1", "Aachen");
     m.uid = Uid(0x1234_5678_9abc_4def_8123_4567_89ab_cdef);
     let change = register::change_id(Uid(7), m.uid, 1);
     let first = register::send(&mut client, "atlas", m.uid, Some(&m), 0, &change).expect("send");
@@ -564,4 +564,57 @@ fn a_typed_password_opens_the_register_and_is_written_nowhere() {
     }
     assert!(checked > 0, "the copy was written");
     cleanup(&db);
+}
+
+#[test]
+fn the_window_publishes_the_map_it_shows() {
+    let Some(admin) = server() else {
+        return;
+    };
+    let db = TestDb::new(&admin, "wpublish");
+    let mut state = AppState::new(|| {});
+    state.apply(Command::OpenDemo);
+    state.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Aus dem Fenster veröffentlicht",
+        "AC 1",
+        "Aachen",
+    )))));
+    state.apply(Command::PublishRegister {
+        target: Target::new(&db.conninfo(None), "atlas"),
+        create_roles: true,
+    });
+    let started = Instant::now();
+    while state.publish_job.is_some() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+        state.poll_publish();
+    }
+    assert!(state.error.is_none(), "{:?}", state.error);
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Veröffentlicht") && notice.contains("93"), "{notice}");
+    let mut c = db.client(None);
+    let areas: i64 = c
+        .query_one("SELECT count(*) FROM atlas.sozialraeume", &[])
+        .expect("areas")
+        .get(0);
+    let measures: i64 = c
+        .query_one(
+            "SELECT count(*) FROM atlas.massnahmen WHERE titel = 'Aus dem Fenster veröffentlicht'",
+            &[],
+        )
+        .expect("measures")
+        .get(0);
+    assert_eq!((areas, measures), (93, 1));
+    // A server that is not there: the message names it, the form comes back.
+    state.apply(Command::PublishRegister {
+        target: Target::new("host=/nonexistent port=1 user=x dbname=x", "atlas"),
+        create_roles: false,
+    });
+    let started = Instant::now();
+    while state.publish_job.is_some() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+        state.poll_publish();
+    }
+    let said = state.error.clone().unwrap_or_default();
+    assert!(said.contains("nichts geändert"), "{said}");
+    assert!(state.windows.is_open(sozialraum_atlas::ui::command::Window::Publish));
 }

@@ -79,6 +79,7 @@ pub struct SozialraumApp {
     painter: MapPainter,
     open_form: OpenForm,
     register_form: crate::ui::register_window::RegisterForm,
+    publish_form: crate::ui::register_window::RegisterForm,
     view_panel: ViewPanelState,
     override_form: OverrideForm,
     table_form: TableForm,
@@ -170,6 +171,7 @@ impl SozialraumApp {
             painter: MapPainter::default(),
             open_form: OpenForm::default(),
             register_form: Default::default(),
+            publish_form: Default::default(),
             view_panel: ViewPanelState::default(),
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
@@ -228,6 +230,7 @@ impl SozialraumApp {
         self.dark_theme = ctx.theme() == egui::Theme::Dark;
         self.state.poll_loading();
         self.state.poll_export();
+        self.state.poll_publish();
         self.state.poll_store();
         self.state.poll_import();
         if self.state.store.is_some() {
@@ -413,6 +416,14 @@ impl SozialraumApp {
             commands.extend(crate::ui::register_window::register_window_ui(
                 ctx,
                 &mut self.register_form,
+                lang,
+            ));
+        }
+        if self.state.windows.is_open(Window::Publish) {
+            commands.extend(crate::ui::register_window::publish_window_ui(
+                ctx,
+                &mut self.publish_form,
+                self.state.publish_job.is_some(),
                 lang,
             ));
         }

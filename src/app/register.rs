@@ -100,3 +100,76 @@ fn make_copy(
     std::fs::rename(&building, copy).map_err(io)?;
     Ok(())
 }
+
+/// A publication into a register, running on a thread of its own.
+pub struct PublishJob {
+    receiver: std::sync::mpsc::Receiver<Result<String, String>>,
+}
+
+/// The name of the publishing thread.
+const PUBLISH_THREAD: &str = "register-publish";
+
+impl PublishJob {
+    /// Publishes what was taken from the map into the register of `target`; `wake` is
+    /// called when it is done.
+    pub fn start(
+        publication: register::Publication,
+        target: Target,
+        create_roles: bool,
+        lang: Lang,
+        wake: impl Fn() + Send + 'static,
+    ) -> PublishJob {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let failure = sender.clone();
+        let work = move || {
+            let location = target_text(&target);
+            let result = register::connect_with(&target.conninfo, target.password.as_deref())
+                .and_then(|mut client| {
+                    register::publish_prepared(
+                        &mut client,
+                        &target.schema,
+                        &publication,
+                        create_roles,
+                    )
+                })
+                .map(|done| {
+                    lang.tf(
+                        crate::i18n::T::PublishedNotice,
+                        &[
+                            ("where", &location),
+                            ("areas", &crate::i18n::format::count(done.areas, lang)),
+                            ("measures", &crate::i18n::format::count(done.measures, lang)),
+                            ("roles", &crate::i18n::format::count(done.roles.len(), lang)),
+                        ],
+                    )
+                })
+                .map_err(|e| {
+                    lang.tf(
+                        crate::i18n::T::PublishFailed,
+                        &[("where", &location), ("why", &e.describe(lang))],
+                    )
+                });
+            let _ = sender.send(result);
+            wake();
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name(PUBLISH_THREAD.into())
+            .spawn(work)
+        {
+            let _ = failure.send(Err(e.to_string()));
+        }
+        PublishJob { receiver }
+    }
+
+    /// The message when it has finished (Ok: done, Err: failed), None while it runs.
+    pub fn poll(&self) -> Option<Result<String, String>> {
+        match self.receiver.try_recv() {
+            Ok(result) => Some(result),
+            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Err(format!(
+                "{PUBLISH_THREAD}: {}",
+                super::crash::take_last_of(PUBLISH_THREAD).unwrap_or_else(|| "?".into())
+            ))),
+        }
+    }
+}

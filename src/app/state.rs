@@ -119,6 +119,8 @@ pub struct AppState {
     forms_opened: u64,
     /// A map export running in the background.
     pub export_job: Option<ExportJob>,
+    /// A publication into a register running in the background.
+    pub publish_job: Option<super::register::PublishJob>,
     /// A measure list being imported in the background.
     pub import_job: Option<super::import_job::ImportJob>,
     /// The saved view shown last (its name is the title in presentation mode).
@@ -185,6 +187,7 @@ impl AppState {
             pending_discard: None,
             quit_confirmed: false,
             export_job: None,
+            publish_job: None,
             import_job: None,
             current_view: None,
             presenting: false,
@@ -328,6 +331,10 @@ impl AppState {
         match command {
             Command::Open { path, options } => self.open(path, options),
             Command::OpenRegister(target) => self.open_register(target),
+            Command::PublishRegister {
+                target,
+                create_roles,
+            } => self.publish_register(target, create_roles),
             Command::OpenDemo => self.open_demo(),
             Command::CancelLoad => {
                 if let Some(job) = self.loading.take() {
@@ -488,6 +495,47 @@ impl AppState {
                 request,
                 move || waker(),
             ));
+        }
+    }
+
+    /// Starts publishing the map and its measures into a register (one at a time); the map
+    /// is taken now, the network part runs in the background.
+    fn publish_register(&mut self, target: crate::io::register::Target, create_roles: bool) {
+        let lang = self.lang();
+        let Some(map) = &self.map else {
+            return;
+        };
+        if self.publish_job.is_some() {
+            return;
+        }
+        match crate::io::register::Publication::of(&map.export()) {
+            Ok(publication) => {
+                let waker = std::sync::Arc::clone(&self.waker);
+                self.publish_job = Some(super::register::PublishJob::start(
+                    publication,
+                    target,
+                    create_roles,
+                    lang,
+                    move || waker(),
+                ));
+                self.windows.set(Window::Publish, false);
+            }
+            Err(e) => self.error = Some(e.describe(lang)),
+        }
+    }
+
+    /// Takes the result of a finished publication. Call once per frame.
+    pub fn poll_publish(&mut self) {
+        let Some(result) = self.publish_job.as_ref().and_then(|j| j.poll()) else {
+            return;
+        };
+        self.publish_job = None;
+        match result {
+            Ok(message) => self.notice = Some(message),
+            Err(message) => {
+                self.error = Some(message);
+                self.windows.set(Window::Publish, true);
+            }
         }
     }
 

@@ -28,6 +28,13 @@ pub enum Command {
     },
     /// Open a shared register (its local copy, kept in step with the server).
     OpenRegister(crate::io::register::Target),
+    /// Publish the map and its measures into a register.
+    PublishRegister {
+        /// The register.
+        target: crate::io::register::Target,
+        /// Make one role per municipality.
+        create_roles: bool,
+    },
     /// Show the embedded demo map.
     OpenDemo,
     /// Stop the running load.
@@ -130,6 +137,8 @@ pub enum Window {
     Open,
     /// Opening a shared register (server, schema, password).
     Register,
+    /// Publishing the map into a register.
+    Publish,
     /// Keyboard shortcuts.
     Shortcuts,
     /// About.
@@ -235,9 +244,10 @@ pub struct WindowInfo {
 impl Window {
     /// Every window, the path prompt once for each purpose: the one list the menu, the
     /// shortcuts, the help and the session memory read.
-    pub const ALL: [Window; 22] = [
+    pub const ALL: [Window; 23] = [
         Window::Open,
         Window::Register,
+        Window::Publish,
         Window::Report,
         Window::ImportTable,
         Window::JoinReport,
@@ -282,6 +292,13 @@ impl Window {
                 Some(T::MenuOpenRegister),
                 None,
                 false,
+                None,
+            ),
+            Window::Publish => info(
+                T::PublishTitle,
+                Some(T::MenuPublish),
+                None,
+                true,
                 None,
             ),
             Window::Report => info(T::ReportTitle, Some(T::MenuReport), None, true, None),

@@ -206,12 +206,18 @@ pub fn measure_form_ui(
     let MeasureForm { draft, typed, .. } = form;
     let mut commands = Vec::new();
     let is_new = draft.uid.is_nil();
+    let allowed = is_new || info.rights.may_change_measure(info.opened);
+    let titled = if allowed {
+        T::MeasureEditTitle
+    } else {
+        T::MeasureViewTitle
+    };
     let title = if is_new {
         lang.t(T::MeasureNewTitle).to_string()
     } else if draft.id > 0 {
-        lang.tf(T::MeasureEditTitle, &[("id", &draft.id.to_string())])
+        lang.tf(titled, &[("id", &draft.id.to_string())])
     } else {
-        lang.tf(T::MeasureEditTitle, &[("id", "–")])
+        lang.tf(titled, &[("id", "–")])
     };
     let mut open = true;
     egui::Window::new(title)
@@ -221,7 +227,6 @@ pub fn measure_form_ui(
         .default_width(520.0)
         .show(ctx, |ui| {
             hints_ui(ui, info, lang);
-            let allowed = is_new || info.rights.may_change_measure(info.opened);
             if !allowed {
                 ui.add(
                     egui::Label::new(

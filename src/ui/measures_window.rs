@@ -245,8 +245,10 @@ fn filters_ui(ui: &mut egui::Ui, map: &Document, filter: &mut MeasureFilter, lan
 
 /// The column headers; a click sorts by a column (again: the other way round).
 fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, shared: bool, lang: Lang) {
+    sort_header(ui, filter, SortColumn::Nr, lang.t(T::ColNr));
+    // The buttons stand beside the number, in sight however wide the table is.
+    ui.label("");
     for (column, label) in [
-        (SortColumn::Nr, T::ColNr),
         (SortColumn::Title, T::ColTitle),
         (SortColumn::Areas, T::ColAreas),
     ] {
@@ -264,7 +266,6 @@ fn header_ui(ui: &mut egui::Ui, filter: &mut MeasureFilter, shared: bool, lang: 
     if shared {
         ui.label(RichText::new(lang.t(T::ColChangedBy)).strong());
     }
-    ui.label("");
 }
 
 /// The table: a grid for a short list; for a long one only the rows in sight are laid out.
@@ -344,7 +345,7 @@ fn list_buttons_ui(ui: &mut egui::Ui, lang: Lang) -> Vec<Command> {
 }
 
 /// The cells of one measure: number (marked when not yet saved), title (selects its areas),
-/// areas, fields, responsibility, status, period, budget, edit and delete.
+/// edit and delete, areas, fields, responsibility, status, period, budget (and who changed it).
 fn row_ui(
     ui: &mut egui::Ui,
     map: &Document,
@@ -366,6 +367,26 @@ fn row_ui(
     } else {
         ui.label(number);
     }
+    let allowed = access.rights.may_change_measure(m);
+    ui.horizontal(|ui| {
+        let label = if allowed {
+            T::MeasureEdit
+        } else {
+            T::MeasureView
+        };
+        let edit = ui.small_button(lang.t(label));
+        name(&edit, &format!("{} {}", lang.t(label), m.id));
+        if edit.clicked() {
+            commands.push(Command::EditMeasure(m.uid));
+        }
+        let delete = ui
+            .add_enabled(allowed, egui::Button::new(lang.t(T::MeasureDelete)).small())
+            .on_disabled_hover_text(lang.t(T::MeasureNotYoursShort));
+        name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
+        if delete.clicked() {
+            commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));
+        }
+    });
     let title = ui
         .link(format::short(&m.title, 80))
         .on_hover_text(lang.t(T::MeasureShowOnMap));
@@ -413,26 +434,6 @@ fn row_ui(
                 .unwrap_or_default(),
         );
     }
-    let allowed = access.rights.may_change_measure(m);
-    ui.horizontal(|ui| {
-        let label = if allowed {
-            T::MeasureEdit
-        } else {
-            T::MeasureView
-        };
-        let edit = ui.small_button(lang.t(label));
-        name(&edit, &format!("{} {}", lang.t(label), m.id));
-        if edit.clicked() {
-            commands.push(Command::EditMeasure(m.uid));
-        }
-        let delete = ui
-            .add_enabled(allowed, egui::Button::new(lang.t(T::MeasureDelete)).small())
-            .on_disabled_hover_text(lang.t(T::MeasureNotYoursShort));
-        name(&delete, &format!("{} {}", lang.t(T::MeasureDelete), m.id));
-        if delete.clicked() {
-            commands.push(Command::Edit(Edit::DeleteMeasure(m.uid)));
-        }
-    });
     commands
 }
 

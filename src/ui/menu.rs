@@ -133,6 +133,7 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     {
         out.commands.push(Command::ReopenProject);
     }
+    window_entry(ui, state, Window::Publish, &mut out.commands);
     window_entry(
         ui,
         state,

@@ -174,6 +174,9 @@ fn project_status_ui(
                     ),
                 };
                 ui.label(egui::RichText::new(text).color(alarm).strong());
+            } else if project.link.is_some() {
+                // A register: saved in the copy here; the link below says what the server has.
+                ui.label(lang.tf(T::StatusSavedCopy, &[("file", file)]));
             } else {
                 ui.label(lang.tf(T::StatusSaved, &[("file", file)]));
             }

@@ -10,21 +10,19 @@
 
 mod cache;
 mod libpq;
+mod publish;
 mod server;
 mod snapshot;
 mod store;
 mod sync;
 
-use postgres::{Client, NoTls, Transaction};
-use serde_json::Value;
+use postgres::{Client, NoTls};
 
+pub use publish::{Publication, history_csv, publish, publish_prepared};
 pub use server::{HistoryLine, Sent, ServerMeasure, ServerRights, send};
 pub use snapshot::{Snapshot, snapshot};
 pub use store::{OpenedRegister, RegisterStore, copy_path, make_copy, open_copy};
 pub use sync::{LOOK_EVERY, Target, change_id};
-
-use super::export_geojson::{MapExport, atlas_meta, geojson_text};
-use crate::model::Measure;
 
 /// The schema, with `{schema}` for its name.
 const SCHEMA_SQL: &str = include_str!("schema.sql");
@@ -361,232 +359,6 @@ pub fn municipality_role(municipality: &str) -> String {
         }
     }
     format!("atlas_k_{}", slug.trim_matches('_'))
-}
-
-/// Publishes the map and its measures into `schema` (created if missing), in one
-/// transaction. With `create_roles`, one role per municipality is created (or kept) and
-/// listed in `kommune_rollen`; people are then made members of it by the administrator.
-pub fn publish(
-    client: &mut Client,
-    schema: &str,
-    export: &MapExport<'_>,
-    create_roles: bool,
-) -> Result<Published, RegisterError> {
-    let schema = checked_schema(schema)?;
-    let geojson =
-        geojson_text(export, "register").map_err(|e| RegisterError::Geometry(e.to_string()))?;
-    let doc: Value =
-        serde_json::from_str(&geojson).map_err(|e| RegisterError::Geometry(e.to_string()))?;
-    let mut tx = client.transaction()?;
-    tx.batch_execute(&SCHEMA_SQL.replace("{schema}", schema))?;
-    let areas = write_areas(&mut tx, schema, &doc)?;
-    let meta = serde_json::to_string(&atlas_meta(export))
-        .map_err(|e| RegisterError::Geometry(e.to_string()))?;
-    tx.execute(
-        &format!(
-            "INSERT INTO {schema}.einstellungen (art, schluessel, inhalt) VALUES ('atlas', 'meta', $1)
-             ON CONFLICT (art, schluessel) DO UPDATE SET inhalt = EXCLUDED.inhalt,
-             revision = {schema}.einstellungen.revision + 1"
-        ),
-        &[&meta],
-    )?;
-    let measures = export.measures.map_or(&[][..], |m| m.all());
-    for m in measures {
-        write_measure(&mut tx, schema, m)?;
-    }
-    // The project's numbers are kept; new measures continue after the highest.
-    tx.batch_execute(&format!(
-        "SELECT setval(pg_get_serial_sequence('{schema}.massnahmen', 'nummer'),
-             GREATEST((SELECT max(nummer) FROM {schema}.massnahmen), 1))"
-    ))?;
-    let mut roles = Vec::new();
-    if create_roles {
-        for m in &export.region.municipalities {
-            let role = municipality_role(&m.name);
-            tx.batch_execute(&format!(
-                "DO $$ BEGIN
-                     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-                         BEGIN CREATE ROLE {role} NOLOGIN IN ROLE atlas_kommune;
-                         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END;
-                     END IF;
-                 END $$;"
-            ))?;
-            tx.execute(
-                &format!(
-                    "INSERT INTO {schema}.kommune_rollen (rolle, kommune) VALUES ($1, $2)
-                     ON CONFLICT (rolle) DO UPDATE SET kommune = EXCLUDED.kommune"
-                ),
-                &[&role, &m.name],
-            )?;
-            roles.push(role);
-        }
-    }
-    tx.commit()?;
-    Ok(Published {
-        areas,
-        measures: measures.len(),
-        roles,
-    })
-}
-
-/// The areas with their geometry (lon/lat, as the GeoJSON export writes them).
-fn write_areas(
-    tx: &mut Transaction<'_>,
-    schema: &str,
-    doc: &Value,
-) -> Result<usize, RegisterError> {
-    let statement = tx.prepare(&format!(
-        "INSERT INTO {schema}.sozialraeume (code, name, kommune, handlungsfelder, geom, merkmale)
-         VALUES ($1, $2, $3, $4, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($5), 4326)),
-             $6::text::jsonb)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kommune = EXCLUDED.kommune,
-             handlungsfelder = EXCLUDED.handlungsfelder, geom = EXCLUDED.geom,
-             merkmale = EXCLUDED.merkmale"
-    ))?;
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    let text = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
-    for f in features {
-        let p = f.get("properties").cloned().unwrap_or(Value::Null);
-        let geometry = f.get("geometry").map(Value::to_string).unwrap_or_default();
-        let fields = p
-            .get("handlungsfelder_final")
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
-        tx.execute(
-            &statement,
-            &[
-                &text(&p, "code").unwrap_or_default(),
-                &text(&p, "name"),
-                &text(&p, "kommune"),
-                &fields,
-                &geometry,
-                &p.to_string(),
-            ],
-        )?;
-    }
-    Ok(features.len())
-}
-
-/// One measure, inserted or (by its uid) replaced.
-fn write_measure(tx: &mut Transaction<'_>, schema: &str, m: &Measure) -> Result<(), RegisterError> {
-    let uid = m.uid.to_string();
-    let date = |d: Option<crate::model::Date>| d.map(|d| d.to_string());
-    tx.execute(
-        &format!(
-            "INSERT INTO {schema}.massnahmen (uid, nummer, titel, beschreibung, handlungsfelder,
-                 sozialraeume, kommunen, verantwortung, federfuehrung, partner, status, beginn,
-                 ende, budget_eur, prioritaet, notizen, erstellt, geaendert)
-             VALUES ($1::text::uuid, COALESCE($18, nextval(pg_get_serial_sequence(
-                     '{schema}.massnahmen', 'nummer'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                 $11::text::date, $12::text::date, $13, $14, $15, $16::text::timestamptz,
-                 $17::text::timestamptz)
-             ON CONFLICT (uid) DO UPDATE SET titel = EXCLUDED.titel,
-                 beschreibung = EXCLUDED.beschreibung, handlungsfelder = EXCLUDED.handlungsfelder,
-                 sozialraeume = EXCLUDED.sozialraeume, kommunen = EXCLUDED.kommunen,
-                 verantwortung = EXCLUDED.verantwortung, federfuehrung = EXCLUDED.federfuehrung,
-                 partner = EXCLUDED.partner, status = EXCLUDED.status, beginn = EXCLUDED.beginn,
-                 ende = EXCLUDED.ende, budget_eur = EXCLUDED.budget_eur,
-                 prioritaet = EXCLUDED.prioritaet, notizen = EXCLUDED.notizen"
-        ),
-        &[
-            &uid,
-            &m.title,
-            &m.description,
-            &m.fields.to_numbers(),
-            &m.areas,
-            &m.municipalities,
-            &m.responsibility.key(),
-            &m.lead,
-            &m.partners,
-            &m.status.key(),
-            &date(m.start),
-            &date(m.end),
-            &m.budget_eur,
-            &m.priority.map(|p| p.key()),
-            &m.notes,
-            &m.created.to_string(),
-            &m.changed.to_string(),
-            &(m.id > 0).then_some(m.id),
-        ],
-    )?;
-    Ok(())
-}
-
-/// The register's history as a German Excel CSV (`;`, UTF-8 with BOM, CRLF): time, user,
-/// action, measure number and title, which fields changed; cells a spreadsheet would run as a
-/// formula are neutralised. Returns the text and the number of lines.
-pub fn history_csv(
-    client: &mut Client,
-    schema: &str,
-    lang: crate::i18n::Lang,
-) -> Result<(String, usize), RegisterError> {
-    let schema = checked_schema(schema)?;
-    let pattern = if lang.is_english() {
-        "YYYY-MM-DD HH24:MI:SS"
-    } else {
-        "DD.MM.YYYY HH24:MI:SS"
-    };
-    let rows = client.query(
-        &format!(
-            "SELECT to_char(v.zeit AT TIME ZONE 'Europe/Berlin', $1), v.benutzer::text, v.aktion,
-                 coalesce(v.nachher, v.vorher)->>'nummer',
-                 coalesce(v.nachher, v.vorher)->>'titel',
-                 coalesce((SELECT string_agg(n.key, ', ' ORDER BY n.key)
-                     FROM jsonb_each(v.nachher) n
-                     WHERE v.vorher IS NOT NULL AND n.value IS DISTINCT FROM v.vorher -> n.key
-                       AND n.key NOT IN ('revision', 'geaendert', 'geaendert_von')), '')
-             FROM {schema}.massnahmen_verlauf v ORDER BY v.id"
-        ),
-        &[&pattern],
-    )?;
-    let header: [&str; 6] = if lang.is_english() {
-        [
-            "time",
-            "user",
-            "action",
-            "number",
-            "title",
-            "changed fields",
-        ]
-    } else {
-        [
-            "zeit",
-            "benutzer",
-            "aktion",
-            "nummer",
-            "titel",
-            "geaenderte_felder",
-        ]
-    };
-    let mut csv = String::from("\u{feff}");
-    csv.push_str(&header.join(";"));
-    csv.push_str("\r\n");
-    for row in &rows {
-        let action: String = row.get(2);
-        let action = match (action.as_str(), lang.is_english()) {
-            ("insert", false) => "angelegt",
-            ("update", false) => "geändert",
-            ("delete", false) => "gelöscht",
-            ("insert", true) => "added",
-            ("update", true) => "changed",
-            ("delete", true) => "deleted",
-            _ => "",
-        };
-        let cells: [String; 6] = [
-            row.get::<_, Option<String>>(0).unwrap_or_default(),
-            row.get(1),
-            action.to_string(),
-            row.get::<_, Option<String>>(3).unwrap_or_default(),
-            row.get::<_, Option<String>>(4).unwrap_or_default(),
-            row.get(5),
-        ];
-        let cells: Vec<String> = cells.iter().map(|c| super::cells::csv_field(c)).collect();
-        csv.push_str(&cells.join(";"));
-        csv.push_str("\r\n");
-    }
-    Ok((csv, rows.len()))
 }
 
 #[cfg(test)]
