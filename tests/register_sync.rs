@@ -590,7 +590,10 @@ fn the_window_publishes_the_map_it_shows() {
     }
     assert!(state.error.is_none(), "{:?}", state.error);
     let notice = state.notice.clone().unwrap_or_default();
-    assert!(notice.contains("Veröffentlicht") && notice.contains("93"), "{notice}");
+    assert!(
+        notice.contains("Veröffentlicht") && notice.contains("93"),
+        "{notice}"
+    );
     let mut c = db.client(None);
     let areas: i64 = c
         .query_one("SELECT count(*) FROM atlas.sozialraeume", &[])
@@ -616,5 +619,9 @@ fn the_window_publishes_the_map_it_shows() {
     }
     let said = state.error.clone().unwrap_or_default();
     assert!(said.contains("nichts geändert"), "{said}");
-    assert!(state.windows.is_open(sozialraum_atlas::ui::command::Window::Publish));
+    assert!(
+        state
+            .windows
+            .is_open(sozialraum_atlas::ui::command::Window::Publish)
+    );
 }

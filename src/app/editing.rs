@@ -128,6 +128,7 @@ impl AppState {
             base: Some(ItemValue::Measure(Box::new(base))),
             theirs: current.map(|m| ItemValue::Measure(Box::new(m))),
             mine: Some(ItemValue::Measure(Box::new(mine))),
+            kept_here: false,
         });
         true
     }

@@ -85,9 +85,15 @@ impl Saving {
         std::mem::take(&mut self.outbox)
     }
 
-    /// Whether anything is not in the file: unsaved items or open conflicts.
+    /// Whether anything is not in the file: unsaved items or open conflicts (a conflict
+    /// whose value the store keeps already counts as not settled, not as unsaved).
     pub fn has_unsaved(&self) -> bool {
-        !self.outbox.is_empty() || !self.conflicts.is_empty()
+        !self.outbox.is_empty() || self.conflicts.iter().any(|c| !c.kept_here)
+    }
+
+    /// Unsaved items and conflicts whose value is not kept anywhere yet.
+    pub fn unsaved_count(&self) -> usize {
+        self.outbox.len() + self.conflicts.iter().filter(|c| !c.kept_here).count()
     }
 }
 
@@ -155,6 +161,7 @@ impl AppState {
                                 theirs,
                                 theirs_revision: revision,
                                 mine,
+                                kept_here: false,
                             });
                         }
                     }
@@ -329,6 +336,7 @@ impl AppState {
                 theirs,
                 theirs_revision: revision,
                 mine,
+                kept_here: true,
             });
         }
     }
@@ -443,12 +451,18 @@ impl AppState {
                 &[("n", &crate::i18n::format::count(outbox.len() - SHOWN, lang))],
             ));
         }
-        out.extend(self.saving.conflicts.iter().map(|c| {
-            lang.tf(
-                T::UnsavedConflict,
-                &[("item", &item_label(doc, &c.item, lang))],
-            )
-        }));
+        out.extend(
+            self.saving
+                .conflicts
+                .iter()
+                .filter(|c| !c.kept_here)
+                .map(|c| {
+                    lang.tf(
+                        T::UnsavedConflict,
+                        &[("item", &item_label(doc, &c.item, lang))],
+                    )
+                }),
+        );
         out
     }
 

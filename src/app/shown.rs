@@ -27,7 +27,7 @@ impl AppState {
                 file: store.short_name(),
                 detached: store.detached(),
                 read_only: store.read_only().is_some(),
-                unsaved: self.saving.outbox().len() + self.saving.conflicts.len(),
+                unsaved: self.saving.unsaved_count(),
                 conflicts: self.saving.conflicts.len(),
                 failure: self.saving.failure.as_ref().and_then(|e| e.why()),
                 link: store.link(),

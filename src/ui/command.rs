@@ -294,13 +294,7 @@ impl Window {
                 false,
                 None,
             ),
-            Window::Publish => info(
-                T::PublishTitle,
-                Some(T::MenuPublish),
-                None,
-                true,
-                None,
-            ),
+            Window::Publish => info(T::PublishTitle, Some(T::MenuPublish), None, true, None),
             Window::Report => info(T::ReportTitle, Some(T::MenuReport), None, true, None),
             Window::ImportTable => info(
                 T::ImportTableTitle,

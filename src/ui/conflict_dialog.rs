@@ -365,6 +365,7 @@ mod tests {
             theirs: Some(ItemValue::Measure(Box::new(theirs.clone()))),
             theirs_revision: 4,
             mine: Some(ItemValue::Measure(Box::new(mine.clone()))),
+            kept_here: false,
         };
         let picks = initial_picks(&conflict, Lang::De);
         let m = merged(&mine, &theirs, &picks);

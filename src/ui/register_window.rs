@@ -56,7 +56,12 @@ fn fields_ui(ui: &mut egui::Ui, form: &mut RegisterForm, lang: Lang) -> bool {
         .num_columns(2)
         .show(ui, |ui| {
             let fields = [
-                (T::RegisterServer, &mut form.conninfo, "service=atlas", false),
+                (
+                    T::RegisterServer,
+                    &mut form.conninfo,
+                    "service=atlas",
+                    false,
+                ),
                 (T::RegisterSchema, &mut form.schema, "atlas", false),
                 (T::RegisterPassword, &mut form.password, "", true),
             ];

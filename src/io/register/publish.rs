@@ -38,8 +38,8 @@ pub struct Publication {
 impl Publication {
     /// The publication of a map.
     pub fn of(export: &MapExport<'_>) -> Result<Publication, RegisterError> {
-        let geojson = geojson_text(export, "register")
-            .map_err(|e| RegisterError::Geometry(e.to_string()))?;
+        let geojson =
+            geojson_text(export, "register").map_err(|e| RegisterError::Geometry(e.to_string()))?;
         let geojson: Value =
             serde_json::from_str(&geojson).map_err(|e| RegisterError::Geometry(e.to_string()))?;
         let meta = serde_json::to_string(&atlas_meta(export))
@@ -270,10 +270,12 @@ pub fn history_csv(
             row.get::<_, Option<String>>(4).unwrap_or_default(),
             row.get(5),
         ];
-        let cells: Vec<String> = cells.iter().map(|c| crate::io::cells::csv_field(c)).collect();
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| crate::io::cells::csv_field(c))
+            .collect();
         csv.push_str(&cells.join(";"));
         csv.push_str("\r\n");
     }
     Ok((csv, rows.len()))
 }
-

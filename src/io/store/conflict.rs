@@ -17,6 +17,9 @@ pub struct Conflict {
     pub theirs_revision: u64,
     /// This window's value (None: deleted here).
     pub mine: Option<ItemValue>,
+    /// This window's value is kept by the store already (a shared register's copy on this
+    /// computer); only its way to the others waits for the answer.
+    pub kept_here: bool,
 }
 
 /// How the user settles a conflict.
