@@ -96,11 +96,12 @@ fn look(state: &mut AppState, rng: &mut Rng, seen: &mut HashSet<String>, log: &m
     state.poll_store();
     while let Some(conflict) = state.saving.conflicts.first().cloned() {
         let mine = notes_of(&conflict.mine).unwrap_or_default();
+        let theirs = notes_of(&conflict.theirs).unwrap_or_default();
         if rng.below(10) < 7 {
-            log.line(&format!("CONFLICT\tmine\t{mine}"));
+            log.line(&format!("CONFLICT\tmine\t{mine}\t{theirs}"));
             state.apply(Command::ResolveConflict(Resolution::Mine));
         } else {
-            log.line(&format!("CONFLICT\ttheirs\t{mine}"));
+            log.line(&format!("CONFLICT\ttheirs\t{mine}\t{theirs}"));
             state.apply(Command::ResolveConflict(Resolution::Theirs));
         }
     }
@@ -155,6 +156,9 @@ fn register_load_client() {
         .as_ref()
         .map(|m| m.measures.all().iter().map(|m| m.notes.clone()).collect())
         .unwrap_or_default();
+    for notes in &seen {
+        log.line(&format!("KNOWN\t{notes}"));
+    }
     for seq in 0..edits {
         let marker = format!("K{k}g{generation}-{seq}");
         let Some(map) = state.map.as_ref() else {
@@ -366,11 +370,14 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
     // kill: the new process edits before its first exchange) reaches the server as the newer
     // value only, as in any outbox: not lost, counted.
     let mut superseded: HashSet<String> = HashSet::new();
+    // Every value each window knew (saved, saw, was shown in a conflict).
+    let mut known_by: HashMap<usize, HashSet<String>> = HashMap::new();
     for k in 0..CLIENTS {
         let mut adding = false;
         let mut last_end = usize::MAX;
         let mut uid = String::new();
         let mut waiting: HashMap<String, String> = HashMap::new();
+        let known = known_by.entry(k).or_default();
         for (t, f) in read_log(&dir.join(format!("client-{k}.log"))) {
             match f.first().map(String::as_str) {
                 Some("TRY") => {
@@ -378,6 +385,7 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     uid = f.get(3).cloned().unwrap_or_default();
                 }
                 Some("SAVED") => {
+                    known.insert(f[1].clone());
                     saved.insert(f[1].clone());
                     if uid != "-"
                         && let Some(old) = waiting.insert(uid.clone(), f[1].clone())
@@ -389,6 +397,7 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     }
                 }
                 Some("CONFLICT") => {
+                    known.insert(f.get(3).cloned().unwrap_or_default());
                     conflicts += 1;
                     if f[1] == "theirs" {
                         given_up.insert(f[2].clone());
@@ -399,7 +408,13 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     commit_ms.push(f[2].parse().unwrap_or(0));
                     committed_at.insert(f[1].clone(), (k, t));
                 }
-                Some("SEEN") => seen_at.push((k, f[1].clone(), t)),
+                Some("SEEN") => {
+                    known.insert(f[1].clone());
+                    seen_at.push((k, f[1].clone(), t));
+                }
+                Some("KNOWN") => {
+                    known.insert(f.get(1).cloned().unwrap_or_default());
+                }
                 Some("END") => last_end = f[1].parse().unwrap_or(usize::MAX),
                 Some("OPEN") if f[1] != "ok" => opens_failed.push(f[1].clone()),
                 _ => {}
@@ -431,6 +446,30 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     let duplicates = rows.values().filter(|n| **n > 1).count();
+    // No silent overwrite: every update a window made on the server replaced a value that
+    // window knew (it had it, saw it, or was shown it in a conflict).
+    let client_of: HashMap<&str, usize> = users
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.as_str(), k))
+        .collect();
+    let updates = c
+        .query(
+            "SELECT benutzer::text, coalesce(vorher->>'notizen', ''), coalesce(nachher->>'notizen', '')
+             FROM atlas.massnahmen_verlauf WHERE aktion = 'update'",
+            &[],
+        )
+        .expect("updates");
+    let mut overwrites = Vec::new();
+    for r in &updates {
+        let (who, before, after): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+        let Some(k) = client_of.get(who.as_str()) else {
+            continue;
+        };
+        if before != after && !known_by.get(k).is_some_and(|known| known.contains(&before)) {
+            overwrites.push(format!("{who}: {before} → {after}"));
+        }
+    }
     let added_missing = added
         .iter()
         .filter(|m| !rows.contains_key(&format!("Neu {m}")) && !given_up.contains(*m))
@@ -447,7 +486,8 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
     eprintln!(
         "register load: {CLIENTS} windows × {edits} edits in {:.1} s; {} changes saved, {} added, \
          {conflicts} conflicts shown ({} settled by taking theirs), {kills} kills, server \
-         restart: {}; {} superseded before sending; lost {}, duplicates {duplicates}; save→committed median {} ms, p95 {} ms \
+         restart: {}; {} superseded before sending; lost {}, duplicates {duplicates}, silent \
+         overwrites {} (of {} updates); save→committed median {} ms, p95 {} ms \
          ({} measured); shown in another window median {} ms, p95 {} ms ({} measured)",
         elapsed.as_secs_f64(),
         saved.len(),
@@ -456,6 +496,8 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         if restart.is_empty() { "no" } else { "yes" },
         superseded.len(),
         lost.len(),
+        overwrites.len(),
+        updates.len(),
         percentile(&commit_ms, 0.5),
         percentile(&commit_ms, 0.95),
         commit_ms.len(),
@@ -483,6 +525,7 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
     );
     assert!(lost.is_empty(), "changes lost: {lost:?}");
     assert_eq!(duplicates, 0, "a measure is on the server twice");
+    assert!(overwrites.is_empty(), "silent overwrites: {overwrites:?}");
     assert_eq!(added_missing, 0, "added measures missing on the server");
     assert!(conflicts > 0, "overlapping edits must clash somewhere");
     assert_eq!(unsent_at_end, 0, "a copy still holds changes not sent");
