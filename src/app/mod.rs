@@ -615,18 +615,25 @@ impl SozialraumApp {
     fn data_windows(&mut self, ctx: &Context, lang: Lang) -> Vec<Command> {
         let mut commands = Vec::new();
         let windows = &self.state.windows;
+        // In a shared register the region's settings are read only (they are published).
+        let locked = self
+            .state
+            .store
+            .as_ref()
+            .is_some_and(|s| !s.rights().may_change_settings())
+            .then(|| lang.t(T::EditRefusedSettings));
         if let Some(map) = &self.state.map {
             if windows.is_open(Window::Rules) {
-                commands.extend(rules_window::rules_window_ui(ctx, map, lang));
+                commands.extend(rules_window::rules_window_ui(ctx, map, locked, lang));
             }
             if windows.is_open(Window::Compare) {
                 commands.extend(rules_window::compare_window_ui(ctx, map, lang));
             }
             if windows.is_open(Window::Overrides) {
-                commands.extend(rules_window::overrides_window_ui(ctx, map, lang));
+                commands.extend(rules_window::overrides_window_ui(ctx, map, locked, lang));
             }
             if windows.is_open(Window::Catalogue) {
-                commands.extend(data_windows::catalogue_window_ui(ctx, map, lang));
+                commands.extend(data_windows::catalogue_window_ui(ctx, map, locked, lang));
             }
             if windows.is_open(Window::JoinReport)
                 && let Some(report) = &self.state.join_report

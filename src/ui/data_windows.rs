@@ -40,7 +40,13 @@ fn polarity_name(p: Polarity, lang: Lang) -> &'static str {
 }
 
 /// The catalogue editor: every change replaces one entry.
-pub fn catalogue_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
+/// `locked`: why the catalogue may only be read here (a shared register), if so.
+pub fn catalogue_window_ui(
+    ctx: &Context,
+    map: &Document,
+    locked: Option<&str>,
+    lang: Lang,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     egui::Window::new(Window::Catalogue.title(lang))
@@ -48,103 +54,110 @@ pub fn catalogue_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Com
         .default_width(1180.0)
         .default_height(460.0)
         .show(ctx, |ui| {
-            ScrollArea::both().show(ui, |ui| {
-                egui::Grid::new("catalogue")
-                    .striped(true)
-                    .num_columns(11)
-                    .show(ui, |ui| {
-                        for h in [
-                            T::CatalogueKey,
-                            T::CatalogueLabelDe,
-                            T::CatalogueLabelEn,
-                            T::CatalogueUnit,
-                            T::CataloguePolarity,
-                            T::CatalogueTheme,
-                            T::CatalogueSource,
-                            T::CatalogueDate,
-                            T::CatalogueDecimals,
-                            T::CatalogueCases,
-                            T::CatalogueDenominator,
-                        ] {
-                            ui.label(RichText::new(lang.t(h)).strong());
-                        }
-                        ui.end_row();
-                        let keys: Vec<String> = map
-                            .indicators
-                            .indicators()
-                            .iter()
-                            .map(|i| i.key.clone())
-                            .collect();
-                        for (position, original) in map.indicators.indicators().iter().enumerate() {
-                            let mut i = original.clone();
-                            ui.label(RichText::new(&i.key).monospace());
-                            let key = original.key.clone();
-                            let text =
-                                |ui: &mut egui::Ui, value: &mut String, width: f32, what: T| {
-                                    let r =
-                                        ui.add_sized([width, 20.0], TextEdit::singleline(value));
-                                    name(&r, &format!("{key}: {}", lang.t(what)));
-                                };
-                            text(ui, &mut i.label_de, 220.0, T::CatalogueLabelDe);
-                            text(ui, &mut i.label_en, 180.0, T::CatalogueLabelEn);
-                            let r = ComboBox::from_id_salt(("unit", position))
-                                .selected_text(unit_name(&i.unit, lang))
-                                .show_ui(ui, |ui| {
-                                    for u in UNITS {
-                                        let name = unit_name(&u, lang);
-                                        ui.selectable_value(&mut i.unit, u, name);
-                                    }
-                                });
-                            name(&r.response, &format!("{key}: {}", lang.t(T::CatalogueUnit)));
-                            let r = ComboBox::from_id_salt(("polarity", position))
-                                .selected_text(polarity_name(i.polarity, lang))
-                                .show_ui(ui, |ui| {
-                                    for p in [
-                                        Polarity::HighIsNeed,
-                                        Polarity::HighIsStrength,
-                                        Polarity::Neutral,
-                                    ] {
-                                        ui.selectable_value(
-                                            &mut i.polarity,
-                                            p,
-                                            polarity_name(p, lang),
-                                        );
-                                    }
-                                });
-                            name(
-                                &r.response,
-                                &format!("{key}: {}", lang.t(T::CataloguePolarity)),
-                            );
-                            text(ui, &mut i.theme, 140.0, T::CatalogueTheme);
-                            text(ui, &mut i.source, 180.0, T::CatalogueSource);
-                            text(ui, &mut i.reference_date, 80.0, T::CatalogueDate);
-                            let r = ui.add(egui::DragValue::new(&mut i.decimals).range(0..=4));
-                            name(&r, &format!("{key}: {}", lang.t(T::CatalogueDecimals)));
-                            for (slot, salt, what) in [
-                                (&mut i.cases, "cases", T::CatalogueCases),
-                                (&mut i.denominator, "denominator", T::CatalogueDenominator),
+            super::locked_hint(ui, locked);
+            ui.add_enabled_ui(locked.is_none(), |ui| {
+                ScrollArea::both().show(ui, |ui| {
+                    egui::Grid::new("catalogue")
+                        .striped(true)
+                        .num_columns(11)
+                        .show(ui, |ui| {
+                            for h in [
+                                T::CatalogueKey,
+                                T::CatalogueLabelDe,
+                                T::CatalogueLabelEn,
+                                T::CatalogueUnit,
+                                T::CataloguePolarity,
+                                T::CatalogueTheme,
+                                T::CatalogueSource,
+                                T::CatalogueDate,
+                                T::CatalogueDecimals,
+                                T::CatalogueCases,
+                                T::CatalogueDenominator,
                             ] {
-                                let r = ComboBox::from_id_salt((salt, position))
-                                    .selected_text(slot.clone().unwrap_or_else(|| "–".to_string()))
-                                    .show_ui(ui, |ui| {
-                                        ui.selectable_value(slot, None, "–");
-                                        for k in &keys {
-                                            if *k != original.key {
-                                                ui.selectable_value(slot, Some(k.clone()), k);
-                                            }
-                                        }
-                                    });
-                                name(&r.response, &format!("{key}: {}", lang.t(what)));
+                                ui.label(RichText::new(lang.t(h)).strong());
                             }
                             ui.end_row();
-                            if i != *original {
-                                commands.push(Command::Edit(Edit::SetIndicator {
-                                    position,
-                                    indicator: i,
-                                }));
+                            let keys: Vec<String> = map
+                                .indicators
+                                .indicators()
+                                .iter()
+                                .map(|i| i.key.clone())
+                                .collect();
+                            for (position, original) in
+                                map.indicators.indicators().iter().enumerate()
+                            {
+                                let mut i = original.clone();
+                                ui.label(RichText::new(&i.key).monospace());
+                                let key = original.key.clone();
+                                let text =
+                                    |ui: &mut egui::Ui, value: &mut String, width: f32, what: T| {
+                                        let r = ui
+                                            .add_sized([width, 20.0], TextEdit::singleline(value));
+                                        name(&r, &format!("{key}: {}", lang.t(what)));
+                                    };
+                                text(ui, &mut i.label_de, 220.0, T::CatalogueLabelDe);
+                                text(ui, &mut i.label_en, 180.0, T::CatalogueLabelEn);
+                                let r = ComboBox::from_id_salt(("unit", position))
+                                    .selected_text(unit_name(&i.unit, lang))
+                                    .show_ui(ui, |ui| {
+                                        for u in UNITS {
+                                            let name = unit_name(&u, lang);
+                                            ui.selectable_value(&mut i.unit, u, name);
+                                        }
+                                    });
+                                name(&r.response, &format!("{key}: {}", lang.t(T::CatalogueUnit)));
+                                let r = ComboBox::from_id_salt(("polarity", position))
+                                    .selected_text(polarity_name(i.polarity, lang))
+                                    .show_ui(ui, |ui| {
+                                        for p in [
+                                            Polarity::HighIsNeed,
+                                            Polarity::HighIsStrength,
+                                            Polarity::Neutral,
+                                        ] {
+                                            ui.selectable_value(
+                                                &mut i.polarity,
+                                                p,
+                                                polarity_name(p, lang),
+                                            );
+                                        }
+                                    });
+                                name(
+                                    &r.response,
+                                    &format!("{key}: {}", lang.t(T::CataloguePolarity)),
+                                );
+                                text(ui, &mut i.theme, 140.0, T::CatalogueTheme);
+                                text(ui, &mut i.source, 180.0, T::CatalogueSource);
+                                text(ui, &mut i.reference_date, 80.0, T::CatalogueDate);
+                                let r = ui.add(egui::DragValue::new(&mut i.decimals).range(0..=4));
+                                name(&r, &format!("{key}: {}", lang.t(T::CatalogueDecimals)));
+                                for (slot, salt, what) in [
+                                    (&mut i.cases, "cases", T::CatalogueCases),
+                                    (&mut i.denominator, "denominator", T::CatalogueDenominator),
+                                ] {
+                                    let r = ComboBox::from_id_salt((salt, position))
+                                        .selected_text(
+                                            slot.clone().unwrap_or_else(|| "–".to_string()),
+                                        )
+                                        .show_ui(ui, |ui| {
+                                            ui.selectable_value(slot, None, "–");
+                                            for k in &keys {
+                                                if *k != original.key {
+                                                    ui.selectable_value(slot, Some(k.clone()), k);
+                                                }
+                                            }
+                                        });
+                                    name(&r.response, &format!("{key}: {}", lang.t(what)));
+                                }
+                                ui.end_row();
+                                if i != *original {
+                                    commands.push(Command::Edit(Edit::SetIndicator {
+                                        position,
+                                        indicator: i,
+                                    }));
+                                }
                             }
-                        }
-                    });
+                        });
+                });
             });
         });
     if !open {

@@ -112,3 +112,16 @@ pub fn map_info_ui(ui: &mut Ui, state: &Shown<'_>) -> Vec<Command> {
     }
     commands
 }
+
+/// Why a window's content may only be read here (a shared register), in the warning colour.
+pub fn locked_hint(ui: &mut eframe::egui::Ui, locked: Option<&str>) {
+    if let Some(why) = locked {
+        ui.add(
+            eframe::egui::Label::new(
+                eframe::egui::RichText::new(why)
+                    .color(eframe::egui::Color32::from_rgb(0xa0, 0x50, 0x00)),
+            )
+            .wrap(),
+        );
+    }
+}

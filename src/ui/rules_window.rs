@@ -20,7 +20,13 @@ const MEASURES: [Score; 4] = [
 ];
 
 /// The rules editor window: every change is a new rule set, applied at once.
-pub fn rules_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
+/// `locked`: why the rules may only be read here (a shared register), if so.
+pub fn rules_window_ui(
+    ctx: &Context,
+    map: &Document,
+    locked: Option<&str>,
+    lang: Lang,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     let mut rules = map.rules.clone();
@@ -32,14 +38,17 @@ pub fn rules_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command
         .default_width(720.0)
         .default_height(520.0)
         .show(ctx, |ui| {
-            ui.label(RichText::new(lang.t(T::RulesHint)).weak());
-            if rules.is_empty() {
-                ui.label(lang.t(T::NoRulesYet));
-            }
-            ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
-                for field in ActionField::ALL {
-                    field_rule_ui(ui, map, &mut rules, field, lang);
+            super::locked_hint(ui, locked);
+            ui.add_enabled_ui(locked.is_none(), |ui| {
+                ui.label(RichText::new(lang.t(T::RulesHint)).weak());
+                if rules.is_empty() {
+                    ui.label(lang.t(T::NoRulesYet));
                 }
+                ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
+                    for field in ActionField::ALL {
+                        field_rule_ui(ui, map, &mut rules, field, lang);
+                    }
+                });
             });
             ui.separator();
             ui.horizontal(|ui| {
@@ -314,13 +323,20 @@ pub fn compare_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Comma
 }
 
 /// The list of overrides.
-pub fn overrides_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Command> {
+/// `locked`: why overrides may only be read here (a shared register), if so.
+pub fn overrides_window_ui(
+    ctx: &Context,
+    map: &Document,
+    locked: Option<&str>,
+    lang: Lang,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut open = true;
     egui::Window::new(Window::Overrides.title(lang))
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
+            super::locked_hint(ui, locked);
             if map.overrides.is_empty() {
                 ui.label(lang.t(T::OverridesEmpty));
                 return;
@@ -343,7 +359,7 @@ pub fn overrides_window_ui(ctx: &Context, map: &Document, lang: Lang) -> Vec<Com
                         }));
                         ui.add(egui::Label::new(&o.reason).wrap());
                         if ui
-                            .button(lang.t(T::Remove))
+                            .add_enabled(locked.is_none(), egui::Button::new(lang.t(T::Remove)))
                             .on_hover_text(lang.t(T::TipRemoveCondition))
                             .clicked()
                         {
