@@ -113,15 +113,42 @@ fn new_measure(title: &str, code: &str, municipality: &str) -> Measure {
     }
 }
 
-#[test]
-fn changes_reach_the_server_and_the_other_window() {
-    let Some((mut db, dir)) = published("sync") else {
-        return;
-    };
+/// A published register with two region planners' windows open, each on its own copy.
+struct Two {
+    db: TestDb,
+    _dir: common::TestDir,
+    anna: String,
+    w1: AppState,
+    w2: AppState,
+}
+
+fn two_windows(tag: &str) -> Option<Two> {
+    let (mut db, dir) = published(tag)?;
     let anna = db.login("anna", "atlas_region");
     let bert = db.login("bert", "atlas_region");
-    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies-anna"));
-    let mut w2 = window(&db.conninfo(Some(&bert)), &dir.join("copies-bert"));
+    let w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies-anna"));
+    let w2 = window(&db.conninfo(Some(&bert)), &dir.join("copies-bert"));
+    Some(Two {
+        db,
+        _dir: dir,
+        anna,
+        w1,
+        w2,
+    })
+}
+
+#[test]
+fn changes_reach_the_server_and_the_other_window() {
+    let Some(Two {
+        db,
+        anna,
+        mut w1,
+        mut w2,
+        _dir: _keep,
+    }) = two_windows("sync")
+    else {
+        return;
+    };
     let before = w1.map.as_ref().expect("map").measures.len();
     assert_eq!(before, w2.map.as_ref().expect("map").measures.len());
     assert!(before > 0);
@@ -213,13 +240,16 @@ fn changes_reach_the_server_and_the_other_window() {
 
 #[test]
 fn a_clash_on_the_server_is_shown_and_settled_by_the_user() {
-    let Some((mut db, dir)) = published("clash") else {
+    let Some(Two {
+        db,
+        mut w1,
+        mut w2,
+        _dir: _keep,
+        ..
+    }) = two_windows("clash")
+    else {
         return;
     };
-    let anna = db.login("anna", "atlas_region");
-    let bert = db.login("bert", "atlas_region");
-    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies-anna"));
-    let mut w2 = window(&db.conninfo(Some(&bert)), &dir.join("copies-bert"));
     let base = first_measure(&w1, "Aachen");
     let mut one = base.clone();
     one.notes = "Fassung Anna".into();

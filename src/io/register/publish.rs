@@ -5,6 +5,7 @@
 use postgres::{Client, Transaction};
 use serde_json::Value;
 
+use super::server::{COLUMNS, Params, VALUES};
 use super::{Published, RegisterError, SCHEMA_SQL, checked_schema, municipality_role};
 use crate::io::export_geojson::{MapExport, atlas_meta, geojson_text};
 use crate::model::Measure;
@@ -159,17 +160,17 @@ fn write_areas(
 
 /// One measure, inserted or (by its uid) replaced.
 fn write_measure(tx: &mut Transaction<'_>, schema: &str, m: &Measure) -> Result<(), RegisterError> {
+    let values = Params::of(m);
     let uid = m.uid.to_string();
-    let date = |d: Option<crate::model::Date>| d.map(|d| d.to_string());
+    let number = (m.id > 0).then_some(m.id);
+    let mut all = values.list();
+    all.push(&uid);
+    all.push(&number);
     tx.execute(
         &format!(
-            "INSERT INTO {schema}.massnahmen (uid, nummer, titel, beschreibung, handlungsfelder,
-                 sozialraeume, kommunen, verantwortung, federfuehrung, partner, status, beginn,
-                 ende, budget_eur, prioritaet, notizen, erstellt, geaendert)
-             VALUES ($1::text::uuid, COALESCE($18, nextval(pg_get_serial_sequence(
-                     '{schema}.massnahmen', 'nummer'))), $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                 $11::text::date, $12::text::date, $13, $14, $15, $16::text::timestamptz,
-                 $17::text::timestamptz)
+            "INSERT INTO {schema}.massnahmen ({COLUMNS}, uid, nummer)
+             VALUES ({VALUES}, $17::text::uuid, COALESCE($18, nextval(pg_get_serial_sequence(
+                     '{schema}.massnahmen', 'nummer'))))
              ON CONFLICT (uid) DO UPDATE SET titel = EXCLUDED.titel,
                  beschreibung = EXCLUDED.beschreibung, handlungsfelder = EXCLUDED.handlungsfelder,
                  sozialraeume = EXCLUDED.sozialraeume, kommunen = EXCLUDED.kommunen,
@@ -178,26 +179,7 @@ fn write_measure(tx: &mut Transaction<'_>, schema: &str, m: &Measure) -> Result<
                  ende = EXCLUDED.ende, budget_eur = EXCLUDED.budget_eur,
                  prioritaet = EXCLUDED.prioritaet, notizen = EXCLUDED.notizen"
         ),
-        &[
-            &uid,
-            &m.title,
-            &m.description,
-            &m.fields.to_numbers(),
-            &m.areas,
-            &m.municipalities,
-            &m.responsibility.key(),
-            &m.lead,
-            &m.partners,
-            &m.status.key(),
-            &date(m.start),
-            &date(m.end),
-            &m.budget_eur,
-            &m.priority.map(|p| p.key()),
-            &m.notes,
-            &m.created.to_string(),
-            &m.changed.to_string(),
-            &(m.id > 0).then_some(m.id),
-        ],
+        &all,
     )?;
     Ok(())
 }

@@ -210,6 +210,67 @@ pub fn send(
     })
 }
 
+/// The columns of a measure as query parameters $1 to $16, in the order of [`COLUMNS`].
+pub(super) struct Params<'a> {
+    m: &'a Measure,
+    fields: String,
+    responsibility: &'static str,
+    status: &'static str,
+    priority: Option<&'static str>,
+    start: Option<String>,
+    end: Option<String>,
+    created: String,
+    changed: String,
+}
+
+/// The measure columns [`Params::list`] fills, in its order.
+pub(super) const COLUMNS: &str = "titel, beschreibung, handlungsfelder, sozialraeume, kommunen,
+    verantwortung, federfuehrung, partner, status, notizen, budget_eur, prioritaet, beginn, ende,
+    erstellt, geaendert";
+
+impl<'a> Params<'a> {
+    /// The parameters of a measure.
+    pub(super) fn of(m: &'a Measure) -> Params<'a> {
+        Params {
+            m,
+            fields: m.fields.to_numbers(),
+            responsibility: m.responsibility.key(),
+            status: m.status.key(),
+            priority: m.priority.map(|p| p.key()),
+            start: m.start.map(|d| d.to_string()),
+            end: m.end.map(|d| d.to_string()),
+            created: m.created.to_string(),
+            changed: m.changed.to_string(),
+        }
+    }
+
+    /// $1 to $16 (dates and times as text, cast in the statement).
+    pub(super) fn list(&self) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+        vec![
+            &self.m.title,
+            &self.m.description,
+            &self.fields,
+            &self.m.areas,
+            &self.m.municipalities,
+            &self.responsibility,
+            &self.m.lead,
+            &self.m.partners,
+            &self.status,
+            &self.m.notes,
+            &self.m.budget_eur,
+            &self.priority,
+            &self.start,
+            &self.end,
+            &self.created,
+            &self.changed,
+        ]
+    }
+}
+
+/// The values $1 to $16 of [`Params`] with their casts, for a VALUES list.
+pub(super) const VALUES: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+    $13::text::date, $14::text::date, $15::text::timestamptz, $16::text::timestamptz";
+
 /// An insert (base 0) or an update where the revision is still `base`; the row written, or
 /// None when nothing was.
 fn write(
@@ -219,38 +280,16 @@ fn write(
     base: u64,
     change: &str,
 ) -> Result<Option<ServerMeasure>, RegisterError> {
-    let date = |d: Option<Date>| d.map(|d| d.to_string());
-    let values: [&(dyn postgres::types::ToSql + Sync); 16] = [
-        &m.title,
-        &m.description,
-        &m.fields.to_numbers(),
-        &m.areas,
-        &m.municipalities,
-        &m.responsibility.key(),
-        &m.lead,
-        &m.partners,
-        &m.status.key(),
-        &m.notes,
-        &m.budget_eur,
-        &m.priority.map(|p| p.key()),
-        &date(m.start),
-        &date(m.end),
-        &m.created.to_string(),
-        &m.changed.to_string(),
-    ];
+    let values = Params::of(m);
     let uid = m.uid.to_string();
-    let mut all: Vec<&(dyn postgres::types::ToSql + Sync)> = values.to_vec();
+    let mut all = values.list();
     all.push(&uid);
     all.push(&change);
     let base = base as i64;
     let sql = if base == 0 {
         format!(
-            "INSERT INTO {schema}.massnahmen (titel, beschreibung, handlungsfelder, sozialraeume,
-                 kommunen, verantwortung, federfuehrung, partner, status, notizen, budget_eur,
-                 prioritaet, beginn, ende, erstellt, geaendert, uid, aenderung)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::date,
-                 $14::text::date, $15::text::timestamptz, $16::text::timestamptz,
-                 $17::text::uuid, $18::text::uuid)
+            "INSERT INTO {schema}.massnahmen ({COLUMNS}, uid, aenderung)
+             VALUES ({VALUES}, $17::text::uuid, $18::text::uuid)
              ON CONFLICT (uid) DO NOTHING RETURNING {READ}"
         )
     } else {
