@@ -270,6 +270,7 @@ fn run(
         Source::File(path, options) => open_file(&path, &options, progress),
         Source::Register(target) => {
             super::register::open(target, progress, std::sync::Arc::new(wake.clone()))
+                .map(|(opened, copy)| Opened::register(opened, copy))
         }
     };
     let map = match loaded {

@@ -8,7 +8,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::loader::Opened;
 use crate::document::Document;
 use crate::i18n::Lang;
 use crate::io::project;
@@ -17,12 +16,12 @@ use crate::io::store::{ProjectContent, StoredView};
 use crate::io::{ImportError, ImportOptions, Progress, import_file};
 use crate::spatial::prepared::Detail;
 
-/// Opens the register of `target` (on the loading thread).
+/// Opens the register of `target` (on the loading thread): the register and its copy.
 pub fn open(
     target: Target,
     progress: &Progress,
     wake: Arc<dyn Fn() + Send + Sync>,
-) -> Result<Opened, ImportError> {
+) -> Result<(register::OpenedRegister, std::path::PathBuf), ImportError> {
     let copy = register::copy_path(&target);
     let location = target_text(&target);
     let failed = |e: RegisterError| {
@@ -44,7 +43,7 @@ pub fn open(
         other => other,
     };
     let opened = register::open_copy(&copy, target, client, progress, wake)?;
-    Ok(Opened::register(opened, copy))
+    Ok((opened, copy))
 }
 
 /// "anna@db.example:5432/atlas (Schema atlas)".

@@ -1,12 +1,16 @@
-//! The shared measures register on PostgreSQL with PostGIS: publishing a project into a schema
-//! that the region and its municipalities share, with rights enforced by the database.
+//! The shared measures register on PostgreSQL with PostGIS, which the region and its
+//! municipalities plan on together, with rights enforced by the database.
 //!
-//! [`publish`] creates the schema (`schema.sql`: areas with PostGIS geometry, catalogue/rules
-//! settings, measures, an append-only history written by a trigger, roles and row-level
-//! security) and writes the map into it in one transaction: all of it or nothing. Connection
-//! settings follow libpq's conventions as far as rust-postgres reads them (a URL or
-//! `key=value` string, `PGHOST`/`PGPORT`/`PGUSER`/`PGDATABASE`/`PGPASSWORD`); a password is
-//! never written anywhere by this program.
+//! - [`publish`] (`publish.rs`) creates the schema (`schema.sql`: areas with PostGIS geometry,
+//!   catalogue/rules settings, measures, an append-only history written by a trigger, roles and
+//!   row-level security) and writes a map into it in one transaction;
+//! - [`snapshot`] reads a register whole, to make a window's local copy;
+//! - [`RegisterStore`] (`store.rs`) is the [`Store`](crate::io::store::Store) the window writes
+//!   to: the local copy (`cache.rs`), kept in step with the server by a thread of its own
+//!   (`sync.rs`) that sends each change with its own id (`server.rs`);
+//! - connecting (here) follows libpq's conventions as far as rust-postgres reads them, and
+//!   `libpq.rs` adds the service file and `.pgpass`; a password is never written anywhere by
+//!   this program, and nothing goes unencrypted to another machine.
 
 mod cache;
 mod libpq;
