@@ -655,3 +655,57 @@ fn the_window_publishes_the_map_it_shows() {
             .is_open(sozialraum_atlas::ui::command::Window::Publish)
     );
 }
+
+#[test]
+fn two_windows_of_one_planner_share_one_copy_and_send_each_change_once() {
+    let Some((mut db, dir)) = published("samecopy") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let copies = dir.join("copies");
+    let mut w1 = window(&db.conninfo(Some(&anna)), &copies);
+    let mut w2 = window(&db.conninfo(Some(&anna)), &copies);
+    let files = std::fs::read_dir(copies.join("register"))
+        .expect("copies")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "gpkg"))
+        })
+        .count();
+    assert_eq!(files, 1, "one copy for one planner on one register");
+    for i in 0..5 {
+        let w = if i % 2 == 0 { &mut w1 } else { &mut w2 };
+        w.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+            &format!("Gleiche Kopie {i}"),
+            "AC 1",
+            "Aachen",
+        )))));
+    }
+    until(
+        &mut [&mut w1, &mut w2],
+        "both show all five, nothing waits",
+        |w| {
+            w.iter().all(|s| {
+                unsent(s) == 0
+                    && s.map.as_ref().is_some_and(|m| {
+                        m.measures
+                            .all()
+                            .iter()
+                            .filter(|m| m.title.starts_with("Gleiche Kopie"))
+                            .count()
+                            == 5
+                    })
+            })
+        },
+    );
+    let rows: i64 = db
+        .client(None)
+        .query_one(
+            "SELECT count(*) FROM atlas.massnahmen WHERE titel LIKE 'Gleiche Kopie %'",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(rows, 5);
+    assert!(w1.saving.conflicts.is_empty() && w2.saving.conflicts.is_empty());
+}
