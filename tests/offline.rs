@@ -259,3 +259,45 @@ fn the_window_opens_no_network_connection() {
         "the window opened internet sockets: {inet:?}"
     );
 }
+
+#[test]
+fn with_a_register_the_program_speaks_only_to_its_server() {
+    let Some(strace) = tracing_tool("strace", "strace") else {
+        return;
+    };
+    let Some(admin) = common::pg::server() else {
+        return;
+    };
+    let db = common::pg::TestDb::new(&admin, "strace");
+    let dir = temp_dir("offline-register");
+    let project = common::pg::demo_project(&dir);
+    let o = common::pg::publish(&project, &db.conninfo(None), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Over TCP on loopback (a relay to the test server), so the trace shows the address.
+    let relay = common::pg::Relay::start(&admin);
+    let conninfo = relay.conninfo(&db, "atlas_admin");
+    let log = dir.join("strace-register.log");
+    let out = dir.join("verlauf.csv");
+    let program = [
+        std::ffi::OsStr::new(env!("CARGO_BIN_EXE_sozialraum-atlas")),
+        std::ffi::OsStr::new("measures"),
+        std::ffi::OsStr::new("history"),
+        std::ffi::OsStr::new("--db"),
+        std::ffi::OsStr::new(&conninfo),
+        out.as_os_str(),
+    ];
+    let (ok, text) = traced(&strace, &log, &program);
+    assert!(ok, "history failed: {text}");
+    let connects: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("connect(") && l.contains("AF_INET"))
+        .collect();
+    assert!(!connects.is_empty(), "no connection seen: {text}");
+    let own = format!("sin_port=htons({})", relay.port);
+    for c in &connects {
+        assert!(
+            c.contains(&own) && c.contains("127.0.0.1"),
+            "a connection to somewhere else: {c}"
+        );
+    }
+}

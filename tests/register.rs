@@ -451,6 +451,29 @@ fn passwords_come_from_pgpass_and_servers_from_the_service_file_as_in_libpq() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+    // No .pgpass, a person at the terminal: the program asks, as psql does (a pseudo
+    // terminal through util-linux's script).
+    let has_script = Command::new("script").arg("--version").output().is_ok();
+    if has_script {
+        let cmd = format!(
+            "{} measures history --db '{conninfo}' '{}'",
+            env!("CARGO_BIN_EXE_sozialraum-atlas"),
+            out.display()
+        );
+        let asked = Command::new("sh")
+            .arg("-c")
+            .arg("(sleep 1; printf 'Geheim:1\\n') | script -qec \"$0\" /dev/null")
+            .arg(&cmd)
+            .env("PGPASSFILE", &nowhere)
+            .env_remove("PGPASSWORD")
+            .output()
+            .expect("script runs");
+        let said = String::from_utf8_lossy(&asked.stdout);
+        assert!(asked.status.success(), "{said}");
+        assert!(said.contains("Passwort für"), "{said}");
+    } else {
+        eprintln!("note: no `script` command; the password prompt is not tested");
+    }
     let unknown = history("service=gibtsnicht", &env);
     assert!(!unknown.status.success());
     let said = String::from_utf8_lossy(&unknown.stderr);

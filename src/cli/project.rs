@@ -91,7 +91,7 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
                     &[("file", &file), ("why", &e.describe(lang))],
                 )
             };
-            let mut client = register::connect(&db).map_err(failed)?;
+            let mut client = connect_asking(&db, lang).map_err(failed)?;
             let done = register::publish(&mut client, &schema, &doc.export(), create_roles)
                 .map_err(failed)?;
             Ok(lang.tf(
@@ -152,6 +152,26 @@ fn open(path: &Path, lang: Lang, to_change: bool) -> Result<(Document, ProjectSt
         |region| PreparedMap::prepare(region, Detail::Overview, &|_| {}),
     );
     Ok((doc, store))
+}
+
+/// Connects to a register; when the server wants a password that neither `.pgpass` nor the
+/// environment gave and a person sits at the terminal, asks for it (without echo, as psql
+/// does). The password is used for this connection only.
+fn connect_asking(db: &str, lang: Lang) -> Result<postgres::Client, register::RegisterError> {
+    use std::io::IsTerminal;
+    match register::connect(db) {
+        Err(e) if e.needs_password() && std::io::stdin().is_terminal() => {
+            let prompt = lang.tf(
+                T::CliPasswordPrompt,
+                &[("who", &register::display_location(db))],
+            );
+            match rpassword::prompt_password(prompt) {
+                Ok(password) => register::connect_with(db, Some(&password)),
+                Err(_) => Err(e),
+            }
+        }
+        other => other,
+    }
 }
 
 /// How long the command line waits for another writer's lock.
@@ -281,7 +301,7 @@ pub fn run_measures(action: MeasuresAction, lang: Lang) -> i32 {
             let target = file.display().to_string();
             let failed =
                 |why: String| lang.tf(T::CliHistoryFailed, &[("file", &target), ("why", &why)]);
-            let mut client = register::connect(&db).map_err(|e| failed(e.describe(lang)))?;
+            let mut client = connect_asking(&db, lang).map_err(|e| failed(e.describe(lang)))?;
             let (csv, n) = register::history_csv(&mut client, &schema, lang)
                 .map_err(|e| failed(e.describe(lang)))?;
             crate::io::atomic::write_atomically(&file, csv.as_bytes())

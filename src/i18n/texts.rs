@@ -101,6 +101,8 @@ texts! {
     PublishRunning => "wird veröffentlicht …", "publishing …";
     PublishedNotice => "Veröffentlicht in {where}: {areas} Sozialräume, {measures} Maßnahmen, {roles} Kommunen-Rollen.", "Published to {where}: {areas} areas, {measures} measures, {roles} municipality roles.";
     PublishFailed => "Veröffentlichen in {where} fehlgeschlagen, im Register wurde nichts geändert: {why}", "Publishing to {where} failed, nothing in the register was changed: {why}";
+    RegisterNeedsPassword => "Der Server verlangt ein Passwort ({why}): im Fenster ins Feld „Passwort“ eingeben, sonst in der .pgpass-Datei hinterlegen.", "The server asks for a password ({why}): type it in the window's \"Password\" field, or keep it in the .pgpass file.";
+    CliPasswordPrompt => "Passwort für {who}: ", "Password for {who}: ";
     RegisterCache => "Die lokale Kopie des Registers ließ sich nicht lesen oder schreiben: {why}", "the local copy of the register could not be read or written: {why}";
     RegisterNothingThere => "Im Schema „{schema}“ ist kein Register: dort wurde noch nichts veröffentlicht (sozialraum-atlas project publish).", "there is no register in schema \"{schema}\": nothing has been published there yet (sozialraum-atlas project publish).";
     RegisterSchemaName => "Schemaname „{name}“: nur a–z, 0–9 und _, am Anfang ein Buchstabe", "schema name \"{name}\": only a–z, 0–9 and _, starting with a letter";

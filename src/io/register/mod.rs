@@ -73,9 +73,33 @@ pub enum RegisterError {
 }
 
 impl RegisterError {
+    /// Whether the server wants a password that was not given (or a wrong one).
+    pub fn needs_password(&self) -> bool {
+        match self {
+            RegisterError::Database(e) => {
+                e.code() == Some(&postgres::error::SqlState::INVALID_PASSWORD)
+                    || std::error::Error::source(e)
+                        .is_some_and(|c| c.to_string().contains("password missing"))
+            }
+            _ => false,
+        }
+    }
+
     /// The error in the user's language (the server's own messages stay as it sends them).
     pub fn describe(&self, lang: crate::i18n::Lang) -> String {
         use crate::i18n::T;
+        if self.needs_password() {
+            let server = match self {
+                RegisterError::Database(e) => match (e.as_db_error(), std::error::Error::source(e))
+                {
+                    (Some(d), _) => d.message().to_string(),
+                    (None, Some(cause)) => cause.to_string(),
+                    (None, None) => e.to_string(),
+                },
+                _ => String::new(),
+            };
+            return lang.tf(T::RegisterNeedsPassword, &[("why", &server)]);
+        }
         match self {
             RegisterError::NotLocal(host) => lang.tf(T::RegisterNotLocal, &[("host", host)]),
             RegisterError::Certificates(why) => lang.tf(T::RegisterCertificates, &[("why", why)]),
