@@ -709,3 +709,108 @@ fn two_windows_of_one_planner_share_one_copy_and_send_each_change_once() {
     assert_eq!(rows, 5);
     assert!(w1.saving.conflicts.is_empty() && w2.saving.conflicts.is_empty());
 }
+
+#[test]
+fn new_data_published_by_the_region_reach_the_window_on_reload_and_the_measures_stay() {
+    let Some((mut db, dir)) = published("republish") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let mut w = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
+    w.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Vor dem Neuladen",
+        "AC 1",
+        "Aachen",
+    )))));
+    until(&mut [&mut w], "sent", |w| unsent(w[0]) == 0);
+    // The region publishes again: a renamed area (as a new data year or boundary fix would).
+    let mut c = db.client(None);
+    c.batch_execute(
+        "UPDATE atlas.sozialraeume SET merkmale = jsonb_set(merkmale, '{name}', '\"Neu benannt\"')
+             WHERE code = 'AC 1';
+         UPDATE atlas.einstellungen SET revision = revision + 1
+             WHERE art = 'atlas' AND schluessel = 'meta';",
+    )
+    .expect("republish");
+    until(&mut [&mut w], "the window learns of it", |w| {
+        w[0].store
+            .as_ref()
+            .and_then(|s| s.link())
+            .is_some_and(|l| l.republished)
+    });
+    w.apply(Command::ReloadRegister);
+    let started = Instant::now();
+    while w.loading.is_some() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+        w.poll_loading();
+    }
+    assert!(w.error.is_none(), "{:?}", w.error);
+    let map = w.map.as_ref().expect("map");
+    let i = map.region.space_by_code("AC 1").expect("AC 1");
+    assert_eq!(map.region.spaces[i].name.as_deref(), Some("Neu benannt"));
+    assert!(
+        map.measures
+            .all()
+            .iter()
+            .any(|m| m.title == "Vor dem Neuladen"),
+        "the measure stays"
+    );
+    assert!(
+        !w.store
+            .as_ref()
+            .and_then(|s| s.link())
+            .is_some_and(|l| l.republished)
+    );
+}
+
+#[test]
+fn a_change_the_table_does_not_take_is_refused_alone_and_the_others_go() {
+    let Some((mut db, dir)) = published("check") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    // The administrator adds a rule of the table the program knows nothing of.
+    db.client(None)
+        .batch_execute(
+            "ALTER TABLE atlas.massnahmen ADD CONSTRAINT titel_kurz CHECK (length(titel) <= 40)",
+        )
+        .expect("constraint");
+    let mut w = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
+    w.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Ein sehr langer Titel, den die Tabelle nicht annimmt, weil er zu lang ist",
+        "AC 1",
+        "Aachen",
+    )))));
+    w.apply(Command::Edit(Edit::AddMeasure(Box::new(new_measure(
+        "Kurz und gut",
+        "AC 1",
+        "Aachen",
+    )))));
+    until(&mut [&mut w], "one refused, one sent", |w| {
+        let link = w[0].store.as_ref().and_then(|s| s.link());
+        link.is_some_and(|l| {
+            l.refused == 1
+                && l.unsent == 1
+                && l.state == LinkState::Connected
+                && l.refusal
+                    .as_deref()
+                    .is_some_and(|r| r.contains("titel_kurz"))
+        })
+    });
+    let sent: i64 = db
+        .client(None)
+        .query_one(
+            "SELECT count(*) FROM atlas.massnahmen WHERE titel = 'Kurz und gut'",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(sent, 1);
+    // The refused one stays in the window (and the copy).
+    assert!(w.map.as_ref().is_some_and(|m| {
+        m.measures
+            .all()
+            .iter()
+            .any(|m| m.title.starts_with("Ein sehr langer"))
+    }));
+}

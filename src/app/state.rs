@@ -331,6 +331,7 @@ impl AppState {
         match command {
             Command::Open { path, options } => self.open(path, options),
             Command::OpenRegister(target) => self.open_register(target),
+            Command::ReloadRegister => self.reload_register(),
             Command::PublishRegister {
                 target,
                 create_roles,
@@ -439,6 +440,39 @@ impl AppState {
         self.next_job += 1;
         self.loading = Some(LoadJob::start_register(id, target, move || waker()));
         self.windows.set(Window::Register, false);
+    }
+
+    /// Makes the register's copy anew from the server, when nothing waits in it: the old copy
+    /// is kept beside (`….vorher.gpkg`) until the next reload.
+    fn reload_register(&mut self) {
+        let lang = self.lang();
+        let (Some(target), Some(store)) = (self.register.clone(), self.store.as_ref()) else {
+            return;
+        };
+        let waiting = store.link().map_or(0, |l| l.unsent);
+        if waiting > 0 || !self.saving.conflicts.is_empty() || self.saving.has_unsaved() {
+            self.error = Some(lang.tf(
+                T::ReloadWaits,
+                &[("n", &crate::i18n::format::count(waiting, lang))],
+            ));
+            return;
+        }
+        // The sync thread ends with the store; then the copy steps aside. Nothing is shown
+        // until the new copy is open, so no change can be made to a map that goes.
+        self.store = None;
+        self.map = None;
+        self.selection = None;
+        self.selected.clear();
+        self.rebuild_scene();
+        let copy = crate::io::register::copy_path(&target);
+        let kept = copy.with_extension("vorher.gpkg");
+        if let Err(e) = std::fs::rename(&copy, &kept) {
+            self.error = Some(format!("{}: {e}", copy.display()));
+            return;
+        }
+        self.discard_confirmed = true;
+        self.apply(Command::OpenRegister(target));
+        self.discard_confirmed = false;
     }
 
     /// Shows the embedded demo map.

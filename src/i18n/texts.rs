@@ -74,7 +74,7 @@ texts! {
     LinkUnsentHover => "Auf diesem Rechner gespeichert; sie gehen an den Server, sobald er erreichbar ist.", "Saved on this computer; they go to the server as soon as it can be reached.";
     LinkRefusedOne => "1 Änderung vom Register abgelehnt", "1 change refused by the register";
     LinkRefused => "{n} Änderungen vom Register abgelehnt", "{n} changes refused by the register";
-    LinkRefusedHover => "Ihnen fehlt das Recht, diese Maßnahmen zu ändern. Die Änderungen bleiben auf diesem Rechner erhalten und werden nach der nächsten Anmeldung erneut versucht.", "You lack the right to change these measures. The changes stay on this computer and are tried again after the next sign-in.";
+    LinkRefusedHover => "Das Register hat diese Änderungen nicht angenommen – meist fehlt das Recht, die Maßnahme zu ändern. Sie bleiben auf diesem Rechner erhalten und werden nach der nächsten Anmeldung erneut versucht.", "The register did not take these changes — mostly the right to change the measure is missing. They stay on this computer and are tried again after the next sign-in.";
     MeasureNotYours => "Diese Maßnahme gehört zu: {theirs}. Sie können nur Maßnahmen ändern, an denen {own} beteiligt ist; diese hier sehen Sie nur.", "This measure belongs to: {theirs}. You can only change measures {own} takes part in; this one you can only read.";
     MeasureOnlyRead => "Im gemeinsamen Register dürfen Sie Maßnahmen nur lesen.", "In the shared register you may only read measures.";
     MeasureHistory => "Verlauf", "History";
@@ -103,6 +103,10 @@ texts! {
     PublishFailed => "Veröffentlichen in {where} fehlgeschlagen, im Register wurde nichts geändert: {why}", "Publishing to {where} failed, nothing in the register was changed: {why}";
     RegisterNeedsPassword => "Der Server verlangt ein Passwort ({why}): im Fenster ins Feld „Passwort“ eingeben, sonst in der .pgpass-Datei hinterlegen.", "The server asks for a password ({why}): type it in the window's \"Password\" field, or keep it in the .pgpass file.";
     CliPasswordPrompt => "Passwort für {who}: ", "Password for {who}: ";
+    LinkRepublished => "Neue Daten im Register", "New data in the register";
+    LinkReload => "Neu laden", "Reload";
+    LinkReloadHover => "Die Region hat Karte, Indikatoren oder Regeln neu veröffentlicht. Neu laden holt sie; Ihre Maßnahmen bleiben, nichts geht verloren.", "The region published the map, indicators or rules anew. Reloading fetches them; your measures stay, nothing is lost.";
+    ReloadWaits => "Neu laden geht erst, wenn alle Änderungen beim Server sind ({n} warten noch) und kein Konflikt offen ist; Ihre Änderungen bleiben bis dahin auf diesem Rechner.", "Reloading waits until every change is on the server ({n} still wait) and no conflict is open; your changes stay on this computer meanwhile.";
     RegisterCache => "Die lokale Kopie des Registers ließ sich nicht lesen oder schreiben: {why}", "the local copy of the register could not be read or written: {why}";
     RegisterNothingThere => "Im Schema „{schema}“ ist kein Register: dort wurde noch nichts veröffentlicht (sozialraum-atlas project publish).", "there is no register in schema \"{schema}\": nothing has been published there yet (sozialraum-atlas project publish).";
     RegisterSchemaName => "Schemaname „{name}“: nur a–z, 0–9 und _, am Anfang ein Buchstabe", "schema name \"{name}\": only a–z, 0–9 and _, starting with a letter";

@@ -28,6 +28,8 @@ pub enum Command {
     },
     /// Open a shared register (its local copy, kept in step with the server).
     OpenRegister(crate::io::register::Target),
+    /// Make the register's copy anew from the server (after the region published new data).
+    ReloadRegister,
     /// Publish the map and its measures into a register.
     PublishRegister {
         /// The register.

@@ -85,7 +85,7 @@ pub fn status_bar_ui(
                 &[("n", &format::count(map.region.spaces.len(), lang))],
             ));
             ui.separator();
-            if project_status_ui(ui, state.project.as_ref(), map, lang) {
+            if project_status_ui(ui, state.project.as_ref(), map, lang, &mut commands) {
                 ui.separator();
             }
         }
@@ -130,13 +130,14 @@ pub fn status_bar_ui(
 }
 
 /// Where the planners' data is kept: the project file and whether everything is in it
-/// ("✓ gespeichert" only when nothing waits to be written). Returns whether it showed
-/// anything.
+/// ("✓ gespeichert" only when nothing waits to be written), and for a register its link.
+/// Returns whether it showed anything.
 fn project_status_ui(
     ui: &mut Ui,
     project: Option<&ProjectStatus<'_>>,
     map: &crate::document::Document,
     lang: Lang,
+    commands: &mut Vec<Command>,
 ) -> bool {
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
     let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
@@ -192,7 +193,7 @@ fn project_status_ui(
                 );
             }
             if let Some(link) = &project.link {
-                link_status_ui(ui, link, lang);
+                commands.extend(link_status_ui(ui, link, lang));
             }
         }
         None if !map.measures.is_empty() || !map.saved_views.is_empty() => {
@@ -205,7 +206,8 @@ fn project_status_ui(
 
 /// The link to a shared register: "verbunden", "offline seit 10:42", what is not sent yet,
 /// what the server refused; the server and the user on hover.
-fn link_status_ui(ui: &mut Ui, link: &LinkStatus, lang: Lang) {
+fn link_status_ui(ui: &mut Ui, link: &LinkStatus, lang: Lang) -> Vec<Command> {
+    let mut commands = Vec::new();
     let warn = egui::Color32::from_rgb(0xb0, 0x40, 0x00);
     let alarm = egui::Color32::from_rgb(0xb0, 0x10, 0x10);
     let good = egui::Color32::from_rgb(0x1d, 0x70, 0x30);
@@ -249,8 +251,26 @@ fn link_status_ui(ui: &mut Ui, link: &LinkStatus, lang: Lang) {
             ))
             .color(alarm),
         )
-        .on_hover_text(lang.t(T::LinkRefusedHover));
+        .on_hover_text(match &link.refusal {
+            Some(why) => format!("{}\n{why}", lang.t(T::LinkRefusedHover)),
+            None => lang.t(T::LinkRefusedHover).to_string(),
+        });
     }
+    if link.republished {
+        ui.label(
+            egui::RichText::new(lang.t(T::LinkRepublished))
+                .color(warn)
+                .strong(),
+        );
+        if ui
+            .small_button(lang.t(T::LinkReload))
+            .on_hover_text(lang.t(T::LinkReloadHover))
+            .clicked()
+        {
+            commands.push(Command::ReloadRegister);
+        }
+    }
+    commands
 }
 
 /// A scale rounded to two significant digits: 1 : 48.734 reads as 1 : 49.000.

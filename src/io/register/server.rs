@@ -119,6 +119,17 @@ pub fn fingerprint(client: &mut Client, schema: &str) -> Result<String, Register
     Ok(row.get(0))
 }
 
+/// How often the map was published (the revision of its metadata; 0: never).
+pub fn publication(client: &mut Client, schema: &str) -> Result<i64, RegisterError> {
+    let row = client.query_opt(
+        &format!(
+            "SELECT revision FROM {schema}.einstellungen WHERE art = 'atlas' AND schluessel = 'meta'"
+        ),
+        &[],
+    )?;
+    Ok(row.map_or(0, |r| r.get(0)))
+}
+
 /// What the user may change, as the database decides it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerRights {
@@ -155,7 +166,8 @@ pub enum Sent {
     Done(Option<ServerMeasure>),
     /// Someone else changed (or deleted) it since the base revision: their value.
     Conflict(Option<ServerMeasure>),
-    /// The database refused it (no right to change this measure): why.
+    /// The database refused it (no right to change this measure, or a value the table does
+    /// not take): why.
     Refused(String),
 }
 
@@ -310,10 +322,15 @@ fn write(
 
 /// Whether the database refused a change for lack of rights (row-level security, a missing
 /// grant).
+///
+/// Any error the database gives about this one change (rights, a rule of the table, a value
+/// it does not take) refuses that change alone, so the others still go; trouble with the link
+/// or the server itself (SQLSTATE classes 08 connection, 40 rollback, 53 resources, 57
+/// operator, 58 system) is no refusal: the change is tried again later.
 fn refused(e: &postgres::Error) -> bool {
     e.code().is_some_and(|c| {
-        *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
-            || *c == postgres::error::SqlState::WITH_CHECK_OPTION_VIOLATION
+        let class = &c.code()[..2];
+        !matches!(class, "08" | "40" | "53" | "57" | "58" | "XX")
     })
 }
 

@@ -15,6 +15,9 @@ pub struct Snapshot {
     pub measures: Vec<ServerMeasure>,
     /// What the connected user may change.
     pub rights: ServerRights,
+    /// How often the map was published (the revision of its metadata): a copy made from an
+    /// older publication learns that there is a newer one.
+    pub publication: i64,
 }
 
 /// Reads the register in `schema` in one transaction (one consistent state).
@@ -36,14 +39,16 @@ pub fn snapshot(client: &mut Client, schema: &str) -> Result<Snapshot, RegisterE
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()?;
-    let meta: Option<String> = tx
+    let meta: Option<(String, i64)> = tx
         .query_opt(
             &format!(
-                "SELECT inhalt FROM {schema}.einstellungen WHERE art = 'atlas' AND schluessel = 'meta'"
+                "SELECT inhalt, revision FROM {schema}.einstellungen
+                 WHERE art = 'atlas' AND schluessel = 'meta'"
             ),
             &[],
         )?
-        .map(|r| r.get(0));
+        .map(|r| (r.get(0), r.get(1)));
+    let publication = meta.as_ref().map_or(0, |(_, r)| *r);
     let rows = tx.query(
         &format!(
             "SELECT coalesce(merkmale, jsonb_build_object('code', code, 'name', name,
@@ -55,9 +60,9 @@ pub fn snapshot(client: &mut Client, schema: &str) -> Result<Snapshot, RegisterE
     )?;
     let mut geojson = String::with_capacity(rows.len() * 2048);
     geojson.push_str("{\"type\":\"FeatureCollection\"");
-    if let Some(meta) = meta {
+    if let Some((meta, _)) = &meta {
         geojson.push_str(",\"atlas\":");
-        geojson.push_str(&meta);
+        geojson.push_str(meta);
     }
     geojson.push_str(",\"features\":[");
     for (i, row) in rows.iter().enumerate() {
@@ -79,5 +84,6 @@ pub fn snapshot(client: &mut Client, schema: &str) -> Result<Snapshot, RegisterE
         geojson,
         measures,
         rights,
+        publication,
     })
 }

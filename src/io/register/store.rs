@@ -81,6 +81,7 @@ pub fn make_copy(path: &Path, target: &Target, snapshot: &Snapshot) -> Result<()
     cache::set_info(&tx, "client", &project::new_uid().to_string()).map_err(bad)?;
     cache::set_info(&tx, "server", &display_location(&target.conninfo)).map_err(bad)?;
     cache::set_info(&tx, "schema", &target.schema).map_err(bad)?;
+    cache::set_info(&tx, "veroeffentlichung", &snapshot.publication.to_string()).map_err(bad)?;
     for m in &snapshot.measures {
         // A new project holds every measure at revision 1.
         cache::record(
@@ -315,6 +316,8 @@ impl Store for RegisterStore {
             state: shared.state.clone(),
             unsent: shared.unsent,
             refused: shared.refused.len(),
+            refusal: shared.refused.values().find(|w| !w.is_empty()).cloned(),
+            republished: shared.republished,
             location: self.location(),
             user: shared.user.clone(),
         })

@@ -87,6 +87,8 @@ pub struct Shared {
     pub rights: Rights,
     /// The database user.
     pub user: String,
+    /// The map was published again since the copy was made.
+    pub republished: bool,
     /// Something to do now (a write, an answer).
     nudged: bool,
     /// The thread should end.
@@ -123,6 +125,7 @@ impl Shared {
             history_wanted: HashSet::new(),
             rights,
             user,
+            republished: false,
             nudged: false,
             stop: false,
             confirmed: 0,
@@ -208,6 +211,7 @@ pub fn start(
                 wait: Duration::from_millis(500),
                 next_try: Instant::now(),
                 client_id: Uid::default(),
+                publication: 0,
                 wake,
             };
             worker.run();
@@ -227,6 +231,8 @@ struct Worker {
     wait: Duration,
     next_try: Instant,
     client_id: Uid,
+    /// The publication the copy was made from.
+    publication: i64,
     wake: Arc<dyn Fn() + Send + Sync>,
 }
 
@@ -257,7 +263,7 @@ impl Worker {
     }
 
     /// What the window shows of the link (a change wakes it).
-    fn snapshot_for_wake(&self) -> (LinkState, usize, usize, usize, usize) {
+    fn snapshot_for_wake(&self) -> (LinkState, usize, usize, usize, usize, bool) {
         let s = lock(&self.link);
         (
             s.state.clone(),
@@ -265,6 +271,7 @@ impl Worker {
             s.conflicts.len(),
             s.refused.len(),
             s.history.len(),
+            s.republished,
         )
     }
 
@@ -276,6 +283,9 @@ impl Worker {
                     self.client_id = cache::info(&conn, "client")
                         .and_then(|t| Uid::parse(&t))
                         .unwrap_or_default();
+                    self.publication = cache::info(&conn, "veroeffentlichung")
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(0);
                     self.cache = Some(conn);
                 }
                 Err(_) => return,
@@ -348,6 +358,10 @@ impl Worker {
         settle_answers(&self.link, conn)?;
         let sent = send_unsent(&self.link, client, conn, &schema, self.client_id)?;
         let print = server::fingerprint(client, &schema)?;
+        let published = server::publication(client, &schema)?;
+        if published != self.publication {
+            lock(&self.link).republished = true;
+        }
         if sent || self.fingerprint.as_deref() != Some(print.as_str()) {
             let complete = take_changes(&self.link, client, conn, &schema)?;
             self.fingerprint = complete.then_some(print);

@@ -27,12 +27,17 @@ pub struct LinkStatus {
     pub state: LinkState,
     /// Changes committed here and not yet on the server.
     pub unsent: usize,
-    /// Changes the server refused (no right); they stay here.
+    /// Changes the server refused (no right, a value it does not take); they stay here.
     pub refused: usize,
+    /// The database's reason for one of them.
+    pub refusal: Option<String>,
     /// The server and schema, for messages (never a password).
     pub location: String,
     /// The database user.
     pub user: String,
+    /// The map (areas, values, rules) was published again since the copy was made: opening
+    /// the register anew brings it.
+    pub republished: bool,
 }
 
 /// What the user may change in a store.
