@@ -157,21 +157,14 @@ fn open(path: &Path, lang: Lang, to_change: bool) -> Result<(Document, ProjectSt
 /// Connects to a register; when the server wants a password that neither `.pgpass` nor the
 /// environment gave and a person sits at the terminal, asks for it (without echo, as psql
 /// does). The password is used for this connection only.
-fn connect_asking(db: &str, lang: Lang) -> Result<postgres::Client, register::RegisterError> {
+fn connect_asking(db: &str, lang: Lang) -> Result<register::Client, register::RegisterError> {
     use std::io::IsTerminal;
-    match register::connect(db) {
-        Err(e) if e.needs_password() && std::io::stdin().is_terminal() => {
-            let prompt = lang.tf(
-                T::CliPasswordPrompt,
-                &[("who", &register::display_location(db))],
-            );
-            match rpassword::prompt_password(prompt) {
-                Ok(password) => register::connect_with(db, Some(&password)),
-                Err(_) => Err(e),
-            }
+    register::connect_or_ask(db, |who| {
+        if !std::io::stdin().is_terminal() {
+            return None;
         }
-        other => other,
-    }
+        rpassword::prompt_password(lang.tf(T::CliPasswordPrompt, &[("who", who)])).ok()
+    })
 }
 
 /// How long the command line waits for another writer's lock.

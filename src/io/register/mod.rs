@@ -20,7 +20,7 @@ mod snapshot;
 mod store;
 mod sync;
 
-use postgres::{Client, NoTls};
+use postgres::NoTls;
 
 pub use publish::{Publication, history_csv, publish, publish_prepared};
 pub use server::{HistoryLine, Sent, ServerMeasure, ServerRights, send};
@@ -134,6 +134,24 @@ impl RegisterError {
 /// `sslmode=require` asks for it.
 pub fn connect(conninfo: &str) -> Result<Client, RegisterError> {
     connect_with(conninfo, None)
+}
+
+/// The connection to a register.
+pub use postgres::Client;
+
+/// [`connect`], asking `ask` (given the server and user, for the question) for a password
+/// when the server wants one that nothing else gave; None from `ask`: no password to give.
+pub fn connect_or_ask(
+    conninfo: &str,
+    ask: impl FnOnce(&str) -> Option<String>,
+) -> Result<Client, RegisterError> {
+    match connect(conninfo) {
+        Err(e) if e.needs_password() => match ask(&display_location(conninfo)) {
+            Some(password) => connect_with(conninfo, Some(&password)),
+            None => Err(e),
+        },
+        other => other,
+    }
 }
 
 /// [`connect`] with a password the user typed (kept in memory only).
