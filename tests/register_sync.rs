@@ -814,3 +814,23 @@ fn a_change_the_table_does_not_take_is_refused_alone_and_the_others_go() {
             .any(|m| m.title.starts_with("Ein sehr langer"))
     }));
 }
+
+/// By hand, for the figures: `REGISTER_SCALE_DB="host=… dbname=…" cargo test --release --test
+/// register_sync opening_a_big_register -- --nocapture` times the first open of a register
+/// (the copy is made) and the second (from the copy).
+#[test]
+fn opening_a_big_register_by_hand() {
+    let Ok(conninfo) = std::env::var("REGISTER_SCALE_DB") else {
+        return;
+    };
+    let copies = common::temp_dir("register-scale");
+    for round in ["first open (copy made)", "second open (from the copy)"] {
+        let started = Instant::now();
+        let w = window(&conninfo, &copies);
+        let areas = w.map.as_ref().map_or(0, |m| m.region.spaces.len());
+        eprintln!(
+            "{round}: {areas} areas in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+}

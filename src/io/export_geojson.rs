@@ -173,35 +173,13 @@ pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, Export
         "\"{MEMBER}\":{},\n\"features\":[\n",
         serde_json::to_string(&meta).unwrap_or_else(|_| "{}".to_string())
     ));
-    for (i, space) in region.spaces.iter().enumerate() {
+    for i in 0..region.spaces.len() {
         let props = feature_properties(export, i);
-        let mut polygons = Vec::new();
-        for poly in &space.geometry.0 {
-            let mut rings = Vec::new();
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                let mut points: Vec<[f64; 2]> = ring.0.iter().map(|c| [c.x, c.y]).collect();
-                export
-                    .to_lonlat
-                    .ok_or_else(|| ExportError::Projection {
-                        file: file.to_string(),
-                    })?
-                    .transform(&mut points)
-                    .map_err(|_| ExportError::Projection {
-                        file: file.to_string(),
-                    })?;
-                rings.push(
-                    points
-                        .into_iter()
-                        .map(|p| json!([round7(p[0]), round7(p[1])]))
-                        .collect::<Vec<_>>(),
-                );
-            }
-            polygons.push(rings);
-        }
+        let geometry = feature_geometry(export, i, file)?;
         let feature = json!({
             "type": "Feature",
             "properties": props,
-            "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            "geometry": geometry,
         });
         out.push_str(&feature.to_string());
         out.push_str(if i + 1 < region.spaces.len() {
@@ -212,6 +190,34 @@ pub fn geojson_text(export: &MapExport<'_>, file: &str) -> Result<String, Export
     }
     out.push_str("]}\n");
     Ok(out)
+}
+
+/// The geometry of area `i` as a GeoJSON MultiPolygon in lon/lat (7 decimals).
+pub fn feature_geometry(
+    export: &MapExport<'_>,
+    i: usize,
+    file: &str,
+) -> Result<Value, ExportError> {
+    let projection = || ExportError::Projection {
+        file: file.to_string(),
+    };
+    let to_lonlat = export.to_lonlat.ok_or_else(projection)?;
+    let mut polygons = Vec::new();
+    for poly in &export.region.spaces[i].geometry.0 {
+        let mut rings = Vec::new();
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            let mut points: Vec<[f64; 2]> = ring.0.iter().map(|c| [c.x, c.y]).collect();
+            to_lonlat.transform(&mut points).map_err(|_| projection())?;
+            rings.push(
+                points
+                    .into_iter()
+                    .map(|p| json!([round7(p[0]), round7(p[1])]))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        polygons.push(rings);
+    }
+    Ok(json!({"type": "MultiPolygon", "coordinates": polygons}))
 }
 
 /// Writes the export to `path`, replacing it only when the new file is complete.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::server::{COLUMNS, Params, VALUES};
 use super::{Published, RegisterError, SCHEMA_SQL, checked_schema, municipality_role};
-use crate::io::export_geojson::{MapExport, atlas_meta, geojson_text};
+use crate::io::export_geojson::{MapExport, atlas_meta, feature_geometry, feature_properties};
 use crate::model::Measure;
 
 /// Publishes the map and its measures into `schema` (created if missing), in one
@@ -26,8 +26,9 @@ pub fn publish(
 /// thread of its own while the window goes on).
 #[derive(Debug, Clone)]
 pub struct Publication {
-    /// The areas as GeoJSON (lon/lat).
-    geojson: Value,
+    /// The areas: their attributes and geometry (GeoJSON, lon/lat), one text each, so a map
+    /// of 11,299 areas is never one document in memory.
+    areas: Vec<AreaRow>,
     /// The `atlas` metadata (catalogue, rules, overrides).
     meta: String,
     /// The measures.
@@ -36,17 +37,44 @@ pub struct Publication {
     municipalities: Vec<String>,
 }
 
+/// One area as it goes into `sozialraeume`.
+#[derive(Debug, Clone)]
+struct AreaRow {
+    code: String,
+    name: Option<String>,
+    municipality: Option<String>,
+    fields: Option<String>,
+    geometry: String,
+    properties: String,
+}
+
 impl Publication {
     /// The publication of a map.
     pub fn of(export: &MapExport<'_>) -> Result<Publication, RegisterError> {
-        let geojson =
-            geojson_text(export, "register").map_err(|e| RegisterError::Geometry(e.to_string()))?;
-        let geojson: Value =
-            serde_json::from_str(&geojson).map_err(|e| RegisterError::Geometry(e.to_string()))?;
+        let bad =
+            |e: crate::io::export_geojson::ExportError| RegisterError::Geometry(e.to_string());
+        let mut areas = Vec::with_capacity(export.region.spaces.len());
+        for i in 0..export.region.spaces.len() {
+            let p = feature_properties(export, i);
+            let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+            let fields = p
+                .get("handlungsfelder_final")
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+            areas.push(AreaRow {
+                code: text("code").unwrap_or_default(),
+                name: text("name"),
+                municipality: text("kommune"),
+                fields,
+                geometry: feature_geometry(export, i, "register")
+                    .map_err(bad)?
+                    .to_string(),
+                properties: Value::Object(p).to_string(),
+            });
+        }
         let meta = serde_json::to_string(&atlas_meta(export))
             .map_err(|e| RegisterError::Geometry(e.to_string()))?;
         Ok(Publication {
-            geojson,
+            areas,
             meta,
             measures: export.measures.map_or(Vec::new(), |m| m.all().to_vec()),
             municipalities: export
@@ -69,7 +97,7 @@ pub fn publish_prepared(
     let schema = checked_schema(schema)?;
     let mut tx = client.transaction()?;
     tx.batch_execute(&SCHEMA_SQL.replace("{schema}", schema))?;
-    let areas = write_areas(&mut tx, schema, &publication.geojson)?;
+    let areas = write_areas(&mut tx, schema, &publication.areas)?;
     let meta = &publication.meta;
     tx.execute(
         &format!(
@@ -122,7 +150,7 @@ pub fn publish_prepared(
 fn write_areas(
     tx: &mut Transaction<'_>,
     schema: &str,
-    doc: &Value,
+    areas: &[AreaRow],
 ) -> Result<usize, RegisterError> {
     let statement = tx.prepare(&format!(
         "INSERT INTO {schema}.sozialraeume (code, name, kommune, handlungsfelder, geom, merkmale)
@@ -132,30 +160,20 @@ fn write_areas(
              handlungsfelder = EXCLUDED.handlungsfelder, geom = EXCLUDED.geom,
              merkmale = EXCLUDED.merkmale"
     ))?;
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    let text = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
-    for f in features {
-        let p = f.get("properties").cloned().unwrap_or(Value::Null);
-        let geometry = f.get("geometry").map(Value::to_string).unwrap_or_default();
-        let fields = p
-            .get("handlungsfelder_final")
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+    for a in areas {
         tx.execute(
             &statement,
             &[
-                &text(&p, "code").unwrap_or_default(),
-                &text(&p, "name"),
-                &text(&p, "kommune"),
-                &fields,
-                &geometry,
-                &p.to_string(),
+                &a.code,
+                &a.name,
+                &a.municipality,
+                &a.fields,
+                &a.geometry,
+                &a.properties,
             ],
         )?;
     }
-    Ok(features.len())
+    Ok(areas.len())
 }
 
 /// One measure, inserted or (by its uid) replaced.
