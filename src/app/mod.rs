@@ -382,9 +382,13 @@ impl SozialraumApp {
             .inner;
         commands.extend(left);
 
+        // The map keeps at least 360 px: in a narrow window (two side by side on a laptop)
+        // the inspector gives way, down to 240 px.
+        let room = ui.available_width();
+        let widest = (room - 360.0).clamp(240.0, 680.0);
         let right = egui::Panel::right("inspector")
-            .default_size(470.0)
-            .size_range(300.0..=680.0)
+            .default_size(470.0_f32.min(widest))
+            .size_range(240.0..=widest)
             .show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 match (&self.state.map, &self.state.scene) {
