@@ -297,3 +297,35 @@ fn a_long_table_without_a_value_column_is_refused() {
     assert!(err.contains("--value-column"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_rule_naming_an_indicator_the_map_lacks_is_refused_with_the_known_ones() {
+    let dir = scratch("unknown-indicator");
+    let rules = dir.join("regeln.toml");
+    // A typo: "sgb2quote" instead of "sgb2_quote". It used to flag nothing, silently.
+    std::fs::write(
+        &rules,
+        r#"
+[[feld]]
+nummer = 1
+verknuepfung = "alle"
+bedingungen = [
+  { indikator = "sgb2quote", mass = "z", bezug = "region", vergleich = ">=", schwelle = 1.0 },
+]
+"#,
+    )
+    .expect("write rules");
+    let out = dir.join("ergebnis.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--rules", s(&rules), "--out", s(&out)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("regeln.toml"), "{err}");
+    assert!(
+        err.contains("Handlungsfeld 1") && err.contains("„sgb2quote“"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sgb2_quote"),
+        "the known keys are listed: {err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -275,6 +275,28 @@ fn prepare(region: &Region, indicators: &IndicatorTable, c: &Condition) -> Prepa
     }
 }
 
+/// The conditions that name an indicator the table does not have: the field and the key, in
+/// field order. Such a condition can never hold, so a rule with it would flag nothing and say
+/// nothing; readers of rules files refuse it instead.
+pub fn unknown_indicators(
+    rules: &RuleSet,
+    indicators: &IndicatorTable,
+) -> Vec<(crate::model::ActionField, String)> {
+    let mut out = Vec::new();
+    for rule in &rules.rules {
+        for c in &rule.conditions {
+            if indicators.position(&c.indicator).is_none()
+                && !out
+                    .iter()
+                    .any(|(f, k): &(_, String)| *f == rule.field && *k == c.indicator)
+            {
+                out.push((rule.field, c.indicator.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Percentile rank of `v` among `sorted` values (which contain `v`).
 pub fn percentile_rank(sorted: &[f64], v: f64) -> f64 {
     let n = sorted.len();

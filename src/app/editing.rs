@@ -20,7 +20,7 @@ use crate::i18n::{Lang, T};
 use crate::io::export_geojson::write_geojson;
 use crate::io::measures_table;
 use crate::io::project;
-use crate::io::rules_file::{read_rules, write_rules};
+use crate::io::rules_file::{check_indicators, read_rules, write_rules};
 use crate::io::store::Conflict;
 use crate::io::store::{Item, ItemValue, ProjectContent, Rights};
 use crate::io::table::read_table;
@@ -222,13 +222,24 @@ impl AppState {
     /// Reads rules (and overrides) from a TOML file: an edit of both.
     pub(super) fn load_rules(&mut self, path: &Path) {
         let lang = self.lang();
-        match read_rules(path) {
+        let file = path.display().to_string();
+        let read = read_rules(path).and_then(|(rules, overrides)| {
+            let indicators = self
+                .map
+                .as_ref()
+                .map(|m| std::sync::Arc::clone(&m.indicators));
+            match indicators {
+                Some(table) => check_indicators(&rules, &table, &file).map(|()| (rules, overrides)),
+                None => Ok((rules, overrides)),
+            }
+        });
+        match read {
             Ok((rules, overrides)) => {
                 self.notice =
                     Some(lang.tf(T::RulesLoaded, &[("file", &path.display().to_string())]));
                 self.edit(Edit::SetRulesAndOverrides(Box::new((rules, overrides))));
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(e.describe(lang)),
         }
     }
 

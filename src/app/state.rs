@@ -676,6 +676,29 @@ mod tests {
     use crate::scene::Colouring;
 
     #[test]
+    fn a_rules_file_naming_an_unknown_indicator_is_refused_and_the_rules_stay() {
+        let mut state = AppState::new(|| {});
+        state.apply(Command::OpenDemo);
+        let before = state.map.as_ref().map(|m| m.rules.clone());
+        let dir = std::env::temp_dir().join(format!("atlas-rules-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("regeln.toml");
+        std::fs::write(
+            &file,
+            "[[feld]]\nnummer = 2\nverknuepfung = \"eine\"\nbedingungen = [\n  { indikator = \"anteil_ue65\", mass = \"wert\", vergleich = \">=\", schwelle = 25 },\n]\n",
+        )
+        .expect("rules");
+        state.apply(Command::LoadRules(file));
+        let _ = std::fs::remove_dir_all(&dir);
+        let said = state.error.clone().unwrap_or_default();
+        assert!(
+            said.contains("„anteil_ue65“") && said.contains("Handlungsfeld 2"),
+            "{said}"
+        );
+        assert_eq!(state.map.as_ref().map(|m| m.rules.clone()), before);
+    }
+
+    #[test]
     fn a_panic_in_the_loading_thread_is_reported_and_the_map_stays() {
         crate::app::crash::install_hook();
         let mut state = AppState::new(|| {});

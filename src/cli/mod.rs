@@ -364,7 +364,14 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         ));
     }
     let (rules, overrides) = match args.rules {
-        Some(path) => read_rules(path).map_err(|e| e.to_string())?,
+        Some(path) => {
+            let file = path.display().to_string();
+            read_rules(path)
+                .and_then(|(r, o)| {
+                    crate::io::rules_file::check_indicators(&r, &indicators, &file).map(|()| (r, o))
+                })
+                .map_err(|e| e.describe(lang))?
+        }
         None => (imported.rules, imported.overrides),
     };
     let classification = classify(&region, &indicators, &rules, &overrides);

@@ -56,7 +56,13 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
                 ));
             }
             if let Some(rules_path) = rules {
-                let (r, o) = read_rules(&rules_path).map_err(|e| e.to_string())?;
+                let file = rules_path.display().to_string();
+                let (r, o) = read_rules(&rules_path)
+                    .and_then(|(r, o)| {
+                        crate::io::rules_file::check_indicators(&r, &loaded.indicators, &file)
+                            .map(|()| (r, o))
+                    })
+                    .map_err(|e| e.describe(lang))?;
                 loaded.rules = r;
                 loaded.overrides = o;
             }

@@ -117,6 +117,84 @@ pub enum RulesError {
         /// What and where.
         message: String,
     },
+    /// A condition names an indicator the map does not have (it could never hold).
+    #[error("{file}: field {field} names the indicator {key:?}, which the map does not have")]
+    UnknownIndicator {
+        /// The file.
+        file: String,
+        /// The Handlungsfeld's number.
+        field: u8,
+        /// The key as written.
+        key: String,
+        /// The keys the map has.
+        known: Vec<String>,
+    },
+}
+
+impl RulesError {
+    /// The error in the user's language.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::T;
+        match self {
+            RulesError::UnknownIndicator {
+                file,
+                field,
+                key,
+                known,
+            } => {
+                const SHOWN: usize = 40;
+                let mut list = known
+                    .iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if known.len() > SHOWN {
+                    list.push_str(", …");
+                }
+                let text = if known.is_empty() {
+                    lang.tf(
+                        T::RulesUnknownIndicatorNone,
+                        &[("file", file), ("field", &field.to_string()), ("key", key)],
+                    )
+                } else {
+                    lang.tf(
+                        T::RulesUnknownIndicator,
+                        &[
+                            ("file", file),
+                            ("field", &field.to_string()),
+                            ("key", key),
+                            ("known", &list),
+                        ],
+                    )
+                };
+                text
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Refuses rules that name an indicator the map does not have (such a condition would flag
+/// nothing and say nothing): the first unknown key, its field, and the keys there are.
+pub fn check_indicators(
+    rules: &RuleSet,
+    indicators: &crate::model::IndicatorTable,
+    file: &str,
+) -> Result<(), RulesError> {
+    match crate::analysis::rules::unknown_indicators(rules, indicators).first() {
+        None => Ok(()),
+        Some((field, key)) => Err(RulesError::UnknownIndicator {
+            file: file.to_string(),
+            field: field.number(),
+            key: key.clone(),
+            known: indicators
+                .indicators()
+                .iter()
+                .map(|i| i.key.clone())
+                .collect(),
+        }),
+    }
 }
 
 fn field_of(number: u8) -> Result<ActionField, String> {
