@@ -152,7 +152,7 @@ impl RulesError {
                 if known.len() > SHOWN {
                     list.push_str(", …");
                 }
-                let text = if known.is_empty() {
+                if known.is_empty() {
                     lang.tf(
                         T::RulesUnknownIndicatorNone,
                         &[("file", file), ("field", &field.to_string()), ("key", key)],
@@ -167,8 +167,7 @@ impl RulesError {
                             ("known", &list),
                         ],
                     )
-                };
-                text
+                }
             }
             other => other.to_string(),
         }
