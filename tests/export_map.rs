@@ -495,3 +495,53 @@ fn every_saved_view_of_a_project_becomes_a_numbered_file() {
     let focused = pixmap(&views.join("02_Würselen_im_Blick.png"));
     assert!(count_near(&focused, sozialraum_atlas::scene::OUTSIDE_FOCUS.0) > 1000);
 }
+
+#[test]
+fn a_joined_table_colours_the_exported_map_without_a_script() {
+    let dir = temp_dir("export-join");
+    let out = dir.join("karte.svg");
+    let table = common::test_file("tables/benefits_english_bom.csv");
+    let o = export(
+        &[
+            "--indicators",
+            table.to_str().expect("utf-8"),
+            "--color-by",
+            "benefit_rate",
+            "--classes",
+            "quantile:4",
+        ],
+        &out,
+    );
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{said}");
+    assert!(
+        said.contains("benefits_english_bom.csv"),
+        "the join is reported: {said}"
+    );
+    let text = std::fs::read_to_string(&out).expect("written");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("benefit_rate")),
+        "the legend names the joined indicator: {texts:?}"
+    );
+    assert!(
+        !texts.iter().any(|t| t == "Handlungsfelder"),
+        "coloured by the indicator, not the fields"
+    );
+    // A key the table does not have is named.
+    let bad = export(
+        &[
+            "--indicators",
+            table.to_str().expect("utf-8"),
+            "--color-by",
+            "gibtsnicht",
+        ],
+        &dir.join("b.svg"),
+    );
+    assert!(!bad.status.success());
+}

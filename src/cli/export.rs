@@ -80,6 +80,13 @@ pub struct ExportArgs {
     /// Source line (default: "Stand: TODAY · Datenstand: YEAR · ATTRIBUTION").
     #[arg(long)]
     pub source: Option<String>,
+    /// An indicator table (CSV/XLSX) to join before drawing, as for `classify`: colour by one
+    /// of its indicators with --color-by.
+    #[arg(long)]
+    pub indicators: Option<PathBuf>,
+    /// How to join the table.
+    #[command(flatten)]
+    pub join: super::JoinArgs,
     /// Import choices for a boundary file.
     #[command(flatten)]
     pub import: ImportArgs,
@@ -235,7 +242,20 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         let whole = crate::spatial::prepared::region_extent(region);
         PreparedMap::prepare_for_scale(region, scale_for(whole, width, height))
     };
-    let (loaded, mut view) = load(args, lang, &prepare)?;
+    let (mut loaded, mut view) = load(args, lang, &prepare)?;
+    let mut joined_note = None;
+    if let Some(table) = &args.indicators {
+        let mut merged = (*loaded.indicators).clone();
+        joined_note = Some(super::join_into(
+            &loaded.region,
+            &mut merged,
+            table,
+            &args.join,
+            lang,
+        )?);
+        loaded.indicators = std::sync::Arc::new(merged);
+        loaded.refresh();
+    }
     let mut map = MapSnapshot::of(&loaded);
     if let (true, Some(name)) = (one_map, &municipality) {
         // The municipality fills the page: prepare for its finer scale.
@@ -280,7 +300,10 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         (None, Some(dir)) => ExportTarget::Folder(dir.clone()),
         (None, None) => ExportTarget::File(args.out.clone().unwrap_or_default()),
     };
-    let message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
+    let mut message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
+    if let Some(note) = joined_note {
+        message = format!("{note}\n{message}");
+    }
     if timing {
         crate::io::console::err_line(&format!(
             "timing: written after {:.0} ms",

@@ -320,6 +320,32 @@ pub struct ClassifyArgs<'a> {
     pub import: &'a ImportArgs,
 }
 
+/// Joins the indicator table at `path` into `indicators` as `join` says (the same for
+/// `classify`, `export` and `project new`); returns the summary line for the user.
+pub(crate) fn join_into(
+    region: &crate::model::Region,
+    indicators: &mut crate::model::IndicatorTable,
+    path: &std::path::Path,
+    join: &JoinArgs,
+    lang: Lang,
+) -> Result<String, String> {
+    use crate::analysis::join::{join_table, merge_joined};
+    let table = crate::io::table::read_table(path).map_err(|e| e.describe(lang))?;
+    let options = join.options(lang)?;
+    let (joined, report) = join_table(region, indicators, &table, &options)
+        .map_err(|e| e.describe(&table.file, lang))?;
+    merge_joined(indicators, joined);
+    Ok(lang.tf(
+        T::TableJoinedSummary,
+        &[
+            ("file", &table.file),
+            ("n", &format::count(report.indicators.len(), lang)),
+            ("areas", &format::count(report.matched_areas, lang)),
+            ("total", &format::count(region.spaces.len(), lang)),
+        ],
+    ))
+}
+
 /// Runs `classify`; returns the exit code.
 pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
     match classify_inner(args, lang) {
@@ -335,12 +361,10 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 }
 
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
-    use crate::analysis::join::{join_table, merge_joined};
     use crate::analysis::rules::classify;
     use crate::export::classification_csv::classification_csv;
     use crate::io::export_geojson::MapExport;
     use crate::io::rules_file::read_rules;
-    use crate::io::table::read_table;
 
     let imported = import_file(args.map, &args.import.options(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
@@ -348,20 +372,13 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
     let mut indicators = imported.indicators;
     let mut notes = Vec::new();
     if let Some(table_path) = args.indicators {
-        let table = read_table(table_path).map_err(|e| e.describe(lang))?;
-        let options = args.join.options(lang)?;
-        let (joined, report) = join_table(&region, &indicators, &table, &options)
-            .map_err(|e| e.describe(&table.file, lang))?;
-        merge_joined(&mut indicators, joined);
-        notes.push(lang.tf(
-            T::TableJoinedSummary,
-            &[
-                ("file", &table.file),
-                ("n", &format::count(report.indicators.len(), lang)),
-                ("areas", &format::count(report.matched_areas, lang)),
-                ("total", &format::count(region.spaces.len(), lang)),
-            ],
-        ));
+        notes.push(join_into(
+            &region,
+            &mut indicators,
+            table_path,
+            args.join,
+            lang,
+        )?);
     }
     let (rules, overrides) = match args.rules {
         Some(path) => {

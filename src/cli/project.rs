@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use super::{MeasuresAction, ProjectAction};
-use crate::analysis::join::{join_table, merge_joined};
 use crate::document::Document;
 use crate::i18n::{Lang, T, format};
 use crate::io::console;
@@ -16,7 +15,6 @@ use crate::io::project::{self, ProjectStore};
 use crate::io::register;
 use crate::io::rules_file::read_rules;
 use crate::io::store::{Item, Outcome, ProjectContent, Store, StoredView};
-use crate::io::table::read_table;
 use crate::io::{Progress, import_file};
 use crate::model::Measure;
 use crate::spatial::prepared::{Detail, PreparedMap};
@@ -37,23 +35,15 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
             let mut loaded = Document::from_import(imported, None, Detail::Overview);
             let mut notes = Vec::new();
             if let Some(table_path) = indicators {
-                let table = read_table(&table_path).map_err(|e| e.describe(lang))?;
-                let options = join.options(lang)?;
-                let (joined, report) =
-                    join_table(&loaded.region, &loaded.indicators, &table, &options)
-                        .map_err(|e| e.describe(&table.file, lang))?;
                 let mut merged = (*loaded.indicators).clone();
-                merge_joined(&mut merged, joined);
+                notes.push(super::join_into(
+                    &loaded.region,
+                    &mut merged,
+                    &table_path,
+                    &join,
+                    lang,
+                )?);
                 loaded.indicators = std::sync::Arc::new(merged);
-                notes.push(lang.tf(
-                    T::TableJoinedSummary,
-                    &[
-                        ("file", &table.file),
-                        ("n", &format::count(report.indicators.len(), lang)),
-                        ("areas", &format::count(report.matched_areas, lang)),
-                        ("total", &format::count(loaded.region.spaces.len(), lang)),
-                    ],
-                ));
             }
             if let Some(rules_path) = rules {
                 let file = rules_path.display().to_string();
