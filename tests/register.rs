@@ -365,17 +365,7 @@ fn passwords_come_from_pgpass_and_servers_from_the_service_file_as_in_libpq() {
     let project = demo_project(&dir);
     let o = publish(&project, &db.conninfo(None), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // Members of atlas_pw must give a password on the test cluster (see .ci/run).
-    let role = format!("atlas_pw_{}", std::process::id());
-    db.client(None)
-        .batch_execute(&format!(
-            "DO $$ BEGIN CREATE ROLE atlas_pw NOLOGIN;
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
-             DROP ROLE IF EXISTS {role};
-             CREATE ROLE {role} LOGIN PASSWORD 'Geheim:1' IN ROLE atlas_region, atlas_pw"
-        ))
-        .expect("role");
-    db.logins.push(role.clone());
+    let role = db.password_login("cli", "Geheim:1", "atlas_region");
     let conninfo = db.conninfo(Some(&role));
     let out = dir.join("verlauf.csv");
     let history = |db_arg: &str, env: &[(&str, &str)]| {

@@ -31,15 +31,20 @@ fn window(conninfo: &str, copies: &std::path::Path) -> AppState {
     let mut state = AppState::new(|| {});
     let mut target = Target::new(conninfo, "atlas");
     target.copies = Some(copies.to_path_buf());
+    open_in(&mut state, target);
+    assert!(state.error.is_none(), "open: {:?}", state.error);
+    assert!(state.map.is_some(), "no map");
+    state
+}
+
+/// Opens a register in the window and waits until it is open (or failed).
+fn open_in(state: &mut AppState, target: Target) {
     state.apply(Command::OpenRegister(target));
     let started = Instant::now();
     while state.loading.is_some() && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
         state.poll_loading();
     }
-    assert!(state.error.is_none(), "open: {:?}", state.error);
-    assert!(state.map.is_some(), "no map");
-    state
 }
 
 /// Lets the windows look for changes until `done` holds (or 20 s pass).
@@ -508,42 +513,23 @@ fn a_municipality_sees_its_rights_and_a_refused_change_stays_in_the_copy() {
 
 #[test]
 fn a_typed_password_opens_the_register_and_is_written_nowhere() {
-    let Some((db, dir)) = published("password") else {
+    let Some((mut db, dir)) = published("password") else {
         return;
     };
-    let role = format!("atlas_pw_w{}", std::process::id());
-    db.client(None)
-        .batch_execute(&format!(
-            "DO $$ BEGIN CREATE ROLE atlas_pw NOLOGIN;
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
-             DROP ROLE IF EXISTS {role};
-             CREATE ROLE {role} LOGIN PASSWORD 'Sehr-Geheim-77' IN ROLE atlas_region, atlas_pw"
-        ))
-        .expect("role");
+    let role = db.password_login("window", "Sehr-Geheim-77", "atlas_region");
     let copies = dir.join("copies");
     let conninfo = db.conninfo(Some(&role));
     // Without the password (and no .pgpass): the form comes back with the reason.
     let mut state = AppState::new(|| {});
     let mut target = Target::new(&conninfo, "atlas");
     target.copies = Some(copies.clone());
-    state.apply(Command::OpenRegister(target.clone()));
-    let started = Instant::now();
-    while state.loading.is_some() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(5));
-        state.poll_loading();
-    }
+    open_in(&mut state, target.clone());
     let asked = state.store.is_none()
         && state
             .error
             .as_deref()
             .is_some_and(|e| e.contains("password"));
-    let cleanup = |db: &TestDb| {
-        let _ = db
-            .client(None)
-            .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE IF EXISTS {role}"));
-    };
     if !asked {
-        cleanup(&db);
         assert!(
             std::env::var("REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
             "the CI cluster must ask atlas_pw members for a password: {:?}",
@@ -560,12 +546,7 @@ fn a_typed_password_opens_the_register_and_is_written_nowhere() {
     // With the password typed in the form.
     target.password = Some("Sehr-Geheim-77".into());
     state.error = None;
-    state.apply(Command::OpenRegister(target));
-    let started = Instant::now();
-    while state.loading.is_some() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(5));
-        state.poll_loading();
-    }
+    open_in(&mut state, target);
     assert!(state.error.is_none(), "{:?}", state.error);
     let m = first_measure(&state, "Aachen");
     let mut changed = m.clone();
@@ -593,7 +574,6 @@ fn a_typed_password_opens_the_register_and_is_written_nowhere() {
         }
     }
     assert!(checked > 0, "the copy was written");
-    cleanup(&db);
 }
 
 #[test]

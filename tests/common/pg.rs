@@ -65,6 +65,22 @@ impl TestDb {
         Client::connect(&self.conninfo(user), NoTls).expect("connection")
     }
 
+    /// A login role in `group` that must give `password` (members of `atlas_pw` do on the CI
+    /// cluster, see `.ci/run`); dropped with the database.
+    pub fn password_login(&mut self, who: &str, password: &str, group: &str) -> String {
+        let role = format!("atlas_pw_{who}_{}", std::process::id());
+        self.client(None)
+            .batch_execute(&format!(
+                "DO $$ BEGIN CREATE ROLE atlas_pw NOLOGIN;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+                 DROP ROLE IF EXISTS {role};
+                 CREATE ROLE {role} LOGIN PASSWORD '{password}' IN ROLE {group}, atlas_pw"
+            ))
+            .expect("password role");
+        self.logins.push(role.clone());
+        role
+    }
+
     /// A login role in `group`, as an administrator would make for a planner.
     pub fn login(&mut self, who: &str, group: &str) -> String {
         let role = format!("{who}_{}", self.name);
