@@ -19,7 +19,8 @@ use crate::document::Document;
 use crate::document::edit;
 use crate::i18n::T;
 use crate::io::store::{
-    Changed, Conflict, Item, ItemValue, Outcome, ProjectContent, Resolution, StoreError,
+    Changed, Conflict, Item, ItemValue, LateConflict, Outcome, ProjectContent, Resolution,
+    StoreError,
 };
 use crate::model::{Measure, Uid};
 
@@ -320,21 +321,21 @@ impl AppState {
 
     /// Conflicts a shared store found after the write had returned (the server had a newer
     /// value): shown like any other, with this window's value as "mine".
-    fn add_late_conflicts(&mut self, found: Vec<Changed>) {
+    fn add_late_conflicts(&mut self, found: Vec<LateConflict>) {
         let Some(doc) = self.map.as_ref() else {
             return;
         };
-        for (item, theirs, revision) in found {
-            if self.saving.conflicts.iter().any(|c| c.item == item) {
+        for late in found {
+            if self.saving.conflicts.iter().any(|c| c.item == late.item) {
                 continue;
             }
-            let mine = edit::value_of(doc, &item);
-            self.history.taint(&item);
+            let mine = edit::value_of(doc, &late.item);
+            self.history.taint(&late.item);
             self.saving.conflicts.push(Conflict {
-                item,
-                base: None,
-                theirs,
-                theirs_revision: revision,
+                item: late.item,
+                base: late.base,
+                theirs: late.theirs,
+                theirs_revision: late.revision,
                 mine,
                 kept_here: true,
             });

@@ -92,6 +92,26 @@ pub fn read_some(
     Ok(rows.iter().map(measure_of).collect())
 }
 
+/// A measure as it was at `revision`, from the register's history (None: not recorded).
+pub fn version(
+    client: &mut Client,
+    schema: &str,
+    uid: Uid,
+    revision: u64,
+) -> Result<Option<ServerMeasure>, RegisterError> {
+    let row = client.query_opt(
+        &format!(
+            "SELECT {READ} FROM (
+                 SELECT (jsonb_populate_record(NULL::{schema}.massnahmen, v.nachher)).*
+                 FROM {schema}.massnahmen_verlauf v
+                 WHERE v.uid = $1::text::uuid AND (v.nachher ->> 'revision')::bigint = $2
+                 ORDER BY v.id DESC LIMIT 1) AS m"
+        ),
+        &[&uid.to_string(), &(revision as i64)],
+    )?;
+    Ok(row.as_ref().map(measure_of))
+}
+
 /// The uid and revision of every measure.
 pub fn revisions(client: &mut Client, schema: &str) -> Result<Vec<(Uid, u64)>, RegisterError> {
     let rows = client.query(

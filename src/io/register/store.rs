@@ -19,8 +19,8 @@ use super::sync::{self, Link, Target};
 use super::{RegisterError, display_location};
 use crate::io::project::{self, OpenedProject, ProjectStore};
 use crate::io::store::{
-    Foreign, HistoryAction, HistoryEntry, Item, ItemValue, LinkStatus, Outcome, ProjectContent,
-    ReadOnlyReason, Rights, Store, StoreError, Why,
+    Foreign, HistoryAction, HistoryEntry, Item, ItemValue, LateConflict, LinkStatus, Outcome,
+    ProjectContent, ReadOnlyReason, Rights, Store, StoreError, Why,
 };
 use crate::io::{ImportError, Progress};
 use crate::model::{Region, Timestamp, Uid};
@@ -271,21 +271,22 @@ impl Store for RegisterStore {
 
     fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
         let mine = self.copy.poll(region)?;
-        let found: Vec<(Uid, Option<crate::model::Measure>)> =
-            std::mem::take(&mut sync::lock(&self.link).conflicts);
+        let found = std::mem::take(&mut sync::lock(&self.link).conflicts);
         if !found.is_empty() {
             self.remember_rights();
         }
-        let conflicts: Vec<crate::io::store::Changed> = found
+        let value = |m: Option<crate::model::Measure>| m.map(|m| ItemValue::Measure(Box::new(m)));
+        let conflicts: Vec<LateConflict> = found
             .into_iter()
-            .map(|(uid, theirs)| {
+            .map(|(uid, base, theirs)| {
                 let item = Item::Measure(uid);
                 let revision = self.copy.known(&item);
-                (
+                LateConflict {
                     item,
-                    theirs.map(|m| ItemValue::Measure(Box::new(m))),
+                    base: value(base),
+                    theirs: value(theirs),
                     revision,
-                )
+                }
             })
             .collect();
         match (mine, conflicts.is_empty()) {

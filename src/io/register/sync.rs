@@ -67,8 +67,9 @@ pub struct Shared {
     pub state: LinkState,
     /// Changes in the copy not yet on the server.
     pub unsent: usize,
-    /// Conflicts found since the window last looked: the measure and the server's value.
-    pub conflicts: Vec<(Uid, Option<Measure>)>,
+    /// Conflicts found since the window last looked: the measure, the server's value when our
+    /// change was made (from its history), and its value now.
+    pub conflicts: Vec<(Uid, Option<Measure>, Option<Measure>)>,
     /// Changes the server refused, with the database's reason.
     pub refused: HashMap<Uid, String>,
     /// Measures not sent until the user settled them (open conflicts, refusals).
@@ -461,11 +462,17 @@ fn send_unsent(
                     tx.commit().map_err(local)?;
                     continue;
                 }
+                // What the server had when this change was made: "beim Öffnen" in the dialog.
+                let base = if u.base > 0 {
+                    server::version(client, schema, u.uid, u.base)?.map(|b| b.measure)
+                } else {
+                    None
+                };
                 let mut shared = lock(link);
                 shared.blocked.insert(u.uid);
                 shared
                     .conflicts
-                    .push((u.uid, theirs.as_ref().map(|t| t.measure.clone())));
+                    .push((u.uid, base, theirs.as_ref().map(|t| t.measure.clone())));
                 shared.theirs.insert(u.uid, theirs);
             }
             Sent::Refused(why) => {

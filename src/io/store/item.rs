@@ -93,6 +93,19 @@ pub struct Foreign {
     /// The changed items.
     pub changed: Vec<Changed>,
     /// Changes of ours another writer had changed first (a shared store finds them after
-    /// the write returned): their value and the revision to base a settled value on.
-    pub conflicts: Vec<Changed>,
+    /// the write returned).
+    pub conflicts: Vec<LateConflict>,
+}
+
+/// A change of ours another writer had changed first, found after the write returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LateConflict {
+    /// The item.
+    pub item: Item,
+    /// Its value before our change, as the other side had it then (None: not known).
+    pub base: Option<ItemValue>,
+    /// Their value now (None: they deleted it).
+    pub theirs: Option<ItemValue>,
+    /// The revision to base a settled value on.
+    pub revision: u64,
 }

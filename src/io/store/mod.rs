@@ -20,7 +20,7 @@ use std::time::Duration;
 pub use conflict::{Conflict, Resolution};
 pub use content::{ProjectContent, ReadOnlyReason, SavedView, StoredView};
 pub use error::{StoreError, Why};
-pub use item::{Changed, Foreign, Item, ItemValue, Outcome};
+pub use item::{Changed, Foreign, Item, ItemValue, LateConflict, Outcome};
 pub use shared::{HistoryAction, HistoryEntry, LinkState, LinkStatus, Rights};
 
 use crate::model::{Region, Timestamp, Uid};
