@@ -1722,3 +1722,49 @@ fn the_switcher_lists_every_area_of_the_municipality_found() {
         assert!(shown(&harness, row), "{row:?} listed under it");
     }
 }
+
+#[test]
+fn the_register_dialog_opens_a_register_and_comes_back_with_the_reason_when_it_fails() {
+    let mut harness = harness();
+    harness.step();
+    harness
+        .state_mut()
+        .state
+        .apply(Command::ShowWindow(Window::Register, true));
+    harness.run_steps(8);
+    assert!(shown(&harness, "Gemeinsames Register öffnen"));
+    // A server that is not there (a socket folder that does not exist), and a password.
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Server")
+        .click();
+    harness.run_steps(8);
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Server")
+        .type_text("host=/gibt/es/nicht port=5 user=anna dbname=atlas");
+    harness.run_steps(8);
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "Passwort")
+        .click();
+    harness.run_steps(8);
+    harness
+        .get_by_role_and_label(egui::Role::PasswordInput, "Passwort")
+        .type_text("geheim");
+    harness.run_steps(8);
+    harness.get_by_label("Öffnen").click();
+    harness.run_steps(8);
+    // The load runs in the background; it fails, says why, and the form is back.
+    let started = std::time::Instant::now();
+    while harness.state().state.loading.is_some()
+        && started.elapsed() < std::time::Duration::from_secs(30)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run_steps(8);
+    let state = &harness.state().state;
+    let error = state.error.clone().unwrap_or_default();
+    assert!(error.contains("/gibt/es/nicht"), "{error}");
+    assert!(state.windows.is_open(Window::Register));
+    assert!(state.map.is_some(), "the map shown before stays");
+    assert!(state.store.is_none());
+}
