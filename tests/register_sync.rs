@@ -804,13 +804,55 @@ fn opening_a_big_register_by_hand() {
         return;
     };
     let copies = common::temp_dir("register-scale");
+    let mut last = None;
     for round in ["first open (copy made)", "second open (from the copy)"] {
         let started = Instant::now();
         let w = window(&conninfo, &copies);
-        let areas = w.map.as_ref().map_or(0, |m| m.region.spaces.len());
+        let map = w.map.as_ref().expect("map");
         eprintln!(
-            "{round}: {areas} areas in {:.2} s",
+            "{round}: {} areas, {} measures in {:.2} s",
+            map.region.spaces.len(),
+            map.measures.len(),
             started.elapsed().as_secs_f64()
         );
+        last = Some(w);
     }
+    let mut w = last.expect("window");
+    // One edit, timed until the server has it.
+    if let Some(mut m) = w
+        .map
+        .as_ref()
+        .and_then(|m| m.measures.all().first().cloned())
+    {
+        m.notes = format!("gemessen {}", std::process::id());
+        let started = Instant::now();
+        w.apply(Command::Edit(Edit::UpdateMeasure(Box::new(m))));
+        let saved = started.elapsed();
+        until(&mut [&mut w], "committed", |w| unsent(w[0]) == 0);
+        eprintln!(
+            "one edit: in the copy after {:.1} ms, on the server after {:.0} ms",
+            saved.as_secs_f64() * 1000.0,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    // What the link costs while nothing happens: the process's CPU time over 10 s.
+    let cpu = || -> f64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let tail = stat.rsplit(')').next().unwrap_or("").to_string();
+        let fields: Vec<&str> = tail.split_whitespace().collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (ticks(11) + ticks(12)) / 100.0
+    };
+    let before = cpu();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        w.poll_store();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("idle: {:.2} s CPU in 10 s", cpu() - before);
 }

@@ -213,6 +213,10 @@ pub fn start(
                 next_try: Instant::now(),
                 client_id: Uid::default(),
                 publication: 0,
+                local_seen: None,
+                rescan: true,
+                counted: None,
+                count_due: true,
                 wake,
             };
             worker.run();
@@ -234,7 +238,22 @@ struct Worker {
     client_id: Uid,
     /// The publication the copy was made from.
     publication: i64,
+    /// The copy's `data_version` when its unsent changes were last all looked at: the copy
+    /// is read again only when another connection (the window) committed since, or when
+    /// something else makes it due (`rescan`). An idle register costs a few queries a second.
+    local_seen: Option<i64>,
+    /// The copy must be read again (a new link, answered conflicts).
+    rescan: bool,
+    /// The copy's `data_version` and the window's write count at the last count of unsent
+    /// changes, and whether this thread changed the copy since.
+    counted: Option<(i64, u64)>,
+    count_due: bool,
     wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+/// SQLite's `data_version` of the copy: it changes when another connection commits.
+fn copy_version(conn: &Connection) -> Option<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
 }
 
 impl Worker {
@@ -302,12 +321,18 @@ impl Worker {
                 self.wait = Duration::from_millis(500);
             }
         }
-        if let Some(conn) = &self.cache
-            && let Ok(n) = cache::unsent_count(conn)
-        {
-            let mut shared = lock(&self.link);
-            // A write since this round began may not be counted yet.
-            shared.unsent = if shared.writes == writes { n } else { n.max(1) };
+        if let Some(conn) = &self.cache {
+            let version = copy_version(conn);
+            let now = version.map(|v| (v, writes));
+            if (self.count_due || now.is_none() || now != self.counted)
+                && let Ok(n) = cache::unsent_count(conn)
+            {
+                self.counted = now;
+                self.count_due = false;
+                let mut shared = lock(&self.link);
+                // A write since this round began may not be counted yet.
+                shared.unsent = if shared.writes == writes { n } else { n.max(1) };
+            }
         }
     }
 
@@ -330,6 +355,8 @@ impl Worker {
                 drop(shared);
                 self.client = Some(client);
                 self.fingerprint = None;
+                self.rescan = true;
+                self.count_due = true;
             }
             Err(e) => self.went_offline(&e),
         }
@@ -356,8 +383,19 @@ impl Worker {
             return Ok(());
         };
         let schema = self.target.schema.clone();
-        settle_answers(&self.link, conn)?;
-        let sent = send_unsent(&self.link, client, conn, &schema, self.client_id)?;
+        let answered = settle_answers(&self.link, conn)?;
+        // Read before the copy is looked at: a commit after this is seen next round.
+        let version = copy_version(conn);
+        let due = self.rescan || answered || version.is_none() || version != self.local_seen;
+        let mut sent = false;
+        if due {
+            sent = send_unsent(&self.link, client, conn, &schema, self.client_id)?;
+            self.local_seen = version;
+            self.rescan = false;
+        }
+        if sent || answered {
+            self.count_due = true;
+        }
         let print = server::fingerprint(client, &schema)?;
         let published = server::publication(client, &schema)?;
         if published != self.publication {
@@ -366,6 +404,7 @@ impl Worker {
         if sent || self.fingerprint.as_deref() != Some(print.as_str()) {
             let complete = take_changes(&self.link, client, conn, &schema)?;
             self.fingerprint = complete.then_some(print);
+            self.count_due = true;
         }
         let wanted: Vec<Uid> = lock(&self.link).history_wanted.drain().collect();
         for uid in wanted {
@@ -382,7 +421,7 @@ fn local(e: rusqlite::Error) -> super::RegisterError {
 
 /// The user's answers to conflicts: their value taken into the copy, or the server's
 /// revision recorded as the base of the next send of ours.
-fn settle_answers(link: &Link, conn: &mut Connection) -> Result<(), super::RegisterError> {
+fn settle_answers(link: &Link, conn: &mut Connection) -> Result<bool, super::RegisterError> {
     let answers: Vec<(Uid, bool, Option<Option<ServerMeasure>>)> = {
         let mut shared = lock(link);
         let answers = std::mem::take(&mut shared.settle);
@@ -394,6 +433,7 @@ fn settle_answers(link: &Link, conn: &mut Connection) -> Result<(), super::Regis
             })
             .collect()
     };
+    let any = !answers.is_empty();
     for (uid, took_theirs, theirs) in answers {
         let Some(theirs) = theirs else { continue };
         let tx = conn.transaction().map_err(local)?;
@@ -405,7 +445,7 @@ fn settle_answers(link: &Link, conn: &mut Connection) -> Result<(), super::Regis
         }
         tx.commit().map_err(local)?;
     }
-    Ok(())
+    Ok(any)
 }
 
 /// The id of one change: the same for every retry of it, different for every other change
