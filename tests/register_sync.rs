@@ -856,3 +856,54 @@ fn opening_a_big_register_by_hand() {
     }
     eprintln!("idle: {:.2} s CPU in 10 s", cpu() - before);
 }
+
+/// By hand, for the figures: `REGISTER_VISIBILITY=1 cargo test --release --test register_sync
+/// visibility -- --nocapture` — how long until a change made in one window shows in another
+/// that makes none itself (20 changes).
+#[test]
+fn visibility_by_hand() {
+    if std::env::var("REGISTER_VISIBILITY").is_err() {
+        return;
+    }
+    let Some(Two {
+        db: _db,
+        mut w1,
+        mut w2,
+        _dir: _keep,
+        ..
+    }) = two_windows("visible")
+    else {
+        return;
+    };
+    let m = first_measure(&w1, "Aachen");
+    let mut times = Vec::new();
+    for i in 0..20 {
+        let mut changed = m.clone();
+        changed.notes = format!("Lauf {i}");
+        let started = Instant::now();
+        w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(changed))));
+        loop {
+            w1.poll_store();
+            w2.poll_store();
+            if measure(&w2, m.uid).is_some_and(|x| x.notes == format!("Lauf {i}")) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "w1 unsent {}, w1 link {:?}, w2 link {:?}, w2 notes {:?}",
+                unsent(&w1),
+                w1.store.as_ref().and_then(|s| s.link()),
+                w2.store.as_ref().and_then(|s| s.link()),
+                measure(&w2, m.uid).map(|x| x.notes)
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        times.push(started.elapsed().as_millis());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    times.sort_unstable();
+    eprintln!(
+        "shown in the other window: median {} ms, max {} ms",
+        times[10], times[19]
+    );
+}

@@ -211,7 +211,7 @@ impl AppState {
         let retry = !self.saving.outbox().is_empty()
             && store.read_only().is_none()
             && due(self.saving.last_try, RETRY_INTERVAL);
-        let look = due(self.saving.last_poll, POLL_INTERVAL);
+        let look = due(self.saving.last_poll, POLL_INTERVAL) || store.wants_look();
         if retry {
             self.flush(false);
         }

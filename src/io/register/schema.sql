@@ -125,6 +125,20 @@ DROP TRIGGER IF EXISTS massnahmen_verlauf ON {schema}.massnahmen;
 CREATE TRIGGER massnahmen_verlauf AFTER INSERT OR UPDATE OR DELETE ON {schema}.massnahmen
     FOR EACH ROW EXECUTE FUNCTION {schema}.massnahme_verlauf();
 
+-- Windows on the register are told of every commit (LISTEN {schema}_geaendert), so others'
+-- changes show within a fraction of a second; the table's name is the payload.
+CREATE OR REPLACE FUNCTION {schema}.melden() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{schema}_geaendert', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS massnahmen_melden ON {schema}.massnahmen;
+CREATE TRIGGER massnahmen_melden AFTER INSERT OR UPDATE OR DELETE ON {schema}.massnahmen
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.melden();
+DROP TRIGGER IF EXISTS einstellungen_melden ON {schema}.einstellungen;
+CREATE TRIGGER einstellungen_melden AFTER INSERT OR UPDATE OR DELETE ON {schema}.einstellungen
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.melden();
+
 -- Rights.
 REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC;
 GRANT USAGE ON SCHEMA {schema} TO atlas_lesen;

@@ -270,6 +270,7 @@ impl Store for RegisterStore {
     }
 
     fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
+        sync::lock(&self.link).news = false;
         let mine = self.copy.poll(region)?;
         let found = std::mem::take(&mut sync::lock(&self.link).conflicts);
         if !found.is_empty() {
@@ -326,6 +327,11 @@ impl Store for RegisterStore {
 
     fn rights(&self) -> Rights {
         sync::lock(&self.link).rights.clone()
+    }
+
+    fn wants_look(&self) -> bool {
+        let shared = sync::lock(&self.link);
+        shared.news || !shared.conflicts.is_empty()
     }
 
     fn settle(&mut self, item: &Item, took_theirs: bool) {

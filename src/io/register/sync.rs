@@ -19,8 +19,11 @@ use super::server::{self, HistoryLine, Sent, ServerMeasure, ServerRights};
 use crate::io::store::{LinkState, Rights};
 use crate::model::{Measure, Timestamp, Uid};
 
-/// How often the server is asked for others' changes.
+/// How often the server is asked for others' changes when it told of none.
 pub const LOOK_EVERY: Duration = Duration::from_millis(1000);
+/// How often the thread looks for the server's notifications (no query: what arrived on the
+/// connection).
+const LISTEN_EVERY: Duration = Duration::from_millis(50);
 /// The longest wait between two attempts to reach the server.
 const RETRY_AT_MOST: Duration = Duration::from_secs(10);
 
@@ -90,6 +93,8 @@ pub struct Shared {
     pub user: String,
     /// The map was published again since the copy was made.
     pub republished: bool,
+    /// Others' changes were taken into the copy since the window last looked.
+    pub news: bool,
     /// Something to do now (a write, an answer).
     nudged: bool,
     /// The thread should end.
@@ -127,6 +132,7 @@ impl Shared {
             rights,
             user,
             republished: false,
+            news: false,
             nudged: false,
             stop: false,
             confirmed: 0,
@@ -194,8 +200,10 @@ pub fn start(
     wake: Arc<dyn Fn() + Send + Sync>,
 ) -> std::io::Result<Link> {
     let mut shared = Shared::new(rights, user);
-    if client.is_some() {
+    let mut client = client;
+    if let Some(c) = client.as_mut() {
         shared.state = LinkState::Connected;
+        listen(c, &target.schema);
     }
     let link: Link = Arc::new((Mutex::new(shared), Condvar::new()));
     let thread_link = Arc::clone(&link);
@@ -251,6 +259,12 @@ struct Worker {
     wake: Arc<dyn Fn() + Send + Sync>,
 }
 
+/// Asks the server to tell of commits to the register (a register published by an older
+/// version has no such trigger: then the once-a-second look finds the changes).
+fn listen(client: &mut Client, schema: &str) {
+    let _ = client.batch_execute(&format!("LISTEN {schema}_geaendert"));
+}
+
 /// SQLite's `data_version` of the copy: it changes when another connection commits.
 fn copy_version(conn: &Connection) -> Option<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
@@ -258,22 +272,42 @@ fn copy_version(conn: &Connection) -> Option<i64> {
 
 impl Worker {
     fn run(&mut self) {
+        let mut last_round: Option<Instant> = None;
         loop {
-            {
+            let nudged = {
                 let mut shared = lock(&self.link);
                 if !shared.nudged && !shared.stop {
                     shared = self
                         .link
                         .1
-                        .wait_timeout(shared, LOOK_EVERY)
+                        .wait_timeout(shared, LISTEN_EVERY)
                         .map(|(g, _)| g)
                         .unwrap_or_else(|e| e.into_inner().0);
                 }
                 if shared.stop {
                     return;
                 }
-                shared.nudged = false;
+                std::mem::take(&mut shared.nudged)
+            };
+            // The server tells of others' commits (LISTEN/NOTIFY): looked for without a
+            // query; without news the register is asked once a second anyway.
+            let told = self.client.as_mut().is_some_and(|c| {
+                use postgres::fallible_iterator::FallibleIterator;
+                let mut notes = c.notifications();
+                // A moment's wait drives the connection (the nonblocking look alone does not
+                // read what arrived while the link was idle).
+                let mut pending = notes.timeout_iter(Duration::from_millis(1));
+                let mut any = false;
+                // A broken link ends the look; the next round's query finds it.
+                while let Ok(Some(_)) = pending.next() {
+                    any = true;
+                }
+                any
+            });
+            if !(nudged || told || last_round.is_none_or(|t| t.elapsed() >= LOOK_EVERY)) {
+                continue;
             }
+            last_round = Some(Instant::now());
             let before = self.snapshot_for_wake();
             self.round();
             if self.snapshot_for_wake() != before {
@@ -283,7 +317,7 @@ impl Worker {
     }
 
     /// What the window shows of the link (a change wakes it).
-    fn snapshot_for_wake(&self) -> (LinkState, usize, usize, usize, usize, bool) {
+    fn snapshot_for_wake(&self) -> (LinkState, usize, usize, usize, usize, bool, bool) {
         let s = lock(&self.link);
         (
             s.state.clone(),
@@ -292,6 +326,7 @@ impl Worker {
             s.refused.len(),
             s.history.len(),
             s.republished,
+            s.news,
         )
     }
 
@@ -353,6 +388,7 @@ impl Worker {
                     shared.blocked.remove(&uid);
                 }
                 drop(shared);
+                listen(&mut client, &self.target.schema);
                 self.client = Some(client);
                 self.fingerprint = None;
                 self.rescan = true;
@@ -571,6 +607,7 @@ fn take_changes(
     }
     tx.commit().map_err(local)?;
     let mut shared = lock(link);
+    shared.news |= !rows.is_empty() || !gone.is_empty();
     for row in rows {
         shared.changed_by.insert(
             row.measure.uid,

@@ -96,6 +96,12 @@ pub trait Store: Send + std::fmt::Debug {
         None
     }
 
+    /// Whether the store has others' changes to be looked at now (a shared store was told of
+    /// them), before the next regular look.
+    fn wants_look(&self) -> bool {
+        false
+    }
+
     /// What the user may change.
     fn rights(&self) -> Rights {
         Rights::All
