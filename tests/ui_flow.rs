@@ -51,9 +51,11 @@ fn click_with(
     pos: egui::Pos2,
     modifiers: egui::Modifiers,
 ) {
+    // A fixed number of frames, not `run`: a project window asks for a frame every second to
+    // look for others' changes, and on a busy machine that second passes during `run`.
     harness.event(egui::Event::ModifiersChanged(modifiers));
     harness.hover_at(pos);
-    harness.run();
+    harness.run_steps(6);
     for pressed in [true, false] {
         harness.event(egui::Event::PointerButton {
             pos,
@@ -63,9 +65,9 @@ fn click_with(
         });
         harness.step();
     }
-    harness.run();
+    harness.run_steps(6);
     harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
-    harness.run();
+    harness.run_steps(6);
 }
 
 #[test]
