@@ -23,6 +23,8 @@
 
 mod common;
 
+use common::Rng;
+
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,21 +49,6 @@ fn now_ms() -> u64 {
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_default()
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
 }
 
 struct Log(std::fs::File);

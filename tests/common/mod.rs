@@ -169,3 +169,22 @@ pub fn full_measure() -> sozialraum_atlas::model::Measure {
         ..Measure::default()
     }
 }
+
+/// A small deterministic generator, so a failing run can be repeated from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number (31 bits).
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
