@@ -89,7 +89,7 @@ impl Saving {
     /// Whether anything is not in the file: unsaved items or open conflicts (a conflict
     /// whose value the store keeps already counts as not settled, not as unsaved).
     pub fn has_unsaved(&self) -> bool {
-        !self.outbox.is_empty() || self.conflicts.iter().any(|c| !c.kept_here)
+        self.unsaved_count() > 0
     }
 
     /// Unsaved items and conflicts whose value is not kept anywhere yet.

@@ -235,29 +235,23 @@ trait Duplex: Read + Write + Send {
     fn set_timeout(&self, t: Duration);
 }
 
-impl Duplex for TcpStream {
-    fn try_clone_box(&self) -> std::io::Result<Box<dyn Duplex>> {
-        Ok(Box::new(self.try_clone()?))
-    }
-    fn shutdown_both(&self) {
-        let _ = self.shutdown(std::net::Shutdown::Both);
-    }
-    fn set_timeout(&self, t: Duration) {
-        let _ = self.set_read_timeout(Some(t));
-    }
+/// Both stream kinds the relay joins (TCP to the client; TCP or a Unix socket to the server).
+macro_rules! duplex {
+    ($($stream:ty),*) => {$(
+        impl Duplex for $stream {
+            fn try_clone_box(&self) -> std::io::Result<Box<dyn Duplex>> {
+                Ok(Box::new(self.try_clone()?))
+            }
+            fn shutdown_both(&self) {
+                let _ = self.shutdown(std::net::Shutdown::Both);
+            }
+            fn set_timeout(&self, t: Duration) {
+                let _ = self.set_read_timeout(Some(t));
+            }
+        }
+    )*};
 }
-
-impl Duplex for UnixStream {
-    fn try_clone_box(&self) -> std::io::Result<Box<dyn Duplex>> {
-        Ok(Box::new(self.try_clone()?))
-    }
-    fn shutdown_both(&self) {
-        let _ = self.shutdown(std::net::Shutdown::Both);
-    }
-    fn set_timeout(&self, t: Duration) {
-        let _ = self.set_read_timeout(Some(t));
-    }
-}
+duplex!(TcpStream, UnixStream);
 
 /// Copies both ways until either side ends or the relay is cut.
 fn pipe(client: TcpStream, server: Box<dyn Duplex>, generation: Arc<AtomicU64>, born: u64) {

@@ -66,14 +66,7 @@ pub struct Unsent {
 pub fn unsent(conn: &Connection) -> rusqlite::Result<Vec<Unsent>> {
     let mut out = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT m.uid, m.revision, coalesce(s.server, 0) FROM {MEASURES} m
-             LEFT JOIN {STAND} s ON s.uid = m.uid
-             WHERE s.lokal IS NULL OR s.lokal <> m.revision
-             UNION ALL
-             SELECT t.uid, t.revision, s.server FROM {TOMBSTONES} t
-             JOIN {STAND} s ON s.uid = t.uid WHERE s.lokal <> t.revision AND s.server > 0"
-        ))?;
+        let mut stmt = conn.prepare(&unsent_sql())?;
         let found = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -102,16 +95,25 @@ pub fn unsent(conn: &Connection) -> rusqlite::Result<Vec<Unsent>> {
 /// How many changes wait for the server.
 pub fn unsent_count(conn: &Connection) -> rusqlite::Result<usize> {
     conn.query_row(
-        &format!(
-            "SELECT (SELECT count(*) FROM {MEASURES} m LEFT JOIN {STAND} s ON s.uid = m.uid
-                     WHERE s.lokal IS NULL OR s.lokal <> m.revision)
-                  + (SELECT count(*) FROM {TOMBSTONES} t JOIN {STAND} s ON s.uid = t.uid
-                     WHERE s.lokal <> t.revision AND s.server > 0)"
-        ),
+        &format!("SELECT count(*) FROM ({})", unsent_sql()),
         [],
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n.max(0) as usize)
+}
+
+/// The one definition of "changed here, not on the server": uid, local revision and the
+/// server revision it is based on — a live measure whose revision no server revision
+/// matches, or a deletion of a measure the server has.
+fn unsent_sql() -> String {
+    format!(
+        "SELECT m.uid, m.revision, coalesce(s.server, 0) FROM {MEASURES} m
+         LEFT JOIN {STAND} s ON s.uid = m.uid
+         WHERE s.lokal IS NULL OR s.lokal <> m.revision
+         UNION ALL
+         SELECT t.uid, t.revision, s.server FROM {TOMBSTONES} t
+         JOIN {STAND} s ON s.uid = t.uid WHERE s.lokal <> t.revision AND s.server > 0"
+    )
 }
 
 /// The server revision recorded for a measure (0: none), with the local one it matches.

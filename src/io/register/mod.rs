@@ -26,7 +26,7 @@ pub use publish::{Publication, history_csv, publish, publish_prepared};
 pub use server::{HistoryLine, Sent, ServerMeasure, ServerRights, send};
 pub use snapshot::{Snapshot, snapshot};
 pub use store::{OpenedRegister, RegisterStore, copy_path, make_copy, open_copy};
-pub use sync::{LOOK_EVERY, Target, change_id};
+pub use sync::{Target, change_id};
 
 /// The schema, with `{schema}` for its name.
 const SCHEMA_SQL: &str = include_str!("schema.sql");

@@ -194,11 +194,6 @@ pub fn open_copy(
 }
 
 impl RegisterStore {
-    /// Changes confirmed by the server since the window opened the register (for figures).
-    pub fn confirmed(&self) -> u64 {
-        sync::lock(&self.link).confirmed
-    }
-
     /// Saves what the user may change in the copy, so it holds offline too.
     fn remember_rights(&self) {
         let shared = sync::lock(&self.link);

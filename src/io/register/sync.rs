@@ -99,8 +99,6 @@ pub struct Shared {
     nudged: bool,
     /// The thread should end.
     stop: bool,
-    /// Changes sent and confirmed, since the start (for figures).
-    pub confirmed: u64,
     /// Counts the window's writes of measures, so a count of unsent changes made before the
     /// latest write is not taken for the truth.
     writes: u64,
@@ -135,7 +133,6 @@ impl Shared {
             news: false,
             nudged: false,
             stop: false,
-            confirmed: 0,
             writes: 0,
         }
     }
@@ -517,7 +514,6 @@ fn send_unsent(
                 cache::sent(&tx, u.uid, u.local, row.as_ref()).map_err(local)?;
                 tx.commit().map_err(local)?;
                 let mut shared = lock(link);
-                shared.confirmed += 1;
                 shared.history.remove(&u.uid);
                 if let Some(r) = &row {
                     shared
