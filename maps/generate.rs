@@ -753,6 +753,8 @@ fn rule_set(t: f64, extra: [f64; 4]) -> RuleSet {
         measure: Score::ZScore(Reference::Region),
         comparison,
         threshold: (threshold * 100.0).round() / 100.0 + 0.0,
+        year: None,
+        since: None,
     };
     let rule = |field, combinator, conditions| FieldRule {
         field,

@@ -52,16 +52,16 @@ fn main() -> anyhow::Result<()> {
         }
         Some(CliCommand::Classify {
             map,
-            indicators,
             join,
+            year,
             rules,
             out,
             import,
         }) => {
             let args = sozialraum_atlas::cli::ClassifyArgs {
                 map: &map,
-                indicators: indicators.as_deref(),
                 join: &join,
+                year: year.as_deref(),
                 rules: rules.as_deref(),
                 out: &out,
                 import: &import,

@@ -242,14 +242,13 @@ fn cologne_population_long_table_pivots_onto_the_86_stadtteile() {
             value: "zahl".to_string(),
             year: Some(("jahr".to_string(), None)),
         },
+        table_year: None,
     };
     let region = &imported.region;
     let (t, report) = join(region, imported.indicators, &table_path, &options);
-    assert_eq!(
-        report.year.as_deref(),
-        Some("2012"),
-        "the latest year by default"
-    );
+    let years: Vec<i32> = report.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, (2005..=2012).collect::<Vec<_>>(), "all eight years in one go");
+    assert!(report.years.iter().all(|y| y.areas == 86), "{:?}", report.years);
     assert_eq!(report.matched_areas, 86, "every Stadtteil");
     assert!(report.areas_without_data.is_empty());
     // The city (000) and its 9 Stadtbezirke (001–009) are rows for no Stadtteil.
@@ -276,6 +275,28 @@ fn cologne_population_long_table_pivots_onto_the_86_stadtteile() {
     assert!((1_000_000.0..1_100_000.0).contains(&total), "{total}");
     let scene = indicator_scene(region, &t, key);
     assert_eq!(legend_count(&scene, "keine Daten"), Some(0));
+    // The series of a few Stadtteile, against the table's own rows read here by hand.
+    let text = std::fs::read_to_string(&table_path).expect("csv");
+    let p = t.position(key).expect(key);
+    assert_eq!(t.years(p), &(2005..=2012).collect::<Vec<_>>()[..]);
+    let mut checked = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[2] != "Einwohner in Köln" || !["101", "507", "905"].contains(&f[4]) {
+            continue;
+        }
+        let year: i32 = f[3].parse().expect("year");
+        let expected: f64 = f[8].parse().expect("number");
+        let area = region.space_by_code(f[4]).expect("Stadtteil");
+        assert_eq!(
+            t.value_at(p, area, Some(year)),
+            sozialraum_atlas::model::IndicatorValue::Number(expected),
+            "{} {year}",
+            f[4]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3 * 8, "three Stadtteile × eight years");
 }
 
 #[test]

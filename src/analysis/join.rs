@@ -4,7 +4,9 @@
 //! number dropped (`k053340002002` → `053340002002`) and leading zeros ignored (Excel loses
 //! them), so a table can meet the areas' codes or any property (e.g. the 12-digit `RS` of the
 //! BKG files). A wide table has one row per area and one column per indicator; a long ("tidy")
-//! table has one row per area, indicator (and year) and is pivoted. Suppressed cells stay
+//! table has one row per area, indicator (and year) and is pivoted, every year kept as its own
+//! column of the indicator's series; a wide table can be said to hold one year's values, so
+//! one table per year builds a series too. Suppressed cells stay
 //! suppressed, empty cells missing; text where a number belongs is reported with row and column.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -12,7 +14,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::table::{ParsedNumber, Table, parse_number};
-use crate::model::{Indicator, IndicatorTable, IndicatorValue, Region, Unit};
+pub use crate::model::parse_year;
+use crate::model::{Indicator, IndicatorTable, IndicatorValue, Region, Series, Unit, Year};
 
 /// The code of a property value: strings trimmed, integers (also `12.0`) as digits.
 pub fn code_text(value: &Value) -> Option<String> {
@@ -48,7 +51,7 @@ pub enum Layout {
         indicator: Vec<String>,
         /// Column with the value.
         value: String,
-        /// Column with the year, and the year to take (the latest if None).
+        /// Column with the year, and the only year to take (every year if None).
         year: Option<(String, Option<String>)>,
     },
 }
@@ -62,6 +65,8 @@ pub struct JoinOptions {
     pub target: Option<String>,
     /// Wide or long.
     pub layout: Layout,
+    /// The year a wide table's values belong to (None: no year).
+    pub table_year: Option<Year>,
 }
 
 /// A cell that should have been a number.
@@ -100,8 +105,17 @@ pub struct JoinReport {
     pub bad_cells: Vec<BadCell>,
     /// Cells marked as suppressed.
     pub suppressed: usize,
-    /// Years in a long table, and the one taken.
-    pub year: Option<String>,
+    /// Per year of the values (oldest first): how many areas got a value.
+    pub years: Vec<YearCount>,
+}
+
+/// What one year of a table gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct YearCount {
+    /// The year.
+    pub year: Year,
+    /// Areas with a value (or a suppressed cell) of this year.
+    pub areas: usize,
 }
 
 /// Why a join cannot be done.
@@ -113,6 +127,8 @@ pub enum JoinError {
     NoKey,
     /// Nothing to import.
     NoIndicators,
+    /// A cell of the year column is no year: (line, text).
+    BadYear(usize, String),
 }
 
 impl JoinError {
@@ -132,6 +148,12 @@ impl JoinError {
                 format!("{file}: keine Zahlenspalten zum Übernehmen")
             }
             (JoinError::NoIndicators, false) => format!("{file}: no numeric columns to import"),
+            (JoinError::BadYear(line, text), true) => format!(
+                "{file}, Zeile {line}: „{text}“ ist keine Jahreszahl (die Jahresspalte muss Jahre wie 2022 enthalten)"
+            ),
+            (JoinError::BadYear(line, text), false) => format!(
+                "{file}, line {line}: \"{text}\" is not a year (the year column must hold years such as 2022)"
+            ),
         }
     }
 }
@@ -308,19 +330,42 @@ pub(crate) fn guessed_indicator(name: &str, source: &str, values: &[IndicatorVal
     indicator
 }
 
-/// Indicators with one value per area, as a join produces them.
-pub type JoinedIndicators = Vec<(Indicator, Vec<IndicatorValue>)>;
+/// The values a join found for one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinedValues {
+    /// One value per area, without a year.
+    Undated(Vec<IndicatorValue>),
+    /// One column per year.
+    Dated(Series),
+}
+
+impl JoinedValues {
+    /// The current column: the latest year's, or the only one.
+    pub fn current(&self) -> &[IndicatorValue] {
+        match self {
+            JoinedValues::Undated(v) => v,
+            JoinedValues::Dated(s) => s.last().map(|(_, v)| v.as_slice()).unwrap_or(&[]),
+        }
+    }
+}
+
+/// Indicators with their values, as a join produces them.
+pub type JoinedIndicators = Vec<(Indicator, JoinedValues)>;
 
 /// Merges joined indicators into `indicators`. A re-import keeps the catalogue entry (labels,
-/// unit, polarity …) the user may have edited and replaces only the values; shares are linked
-/// to their case and denominator columns by name.
+/// unit, polarity …) the user may have edited and replaces only the values: undated values
+/// replace the indicator's, the years of a dated table are added to its series (a year it
+/// had already is replaced). Shares are linked to their case and denominator columns by name.
 pub fn merge_joined(indicators: &mut IndicatorTable, joined: JoinedIndicators) {
     for (indicator, values) in joined {
         let entry = indicators
             .position(&indicator.key)
             .map(|p| indicators.indicators()[p].clone())
             .unwrap_or(indicator);
-        indicators.upsert(entry, values);
+        match values {
+            JoinedValues::Undated(values) => indicators.upsert(entry, values),
+            JoinedValues::Dated(series) => indicators.merge_series(entry, series),
+        }
     }
     indicators.link_counts_by_name();
 }
@@ -343,7 +388,7 @@ pub fn join_table(
         target: target.clone().unwrap_or_else(|| "Code".to_string()),
         ..JoinReport::default()
     };
-    let mut found = Collected::new(region);
+    let mut found = Collected::new(region, options.table_year);
     let rows = KeyedRows {
         table,
         key_col,
@@ -440,21 +485,9 @@ fn join_long(
         Some((c, _)) => Some(col(c)?),
         None => None,
     };
-    let chosen_year = year_col.map(|yc| {
-        year.as_ref()
-            .and_then(|(_, y)| y.clone())
-            .unwrap_or_else(|| {
-                table
-                    .rows
-                    .iter()
-                    .map(|r| r[yc].text())
-                    .max_by(|a, b| crate::model::natural_cmp(a, b))
-                    .unwrap_or_default()
-            })
-    });
-    report.year = chosen_year.clone();
-    let in_year = |row: &[super::table::Cell]| match (year_col, &chosen_year) {
-        (Some(yc), Some(y)) => row[yc].text() == *y,
+    let only_year = year.as_ref().and_then(|(_, y)| y.as_deref()).map(str::trim);
+    let in_year = |row: &[super::table::Cell]| match (year_col, only_year) {
+        (Some(yc), Some(y)) => row[yc].text().trim() == y,
         _ => true,
     };
     let decimal = table.dialect.decimal;
@@ -464,6 +497,11 @@ fn join_long(
             .map(|&c| row[c].text())
             .collect::<Vec<_>>()
             .join(" – ");
+        if let Some(yc) = year_col {
+            let text = row[yc].text();
+            let year = parse_year(&text).ok_or(JoinError::BadYear(line, text))?;
+            found.year = Some(year);
+        }
         if let Some(v) = found.parse(&row[value_col], line, &table.headers[value_col], decimal) {
             found.store(&name, area, v, line);
         }
@@ -471,24 +509,29 @@ fn join_long(
     Ok(())
 }
 
+
+
 /// What the rows gave: a column of values per indicator (in table order), where each
 /// (indicator, area) was first seen, and what was wrong.
 struct Collected {
     areas: usize,
     codes: Vec<String>,
+    /// The year of the values stored next (None: no year).
+    year: Option<Year>,
     order: Vec<String>,
-    values: HashMap<String, Vec<IndicatorValue>>,
-    first_line: HashMap<(String, usize), usize>,
+    values: HashMap<String, BTreeMap<Option<Year>, Vec<IndicatorValue>>>,
+    first_line: HashMap<(String, Option<Year>, usize), usize>,
     duplicates: BTreeMap<String, Vec<usize>>,
     bad: Vec<BadCell>,
     suppressed: usize,
 }
 
 impl Collected {
-    fn new(region: &Region) -> Collected {
+    fn new(region: &Region, year: Option<Year>) -> Collected {
         Collected {
             areas: region.spaces.len(),
             codes: region.spaces.iter().map(|s| s.code.clone()).collect(),
+            year,
             order: Vec::new(),
             values: HashMap::new(),
             first_line: HashMap::new(),
@@ -524,14 +567,20 @@ impl Collected {
         }
     }
 
-    /// Keeps the first value of `name` for `area`; a later one is a duplicate key.
+    /// Keeps the first value of `name` for `area` in the current year; a later one is a
+    /// duplicate key.
     fn store(&mut self, name: &str, area: usize, value: IndicatorValue, line: usize) {
         if !self.values.contains_key(name) {
             self.order.push(name.to_string());
-            self.values
-                .insert(name.to_string(), vec![IndicatorValue::Missing; self.areas]);
         }
-        match self.first_line.get(&(name.to_string(), area)) {
+        let areas = self.areas;
+        let year = self.year;
+        self.values
+            .entry(name.to_string())
+            .or_default()
+            .entry(year)
+            .or_insert_with(|| vec![IndicatorValue::Missing; areas]);
+        match self.first_line.get(&(name.to_string(), year, area)) {
             Some(&first) => {
                 let key = self.codes[area].clone();
                 let lines = self.duplicates.entry(key).or_insert_with(|| vec![first]);
@@ -540,8 +589,8 @@ impl Collected {
                 }
             }
             None => {
-                self.first_line.insert((name.to_string(), area), line);
-                if let Some(column) = self.values.get_mut(name) {
+                self.first_line.insert((name.to_string(), year, area), line);
+                if let Some(column) = self.values.get_mut(name).and_then(|y| y.get_mut(&year)) {
                     column[area] = value;
                 }
             }
@@ -563,21 +612,46 @@ impl Collected {
             return Err(JoinError::NoIndicators);
         }
         let mut with_data = vec![false; self.areas];
+        let mut per_year: BTreeMap<Year, Vec<bool>> = BTreeMap::new();
         let mut out = Vec::new();
         for name in &self.order {
-            let column = self.values.remove(name).unwrap_or_default();
-            for (i, v) in column.iter().enumerate() {
-                if *v != IndicatorValue::Missing {
-                    with_data[i] = true;
+            let columns = self.values.remove(name).unwrap_or_default();
+            for (year, column) in &columns {
+                for (i, v) in column.iter().enumerate() {
+                    if *v != IndicatorValue::Missing {
+                        with_data[i] = true;
+                        if let Some(y) = year {
+                            per_year
+                                .entry(*y)
+                                .or_insert_with(|| vec![false; self.areas])[i] = true;
+                        }
+                    }
                 }
             }
-            let indicator = guessed_indicator(name, source, &column);
+            let all: Vec<IndicatorValue> = columns.values().flatten().copied().collect();
+            let indicator = guessed_indicator(name, source, &all);
             if existing.position(&indicator.key).is_some() {
                 report.replaced.push(indicator.key.clone());
             }
             report.indicators.push(indicator.key.clone());
-            out.push((indicator, column));
+            let values = match columns.get(&None) {
+                Some(undated) if columns.len() == 1 => JoinedValues::Undated(undated.clone()),
+                _ => JoinedValues::Dated(
+                    columns
+                        .into_iter()
+                        .filter_map(|(y, c)| y.map(|y| (y, c)))
+                        .collect(),
+                ),
+            };
+            out.push((indicator, values));
         }
+        report.years = per_year
+            .into_iter()
+            .map(|(year, areas)| YearCount {
+                year,
+                areas: areas.iter().filter(|a| **a).count(),
+            })
+            .collect();
         report.matched_areas = with_data.iter().filter(|w| **w).count();
         report.areas_without_data = region
             .spaces
@@ -641,7 +715,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_table_takes_the_latest_year_and_reports_only_its_rows() {
+    fn a_long_table_keeps_every_year_and_reports_each() {
         let r = region(&[("AC 1", "1"), ("AC 2", "2")]);
         let csv = "Code;Indikator;Jahr;Wert\nAC 1;Quote;2018;10\nXY 9;Quote;2018;1\n\
                    AC 1;Quote;2022;12\nAC 2;Quote;2022;8\nZZ 1;Quote;2022;3\n";
@@ -656,16 +730,81 @@ mod tests {
         };
         let (indicators, report) =
             join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
-        assert_eq!(report.year.as_deref(), Some("2022"));
+        use IndicatorValue::{Missing, Number};
         assert_eq!(
             indicators[0].1,
-            vec![IndicatorValue::Number(12.0), IndicatorValue::Number(8.0)]
+            JoinedValues::Dated(vec![
+                (2018, vec![Number(10.0), Missing]),
+                (2022, vec![Number(12.0), Number(8.0)]),
+            ])
+        );
+        assert_eq!(
+            report.years,
+            vec![
+                YearCount {
+                    year: 2018,
+                    areas: 1
+                },
+                YearCount {
+                    year: 2022,
+                    areas: 2
+                }
+            ]
         );
         assert_eq!(
             report.unmatched_rows,
-            vec![(6, "ZZ 1".to_string())],
-            "a row of another year is no unmatched row"
+            vec![(3, "XY 9".to_string()), (6, "ZZ 1".to_string())]
         );
+        let mut merged = IndicatorTable::default();
+        merge_joined(&mut merged, indicators);
+        assert_eq!(merged.years(0), &[2018, 2022]);
+        assert_eq!(merged.value(0, 0), Number(12.0), "current: the latest year");
+    }
+
+    #[test]
+    fn only_one_year_of_a_long_table_when_asked_and_a_bad_year_is_named() {
+        let r = region(&[("AC 1", "1")]);
+        let csv = "Code;Indikator;Jahr;Wert\nAC 1;Quote;2018;10\nAC 1;Quote;2022;12\nAC 1;Quote;zweitausend;1\n";
+        let table = parse_csv(csv.as_bytes(), "lang.csv").expect("table");
+        let long = |only: Option<&str>| JoinOptions {
+            layout: Layout::Long {
+                indicator: vec!["Indikator".into()],
+                value: "Wert".into(),
+                year: Some(("Jahr".into(), only.map(str::to_string))),
+            },
+            ..JoinOptions::default()
+        };
+        let (indicators, _) =
+            join_table(&r, &IndicatorTable::default(), &table, &long(Some("2018")))
+                .expect("join");
+        assert_eq!(
+            indicators[0].1,
+            JoinedValues::Dated(vec![(2018, vec![IndicatorValue::Number(10.0)])])
+        );
+        assert_eq!(
+            join_table(&r, &IndicatorTable::default(), &table, &long(None)).err(),
+            Some(JoinError::BadYear(4, "zweitausend".into()))
+        );
+    }
+
+    #[test]
+    fn one_wide_table_per_year_builds_a_series() {
+        let r = region(&[("AC 1", "1"), ("AC 2", "2")]);
+        let mut t = IndicatorTable::default();
+        for (year, csv) in [(2016, "Code;Quote\nAC 1;10\nAC 2;20\n"), (2022, "Code;Quote\nAC 1;12\n")] {
+            let table = parse_csv(csv.as_bytes(), "werte.csv").expect("table");
+            let options = JoinOptions {
+                table_year: Some(year),
+                ..JoinOptions::default()
+            };
+            let (joined, report) = join_table(&r, &t, &table, &options).expect("join");
+            assert_eq!(report.years.len(), 1);
+            merge_joined(&mut t, joined);
+        }
+        use IndicatorValue::{Missing, Number};
+        assert_eq!(t.years(0), &[2016, 2022]);
+        assert_eq!(t.column_in(0, 2016), Some(&[Number(10.0), Number(20.0)][..]));
+        assert_eq!(t.column_in(0, 2022), Some(&[Number(12.0), Missing][..]));
     }
 
     #[test]
@@ -684,6 +823,7 @@ mod tests {
         assert_eq!(report.target, "Code");
         assert_eq!(report.indicators, vec!["sgb_ii_quote", "alleinerziehende"]);
         let (quote, values) = &indicators[0];
+        let values = values.current();
         assert_eq!(quote.unit, Unit::Percent);
         assert_eq!(
             values[0],
@@ -692,7 +832,7 @@ mod tests {
         );
         assert_eq!(values[1], IndicatorValue::Number(3.5));
         assert_eq!(values[2], IndicatorValue::Missing);
-        assert_eq!(indicators[1].1[0], IndicatorValue::Suppressed, "never zero");
+        assert_eq!(indicators[1].1.current()[0], IndicatorValue::Suppressed, "never zero");
         assert_eq!(report.matched_areas, 2);
         assert_eq!(report.areas_without_data, vec!["AC 3"]);
         assert_eq!(report.unmatched_rows, vec![(4, "XY 9".to_string())]);
@@ -727,11 +867,11 @@ mod tests {
         )
         .expect("join");
         assert_eq!(report.target, "RS");
-        assert_eq!(indicators[0].1[0], IndicatorValue::Number(236_420.0));
+        assert_eq!(indicators[0].1.current()[0], IndicatorValue::Number(236_420.0));
     }
 
     #[test]
-    fn a_long_table_is_pivoted_for_one_year() {
+    fn a_long_table_is_pivoted_per_year() {
         let r = region(&[("101", "x"), ("102", "y")]);
         let csv = "jahr;raum_id;tabelle;zeile;zahl\n\
                    2011;101;Einwohner;insgesamt;100\n\
@@ -748,19 +888,20 @@ mod tests {
                 value: "zahl".into(),
                 year: Some(("jahr".into(), None)),
             },
+            table_year: None,
         };
         let (indicators, report) =
             join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
-        assert_eq!(report.year.as_deref(), Some("2012"));
+        assert_eq!(report.years.last().map(|y| y.year), Some(2012));
         assert_eq!(
             report.indicators,
             vec!["einwohner_insgesamt", "alter_unter_18"]
         );
         assert_eq!(
-            indicators[0].1,
-            vec![IndicatorValue::Number(110.0), IndicatorValue::Number(200.0)]
+            indicators[0].1.current(),
+            &[IndicatorValue::Number(110.0), IndicatorValue::Number(200.0)]
         );
-        assert_eq!(indicators[1].1[1], IndicatorValue::Missing);
+        assert_eq!(indicators[1].1.current()[1], IndicatorValue::Missing);
         assert_eq!(report.unmatched_rows, vec![(6, "000".to_string())]);
     }
 

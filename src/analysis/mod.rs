@@ -5,6 +5,7 @@
 //! and is tested by tables.
 
 pub mod breaks;
+pub mod change;
 pub mod classification;
 pub mod join;
 pub mod rules;

@@ -11,9 +11,10 @@
 //! An [`Evaluator`] prepares the statistics of every condition once; classifying all areas and
 //! explaining one area then only look numbers up.
 
+use super::change::{ChangeMeasure, change_column};
 use crate::model::{
     ActionField, ActionFieldSet, Combinator, Condition, IndicatorTable, IndicatorValue, Override,
-    Reference, Region, RuleSet, Score,
+    Reference, Region, RuleSet, Score, Year,
 };
 
 /// Mean and population standard deviation.
@@ -45,6 +46,8 @@ fn z(value: f64, s: Spread) -> f64 {
 /// Everything a condition needs, computed once.
 struct Prepared {
     column: Option<usize>,
+    /// The numbers the condition looks at: the values of its year, or their change.
+    values: Vec<IndicatorValue>,
     region: Option<Spread>,
     municipality: Vec<Option<Spread>>,
     sorted: Vec<f64>,
@@ -111,27 +114,36 @@ pub struct FieldExplanation {
 /// Evaluates a rule set over a region.
 pub struct Evaluator<'a> {
     region: &'a Region,
-    indicators: &'a IndicatorTable,
     rules: &'a RuleSet,
     prepared: Vec<Vec<Prepared>>,
 }
 
 impl<'a> Evaluator<'a> {
-    /// Prepares the statistics for every condition of `rules`.
+    /// Prepares the statistics for every condition of `rules`, on the current values.
     pub fn new(region: &'a Region, indicators: &'a IndicatorTable, rules: &'a RuleSet) -> Self {
+        Evaluator::in_year(region, indicators, rules, None)
+    }
+
+    /// Prepares the statistics for every condition of `rules`; a condition without a year of
+    /// its own looks at the values of `year` (None: the current values).
+    pub fn in_year(
+        region: &'a Region,
+        indicators: &'a IndicatorTable,
+        rules: &'a RuleSet,
+        year: Option<Year>,
+    ) -> Self {
         let prepared = rules
             .rules
             .iter()
             .map(|rule| {
                 rule.conditions
                     .iter()
-                    .map(|c| prepare(region, indicators, c))
+                    .map(|c| prepare(region, indicators, c, year))
                     .collect()
             })
             .collect();
         Evaluator {
             region,
-            indicators,
             rules,
             prepared,
         }
@@ -148,10 +160,10 @@ impl<'a> Evaluator<'a> {
             problem: Some(problem),
             against: None,
         };
-        let Some(column) = p.column else {
+        if p.column.is_none() {
             return fail(IndicatorValue::Missing, ConditionProblem::UnknownIndicator);
-        };
-        let value = self.indicators.value(column, space);
+        }
+        let value = p.values.get(space).copied().unwrap_or_default();
         let Some(v) = value.number() else {
             return fail(value, ConditionProblem::NoValue);
         };
@@ -244,21 +256,37 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn prepare(region: &Region, indicators: &IndicatorTable, c: &Condition) -> Prepared {
+fn prepare(
+    region: &Region,
+    indicators: &IndicatorTable,
+    c: &Condition,
+    default_year: Option<Year>,
+) -> Prepared {
     let Some(column) = indicators.position(&c.indicator) else {
         return Prepared {
             column: None,
+            values: Vec::new(),
             region: None,
             municipality: Vec::new(),
             sorted: Vec::new(),
         };
     };
-    let values = indicators.column(column);
+    let year = c.year.or(default_year);
+    let values: Vec<IndicatorValue> = match c.since {
+        Some(since) => change_column(
+            indicators.column_at(column, Some(since)),
+            indicators.column_at(column, year),
+            ChangeMeasure::Difference,
+        ),
+        None => indicators.column_at(column, year).to_vec(),
+    };
+    let values = values.as_slice();
     let numbers = || values.iter().filter_map(|v| v.number());
     let mut sorted: Vec<f64> = numbers().collect();
     sorted.sort_by(f64::total_cmp);
     Prepared {
         column: Some(column),
+        values: values.to_vec(),
         region: spread(numbers()),
         municipality: region
             .municipalities
@@ -273,6 +301,28 @@ fn prepare(region: &Region, indicators: &IndicatorTable, c: &Condition) -> Prepa
             .collect(),
         sorted,
     }
+}
+
+/// The conditions that name a year (`jahr` or `seit`) their indicator has no values for: the
+/// field, the key and the year, in field order. Such a condition could never hold either.
+pub fn unknown_years(
+    rules: &RuleSet,
+    indicators: &IndicatorTable,
+) -> Vec<(crate::model::ActionField, String, Year)> {
+    let mut out = Vec::new();
+    for rule in &rules.rules {
+        for c in &rule.conditions {
+            let Some(p) = indicators.position(&c.indicator) else {
+                continue;
+            };
+            for year in [c.year, c.since].into_iter().flatten() {
+                if !indicators.years(p).contains(&year) {
+                    out.push((rule.field, c.indicator.clone(), year));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The conditions that name an indicator the table does not have: the field and the key, in
@@ -336,10 +386,21 @@ pub fn classify(
     rules: &RuleSet,
     overrides: &[Override],
 ) -> Classification {
+    classify_in_year(region, indicators, rules, overrides, None)
+}
+
+/// [`classify`] with the values of `year` for every condition without a year of its own.
+pub fn classify_in_year(
+    region: &Region,
+    indicators: &IndicatorTable,
+    rules: &RuleSet,
+    overrides: &[Override],
+    year: Option<Year>,
+) -> Classification {
     let official: Vec<ActionFieldSet> = region.spaces.iter().map(|s| s.action_fields).collect();
     let from_rules = !rules.is_empty();
     let by_rules = if from_rules {
-        let evaluator = Evaluator::new(region, indicators, rules);
+        let evaluator = Evaluator::in_year(region, indicators, rules, year);
         (0..region.spaces.len())
             .map(|i| evaluator.fields_of(i))
             .collect()
@@ -452,6 +513,8 @@ mod tests {
             measure,
             comparison,
             threshold,
+            year: None,
+            since: None,
         }
     }
 

@@ -80,11 +80,8 @@ pub struct ExportArgs {
     /// Source line (default: "Stand: TODAY · Datenstand: YEAR · ATTRIBUTION").
     #[arg(long)]
     pub source: Option<String>,
-    /// An indicator table (CSV/XLSX) to join before drawing, as for `classify`: colour by one
-    /// of its indicators with --color-by.
-    #[arg(long)]
-    pub indicators: Option<PathBuf>,
-    /// How to join the table.
+    /// Indicator tables (CSV/XLSX) to join before drawing, as for `classify`: colour by one
+    /// of their indicators with --color-by.
     #[command(flatten)]
     pub join: super::JoinArgs,
     /// Import choices for a boundary file.
@@ -244,15 +241,9 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
     };
     let (mut loaded, mut view) = load(args, lang, &prepare)?;
     let mut joined_note = None;
-    if let Some(table) = &args.indicators {
+    if !args.join.indicators.is_empty() {
         let mut merged = (*loaded.indicators).clone();
-        joined_note = Some(super::join_into(
-            &loaded.region,
-            &mut merged,
-            table,
-            &args.join,
-            lang,
-        )?);
+        joined_note = Some(super::join_into(&loaded.region, &mut merged, &args.join, lang)?.join("\n"));
         loaded.indicators = std::sync::Arc::new(merged);
         loaded.refresh();
     }

@@ -107,12 +107,12 @@ pub enum CliCommand {
     Classify {
         /// The boundary file (GeoJSON).
         map: PathBuf,
-        /// An indicator table (CSV or XLSX) to join first.
-        #[arg(long)]
-        indicators: Option<PathBuf>,
-        /// How to join the table.
+        /// Indicator tables and how to join them.
         #[command(flatten)]
         join: JoinArgs,
+        /// Classify by the values of this year (default: each indicator's latest).
+        #[arg(long)]
+        year: Option<String>,
         /// A rules file (TOML); default: the rules carried by the map.
         #[arg(long)]
         rules: Option<PathBuf>,
@@ -150,10 +150,7 @@ pub enum ProjectAction {
         /// The project file to write (.gpkg).
         #[arg(long)]
         out: PathBuf,
-        /// An indicator table (CSV or XLSX) to join.
-        #[arg(long)]
-        indicators: Option<PathBuf>,
-        /// How to join the table.
+        /// Indicator tables and how to join them.
         #[command(flatten)]
         join: JoinArgs,
         /// A rules file (TOML).
@@ -221,9 +218,17 @@ pub enum MeasuresAction {
     },
 }
 
-/// How an indicator table is joined (wide by default; long with `--indicator-column`).
+/// Indicator tables and how they are joined (wide by default; long with
+/// `--indicator-column`).
 #[derive(Args, Debug, Clone, Default)]
 pub struct JoinArgs {
+    /// An indicator table (CSV or XLSX) to join; repeat for several (e.g. one per year).
+    #[arg(long)]
+    pub indicators: Vec<PathBuf>,
+    /// The year the values of a wide table belong to; repeat in the order of --indicators
+    /// (one per table), so that one table per year builds a series.
+    #[arg(long)]
+    pub table_year: Vec<String>,
     /// The table's key column (default: the one matching most areas).
     #[arg(long)]
     pub key_column: Option<String>,
@@ -236,17 +241,24 @@ pub struct JoinArgs {
     /// Long table: the column with the value.
     #[arg(long)]
     pub value_column: Option<String>,
-    /// Long table: the column with the year.
+    /// Long table: the column with the year (every year is kept).
     #[arg(long)]
     pub year_column: Option<String>,
-    /// Long table: the year to take (default: the latest).
+    /// Long table: take only this year.
     #[arg(long, requires = "year_column")]
-    pub year: Option<String>,
+    pub only_year: Option<String>,
 }
 
 impl JoinArgs {
-    /// The join options, or what is missing for a long table.
-    pub fn options(&self, lang: Lang) -> Result<JoinOptions, String> {
+    /// The join options for the table at `index` of --indicators, or what is missing.
+    pub fn options(&self, index: usize, lang: Lang) -> Result<JoinOptions, String> {
+        let table_year = match self.table_year.get(index) {
+            Some(text) => Some(
+                crate::analysis::join::parse_year(text)
+                    .ok_or_else(|| lang.tf(T::CliBadYear, &[("value", text)]))?,
+            ),
+            None => None,
+        };
         let layout = if self.indicator_columns.is_empty() {
             Layout::Wide
         } else {
@@ -260,13 +272,14 @@ impl JoinArgs {
                 year: self
                     .year_column
                     .clone()
-                    .map(|column| (column, self.year.clone())),
+                    .map(|column| (column, self.only_year.clone())),
             }
         };
         Ok(JoinOptions {
             key_column: self.key_column.clone(),
             target: self.match_property.clone(),
             layout,
+            table_year,
         })
     }
 }
@@ -308,10 +321,10 @@ pub fn check(path: &std::path::Path, import: &ImportArgs, lang: Lang) -> i32 {
 pub struct ClassifyArgs<'a> {
     /// The map.
     pub map: &'a std::path::Path,
-    /// A table to join.
-    pub indicators: Option<&'a std::path::Path>,
-    /// How to join it.
+    /// Tables to join, and how.
     pub join: &'a JoinArgs,
+    /// The year whose values are classified (None: each indicator's latest).
+    pub year: Option<&'a str>,
     /// A rules file.
     pub rules: Option<&'a std::path::Path>,
     /// Output CSV.
@@ -320,30 +333,78 @@ pub struct ClassifyArgs<'a> {
     pub import: &'a ImportArgs,
 }
 
-/// Joins the indicator table at `path` into `indicators` as `join` says (the same for
-/// `classify`, `export` and `project new`); returns the summary line for the user.
+/// Joins every table of `join` into `indicators`, in order (the same for `classify`,
+/// `export` and `project new`); returns a summary line per table, with one per year.
 pub(crate) fn join_into(
     region: &crate::model::Region,
     indicators: &mut crate::model::IndicatorTable,
-    path: &std::path::Path,
     join: &JoinArgs,
     lang: Lang,
-) -> Result<String, String> {
+) -> Result<Vec<String>, String> {
     use crate::analysis::join::{join_table, merge_joined};
-    let table = crate::io::table::read_table(path).map_err(|e| e.describe(lang))?;
-    let options = join.options(lang)?;
-    let (joined, report) = join_table(region, indicators, &table, &options)
-        .map_err(|e| e.describe(&table.file, lang))?;
-    merge_joined(indicators, joined);
-    Ok(lang.tf(
-        T::TableJoinedSummary,
-        &[
-            ("file", &table.file),
-            ("n", &format::count(report.indicators.len(), lang)),
-            ("areas", &format::count(report.matched_areas, lang)),
-            ("total", &format::count(region.spaces.len(), lang)),
-        ],
-    ))
+    if join.table_year.len() > join.indicators.len() {
+        return Err(lang.t(T::CliTooManyTableYears).to_string());
+    }
+    let mut notes = Vec::new();
+    for (index, path) in join.indicators.iter().enumerate() {
+        let table = crate::io::table::read_table(path).map_err(|e| e.describe(lang))?;
+        let options = join.options(index, lang)?;
+        let (joined, report) = join_table(region, indicators, &table, &options)
+            .map_err(|e| e.describe(&table.file, lang))?;
+        merge_joined(indicators, joined);
+        notes.push(lang.tf(
+            T::TableJoinedSummary,
+            &[
+                ("file", &table.file),
+                ("n", &format::count(report.indicators.len(), lang)),
+                ("areas", &format::count(report.matched_areas, lang)),
+                ("total", &format::count(region.spaces.len(), lang)),
+            ],
+        ));
+        for y in &report.years {
+            notes.push(format!(
+                "  {}",
+                lang.tf(
+                    T::JoinYear,
+                    &[
+                        ("year", &y.year.to_string()),
+                        ("n", &format::count(y.areas, lang))
+                    ]
+                )
+            ));
+        }
+    }
+    Ok(notes)
+}
+
+/// The year `text` names, checked against the years the indicators have.
+pub(crate) fn known_year(
+    indicators: &crate::model::IndicatorTable,
+    text: &str,
+    lang: Lang,
+) -> Result<crate::model::Year, String> {
+    let years = indicators.all_years();
+    match crate::analysis::join::parse_year(text) {
+        Some(y) if years.contains(&y) => Ok(y),
+        _ => Err(lang.tf(
+            T::CliUnknownYear,
+            &[
+                ("value", text),
+                (
+                    "years",
+                    &if years.is_empty() {
+                        lang.t(T::CliNoYears).to_string()
+                    } else {
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                ),
+            ],
+        )),
+    }
 }
 
 /// Runs `classify`; returns the exit code.
@@ -361,7 +422,7 @@ pub fn classify(args: &ClassifyArgs<'_>, lang: Lang) -> i32 {
 }
 
 fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String> {
-    use crate::analysis::rules::classify;
+    use crate::analysis::rules::classify_in_year;
     use crate::export::classification_csv::classification_csv;
     use crate::io::export_geojson::MapExport;
     use crate::io::rules_file::read_rules;
@@ -370,16 +431,11 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         .map_err(|e| e.describe(lang))?;
     let region = imported.region;
     let mut indicators = imported.indicators;
-    let mut notes = Vec::new();
-    if let Some(table_path) = args.indicators {
-        notes.push(join_into(
-            &region,
-            &mut indicators,
-            table_path,
-            args.join,
-            lang,
-        )?);
-    }
+    let mut notes = join_into(&region, &mut indicators, args.join, lang)?;
+    let year = match args.year {
+        Some(text) => Some(known_year(&indicators, text, lang)?),
+        None => None,
+    };
     let (rules, overrides) = match args.rules {
         Some(path) => {
             let file = path.display().to_string();
@@ -391,7 +447,7 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         }
         None => (imported.rules, imported.overrides),
     };
-    let classification = classify(&region, &indicators, &rules, &overrides);
+    let classification = classify_in_year(&region, &indicators, &rules, &overrides, year);
     let csv = classification_csv(
         &MapExport {
             region: &region,

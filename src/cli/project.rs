@@ -25,7 +25,6 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
         ProjectAction::New {
             map,
             out,
-            indicators,
             join,
             rules,
             import,
@@ -34,15 +33,9 @@ pub fn run_project(action: ProjectAction, lang: Lang) -> i32 {
                 .map_err(|e| e.describe(lang))?;
             let mut loaded = Document::from_import(imported, None, Detail::Overview);
             let mut notes = Vec::new();
-            if let Some(table_path) = indicators {
+            if !join.indicators.is_empty() {
                 let mut merged = (*loaded.indicators).clone();
-                notes.push(super::join_into(
-                    &loaded.region,
-                    &mut merged,
-                    &table_path,
-                    &join,
-                    lang,
-                )?);
+                notes = super::join_into(&loaded.region, &mut merged, &join, lang)?;
                 loaded.indicators = std::sync::Arc::new(merged);
             }
             if let Some(rules_path) = rules {

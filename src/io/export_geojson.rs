@@ -151,9 +151,13 @@ pub fn feature_properties(export: &MapExport<'_>, i: usize) -> Map<String, Value
         };
         props.insert(indicator.key.clone(), value);
     }
+    if let Some(series) = super::series::property(export.indicators, i) {
+        props.insert(super::series::PROPERTY.into(), series);
+    }
     // Every other property of the source file, unless an indicator took its name.
     for (k, v) in &space.properties {
-        if !reserved.contains(&k) && !props.contains_key(k) && k != MEASURE_COUNT {
+        let ours = k == MEASURE_COUNT || k == super::series::PROPERTY;
+        if !reserved.contains(&k) && !props.contains_key(k) && !ours {
             props.insert(k.to_string(), v.clone());
         }
     }

@@ -1007,8 +1007,19 @@ fn build_indicators(
             .map(|s| indicator_value(s.properties.get(key)))
             .collect()
     };
+    let mut series: std::collections::HashMap<String, crate::model::Series> =
+        super::series::read(spaces.iter().map(|s| s.properties.get(super::series::PROPERTY)))
+            .into_iter()
+            .collect();
+    let mut push = |table: &mut IndicatorTable, indicator: Indicator, values| match series
+        .remove(&indicator.key)
+    {
+        Some(s) => table.push_series(indicator, s),
+        None => table.push(indicator, values),
+    };
     for indicator in catalogue {
-        table.push(indicator.clone(), column(&indicator.key));
+        let values = column(&indicator.key);
+        push(&mut table, indicator.clone(), values);
     }
     let mut seen: std::collections::HashSet<&str> =
         catalogue.iter().map(|i| i.key.as_str()).collect();
@@ -1022,9 +1033,18 @@ fn build_indicators(
                 let values = column(key);
                 let mut indicator = crate::analysis::join::guessed_indicator(key, "", &values);
                 indicator.key = key.to_string();
-                table.push(indicator, values);
+                push(&mut table, indicator, values);
             }
         }
+    }
+    // Series without a plain attribute of their own.
+    let mut rest: Vec<(String, crate::model::Series)> = series.into_iter().collect();
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, s) in rest {
+        let latest: Vec<IndicatorValue> = s.last().map(|(_, v)| v.clone()).unwrap_or_default();
+        let mut indicator = crate::analysis::join::guessed_indicator(&key, "", &latest);
+        indicator.key = key;
+        table.push_series(indicator, s);
     }
     table
 }

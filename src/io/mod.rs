@@ -22,6 +22,7 @@ pub mod project;
 pub mod register;
 pub mod report;
 pub mod rules_file;
+pub mod series;
 pub mod shapefile;
 pub mod sniff;
 pub mod store;

@@ -75,6 +75,12 @@ pub struct ConditionDto {
     pub vergleich: String,
     /// The threshold.
     pub schwelle: f64,
+    /// The year whose values count (default: the latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jahr: Option<i32>,
+    /// On the change since this year instead of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seit: Option<i32>,
 }
 
 /// One override.
@@ -129,6 +135,20 @@ pub enum RulesError {
         /// The keys the map has.
         known: Vec<String>,
     },
+    /// A condition names a year its indicator has no values for.
+    #[error("{file}: field {field} names the year {year} of {key:?}, which has no values for it")]
+    UnknownYear {
+        /// The file.
+        file: String,
+        /// The Handlungsfeld's number.
+        field: u8,
+        /// The indicator's key.
+        key: String,
+        /// The year as written.
+        year: i32,
+        /// The years the indicator has.
+        known: Vec<i32>,
+    },
 }
 
 impl RulesError {
@@ -169,6 +189,33 @@ impl RulesError {
                     )
                 }
             }
+            RulesError::UnknownYear {
+                file,
+                field,
+                key,
+                year,
+                known,
+            } => {
+                let list = if known.is_empty() {
+                    lang.t(T::CliNoYears).to_string()
+                } else {
+                    known
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                lang.tf(
+                    T::RulesUnknownYear,
+                    &[
+                        ("file", file),
+                        ("field", &field.to_string()),
+                        ("key", key),
+                        ("year", &year.to_string()),
+                        ("known", &list),
+                    ],
+                )
+            }
             other => other.to_string(),
         }
     }
@@ -181,6 +228,22 @@ pub fn check_indicators(
     indicators: &crate::model::IndicatorTable,
     file: &str,
 ) -> Result<(), RulesError> {
+    if let Some((field, key, year)) = crate::analysis::rules::unknown_years(rules, indicators)
+        .into_iter()
+        .next()
+    {
+        let known = indicators
+            .position(&key)
+            .map(|p| indicators.years(p).to_vec())
+            .unwrap_or_default();
+        return Err(RulesError::UnknownYear {
+            file: file.to_string(),
+            field: field.number(),
+            key,
+            year,
+            known,
+        });
+    }
     match crate::analysis::rules::unknown_indicators(rules, indicators).first() {
         None => Ok(()),
         Some((field, key)) => Err(RulesError::UnknownIndicator {
@@ -260,6 +323,8 @@ fn condition_of(d: &ConditionDto) -> Result<Condition, String> {
         measure,
         comparison,
         threshold: d.schwelle,
+        year: d.jahr,
+        since: d.seit,
     })
 }
 
@@ -340,6 +405,8 @@ impl RulesDocument {
                                     Comparison::AtMost => "<=".to_string(),
                                 },
                                 schwelle: c.threshold,
+                                jahr: c.year,
+                                seit: c.since,
                             }
                         })
                         .collect(),

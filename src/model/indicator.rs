@@ -184,18 +184,154 @@ const CASE_SUFFIXES: &[&str] = &["_faelle", "_fallzahl", "_cases", "_anzahl"];
 /// Suffixes that link a denominator column to its share by name (`quote` + `quote_nenner`).
 const DENOMINATOR_SUFFIXES: &[&str] = &["_nenner", "_basis", "_denominator", "_bezug"];
 
+/// A year of the social report (e.g. 2022).
+pub type Year = i32;
+
+/// One column of values per Sozialraum for each year, sorted by year.
+pub type Series = Vec<(Year, Vec<IndicatorValue>)>;
+
+/// The values of one indicator: one column per year (`years` sorted, as many as `values`), or
+/// a single column without a year (`years` empty, one entry in `values`).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Columns {
+    years: Vec<Year>,
+    values: Vec<Vec<IndicatorValue>>,
+}
+
+impl Columns {
+    fn undated(values: Vec<IndicatorValue>) -> Columns {
+        Columns {
+            years: Vec::new(),
+            values: vec![values],
+        }
+    }
+
+    fn dated(mut series: Series) -> Columns {
+        series.sort_by_key(|(y, _)| *y);
+        series.dedup_by_key(|(y, _)| *y);
+        let (years, values) = series.into_iter().unzip();
+        Columns { years, values }
+    }
+
+    /// Adds or replaces the years of `series`; an undated column gives way to them.
+    fn merge(&mut self, series: Series) {
+        let mut all: Series = if self.years.is_empty() {
+            Vec::new()
+        } else {
+            self.years
+                .iter()
+                .copied()
+                .zip(std::mem::take(&mut self.values))
+                .collect()
+        };
+        for (year, values) in series {
+            match all.iter_mut().find(|(y, _)| *y == year) {
+                Some(slot) => slot.1 = values,
+                None => all.push((year, values)),
+            }
+        }
+        *self = Columns::dated(all);
+    }
+}
+
 /// The catalogue and the values of all indicators, aligned with the region's Sozialräume.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndicatorTable {
     indicators: Vec<Indicator>,
-    columns: Vec<Vec<IndicatorValue>>,
+    columns: Vec<Columns>,
 }
 
 impl IndicatorTable {
-    /// Adds an indicator with its column of values (one per Sozialraum).
+    /// Adds an indicator with its column of values (one per Sozialraum), without a year.
     pub fn push(&mut self, indicator: Indicator, values: Vec<IndicatorValue>) {
         self.indicators.push(indicator);
-        self.columns.push(values);
+        self.columns.push(Columns::undated(values));
+    }
+
+    /// Adds an indicator with values for one or more years; no years at all give an
+    /// indicator without values.
+    pub fn push_series(&mut self, indicator: Indicator, series: Series) {
+        self.indicators.push(indicator);
+        self.columns.push(if series.is_empty() {
+            Columns::undated(Vec::new())
+        } else {
+            Columns::dated(series)
+        });
+    }
+
+    /// Replaces the catalogue entry of `indicator.key` (or adds it) and adds or replaces the
+    /// years of `series`, keeping the other years it has.
+    pub fn merge_series(&mut self, indicator: Indicator, series: Series) {
+        match self.position(&indicator.key) {
+            Some(i) => {
+                self.indicators[i] = indicator;
+                self.columns[i].merge(series);
+            }
+            None => self.push_series(indicator, series),
+        }
+    }
+
+    /// The years indicator `position` has values for (empty: values without a year).
+    pub fn years(&self, position: usize) -> &[Year] {
+        self.columns
+            .get(position)
+            .map(|c| c.years.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Every year any indicator has values for, sorted.
+    pub fn all_years(&self) -> Vec<Year> {
+        let mut years: Vec<Year> = self.columns.iter().flat_map(|c| c.years.clone()).collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
+    /// Whether any indicator has values for a year.
+    pub fn has_years(&self) -> bool {
+        self.columns.iter().any(|c| !c.years.is_empty())
+    }
+
+    /// The values of indicator `position` in `year`, if it has that year.
+    pub fn column_in(&self, position: usize, year: Year) -> Option<&[IndicatorValue]> {
+        let c = self.columns.get(position)?;
+        let i = c.years.binary_search(&year).ok()?;
+        c.values.get(i).map(Vec::as_slice)
+    }
+
+    /// The values of indicator `position` as shown for `year`: its column of that year (empty
+    /// when it has other years only), its current column when `year` is None or when the
+    /// indicator has no years at all.
+    pub fn column_at(&self, position: usize, year: Option<Year>) -> &[IndicatorValue] {
+        match year {
+            Some(y) if !self.years(position).is_empty() => {
+                self.column_in(position, y).unwrap_or(&[])
+            }
+            _ => self.column(position),
+        }
+    }
+
+    /// The year of the values [`IndicatorTable::column_at`] gives, if they have one.
+    pub fn year_shown(&self, position: usize, year: Option<Year>) -> Option<Year> {
+        let years = self.years(position);
+        match year {
+            Some(y) if !years.is_empty() => Some(y),
+            _ => years.last().copied(),
+        }
+    }
+
+    /// The whole series of indicator `position`: (year, values) for each year, oldest first.
+    pub fn series(&self, position: usize) -> Series {
+        self.columns
+            .get(position)
+            .map(|c| {
+                c.years
+                    .iter()
+                    .copied()
+                    .zip(c.values.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The catalogue, in display order.
@@ -208,26 +344,35 @@ impl IndicatorTable {
         self.indicators.iter().position(|i| i.key == key)
     }
 
-    /// The values of the indicator at `position`, one per Sozialraum.
+    /// The current values of the indicator at `position` (those of its latest year), one
+    /// per Sozialraum.
     pub fn column(&self, position: usize) -> &[IndicatorValue] {
-        self.columns.get(position).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// The value of indicator `position` for area `space`.
-    pub fn value(&self, position: usize, space: usize) -> IndicatorValue {
         self.columns
             .get(position)
-            .and_then(|c| c.get(space))
+            .and_then(|c| c.values.last())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The current value of indicator `position` for area `space`.
+    pub fn value(&self, position: usize, space: usize) -> IndicatorValue {
+        self.column(position).get(space).copied().unwrap_or_default()
+    }
+
+    /// The value of indicator `position` for area `space` in `year` (None: current).
+    pub fn value_at(&self, position: usize, space: usize, year: Option<Year>) -> IndicatorValue {
+        self.column_at(position, year)
+            .get(space)
             .copied()
             .unwrap_or_default()
     }
 
-    /// Replaces or adds an indicator with its values.
+    /// Replaces or adds an indicator with its values, without a year (any years it had go).
     pub fn upsert(&mut self, indicator: Indicator, values: Vec<IndicatorValue>) {
         match self.position(&indicator.key) {
             Some(i) => {
                 self.indicators[i] = indicator;
-                self.columns[i] = values;
+                self.columns[i] = Columns::undated(values);
             }
             None => self.push(indicator, values),
         }
@@ -243,13 +388,19 @@ impl IndicatorTable {
     /// Whether the value of indicator `position` for area `space` falls under the
     /// data-protection rule: its denominator is under 100 persons or its case count under 3.
     pub fn is_small_number(&self, position: usize, space: usize) -> bool {
+        self.is_small_number_at(position, space, None)
+    }
+
+    /// [`IndicatorTable::is_small_number`] for the values of `year` (None: current).
+    pub fn is_small_number_at(&self, position: usize, space: usize, year: Option<Year>) -> bool {
         let Some(indicator) = self.indicators.get(position) else {
             return false;
         };
+        let year = self.year_shown(position, year);
         let below = |key: &Option<String>, min: f64| {
             key.as_deref()
                 .and_then(|k| self.position(k))
-                .and_then(|c| self.value(c, space).number())
+                .and_then(|c| self.value_at(c, space, year).number())
                 .is_some_and(|v| v < min)
         };
         below(&indicator.denominator, MIN_DENOMINATOR) || below(&indicator.cases, MIN_CASES)
@@ -326,6 +477,48 @@ mod tests {
         assert!(t.is_small_number(0, 1), "2 cases");
         assert!(t.is_small_number(0, 2), "99 in the denominator");
         assert!(!t.is_small_number(1, 1), "no links: never flagged");
+    }
+
+    #[test]
+    fn a_series_keeps_every_year_and_its_latest_is_current() {
+        let mut t = IndicatorTable::default();
+        t.push_series(
+            Indicator::from_key("q"),
+            vec![(2022, vec![Number(3.0)]), (2016, vec![Number(1.0)])],
+        );
+        assert_eq!(t.years(0), &[2016, 2022]);
+        assert_eq!(t.value(0, 0), Number(3.0), "current = latest year");
+        assert_eq!(t.value_at(0, 0, Some(2016)), Number(1.0));
+        assert!(t.column_at(0, Some(2019)).is_empty(), "no such year: no values");
+        t.merge_series(
+            Indicator::from_key("q"),
+            vec![(2019, vec![Number(2.0)]), (2022, vec![Number(4.0)])],
+        );
+        assert_eq!(t.years(0), &[2016, 2019, 2022]);
+        assert_eq!(t.value_at(0, 0, Some(2022)), Number(4.0), "a year replaced");
+        assert_eq!(t.value_at(0, 0, Some(2016)), Number(1.0), "the others kept");
+        t.push(Indicator::from_key("flaeche"), vec![Number(9.0)]);
+        assert_eq!(t.column_at(1, Some(2016)), &[Number(9.0)], "no years: always shown");
+        assert_eq!(t.year_shown(1, Some(2016)), None);
+        assert_eq!(t.all_years(), vec![2016, 2019, 2022]);
+    }
+
+    #[test]
+    fn small_numbers_are_judged_in_the_year_shown() {
+        let mut t = IndicatorTable::default();
+        let mut quote = Indicator::from_key("quote");
+        quote.denominator = Some("basis".into());
+        t.push_series(
+            quote,
+            vec![(2016, vec![Number(10.0)]), (2022, vec![Number(12.0)])],
+        );
+        t.push_series(
+            Indicator::from_key("basis"),
+            vec![(2016, vec![Number(80.0)]), (2022, vec![Number(400.0)])],
+        );
+        assert!(t.is_small_number_at(0, 0, Some(2016)));
+        assert!(!t.is_small_number_at(0, 0, Some(2022)));
+        assert!(!t.is_small_number(0, 0), "current year");
     }
 
     #[test]

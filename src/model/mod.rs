@@ -4,6 +4,7 @@
 //! and it depends on nothing of the crate.
 
 mod action_field;
+mod change;
 mod code_order;
 mod date;
 mod indicator;
@@ -15,11 +16,12 @@ mod social_space;
 mod uid;
 
 pub use action_field::{ActionField, ActionFieldSet};
+pub use change::{Change, ChangeMeasure, parse_year};
 pub use code_order::natural_cmp;
 pub use date::{Date, Timestamp};
 pub use indicator::{
     Aggregation, Indicator, IndicatorTable, IndicatorValue, MIN_CASES, MIN_DENOMINATOR, Polarity,
-    Unit,
+    Series, Unit, Year,
 };
 pub use measure::{
     Measure, MeasureId, MeasureProblem, MeasureRegister, Priority, Responsibility, Status,

@@ -3,10 +3,11 @@
 //! There is no common standard for classifying Sozialräume, so the rules are the user's: per
 //! Handlungsfeld a list of conditions on indicators (z-score against the region or the area's
 //! municipality, percentile rank, or the value itself, each above or below a threshold),
-//! combined by "all", "any" or "at least k". An override sets one field of one area by hand and
+//! combined by "all", "any" or "at least k"; a condition can look at one year's values or at
+//! the change since an earlier year. An override sets one field of one area by hand and
 //! must say why; it refers to the area by its code.
 
-use super::ActionField;
+use super::{ActionField, Year};
 
 /// What a z-score is measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +67,11 @@ pub struct Condition {
     pub comparison: Comparison,
     /// The threshold, in the measure's scale.
     pub threshold: f64,
+    /// The year whose values count (None: each area's current values, the latest year).
+    pub year: Option<Year>,
+    /// Set: the condition is on the change since this year (later minus earlier value, in
+    /// percentage points for a share), not on the value.
+    pub since: Option<Year>,
 }
 
 /// How the conditions of a field combine.
@@ -203,6 +209,8 @@ mod tests {
                 measure: Score::Value,
                 comparison: Comparison::AtLeast,
                 threshold: 1.0,
+                year: None,
+                since: None,
             });
         let fields: Vec<ActionField> = rules.rules.iter().map(|r| r.field).collect();
         assert_eq!(

@@ -80,11 +80,56 @@ pub fn combinator_name(combinator: Combinator, lang: Lang) -> String {
     }
 }
 
+/// What a condition looks at, in words: "SGB-II-Quote", "SGB-II-Quote 2019",
+/// "SGB-II-Quote, Veränderung seit 2016".
+fn condition_label(c: &crate::model::Condition, indicator: Option<&Indicator>, lang: Lang) -> String {
+    let label = indicator.map_or(c.indicator.as_str(), |i| i.label(lang.is_english()));
+    match c.since {
+        Some(since) => {
+            let until = c
+                .year
+                .map(|y| lang.tf(T::ConditionUntil, &[("year", &y.to_string())]))
+                .unwrap_or_default();
+            lang.tf(
+                T::ConditionChangeSince,
+                &[("label", label), ("since", &since.to_string()), ("year", &until)],
+            )
+        }
+        None => match c.year {
+            Some(y) => format!("{label} {y}"),
+            None => label.to_string(),
+        },
+    }
+}
+
+/// A condition's value: the value, or for a change the signed difference ("+2,3 Pp.").
+fn condition_value(result: &ConditionResult, indicator: &Indicator, lang: Lang) -> String {
+    match (result.condition.since, result.value) {
+        (Some(_), IndicatorValue::Number(v)) => change_number(v, indicator, lang),
+        _ => format_value(result.value, indicator, lang),
+    }
+}
+
+/// A difference with sign, the indicator's decimals and its unit; percentage points for a
+/// share ("+2,3 Pp.").
+pub fn change_number(v: f64, indicator: &Indicator, lang: Lang) -> String {
+    let n = format::signed(v, usize::from(indicator.decimals), lang);
+    let unit = match indicator.unit {
+        crate::model::Unit::Percent => lang.t(T::PercentagePoints),
+        u => u.symbol(lang.is_english()),
+    };
+    if unit.is_empty() {
+        n
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
 /// One condition's line: "SGB-II-Quote 24,1 % · z = +2,3 ≥ 1,0 ✓".
 pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: Lang) -> String {
     let c = &result.condition;
     let indicator = table.position(&c.indicator).map(|p| &table.indicators()[p]);
-    let label = indicator.map_or(c.indicator.as_str(), |i| i.label(lang.is_english()));
+    let label = condition_label(c, indicator, lang);
     let mark = if result.passed { "✓" } else { "✗" };
     let threshold = |decimals: usize| format::number(c.threshold, decimals, lang);
     let problem = match result.problem {
@@ -93,7 +138,7 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
         Some(ConditionProblem::NoMunicipality) => Some(lang.t(T::ProblemNoMunicipality)),
         None => None,
     };
-    let value = indicator.map_or_else(String::new, |i| format_value(result.value, i, lang));
+    let value = indicator.map_or_else(String::new, |i| condition_value(result, i, lang));
     if let Some(p) = problem {
         // A missing or withheld value speaks for itself ("keine Daten", "geheim").
         if result.problem == Some(ConditionProblem::NoValue) && !value.is_empty() {
@@ -122,7 +167,11 @@ pub fn condition_text(result: &ConditionResult, table: &IndicatorTable, lang: La
             threshold(0)
         ),
         Score::Value => {
-            let t = indicator.map_or_else(|| threshold(2), |i| format_number(c.threshold, i, lang));
+            let t = match (indicator, c.since) {
+                (Some(i), Some(_)) => change_number(c.threshold, i, lang),
+                (Some(i), None) => format_number(c.threshold, i, lang),
+                (None, _) => threshold(2),
+            };
             format!("{label} {value} {comparison} {t} {mark}")
         }
     }
@@ -138,8 +187,9 @@ pub fn plain_condition_text(
 ) -> String {
     let c = &result.condition;
     let indicator = table.position(&c.indicator).map(|p| &table.indicators()[p]);
-    let label = indicator.map_or(c.indicator.as_str(), |i| i.label(lang.is_english()));
-    let value = indicator.map_or_else(String::new, |i| format_value(result.value, i, lang));
+    let label = condition_label(c, indicator, lang);
+    let label = label.as_str();
+    let value = indicator.map_or_else(String::new, |i| condition_value(result, i, lang));
     match result.problem {
         Some(ConditionProblem::UnknownIndicator) => {
             return lang.tf(T::PlainUnknownIndicator, &[("label", label)]);
@@ -163,14 +213,14 @@ pub fn plain_condition_text(
     match (result.against, indicator) {
         (Some(against), Some(indicator)) => format!(
             "{label} {value}: {}, {verdict}",
-            position_text(against, indicator, lang)
+            position_text(against, indicator, c.since.is_some(), lang)
         ),
         _ => format!("{label} {value}: {verdict}"),
     }
 }
 
 /// "etwas über dem Mittel der Region (9,7 %)": the value's place in its group, in words.
-fn position_text(against: Against, indicator: &Indicator, lang: Lang) -> String {
+fn position_text(against: Against, indicator: &Indicator, change: bool, lang: Lang) -> String {
     let z = against.z;
     let key = match z.abs() {
         a if a < 0.25 => T::PlainAbout,
@@ -185,7 +235,11 @@ fn position_text(against: Against, indicator: &Indicator, lang: Lang) -> String 
         Reference::Region => T::PlainOfRegion,
         Reference::Municipality => T::PlainOfMunicipality,
     });
-    let mean = format_number(against.mean, indicator, lang);
+    let mean = if change {
+        change_number(against.mean, indicator, lang)
+    } else {
+        format_number(against.mean, indicator, lang)
+    };
     lang.tf(key, &[("group", group), ("mean", &mean)])
 }
 

@@ -189,6 +189,8 @@ fn field_rule_ui(ui: &mut Ui, map: &Document, rules: &mut RuleSet, field: Action
                     measure: Score::ZScore(Reference::Region),
                     comparison: Comparison::AtLeast,
                     threshold: 1.0,
+                    year: None,
+                    since: None,
                 });
             }
         });

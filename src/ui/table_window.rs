@@ -30,8 +30,10 @@ pub struct TableForm {
     pub value_column: String,
     /// Year column (empty: none).
     pub year_column: String,
-    /// Year (empty: the latest).
+    /// The only year to take from a long table (empty: every year).
     pub year: String,
+    /// The year a wide table's values belong to (empty: none); guessed from the file name.
+    pub table_year: String,
     /// The file's columns, read when the path names a readable table.
     columns: Vec<String>,
     /// What was read about the file: rows, separator, encoding; or why it cannot be read.
@@ -62,6 +64,11 @@ impl TableForm {
             } else {
                 Layout::Wide
             },
+            table_year: if self.long {
+                None
+            } else {
+                crate::analysis::join::parse_year(&self.table_year)
+            },
         }
     }
 
@@ -72,6 +79,7 @@ impl TableForm {
             return;
         }
         self.read_for = path.clone();
+        self.table_year = year_in_name(&path).map(|y| y.to_string()).unwrap_or_default();
         self.columns.clear();
         self.summary.clear();
         if !std::path::Path::new(&path).is_file() {
@@ -113,6 +121,22 @@ impl TableForm {
             Err(e) => self.summary = e.describe(lang),
         }
     }
+}
+
+/// A year such as 2016 in a file's name ("sozialdaten_2016.csv"), the guess for the year of a
+/// wide table's values.
+fn year_in_name(path: &str) -> Option<i32> {
+    let name = std::path::Path::new(path).file_stem()?.to_string_lossy().into_owned();
+    let digits: Vec<char> = name.chars().collect();
+    (0..digits.len().saturating_sub(3)).find_map(|i| {
+        let window: String = digits[i..i + 4].iter().collect();
+        let alone = |j: Option<&char>| j.is_none_or(|c| !c.is_ascii_digit());
+        let before = i.checked_sub(1).and_then(|j| digits.get(j));
+        (alone(before) && alone(digits.get(i + 4)))
+            .then(|| window.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (1950..=2100).contains(y))
+    })
 }
 
 /// A choice among the file's columns, with a first entry for "none"/"automatic".
@@ -166,6 +190,11 @@ pub fn import_table_window_ui(
                 key_rows_ui(ui, form, map, &columns, lang);
                 if form.long {
                     long_rows_ui(ui, form, &columns, lang);
+                } else {
+                    ui.label(lang.t(T::ImportTableYear));
+                    let r = ui.add(TextEdit::singleline(&mut form.table_year).desired_width(80.0));
+                    name(&r, lang.t(T::ImportTableYear));
+                    ui.end_row();
                 }
             });
             ui.separator();
@@ -330,8 +359,11 @@ pub fn join_report_window_ui(
                 T::JoinKey,
                 &[("column", &report.key_column), ("target", &report.target)],
             ));
-            if let Some(y) = &report.year {
-                ui.label(lang.tf(T::JoinYear, &[("year", y)]));
+            for y in &report.years {
+                ui.label(lang.tf(
+                    T::JoinYear,
+                    &[("year", &y.year.to_string()), ("n", &n(y.areas))],
+                ));
             }
             ui.label(
                 RichText::new(lang.tf(
@@ -391,4 +423,18 @@ pub fn join_report_window_ui(
         commands.push(Command::ShowWindow(Window::JoinReport, false));
     }
     commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::year_in_name;
+
+    #[test]
+    fn a_year_in_the_file_name_is_the_guess() {
+        assert_eq!(year_in_name("/d/sozialdaten_2016.csv"), Some(2016));
+        assert_eq!(year_in_name("werte-2022-final.xlsx"), Some(2022));
+        assert_eq!(year_in_name("tabelle 12345.csv"), None, "part of a longer number");
+        assert_eq!(year_in_name("werte.csv"), None);
+        assert_eq!(year_in_name("/2019/werte.csv"), None, "only the name counts");
+    }
 }

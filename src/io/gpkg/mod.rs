@@ -239,7 +239,8 @@ pub fn open_read_only(path: &std::path::Path) -> Result<Connection, ImportError>
     Ok(conn)
 }
 
-fn not_a_geopackage(file: &str, e: &rusqlite::Error) -> ImportError {
+/// A GeoPackage that SQLite cannot read as such.
+pub(crate) fn not_a_geopackage(file: &str, e: &rusqlite::Error) -> ImportError {
     ImportError::unusable(
         file,
         format!("ist keine lesbare GeoPackage-/SQLite-Datei ({e})."),

@@ -52,8 +52,15 @@ pub const DERIVED_COLUMNS: &[&str] = &[
     "handlungsfelder_final",
     MEASURE_COUNT,
 ];
-/// The project format this version writes and the newest it reads (1: before revisions).
-pub const FORMAT_VERSION: i64 = 2;
+/// Series of the indicators: one row per area, indicator and year.
+pub const SERIES: &str = "atlas_zeitreihen";
+/// The newest project format this version reads (1: before revisions; 3: with series of
+/// several years, written only when there are some, so that a project without years still
+/// opens in a version before years).
+pub const FORMAT_VERSION: i64 = 3;
+/// The format of a project without series, with revisions: every older project is migrated
+/// to it on opening.
+pub const FORMAT_WITHOUT_SERIES: i64 = 2;
 
 /// What a file is, for opening it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +194,8 @@ pub fn read_document(path: &Path) -> Result<super::geojson::reader::RawDocument,
                 f.properties.remove(*derived);
             }
         }
+        schema::attach_series(&conn, &mut doc.features)
+            .map_err(|e| super::gpkg::not_a_geopackage(&file, &e))?;
     }
     Ok(doc)
 }

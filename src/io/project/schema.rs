@@ -236,7 +236,7 @@ pub fn migrate_from_v1(tx: &Connection, new_uid: &dyn Fn() -> Uid) -> rusqlite::
     )?;
     put_setting(tx, PROJECT_ID, &new_uid().to_string())?;
     put_setting(tx, COUNTER, "1")?;
-    put_setting(tx, FORMAT_KEY, &super::FORMAT_VERSION.to_string())
+    put_setting(tx, FORMAT_KEY, &super::FORMAT_WITHOUT_SERIES.to_string())
 }
 
 fn put_object(tx: &Connection, kind: &str, key: &str, content: &str) -> rusqlite::Result<()> {
@@ -342,9 +342,14 @@ pub fn write_layer(tx: &Connection, map: &MapExport<'_>) -> rusqlite::Result<()>
     let region = map.region;
     let epsg = region.crs.epsg;
     gpkg::register_epsg(tx, epsg)?;
-    let rows: Vec<serde_json::Map<String, Value>> = (0..region.spaces.len())
+    let mut rows: Vec<serde_json::Map<String, Value>> = (0..region.spaces.len())
         .map(|i| feature_properties(map, i))
         .collect();
+    let series: Vec<Option<Value>> = rows
+        .iter_mut()
+        .map(|r| r.remove(crate::io::series::PROPERTY))
+        .collect();
+    write_series(tx, &rows, &series)?;
     let mut columns: Vec<String> = Vec::new();
     for row in &rows {
         for k in row.keys() {
@@ -421,6 +426,109 @@ pub fn write_layer(tx: &Connection, map: &MapExport<'_>) -> rusqlite::Result<()>
             values.push(sql_value(row.get(c)));
         }
         insert.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
+/// Writes the series table anew from each area's `zeitreihen` attribute (dropped when no
+/// area has one); a project with series is marked as format 3.
+fn write_series(
+    tx: &Connection,
+    rows: &[serde_json::Map<String, Value>],
+    series: &[Option<Value>],
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM gpkg_contents WHERE table_name = ?1",
+        [super::SERIES],
+    )?;
+    tx.execute_batch(&format!("DROP TABLE IF EXISTS {};", super::SERIES))?;
+    if series.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    tx.execute_batch(&format!(
+        "CREATE TABLE {} (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, code TEXT NOT NULL,          indikator TEXT NOT NULL, jahr INTEGER NOT NULL, wert REAL, geheim INTEGER NOT NULL DEFAULT 0,          UNIQUE (code, indikator, jahr));",
+        super::SERIES
+    ))?;
+    gpkg::register_table(
+        tx,
+        super::SERIES,
+        "Zeitreihen",
+        "Werte der Indikatoren je Sozialraum und Jahr (wert leer: keine Daten; geheim = 1: aus Datenschutzgründen nicht veröffentlicht)",
+        None,
+    )?;
+    let mut insert = tx.prepare(&format!(
+        "INSERT OR REPLACE INTO {} (code, indikator, jahr, wert, geheim) VALUES (?1, ?2, ?3, ?4, ?5)",
+        super::SERIES
+    ))?;
+    for (row, s) in rows.iter().zip(series) {
+        let (Some(Value::Object(s)), Some(code)) =
+            (s, row.get("code").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        for (key, years) in s {
+            let Value::Object(years) = years else {
+                continue;
+            };
+            for (year, value) in years {
+                let Some(y) = crate::model::parse_year(year) else {
+                    continue;
+                };
+                let (wert, geheim) = match crate::io::series::value_of(value) {
+                    crate::model::IndicatorValue::Number(v) => (Some(v), 0),
+                    crate::model::IndicatorValue::Suppressed => (None, 1),
+                    crate::model::IndicatorValue::Missing => (None, 0),
+                };
+                insert.execute(params![code, key, y, wert, geheim])?;
+            }
+        }
+    }
+    put_setting(tx, FORMAT_KEY, &super::FORMAT_VERSION.to_string())
+}
+
+/// Gives every feature of a project's layer its `zeitreihen` attribute from the series
+/// table (matched by the `code` column); nothing when the project has no series.
+pub fn attach_series(
+    conn: &Connection,
+    features: &mut [crate::io::geojson::reader::RawFeature],
+) -> rusqlite::Result<()> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [super::SERIES],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(());
+    }
+    let mut by_code: std::collections::HashMap<String, serde_json::Map<String, Value>> =
+        Default::default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT code, indikator, jahr, wert, geheim FROM {} ORDER BY id",
+        super::SERIES
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (code, key, year): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (wert, geheim): (Option<f64>, i64) = (r.get(3)?, r.get(4)?);
+        let value = match (wert, geheim) {
+            (_, g) if g != 0 => Value::String("*".to_string()),
+            (Some(v), _) => serde_json::json!(v),
+            (None, _) => Value::Null,
+        };
+        let area = by_code.entry(code).or_default();
+        if let Value::Object(years) = area
+            .entry(key)
+            .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        {
+            years.insert(year.to_string(), value);
+        }
+    }
+    for f in features {
+        let code = f.properties.get("code").and_then(Value::as_str).map(str::to_string);
+        if let Some(series) = code.and_then(|c| by_code.remove(&c)) {
+            f.properties
+                .insert(crate::io::series::PROPERTY.to_string(), Value::Object(series));
+        }
     }
     Ok(())
 }

@@ -276,7 +276,12 @@ fn write_settings(conn: &Connection, content: &ProjectContent<'_>) -> rusqlite::
         m.remove("indicators");
         m.remove("rules");
     }
-    schema::put_setting(conn, schema::FORMAT_KEY, &super::FORMAT_VERSION.to_string())?;
+    let format = if content.map.indicators.has_years() {
+        super::FORMAT_VERSION
+    } else {
+        super::FORMAT_WITHOUT_SERIES
+    };
+    schema::put_setting(conn, schema::FORMAT_KEY, &format.to_string())?;
     schema::put_setting(
         conn,
         "program",
@@ -389,7 +394,7 @@ fn open_with(
             "is not a Sozialraum-Atlas project file (a GeoPackage without the project tables).",
         ));
     }
-    if read_only.is_none() && schema::format_of(&conn) < super::FORMAT_VERSION {
+    if read_only.is_none() && schema::format_of(&conn) < super::FORMAT_WITHOUT_SERIES {
         migrate(&conn).map_err(unreadable)?;
     }
     let mut imported = match crate::io::import_file(path, options, progress) {
@@ -501,7 +506,7 @@ fn open_connection(
                 Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
             ) =>
         {
-            if schema::format_of(&conn) < super::FORMAT_VERSION {
+            if schema::format_of(&conn) < super::FORMAT_WITHOUT_SERIES {
                 return read_only(ReadOnlyReason::Locked);
             }
             configure(&conn, WINDOW_LOCK_WAIT).map_err(OpenFailure::Sql)?;
@@ -517,7 +522,7 @@ fn open_connection(
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let result = (|| {
-        if schema::format_of(conn) < super::FORMAT_VERSION {
+        if schema::format_of(conn) < super::FORMAT_WITHOUT_SERIES {
             schema::migrate_from_v1(conn, &new_uid)?;
         }
         conn.execute_batch("COMMIT")
