@@ -509,6 +509,84 @@ const KEYS: [&str; 15] = [
     "arbeitslosenquote",
 ];
 
+/// The year of the current values, and the earlier years of the social report.
+const CURRENT_YEAR: i32 = 2023;
+const EARLIER_YEARS: [i32; 2] = [2017, 2020];
+
+/// Synthetic earlier years of every indicator but the area, as plausible trends back from the
+/// current values: old-age shares rose most in the rural, ageing south (the Eifel), poverty
+/// rose in the deprived urban cores and fell slightly elsewhere, the foreign population grew
+/// everywhere (most in the towns); counts follow from the shares. A random number generator of
+/// its own leaves the current values as they were.
+fn earlier_years<'a>(
+    columns: &HashMap<&'a str, Vec<f64>>,
+    dep: &[f64],
+    urb: &[f64],
+    age: &[f64],
+) -> HashMap<&'a str, Vec<(i32, Vec<f64>)>> {
+    let mut rng = Rng::new(2017);
+    let n = dep.len();
+    // Change over the six years to the current one, per area.
+    let mut trend: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut per = |key: &'static str, f: &mut dyn FnMut(usize) -> f64| {
+        trend.insert(key, (0..n).map(&mut *f).collect());
+    };
+    per("anteil_65plus", &mut |i| 0.4 + 2.8 * age[i] * (1.0 - urb[i]) + 0.3 * rng.normal());
+    per("anteil_80plus", &mut |i| 0.2 + 1.1 * age[i] * (1.0 - urb[i]) + 0.2 * rng.normal());
+    per("anteil_u18", &mut |i| -0.6 + 0.9 * dep[i] + 0.3 * rng.normal());
+    per("sgb2_quote", &mut |i| -0.9 + 3.2 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal());
+    per("sgb2_quote_u15", &mut |i| -1.2 + 4.5 * dep[i] * (0.4 + urb[i]) + 0.6 * rng.normal());
+    per("mindestsicherungsquote", &mut |i| -0.7 + 3.0 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal());
+    per("grundsicherung_65plus", &mut |i| 0.3 + 1.2 * dep[i] + 0.2 * rng.normal());
+    per("alleinerziehende", &mut |i| 0.2 + 1.0 * dep[i] + 0.5 * rng.normal());
+    per("auslaender", &mut |i| 1.5 + 3.0 * urb[i] + 0.6 * rng.normal());
+    per("arbeitslosenquote", &mut |i| -0.8 + 1.0 * dep[i] * urb[i] + 0.3 * rng.normal());
+    per("einwohner", &mut |i| 0.01 + 0.03 * urb[i] - 0.03 * age[i] + 0.01 * rng.normal());
+    let mut out: HashMap<&str, Vec<(i32, Vec<f64>)>> = HashMap::new();
+    let population = &columns["einwohner"];
+    let area = &columns["flaeche_km2"];
+    for year in EARLIER_YEARS {
+        // The share of the way back from now: 2017 is six years back.
+        let back = f64::from(CURRENT_YEAR - year) / 6.0;
+        let mut at: HashMap<&str, Vec<f64>> = HashMap::new();
+        for (key, change) in &trend {
+            if *key == "einwohner" {
+                continue;
+            }
+            let now = &columns[key];
+            at.insert(
+                key,
+                (0..n)
+                    .map(|i| round_to((now[i] - back * change[i]).max(0.3), 1))
+                    .collect(),
+            );
+        }
+        let growth = &trend["einwohner"];
+        let pop: Vec<f64> = (0..n)
+            .map(|i| (population[i] / (1.0 + back * growth[i])).round())
+            .collect();
+        let under_65: Vec<f64> = (0..n)
+            .map(|i| (pop[i] * (1.0 - at["anteil_65plus"][i] / 100.0)).round())
+            .collect();
+        at.insert(
+            "sgb2_personen",
+            (0..n)
+                .map(|i| (under_65[i] * at["sgb2_quote"][i] / 100.0).round())
+                .collect(),
+        );
+        at.insert(
+            "bevoelkerungsdichte",
+            (0..n).map(|i| (pop[i] / area[i].max(0.01)).round()).collect(),
+        );
+        at.insert("einwohner_u65", under_65);
+        at.insert("einwohner", pop);
+        for (key, values) in at {
+            out.entry(key).or_default().push((year, values));
+        }
+    }
+    out
+}
+
 fn catalogue() -> Vec<Indicator> {
     let source = "Synthetische Beispieldaten, nicht amtlich".to_string();
     let date = "31.12.2023".to_string();
@@ -1163,6 +1241,7 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
     columns.insert("einwohner_u65", under_65);
     columns.insert("anteil_65plus", a65);
     columns.insert("sgb2_quote", sgb2);
+    let history = earlier_years(&columns, &dep, &urb, &age);
 
     // Tune the common threshold offset to reach the Handlungskonzept's 59 of 93.
     let rule_inputs = RuleInputs::new(&columns);
@@ -1279,6 +1358,20 @@ fn write_geojson(inputs: &Inputs, spaces: &[Space], summary: &mut String) -> Str
         for key in KEYS {
             props.insert(key.into(), json!(columns[key][i]));
         }
+        // The series: the earlier years and the current one, as the app writes them.
+        let mut series = Map::new();
+        for key in KEYS {
+            let Some(earlier) = history.get(key) else {
+                continue;
+            };
+            let mut years = Map::new();
+            for (year, values) in earlier {
+                years.insert(year.to_string(), json!(values[i]));
+            }
+            years.insert(CURRENT_YEAR.to_string(), json!(columns[key][i]));
+            series.insert(key.to_string(), Value::Object(years));
+        }
+        props.insert("zeitreihen".into(), Value::Object(series));
         let geometry = geojson::Geometry::new(geojson::GeometryValue::new_multi_polygon(
             s.geometry.0.iter().map(|p| {
                 std::iter::once(p.exterior())
