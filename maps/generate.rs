@@ -531,17 +531,39 @@ fn earlier_years<'a>(
     let mut per = |key: &'static str, f: &mut dyn FnMut(usize) -> f64| {
         trend.insert(key, (0..n).map(&mut *f).collect());
     };
-    per("anteil_65plus", &mut |i| 0.4 + 2.8 * age[i] * (1.0 - urb[i]) + 0.3 * rng.normal());
-    per("anteil_80plus", &mut |i| 0.2 + 1.1 * age[i] * (1.0 - urb[i]) + 0.2 * rng.normal());
-    per("anteil_u18", &mut |i| -0.6 + 0.9 * dep[i] + 0.3 * rng.normal());
-    per("sgb2_quote", &mut |i| -0.9 + 3.2 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal());
-    per("sgb2_quote_u15", &mut |i| -1.2 + 4.5 * dep[i] * (0.4 + urb[i]) + 0.6 * rng.normal());
-    per("mindestsicherungsquote", &mut |i| -0.7 + 3.0 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal());
-    per("grundsicherung_65plus", &mut |i| 0.3 + 1.2 * dep[i] + 0.2 * rng.normal());
-    per("alleinerziehende", &mut |i| 0.2 + 1.0 * dep[i] + 0.5 * rng.normal());
-    per("auslaender", &mut |i| 1.5 + 3.0 * urb[i] + 0.6 * rng.normal());
-    per("arbeitslosenquote", &mut |i| -0.8 + 1.0 * dep[i] * urb[i] + 0.3 * rng.normal());
-    per("einwohner", &mut |i| 0.01 + 0.03 * urb[i] - 0.03 * age[i] + 0.01 * rng.normal());
+    per("anteil_65plus", &mut |i| {
+        0.4 + 2.8 * age[i] * (1.0 - urb[i]) + 0.3 * rng.normal()
+    });
+    per("anteil_80plus", &mut |i| {
+        0.2 + 1.1 * age[i] * (1.0 - urb[i]) + 0.2 * rng.normal()
+    });
+    per("anteil_u18", &mut |i| {
+        -0.6 + 0.9 * dep[i] + 0.3 * rng.normal()
+    });
+    per("sgb2_quote", &mut |i| {
+        -0.9 + 3.2 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal()
+    });
+    per("sgb2_quote_u15", &mut |i| {
+        -1.2 + 4.5 * dep[i] * (0.4 + urb[i]) + 0.6 * rng.normal()
+    });
+    per("mindestsicherungsquote", &mut |i| {
+        -0.7 + 3.0 * dep[i] * (0.4 + urb[i]) + 0.4 * rng.normal()
+    });
+    per("grundsicherung_65plus", &mut |i| {
+        0.3 + 1.2 * dep[i] + 0.2 * rng.normal()
+    });
+    per("alleinerziehende", &mut |i| {
+        0.2 + 1.0 * dep[i] + 0.5 * rng.normal()
+    });
+    per("auslaender", &mut |i| {
+        1.5 + 3.0 * urb[i] + 0.6 * rng.normal()
+    });
+    per("arbeitslosenquote", &mut |i| {
+        -0.8 + 1.0 * dep[i] * urb[i] + 0.3 * rng.normal()
+    });
+    per("einwohner", &mut |i| {
+        0.01 + 0.03 * urb[i] - 0.03 * age[i] + 0.01 * rng.normal()
+    });
     let mut out: HashMap<&str, Vec<(i32, Vec<f64>)>> = HashMap::new();
     let population = &columns["einwohner"];
     let area = &columns["flaeche_km2"];
@@ -576,7 +598,9 @@ fn earlier_years<'a>(
         );
         at.insert(
             "bevoelkerungsdichte",
-            (0..n).map(|i| (pop[i] / area[i].max(0.01)).round()).collect(),
+            (0..n)
+                .map(|i| (pop[i] / area[i].max(0.01)).round())
+                .collect(),
         );
         at.insert("einwohner_u65", under_65);
         at.insert("einwohner", pop);

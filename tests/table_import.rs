@@ -247,8 +247,16 @@ fn cologne_population_long_table_pivots_onto_the_86_stadtteile() {
     let region = &imported.region;
     let (t, report) = join(region, imported.indicators, &table_path, &options);
     let years: Vec<i32> = report.years.iter().map(|y| y.year).collect();
-    assert_eq!(years, (2005..=2012).collect::<Vec<_>>(), "all eight years in one go");
-    assert!(report.years.iter().all(|y| y.areas == 86), "{:?}", report.years);
+    assert_eq!(
+        years,
+        (2005..=2012).collect::<Vec<_>>(),
+        "all eight years in one go"
+    );
+    assert!(
+        report.years.iter().all(|y| y.areas == 86),
+        "{:?}",
+        report.years
+    );
     assert_eq!(report.matched_areas, 86, "every Stadtteil");
     assert!(report.areas_without_data.is_empty());
     // The city (000) and its 9 Stadtbezirke (001–009) are rows for no Stadtteil.

@@ -5,11 +5,15 @@
 //! Daten", never 0), one withheld in either year is withheld, and a relative change from 0 is
 //! undefined and missing too.
 
-pub use crate::model::{Change, ChangeMeasure};
 use crate::model::IndicatorValue;
+pub use crate::model::{Change, ChangeMeasure};
 
 /// The change of one area from `from` to `to`.
-pub fn change_of(from: IndicatorValue, to: IndicatorValue, measure: ChangeMeasure) -> IndicatorValue {
+pub fn change_of(
+    from: IndicatorValue,
+    to: IndicatorValue,
+    measure: ChangeMeasure,
+) -> IndicatorValue {
     use IndicatorValue::{Missing, Number, Suppressed};
     match (from, to) {
         (Suppressed, _) | (_, Suppressed) => Suppressed,
@@ -61,7 +65,11 @@ mod tests {
     fn a_relative_change_is_in_percent_of_the_earlier_value() {
         let rel = |a, b| change_of(Number(a), Number(b), ChangeMeasure::Relative);
         assert_eq!(rel(10.0, 12.5), Number(25.0));
-        assert_eq!(rel(-4.0, -2.0), Number(50.0), "from a negative base: up is up");
+        assert_eq!(
+            rel(-4.0, -2.0),
+            Number(50.0),
+            "from a negative base: up is up"
+        );
         assert_eq!(rel(0.0, 3.0), Missing, "undefined from 0");
         assert_eq!(
             change_column(&[Number(8.0)], &[], ChangeMeasure::Relative),
@@ -75,7 +83,10 @@ mod tests {
         assert_eq!(Change::parse_years("2016:2022"), Some((2016, 2022)));
         assert_eq!(Change::parse_years("2005–2012"), Some((2005, 2012)));
         assert_eq!(Change::parse_years("2016"), None);
-        assert_eq!(ChangeMeasure::parse("Relativ"), Some(ChangeMeasure::Relative));
+        assert_eq!(
+            ChangeMeasure::parse("Relativ"),
+            Some(ChangeMeasure::Relative)
+        );
         assert_eq!(ChangeMeasure::parse("pp"), Some(ChangeMeasure::Difference));
         assert_eq!(ChangeMeasure::parse("median"), None);
     }

@@ -509,8 +509,6 @@ fn join_long(
     Ok(())
 }
 
-
-
 /// What the rows gave: a column of values per indicator (in table order), where each
 /// (indicator, area) was first seen, and what was wrong.
 struct Collected {
@@ -775,8 +773,7 @@ mod tests {
             ..JoinOptions::default()
         };
         let (indicators, _) =
-            join_table(&r, &IndicatorTable::default(), &table, &long(Some("2018")))
-                .expect("join");
+            join_table(&r, &IndicatorTable::default(), &table, &long(Some("2018"))).expect("join");
         assert_eq!(
             indicators[0].1,
             JoinedValues::Dated(vec![(2018, vec![IndicatorValue::Number(10.0)])])
@@ -791,7 +788,10 @@ mod tests {
     fn one_wide_table_per_year_builds_a_series() {
         let r = region(&[("AC 1", "1"), ("AC 2", "2")]);
         let mut t = IndicatorTable::default();
-        for (year, csv) in [(2016, "Code;Quote\nAC 1;10\nAC 2;20\n"), (2022, "Code;Quote\nAC 1;12\n")] {
+        for (year, csv) in [
+            (2016, "Code;Quote\nAC 1;10\nAC 2;20\n"),
+            (2022, "Code;Quote\nAC 1;12\n"),
+        ] {
             let table = parse_csv(csv.as_bytes(), "werte.csv").expect("table");
             let options = JoinOptions {
                 table_year: Some(year),
@@ -803,7 +803,10 @@ mod tests {
         }
         use IndicatorValue::{Missing, Number};
         assert_eq!(t.years(0), &[2016, 2022]);
-        assert_eq!(t.column_in(0, 2016), Some(&[Number(10.0), Number(20.0)][..]));
+        assert_eq!(
+            t.column_in(0, 2016),
+            Some(&[Number(10.0), Number(20.0)][..])
+        );
         assert_eq!(t.column_in(0, 2022), Some(&[Number(12.0), Missing][..]));
     }
 
@@ -832,7 +835,11 @@ mod tests {
         );
         assert_eq!(values[1], IndicatorValue::Number(3.5));
         assert_eq!(values[2], IndicatorValue::Missing);
-        assert_eq!(indicators[1].1.current()[0], IndicatorValue::Suppressed, "never zero");
+        assert_eq!(
+            indicators[1].1.current()[0],
+            IndicatorValue::Suppressed,
+            "never zero"
+        );
         assert_eq!(report.matched_areas, 2);
         assert_eq!(report.areas_without_data, vec!["AC 3"]);
         assert_eq!(report.unmatched_rows, vec![(4, "XY 9".to_string())]);
@@ -867,7 +874,10 @@ mod tests {
         )
         .expect("join");
         assert_eq!(report.target, "RS");
-        assert_eq!(indicators[0].1.current()[0], IndicatorValue::Number(236_420.0));
+        assert_eq!(
+            indicators[0].1.current()[0],
+            IndicatorValue::Number(236_420.0)
+        );
     }
 
     #[test]

@@ -53,6 +53,16 @@ pub struct ExportArgs {
     /// handlungsfeld (default), abdeckung, or the key of an indicator / numeric property.
     #[arg(long)]
     pub color_by: Option<String>,
+    /// An indicator map of this year (default: the latest).
+    #[arg(long, conflicts_with = "change")]
+    pub year: Option<String>,
+    /// A change map between two years, e.g. 2017:2023 (diverging colours around 0).
+    #[arg(long)]
+    pub change: Option<String>,
+    /// How the change is measured: differenz (default; percentage points for shares) or
+    /// relativ (in percent of the earlier value).
+    #[arg(long, requires = "change")]
+    pub change_measure: Option<String>,
     /// Classes of an indicator map, e.g. quantile:5, jenks:7, equal:4, stddev:5.
     #[arg(long)]
     pub classes: Option<String>,
@@ -168,6 +178,68 @@ fn colouring(
     current: Colouring,
     lang: Lang,
 ) -> Result<Colouring, String> {
+    let colouring = chosen_colouring(args, map, current, lang)?;
+    if args.year.is_none() && args.change.is_none() {
+        return Ok(colouring);
+    }
+    let Colouring::Indicator(mut style) = colouring else {
+        return Err(lang.t(T::CliYearNeedsIndicator).to_string());
+    };
+    let position = map.indicators.position(&style.key).unwrap_or_default();
+    let years = map.indicators.years(position);
+    let year = |text: &str| -> Result<crate::model::Year, String> {
+        crate::model::parse_year(text)
+            .filter(|y| years.contains(y))
+            .ok_or_else(|| {
+                let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+                lang.tf(
+                    T::CliUnknownYear,
+                    &[
+                        ("value", text),
+                        (
+                            "years",
+                            &if list.is_empty() {
+                                lang.t(T::CliNoYears).to_string()
+                            } else {
+                                list.join(", ")
+                            },
+                        ),
+                    ],
+                )
+            })
+    };
+    if let Some(text) = &args.year {
+        style.year = Some(year(text)?);
+    }
+    if let Some(text) = &args.change {
+        let (a, b) = text
+            .split_once([':', '-', '–'])
+            .ok_or_else(|| lang.tf(T::CliBadChange, &[("value", text)]))?;
+        let (from, to) = (year(a)?, year(b)?);
+        if from == to {
+            return Err(lang.tf(T::CliBadChange, &[("value", text)]));
+        }
+        let measure = match &args.change_measure {
+            Some(m) => crate::model::ChangeMeasure::parse(m)
+                .ok_or_else(|| lang.tf(T::CliBadChangeMeasure, &[("value", m)]))?,
+            None => crate::model::ChangeMeasure::Difference,
+        };
+        style.change = Some(crate::model::Change {
+            from: from.min(to),
+            to: from.max(to),
+            measure,
+        });
+    }
+    Ok(Colouring::Indicator(style))
+}
+
+/// What --color-by names, or the stored colouring.
+fn chosen_colouring(
+    args: &ExportArgs,
+    map: &Document,
+    current: Colouring,
+    lang: Lang,
+) -> Result<Colouring, String> {
     let Some(key) = args.color_by.as_deref() else {
         return Ok(current);
     };
@@ -243,7 +315,8 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
     let mut joined_note = None;
     if !args.join.indicators.is_empty() {
         let mut merged = (*loaded.indicators).clone();
-        joined_note = Some(super::join_into(&loaded.region, &mut merged, &args.join, lang)?.join("\n"));
+        joined_note =
+            Some(super::join_into(&loaded.region, &mut merged, &args.join, lang)?.join("\n"));
         loaded.indicators = std::sync::Arc::new(merged);
         loaded.refresh();
     }

@@ -24,6 +24,15 @@ pub fn to_stored(view: &ViewSettings) -> StoredView {
             Some(style.classes),
         ),
     };
+    let (year, change) = match &view.colouring {
+        Colouring::Indicator(style) => (
+            style.year,
+            style
+                .change
+                .map(|c| format!("{}:{}:{}", c.from, c.to, c.measure.key())),
+        ),
+        _ => (None, None),
+    };
     StoredView {
         colouring,
         method,
@@ -34,8 +43,22 @@ pub fn to_stored(view: &ViewSettings) -> StoredView {
         show_badges: Some(view.show_badges),
         focus: view.focus.clone(),
         field_patterns: view.field_patterns.then_some(true),
+        year,
+        change,
         views: Vec::new(),
     }
+}
+
+/// A change as stored: "2017:2023:differenz" (the measure may be left out).
+pub fn parse_change(text: &str) -> Option<crate::model::Change> {
+    let mut parts = text.splitn(3, ':');
+    let from = crate::model::parse_year(parts.next()?)?;
+    let to = crate::model::parse_year(parts.next()?)?;
+    let measure = match parts.next() {
+        Some(m) => crate::model::ChangeMeasure::parse(m)?,
+        None => crate::model::ChangeMeasure::Difference,
+    };
+    Some(crate::model::Change { from, to, measure })
 }
 
 /// Applies stored settings; an indicator the map no longer has falls back to the fields.
@@ -52,6 +75,14 @@ pub fn apply_stored(view: &mut ViewSettings, stored: &StoredView, indicators: &I
                 if let Some(c) = stored.classes {
                     style.classes = c.clamp(3, 9);
                 }
+                // A year the indicator no longer has falls back to its latest.
+                let years = indicators.years(i);
+                style.year = stored.year.filter(|y| years.contains(y));
+                style.change = stored
+                    .change
+                    .as_deref()
+                    .and_then(parse_change)
+                    .filter(|c| years.contains(&c.from) && years.contains(&c.to));
                 Colouring::Indicator(style)
             }
             None => Colouring::ActionFields,

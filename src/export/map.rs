@@ -18,7 +18,7 @@ use crate::render::{EncodeError, Format, encode};
 use crate::scene::SceneInput;
 use crate::scene::font::Font;
 use crate::scene::page::{Corner, MapSource, Page, PageSpec, compose};
-use crate::scene::{Colouring, Scene, ViewSettings, method_name};
+use crate::scene::{Colouring, Scene, ViewSettings};
 use crate::spatial::crs::Transformer;
 use crate::spatial::prepared::PreparedMap;
 
@@ -230,8 +230,8 @@ pub fn colouring_name(map: &MapSnapshot, view: &ViewSettings) -> String {
         Colouring::Indicator(style) => match map.indicators.position(&style.key) {
             Some(p) => format!(
                 "{} ({})",
-                map.indicators.indicators()[p].label(lang.is_english()),
-                method_name(style.method, lang)
+                crate::scene::indicator_map_title(&map.indicators, p, style, lang),
+                crate::scene::map_method_name(style, lang)
             ),
             None => lang.t(T::LegendTitle).to_string(),
         },

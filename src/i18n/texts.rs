@@ -121,6 +121,9 @@ texts! {
     ConditionChangeSince => "{label}, Veränderung seit {since}{year}", "{label}, change since {since}{year}";
     ConditionUntil => " bis {year}", " to {year}";
     PercentagePoints => "Pp.", "pp";
+    CliYearNeedsIndicator => "--year und --change gelten für eine Indikatorkarte: mit --color-by INDIKATOR angeben, welcher.", "--year and --change apply to an indicator map: name it with --color-by INDICATOR.";
+    CliBadChange => "„{value}“ nennt keine zwei verschiedenen Jahre (z. B. 2017:2023).", "\"{value}\" does not name two different years (e.g. 2017:2023).";
+    CliBadChangeMeasure => "„{value}“: die Veränderung ist „differenz“ oder „relativ“.", "\"{value}\": the change is \"differenz\" (difference) or \"relativ\" (relative).";
     CliNoYears => "keine (die Werte haben kein Jahr)", "none (the values have no year)";
     CliLongNeedsValue => "Eine lange Tabelle braucht --value-column (die Spalte mit dem Wert).", "A long table needs --value-column (the column with the value).";
     TableJoinedSummary => "{file}: {n} Indikatoren für {areas} von {total} Sozialräumen", "{file}: {n} indicators for {areas} of {total} areas";
@@ -131,6 +134,11 @@ texts! {
     LegendOverridden => "von Hand übersteuert", "overridden by hand";
     LegendNoData => "keine Daten", "no data";
     LegendProtected => "Datenschutz: kleine Zahl", "data protection: small number";
+    LegendNoDataBothYears => "keine Daten (nicht in beiden Jahren)", "no data (not in both years)";
+    MethodCentred => "gleich breite Klassen um 0", "equal classes around 0";
+    ChangeTitlePoints => "{label}: Veränderung {from}–{to} in Prozentpunkten", "{label}: change {from}–{to} in percentage points";
+    ChangeTitleDifference => "{label}: Veränderung {from}–{to}", "{label}: change {from}–{to}";
+    ChangeTitleRelative => "{label}: Veränderung {from}–{to} in Prozent", "{label}: change {from}–{to} in percent";
     LegendIndicatorSummary => "{method}, {classes} Klassen · {n} Sozialräume mit Wert", "{method}, {classes} classes · {n} areas with a value";
     IndicatorSearchHint => "Indikator suchen …", "Search indicators …";
     IndicatorNoTheme => "Ohne Thema", "No theme";

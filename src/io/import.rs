@@ -1007,10 +1007,13 @@ fn build_indicators(
             .map(|s| indicator_value(s.properties.get(key)))
             .collect()
     };
-    let mut series: std::collections::HashMap<String, crate::model::Series> =
-        super::series::read(spaces.iter().map(|s| s.properties.get(super::series::PROPERTY)))
-            .into_iter()
-            .collect();
+    let mut series: std::collections::HashMap<String, crate::model::Series> = super::series::read(
+        spaces
+            .iter()
+            .map(|s| s.properties.get(super::series::PROPERTY)),
+    )
+    .into_iter()
+    .collect();
     let mut push = |table: &mut IndicatorTable, indicator: Indicator, values| match series
         .remove(&indicator.key)
     {

@@ -61,8 +61,10 @@ pub fn property(table: &IndicatorTable, space: usize) -> Option<Value> {
 /// not numbers are left out.
 pub fn read<'a>(attributes: impl Iterator<Item = Option<&'a Value>>) -> Vec<(String, Series)> {
     let mut order: Vec<String> = Vec::new();
-    let mut found: std::collections::HashMap<String, std::collections::BTreeMap<Year, Vec<(usize, IndicatorValue)>>> =
-        Default::default();
+    let mut found: std::collections::HashMap<
+        String,
+        std::collections::BTreeMap<Year, Vec<(usize, IndicatorValue)>>,
+    > = Default::default();
     let mut n = 0;
     for (i, attribute) in attributes.enumerate() {
         n = i + 1;
@@ -119,7 +121,10 @@ mod tests {
                 (2022, vec![Missing, Number(4.0)]),
             ],
         );
-        t.push(Indicator::from_key("flaeche"), vec![Number(1.0), Number(2.0)]);
+        t.push(
+            Indicator::from_key("flaeche"),
+            vec![Number(1.0), Number(2.0)],
+        );
         let props: Vec<Map<String, Value>> = (0..2)
             .map(|i| {
                 let mut m = Map::new();
@@ -139,10 +144,16 @@ mod tests {
     #[test]
     fn an_area_without_the_attribute_has_no_data() {
         let mut with = Map::new();
-        with.insert(PROPERTY.into(), serde_json::json!({"q": {"2019": 3, "x": 1}}));
+        with.insert(
+            PROPERTY.into(),
+            serde_json::json!({"q": {"2019": 3, "x": 1}}),
+        );
         let without = Map::new();
         let back = read([&without, &with].into_iter().map(|p| p.get(PROPERTY)));
-        assert_eq!(back, vec![("q".to_string(), vec![(2019, vec![Missing, Number(3.0)])])]);
+        assert_eq!(
+            back,
+            vec![("q".to_string(), vec![(2019, vec![Missing, Number(3.0)])])]
+        );
         assert!(property(&IndicatorTable::default(), 0).is_none());
     }
 }

@@ -27,6 +27,8 @@ pub enum Unit {
     Years,
     /// A dimensionless index or ratio.
     Index,
+    /// Percentage points: the difference of two shares.
+    PercentagePoints,
     /// No unit known (e.g. a numeric property of a foreign file).
     #[default]
     None,
@@ -47,6 +49,8 @@ impl Unit {
             (Unit::Euro, _) => "€",
             (Unit::Years, false) => "J.",
             (Unit::Years, true) => "yrs",
+            (Unit::PercentagePoints, false) => "Pp.",
+            (Unit::PercentagePoints, true) => "pp",
             (Unit::Index | Unit::None, _) => "",
         }
     }
@@ -356,7 +360,10 @@ impl IndicatorTable {
 
     /// The current value of indicator `position` for area `space`.
     pub fn value(&self, position: usize, space: usize) -> IndicatorValue {
-        self.column(position).get(space).copied().unwrap_or_default()
+        self.column(position)
+            .get(space)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The value of indicator `position` for area `space` in `year` (None: current).
@@ -489,7 +496,10 @@ mod tests {
         assert_eq!(t.years(0), &[2016, 2022]);
         assert_eq!(t.value(0, 0), Number(3.0), "current = latest year");
         assert_eq!(t.value_at(0, 0, Some(2016)), Number(1.0));
-        assert!(t.column_at(0, Some(2019)).is_empty(), "no such year: no values");
+        assert!(
+            t.column_at(0, Some(2019)).is_empty(),
+            "no such year: no values"
+        );
         t.merge_series(
             Indicator::from_key("q"),
             vec![(2019, vec![Number(2.0)]), (2022, vec![Number(4.0)])],
@@ -498,7 +508,11 @@ mod tests {
         assert_eq!(t.value_at(0, 0, Some(2022)), Number(4.0), "a year replaced");
         assert_eq!(t.value_at(0, 0, Some(2016)), Number(1.0), "the others kept");
         t.push(Indicator::from_key("flaeche"), vec![Number(9.0)]);
-        assert_eq!(t.column_at(1, Some(2016)), &[Number(9.0)], "no years: always shown");
+        assert_eq!(
+            t.column_at(1, Some(2016)),
+            &[Number(9.0)],
+            "no years: always shown"
+        );
         assert_eq!(t.year_shown(1, Some(2016)), None);
         assert_eq!(t.all_years(), vec![2016, 2019, 2022]);
     }

@@ -15,10 +15,14 @@ pub mod style;
 pub mod text;
 
 use crate::analysis::breaks::{BreakMethod, class_breaks, class_of};
+use crate::analysis::change::change_column;
 use crate::analysis::classification::{FieldCounts, count_fields};
 use crate::analysis::rules::Classification;
 use crate::i18n::{Lang, T, format};
-use crate::model::{ActionField, ActionFieldSet, Indicator, IndicatorTable, Polarity, Region};
+use crate::model::{
+    ActionField, ActionFieldSet, Change, ChangeMeasure, Indicator, IndicatorTable, IndicatorValue,
+    Polarity, Region, Unit, Year,
+};
 use palette::palette;
 use style::{FillStyle, Pattern, Rgba, fill_for_fields};
 
@@ -37,6 +41,11 @@ pub struct IndicatorStyle {
     pub reversed: bool,
     /// Inner limits for the manual method.
     pub manual: Vec<f64>,
+    /// The year shown (None: each area's current values, the latest year).
+    pub year: Option<Year>,
+    /// Set: the map shows the change between two years instead of one year's values, on a
+    /// diverging scheme centred on 0.
+    pub change: Option<Change>,
 }
 
 impl IndicatorStyle {
@@ -55,6 +64,18 @@ impl IndicatorStyle {
             palette: palette.to_string(),
             reversed: false,
             manual: Vec::new(),
+            year: None,
+            change: None,
+        }
+    }
+
+    /// The diverging scheme of a change map and whether it runs reversed: a rise is red where
+    /// a high value means need, blue where it means strength, orange where it means neither.
+    pub fn change_palette(indicator: &Indicator) -> (&'static str, bool) {
+        match indicator.polarity {
+            Polarity::HighIsNeed => ("RdBu", true),
+            Polarity::HighIsStrength => ("RdBu", false),
+            Polarity::Neutral => ("PuOr", true),
         }
     }
 }
@@ -563,21 +584,33 @@ impl Scene {
         inside: &dyn Fn(usize) -> bool,
     ) {
         let table = input.indicators;
-        let indicator = &table.indicators()[column];
-        let values = table.column(column);
         let n = input.region.spaces.len();
-        let protected: Vec<bool> = (0..n).map(|i| table.is_small_number(column, i)).collect();
+        let shown = ShownValues::of(table, column, style, n);
+        let indicator = &shown.indicator;
+        let values = shown.values.as_slice();
+        let protected = &shown.protected;
         let numbers: Vec<f64> = (0..n)
             .filter(|&i| !protected[i])
             .filter_map(|i| values.get(i).and_then(|v| v.number()))
             .collect();
-        let limits = class_breaks(&numbers, style.method, style.classes, &style.manual)
-            .or_else(|_| class_breaks(&numbers, BreakMethod::Quantile, style.classes, &[]))
-            .unwrap_or_default();
+        let limits = if style.change.is_some() && style.method != BreakMethod::Manual {
+            centred_breaks(&numbers, style.classes, indicator.decimals)
+        } else {
+            class_breaks(&numbers, style.method, style.classes, &style.manual)
+                .or_else(|_| class_breaks(&numbers, BreakMethod::Quantile, style.classes, &[]))
+                .unwrap_or_default()
+        };
         let classes = limits.len().saturating_sub(1);
-        let colors = palette(&style.palette)
+        let (scheme, reversed) = match style.change {
+            Some(_) => {
+                let (name, reversed) = IndicatorStyle::change_palette(indicator);
+                (name, reversed != style.reversed)
+            }
+            None => (style.palette.as_str(), style.reversed),
+        };
+        let colors = palette(scheme)
             .or_else(|| palette("YlOrRd"))
-            .map(|p| p.colors_for(classes, style.reversed))
+            .map(|p| p.colors_for(classes, reversed))
             .unwrap_or_default();
         self.patterns = vec![no_data_pattern(), protected_pattern()];
         let mut counts = vec![0usize; classes];
@@ -609,7 +642,12 @@ impl Scene {
         let mut entries = class_entries(indicator, &limits, &colors, &counts, lang);
         entries.push(LegendEntry::plain(
             FillStyle::Pattern(0),
-            lang.t(T::LegendNoData).to_string(),
+            lang.t(if style.change.is_some() {
+                T::LegendNoDataBothYears
+            } else {
+                T::LegendNoData
+            })
+            .to_string(),
             missing,
         ));
         if withheld > 0 {
@@ -619,12 +657,13 @@ impl Scene {
                 withheld,
             ));
         }
+        let method = map_method_name(style, lang);
         self.legend = Legend {
-            title: indicator.label(lang.is_english()).to_string(),
+            title: shown.title(lang),
             summary: lang.tf(
                 T::LegendIndicatorSummary,
                 &[
-                    ("method", method_name(style.method, lang)),
+                    ("method", method),
                     ("classes", &format::count(classes, lang)),
                     ("n", &format::count(with_value, lang)),
                 ],
@@ -633,6 +672,141 @@ impl Scene {
         };
         self.histogram = histogram(&numbers, limits, colors);
     }
+}
+
+/// What an indicator map shows: one year's values or the change between two, with the
+/// catalogue entry they are formatted by (percentage points for the difference of a share)
+/// and which areas fall under the data-protection rule (in either year, for a change).
+struct ShownValues {
+    indicator: Indicator,
+    values: Vec<IndicatorValue>,
+    protected: Vec<bool>,
+    /// The year of the values (None: they have none).
+    year: Option<Year>,
+    change: Option<Change>,
+}
+
+impl ShownValues {
+    fn of(table: &IndicatorTable, column: usize, style: &IndicatorStyle, n: usize) -> ShownValues {
+        let mut indicator = table.indicators()[column].clone();
+        match style.change {
+            Some(change) => {
+                let from = table.column_at(column, Some(change.from));
+                let to = table.column_at(column, Some(change.to));
+                let mut values = change_column(from, to, change.measure);
+                values.resize(n, IndicatorValue::Missing);
+                let protected = (0..n)
+                    .map(|i| {
+                        table.is_small_number_at(column, i, Some(change.from))
+                            || table.is_small_number_at(column, i, Some(change.to))
+                    })
+                    .collect();
+                indicator.unit = match (change.measure, indicator.unit) {
+                    (ChangeMeasure::Relative, _) => Unit::Percent,
+                    (ChangeMeasure::Difference, Unit::Percent) => Unit::PercentagePoints,
+                    (ChangeMeasure::Difference, unit) => unit,
+                };
+                if change.measure == ChangeMeasure::Relative {
+                    indicator.decimals = 1;
+                }
+                ShownValues {
+                    indicator,
+                    values,
+                    protected,
+                    year: None,
+                    change: Some(change),
+                }
+            }
+            None => ShownValues {
+                indicator,
+                values: table.column_at(column, style.year).to_vec(),
+                protected: (0..n)
+                    .map(|i| table.is_small_number_at(column, i, style.year))
+                    .collect(),
+                year: table.year_shown(column, style.year),
+                change: None,
+            },
+        }
+    }
+
+    /// "SGB-II-Quote 2020", "SGB-II-Quote: Veränderung 2017–2023 in Prozentpunkten".
+    fn title(&self, lang: Lang) -> String {
+        map_title(&self.indicator, self.change, self.year, lang)
+    }
+}
+
+/// The title of an indicator map: its label, the year of its values, or the change shown.
+pub fn indicator_map_title(
+    table: &IndicatorTable,
+    column: usize,
+    style: &IndicatorStyle,
+    lang: Lang,
+) -> String {
+    let mut indicator = table.indicators()[column].clone();
+    if let (Some(c), Unit::Percent) = (style.change, indicator.unit)
+        && c.measure == ChangeMeasure::Difference
+    {
+        indicator.unit = Unit::PercentagePoints;
+    }
+    let year = match style.change {
+        Some(_) => None,
+        None => table.year_shown(column, style.year),
+    };
+    map_title(&indicator, style.change, year, lang)
+}
+
+/// The name of the class method of an indicator map (a change map's own when not manual).
+pub fn map_method_name(style: &IndicatorStyle, lang: Lang) -> &'static str {
+    if style.change.is_some() && style.method != BreakMethod::Manual {
+        lang.t(T::MethodCentred)
+    } else {
+        method_name(style.method, lang)
+    }
+}
+
+fn map_title(
+    indicator: &Indicator,
+    change: Option<Change>,
+    year: Option<Year>,
+    lang: Lang,
+) -> String {
+    let label = indicator.label(lang.is_english());
+    match (change, year) {
+        (Some(c), _) => lang.tf(
+            match (c.measure, indicator.unit) {
+                (ChangeMeasure::Relative, _) => T::ChangeTitleRelative,
+                (ChangeMeasure::Difference, Unit::PercentagePoints) => T::ChangeTitlePoints,
+                (ChangeMeasure::Difference, _) => T::ChangeTitleDifference,
+            },
+            &[
+                ("label", label),
+                ("from", &c.from.to_string()),
+                ("to", &c.to.to_string()),
+            ],
+        ),
+        (None, Some(y)) => format!("{label} {y}"),
+        (None, None) => label.to_string(),
+    }
+}
+
+/// Class limits for a change: equal classes symmetric about 0 with a round step, so that the
+/// diverging scheme's middle means "about unchanged" (an odd number of classes) or 0 is a
+/// limit (an even number).
+pub fn centred_breaks(numbers: &[f64], classes: usize, decimals: u8) -> Vec<f64> {
+    let classes = classes.clamp(2, 9);
+    let largest = numbers.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if numbers.is_empty() {
+        return Vec::new();
+    }
+    // A step of an even number of shown digits, so that every limit (at half steps for an odd
+    // number of classes) is a number the legend shows exactly.
+    let unit = 2.0 * 10f64.powi(-i32::from(decimals.min(6)));
+    let raw = 2.0 * largest / classes as f64;
+    let step = ((raw / unit - 1e-9).ceil()).max(1.0) * unit;
+    let half = classes as f64 / 2.0;
+    (0..=classes)
+        .map(|j| ((j as f64 - half) * step * 1e9).round() / 1e9)
+        .collect()
 }
 
 /// One legend row per class with its colour and count. Limits never touch: a value on a limit
@@ -697,6 +871,109 @@ mod tests {
     use crate::analysis::rules::classify;
     use crate::io::demo::load_demo;
     use crate::io::{ImportOptions, Progress, import_bytes};
+
+    fn indicator_scene(indicators: &IndicatorTable, style: IndicatorStyle) -> Scene {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let classification = classify(&demo.region, indicators, &demo.rules, &[]);
+        let input = SceneInput {
+            region: &demo.region,
+            indicators,
+            classification: &classification,
+            measure_counts: &[],
+        };
+        let settings = ViewSettings {
+            colouring: Colouring::Indicator(style),
+            ..ViewSettings::default()
+        };
+        Scene::build(input, &settings)
+    }
+
+    #[test]
+    fn a_change_map_is_centred_on_zero_and_hatches_areas_without_both_years() {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let mut t = demo.indicators.clone();
+        let q = t.position("sgb2_quote").expect("quota");
+        assert_eq!(t.years(q), &[2017, 2020, 2023]);
+        // AC 3 has no value in 2017.
+        let ac3 = demo.region.space_by_code("AC 3").expect("AC 3");
+        let mut y2017 = t.column_in(q, 2017).expect("2017").to_vec();
+        y2017[ac3] = IndicatorValue::Missing;
+        t.merge_series(t.indicators()[q].clone(), vec![(2017, y2017)]);
+        let mut style = IndicatorStyle::for_indicator(&t.indicators()[q]);
+        style.change = Some(Change {
+            from: 2017,
+            to: 2023,
+            measure: ChangeMeasure::Difference,
+        });
+        let scene = indicator_scene(&t, style);
+        assert_eq!(
+            scene.legend.title,
+            "SGB-II-Quote: Veränderung 2017–2023 in Prozentpunkten"
+        );
+        assert_eq!(scene.fills[ac3], FillStyle::Pattern(0), "no data, never 0");
+        let hist = scene.histogram.as_ref().expect("classes");
+        assert!((hist.limits[0] + hist.limits[5]).abs() < 1e-9, "{:?}", hist.limits);
+        assert!(hist.limits[2] < 0.0 && hist.limits[3] > 0.0, "the middle class holds 0");
+        let no_data = scene.legend.entries.iter().find(|e| e.fill == FillStyle::Pattern(0));
+        assert_eq!(no_data.map(|e| e.count), Some(1));
+        assert!(scene.legend.entries[0].label.ends_with("Pp."), "{}", scene.legend.entries[0].label);
+        // Every other area is in the class of its own change.
+        let from = t.column_in(q, 2017).expect("2017");
+        let to = t.column_in(q, 2023).expect("2023");
+        for i in (0..from.len()).filter(|&i| i != ac3) {
+            let d = to[i].number().expect("n") - from[i].number().expect("n");
+            let class = class_of(d, &hist.limits).expect("in a class");
+            assert_eq!(scene.fills[i], FillStyle::Solid(hist.colors[class]), "area {i}");
+        }
+        // A rise in a need is red, a fall blue.
+        let top = hist.colors[4];
+        assert!(top.0[0] > top.0[2], "{top:?}");
+    }
+
+    #[test]
+    fn a_year_map_shows_that_years_values_and_names_the_year() {
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let t = &demo.indicators;
+        let p = t.position("anteil_65plus").expect("65+");
+        let mut style = IndicatorStyle::for_indicator(&t.indicators()[p]);
+        let now = indicator_scene(t, style.clone());
+        assert_eq!(now.legend.title, "Anteil 65 Jahre und älter 2023");
+        style.year = Some(2017);
+        let then = indicator_scene(t, style);
+        assert_eq!(then.legend.title, "Anteil 65 Jahre und älter 2017");
+        let numbers = |y| -> Vec<f64> {
+            let mut v: Vec<f64> = t
+                .column_in(p, y)
+                .expect("year")
+                .iter()
+                .filter_map(|v| v.number())
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let h = then.histogram.as_ref().expect("classes");
+        assert_eq!(h.min, numbers(2017)[0], "the classes of 2017's values");
+        assert!(h.min < now.histogram.as_ref().expect("c").min, "older: fewer old people");
+    }
+
+    #[test]
+    fn centred_limits_are_symmetric_exact_and_cover_every_value() {
+        for (numbers, classes) in [
+            (vec![-2.9, 0.4, 1.7], 5),
+            (vec![0.0, 0.0], 5),
+            (vec![-130.0, 12.0], 4),
+            (vec![0.05], 7),
+        ] {
+            let l = centred_breaks(&numbers, classes, 1);
+            assert_eq!(l.len(), classes + 1);
+            assert!((l[0] + l[classes]).abs() < 1e-9, "{l:?}");
+            assert!(numbers.iter().all(|v| class_of(*v, &l).is_some()), "{numbers:?} {l:?}");
+            for x in &l {
+                assert!(((x * 10.0).round() - x * 10.0).abs() < 1e-6, "shown exactly: {l:?}");
+            }
+        }
+        assert!(centred_breaks(&[], 5, 1).is_empty());
+    }
 
     #[test]
     fn a_map_without_classification_says_not_classified_not_no_need() {

@@ -82,7 +82,11 @@ pub fn combinator_name(combinator: Combinator, lang: Lang) -> String {
 
 /// What a condition looks at, in words: "SGB-II-Quote", "SGB-II-Quote 2019",
 /// "SGB-II-Quote, Veränderung seit 2016".
-fn condition_label(c: &crate::model::Condition, indicator: Option<&Indicator>, lang: Lang) -> String {
+fn condition_label(
+    c: &crate::model::Condition,
+    indicator: Option<&Indicator>,
+    lang: Lang,
+) -> String {
     let label = indicator.map_or(c.indicator.as_str(), |i| i.label(lang.is_english()));
     match c.since {
         Some(since) => {
@@ -92,7 +96,11 @@ fn condition_label(c: &crate::model::Condition, indicator: Option<&Indicator>, l
                 .unwrap_or_default();
             lang.tf(
                 T::ConditionChangeSince,
-                &[("label", label), ("since", &since.to_string()), ("year", &until)],
+                &[
+                    ("label", label),
+                    ("since", &since.to_string()),
+                    ("year", &until),
+                ],
             )
         }
         None => match c.year {

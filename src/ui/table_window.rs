@@ -79,7 +79,9 @@ impl TableForm {
             return;
         }
         self.read_for = path.clone();
-        self.table_year = year_in_name(&path).map(|y| y.to_string()).unwrap_or_default();
+        self.table_year = year_in_name(&path)
+            .map(|y| y.to_string())
+            .unwrap_or_default();
         self.columns.clear();
         self.summary.clear();
         if !std::path::Path::new(&path).is_file() {
@@ -126,7 +128,10 @@ impl TableForm {
 /// A year such as 2016 in a file's name ("sozialdaten_2016.csv"), the guess for the year of a
 /// wide table's values.
 fn year_in_name(path: &str) -> Option<i32> {
-    let name = std::path::Path::new(path).file_stem()?.to_string_lossy().into_owned();
+    let name = std::path::Path::new(path)
+        .file_stem()?
+        .to_string_lossy()
+        .into_owned();
     let digits: Vec<char> = name.chars().collect();
     (0..digits.len().saturating_sub(3)).find_map(|i| {
         let window: String = digits[i..i + 4].iter().collect();
@@ -433,8 +438,16 @@ mod tests {
     fn a_year_in_the_file_name_is_the_guess() {
         assert_eq!(year_in_name("/d/sozialdaten_2016.csv"), Some(2016));
         assert_eq!(year_in_name("werte-2022-final.xlsx"), Some(2022));
-        assert_eq!(year_in_name("tabelle 12345.csv"), None, "part of a longer number");
+        assert_eq!(
+            year_in_name("tabelle 12345.csv"),
+            None,
+            "part of a longer number"
+        );
         assert_eq!(year_in_name("werte.csv"), None);
-        assert_eq!(year_in_name("/2019/werte.csv"), None, "only the name counts");
+        assert_eq!(
+            year_in_name("/2019/werte.csv"),
+            None,
+            "only the name counts"
+        );
     }
 }

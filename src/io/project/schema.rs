@@ -461,8 +461,7 @@ fn write_series(
         super::SERIES
     ))?;
     for (row, s) in rows.iter().zip(series) {
-        let (Some(Value::Object(s)), Some(code)) =
-            (s, row.get("code").and_then(Value::as_str))
+        let (Some(Value::Object(s)), Some(code)) = (s, row.get("code").and_then(Value::as_str))
         else {
             continue;
         };
@@ -524,10 +523,16 @@ pub fn attach_series(
         }
     }
     for f in features {
-        let code = f.properties.get("code").and_then(Value::as_str).map(str::to_string);
+        let code = f
+            .properties
+            .get("code")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(series) = code.and_then(|c| by_code.remove(&c)) {
-            f.properties
-                .insert(crate::io::series::PROPERTY.to_string(), Value::Object(series));
+            f.properties.insert(
+                crate::io::series::PROPERTY.to_string(),
+                Value::Object(series),
+            );
         }
     }
     Ok(())

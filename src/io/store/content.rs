@@ -36,6 +36,12 @@ pub struct StoredView {
     /// Handlungsfelder hatched (readable without colour).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_patterns: Option<bool>,
+    /// The year of an indicator view (absent: the latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// A change map: "2017:2023" and how the change is measured ("differenz", "relativ").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
     /// The saved views ("Ansichten"), in the planner's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<SavedView>,
