@@ -4,7 +4,7 @@
 //! frame. Missing and suppressed values take no part: they are neither zero nor ranked, and a
 //! rank says "of how many" so the reader sees when values are missing.
 
-use crate::model::{Aggregation, IndicatorTable, IndicatorValue, Region};
+use crate::model::{Aggregation, IndicatorTable, IndicatorValue, Region, Year};
 
 /// Statistics of one indicator.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,6 +17,19 @@ pub struct IndicatorStats {
     pub rank: Vec<Option<(usize, usize)>>,
     /// Smallest and largest value.
     pub range: Option<(f64, f64)>,
+    /// Per year of the indicator (oldest first): the region's and each municipality's value.
+    pub years: Vec<YearStats>,
+}
+
+/// The region's and the municipalities' value of one indicator in one year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YearStats {
+    /// The year.
+    pub year: Year,
+    /// The region's value.
+    pub region: Option<f64>,
+    /// Each municipality's value, by municipality index.
+    pub municipality: Vec<Option<f64>>,
 }
 
 /// Statistics of every indicator of a region, in catalogue order.
@@ -34,7 +47,20 @@ pub fn aggregate(
     members: &[usize],
     aggregation: &Aggregation,
 ) -> Option<f64> {
-    let values = table.column(column);
+    aggregate_at(table, column, members, aggregation, None)
+}
+
+/// [`aggregate`] over the values of `year` (None: the current values), weighted by the
+/// weight's values of the same year.
+pub fn aggregate_at(
+    table: &IndicatorTable,
+    column: usize,
+    members: &[usize],
+    aggregation: &Aggregation,
+    year: Option<Year>,
+) -> Option<f64> {
+    let year = table.year_shown(column, year);
+    let values = table.column_at(column, year);
     let numbers = members
         .iter()
         .filter_map(|&i| values.get(i).and_then(|v| v.number()).map(|v| (i, v)));
@@ -49,7 +75,10 @@ pub fn aggregate(
             let Some(w_col) = table.position(key) else {
                 return mean(numbers.map(|(_, v)| v));
             };
-            let weights = table.column(w_col);
+            // The weights of the same year; without it (or without years) the current ones.
+            let weights = year
+                .and_then(|y| table.column_in(w_col, y))
+                .unwrap_or_else(|| table.column(w_col));
             let (mut sum, mut weight) = (0.0, 0.0);
             let mut plain = Vec::new();
             for (i, v) in numbers {
@@ -125,6 +154,27 @@ impl RegionStats {
                         .collect(),
                     rank: ranks(column),
                     range,
+                    years: table
+                        .years(c)
+                        .iter()
+                        .map(|&y| YearStats {
+                            year: y,
+                            region: aggregate_at(table, c, &all, &indicator.aggregation, Some(y)),
+                            municipality: region
+                                .municipalities
+                                .iter()
+                                .map(|m| {
+                                    aggregate_at(
+                                        table,
+                                        c,
+                                        &m.spaces,
+                                        &indicator.aggregation,
+                                        Some(y),
+                                    )
+                                })
+                                .collect(),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -196,6 +246,39 @@ mod tests {
         );
         let ties = ranks(&[Number(5.0), Number(5.0), Number(1.0)]);
         assert_eq!(ties, vec![Some((1, 3)), Some((1, 3)), Some((3, 3))]);
+    }
+
+    #[test]
+    fn each_year_is_aggregated_with_that_years_weights() {
+        let mut t = IndicatorTable::default();
+        t.push_series(
+            Indicator::from_key("quote"),
+            vec![
+                (2017, vec![Number(10.0), Number(20.0)]),
+                (2023, vec![Number(30.0), Missing]),
+            ],
+        );
+        t.push_series(
+            Indicator::from_key("einwohner"),
+            vec![
+                (2017, vec![Number(300.0), Number(100.0)]),
+                (2023, vec![Number(100.0), Number(100.0)]),
+            ],
+        );
+        let weighted = Aggregation::WeightedBy("einwohner".into());
+        assert_eq!(
+            aggregate_at(&t, 0, &[0, 1], &weighted, Some(2017)),
+            Some(12.5)
+        );
+        assert_eq!(
+            aggregate_at(&t, 0, &[0, 1], &weighted, Some(2023)),
+            Some(30.0)
+        );
+        assert_eq!(
+            aggregate_at(&t, 0, &[0, 1], &weighted, None),
+            Some(30.0),
+            "current"
+        );
     }
 
     fn t_column(t: &IndicatorTable) -> &[IndicatorValue] {

@@ -912,18 +912,37 @@ mod tests {
         );
         assert_eq!(scene.fills[ac3], FillStyle::Pattern(0), "no data, never 0");
         let hist = scene.histogram.as_ref().expect("classes");
-        assert!((hist.limits[0] + hist.limits[5]).abs() < 1e-9, "{:?}", hist.limits);
-        assert!(hist.limits[2] < 0.0 && hist.limits[3] > 0.0, "the middle class holds 0");
-        let no_data = scene.legend.entries.iter().find(|e| e.fill == FillStyle::Pattern(0));
+        assert!(
+            (hist.limits[0] + hist.limits[5]).abs() < 1e-9,
+            "{:?}",
+            hist.limits
+        );
+        assert!(
+            hist.limits[2] < 0.0 && hist.limits[3] > 0.0,
+            "the middle class holds 0"
+        );
+        let no_data = scene
+            .legend
+            .entries
+            .iter()
+            .find(|e| e.fill == FillStyle::Pattern(0));
         assert_eq!(no_data.map(|e| e.count), Some(1));
-        assert!(scene.legend.entries[0].label.ends_with("Pp."), "{}", scene.legend.entries[0].label);
+        assert!(
+            scene.legend.entries[0].label.ends_with("Pp."),
+            "{}",
+            scene.legend.entries[0].label
+        );
         // Every other area is in the class of its own change.
         let from = t.column_in(q, 2017).expect("2017");
         let to = t.column_in(q, 2023).expect("2023");
         for i in (0..from.len()).filter(|&i| i != ac3) {
             let d = to[i].number().expect("n") - from[i].number().expect("n");
             let class = class_of(d, &hist.limits).expect("in a class");
-            assert_eq!(scene.fills[i], FillStyle::Solid(hist.colors[class]), "area {i}");
+            assert_eq!(
+                scene.fills[i],
+                FillStyle::Solid(hist.colors[class]),
+                "area {i}"
+            );
         }
         // A rise in a need is red, a fall blue.
         let top = hist.colors[4];
@@ -953,7 +972,10 @@ mod tests {
         };
         let h = then.histogram.as_ref().expect("classes");
         assert_eq!(h.min, numbers(2017)[0], "the classes of 2017's values");
-        assert!(h.min < now.histogram.as_ref().expect("c").min, "older: fewer old people");
+        assert!(
+            h.min < now.histogram.as_ref().expect("c").min,
+            "older: fewer old people"
+        );
     }
 
     #[test]
@@ -967,9 +989,15 @@ mod tests {
             let l = centred_breaks(&numbers, classes, 1);
             assert_eq!(l.len(), classes + 1);
             assert!((l[0] + l[classes]).abs() < 1e-9, "{l:?}");
-            assert!(numbers.iter().all(|v| class_of(*v, &l).is_some()), "{numbers:?} {l:?}");
+            assert!(
+                numbers.iter().all(|v| class_of(*v, &l).is_some()),
+                "{numbers:?} {l:?}"
+            );
             for x in &l {
-                assert!(((x * 10.0).round() - x * 10.0).abs() < 1e-6, "shown exactly: {l:?}");
+                assert!(
+                    ((x * 10.0).round() - x * 10.0).abs() < 1e-6,
+                    "shown exactly: {l:?}"
+                );
             }
         }
         assert!(centred_breaks(&[], 5, 1).is_empty());

@@ -181,6 +181,22 @@ pub fn inspector_ui(
             egui::CollapsingHeader::new(lang.t(T::ProfileTitle))
                 .default_open(true)
                 .show(ui, |ui| profile_ui(ui, map, index, lang));
+            let years = map.indicators.all_years();
+            if years.len() > 1 {
+                let title = lang.tf(
+                    T::SeriesTitle,
+                    &[
+                        ("from", &years[0].to_string()),
+                        ("to", &years[years.len() - 1].to_string()),
+                    ],
+                );
+                egui::CollapsingHeader::new(title)
+                    .id_salt("series")
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        super::series_chart::series_ui(ui, map, index, lang)
+                    });
+            }
             egui::CollapsingHeader::new(lang.t(T::AllProperties))
                 .default_open(false)
                 .show(ui, |ui| {
@@ -429,7 +445,7 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
 
 /// A label that wraps only between words: at most `max_width` wide, but never narrower than
 /// its longest word ("Mindestsicherungsquote" stays whole instead of "Mindestsicherungsq|uote").
-fn word_wrapped(ui: &mut Ui, text: &str, small: bool, max_width: f32) -> egui::Response {
+pub(super) fn word_wrapped(ui: &mut Ui, text: &str, small: bool, max_width: f32) -> egui::Response {
     let font = if small {
         egui::TextStyle::Small.resolve(ui.style())
     } else {

@@ -17,6 +17,7 @@ pub mod menu;
 pub mod presentation;
 pub mod register_window;
 pub mod rules_window;
+pub mod series_chart;
 pub mod shown;
 pub mod status_bar;
 pub mod swatch;
@@ -24,6 +25,7 @@ pub mod switcher;
 pub mod table_window;
 pub mod view_panel;
 pub mod views_window;
+pub mod years;
 
 use eframe::egui::{self, RichText, Ui};
 

@@ -23,6 +23,8 @@ pub struct ViewPanelState {
     pub last_indicator: Option<IndicatorStyle>,
     /// What was typed into the indicator list's search field.
     pub indicator_query: String,
+    /// Playing through the years.
+    pub playing: super::years::Playing,
 }
 
 /// Parses "5; 10,5; 20" (German) or "5; 10.5; 20".
@@ -117,7 +119,11 @@ pub fn view_panel_ui(
     ui.add_space(4.0);
     match &view.colouring {
         Colouring::Indicator(style) => {
-            if let Some(new_style) = indicator_options_ui(ui, map, style, lang, state) {
+            let changed = indicator_options_ui(ui, map, style, lang, state);
+            let style_now = changed.clone().unwrap_or_else(|| style.clone());
+            let years =
+                super::years::years_ui(ui, &map.indicators, &style_now, &mut state.playing, lang);
+            if let Some(new_style) = years.or(changed) {
                 commands.push(Command::SetColouring(Colouring::Indicator(new_style)));
             }
             ui.separator();
@@ -206,10 +212,19 @@ fn indicator_options_ui(
                 .show_ui(ui, |ui| {
                     if let Some(indicator) = indicator_list_ui(ui, table, &style.key, query, lang) {
                         let fresh = IndicatorStyle::for_indicator(indicator);
+                        // The year or change shown stays when the new indicator has it.
+                        let years = table
+                            .position(&indicator.key)
+                            .map(|p| table.years(p))
+                            .unwrap_or(&[]);
                         next = IndicatorStyle {
                             method: style.method,
                             classes: style.classes,
                             manual: Vec::new(),
+                            year: style.year.filter(|y| years.contains(y)),
+                            change: style
+                                .change
+                                .filter(|c| years.contains(&c.from) && years.contains(&c.to)),
                             ..fresh
                         };
                     }
