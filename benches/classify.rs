@@ -71,6 +71,8 @@ fn condition(key: &str, measure: Score, comparison: Comparison, threshold: f64) 
         measure,
         comparison,
         threshold,
+        year: None,
+        since: None,
     }
 }
 

@@ -329,3 +329,98 @@ bedingungen = [
     );
     assert!(!out.exists(), "nothing written");
 }
+
+/// The demo's values of `key` in `year`, by code, read from its `zeitreihen` attribute.
+fn demo_series(key: &str, year: &str) -> std::collections::HashMap<String, f64> {
+    let text = std::fs::read_to_string(demo_map()).expect("demo");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    doc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["code"].as_str().expect("code").to_string(),
+                p["zeitreihen"][key][year].as_f64().expect("value"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rule_on_the_change_since_a_year_flags_what_rose_that_much() {
+    let dir = scratch("since");
+    let rules = dir.join("regeln.toml");
+    std::fs::write(
+        &rules,
+        "[[feld]]\nnummer = 1\nbedingungen = [ { indikator = \"sgb2_quote\", seit = 2017, mass = \"wert\", vergleich = \">=\", schwelle = 1.0 } ]\n",
+    )
+    .expect("rules");
+    let out = dir.join("x.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--rules", s(&rules), "--out", s(&out)]);
+    assert_eq!(code, 0, "{err}");
+    let (then, now) = (
+        demo_series("sgb2_quote", "2017"),
+        demo_series("sgb2_quote", "2023"),
+    );
+    let rows = rows(&out);
+    let mut rose = 0;
+    for r in &rows[1..] {
+        let change = now[&r[0]] - then[&r[0]];
+        // Rounding of the stored values: compare as the app does, on the difference.
+        let expected = change >= 1.0 - 1e-9;
+        assert_eq!(r[4] == "1", expected, "{} rose by {change}: {}", r[0], r[6]);
+        rose += usize::from(expected);
+        assert!(
+            r[6].contains("SGB-II-Quote, Veränderung seit 2017 ") && r[6].contains(" Pp."),
+            "{}",
+            r[6]
+        );
+    }
+    assert!((3..90).contains(&rose), "a real selection: {rose}");
+}
+
+#[test]
+fn a_rule_naming_a_year_without_values_is_refused_with_the_years_there_are() {
+    let dir = scratch("year");
+    let rules = dir.join("regeln.toml");
+    std::fs::write(
+        &rules,
+        "[[feld]]\nnummer = 2\nbedingungen = [ { indikator = \"anteil_65plus\", jahr = 2019, mass = \"z\", vergleich = \">=\", schwelle = 1 } ]\n",
+    )
+    .expect("rules");
+    let out = dir.join("x.csv");
+    let (code, err) = classify(&[s(&demo_map()), "--rules", s(&rules), "--out", s(&out)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("regeln.toml")
+            && err.contains("Jahr 2019")
+            && err.contains("anteil_65plus")
+            && err.contains("Vorhandene Jahre: 2017, 2020, 2023"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn classify_takes_the_values_of_the_year_asked_for() {
+    let dir = scratch("classify-year");
+    let (now, then) = (dir.join("2023.csv"), dir.join("2017.csv"));
+    let (code, err) = classify(&[s(&demo_map()), "--out", s(&now)]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = classify(&[s(&demo_map()), "--year", "2017", "--out", s(&then)]);
+    assert_eq!(code, 0, "{err}");
+    let count = |p: &Path| rows(p)[1..].iter().filter(|r| !r[4].is_empty()).count();
+    assert_eq!(count(&now), 59);
+    assert_ne!(count(&then), 59, "2017 is another picture");
+    // The reasons quote 2017's value.
+    let then_rows = rows(&then);
+    let ac3 = row(&then_rows, "AC 3");
+    let q2017 = demo_series("sgb2_quote", "2017")["AC 3"];
+    let text = format!("SGB-II-Quote {} %", format!("{q2017:.1}").replace('.', ","));
+    assert!(ac3[6].contains(&text), "{text} in {}", ac3[6]);
+    let (code, err) = classify(&[s(&demo_map()), "--year", "2019", "--out", s(&then)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2017, 2020, 2023"), "{err}");
+}

@@ -305,6 +305,57 @@ fn cologne_population_long_table_pivots_onto_the_86_stadtteile() {
         checked += 1;
     }
     assert_eq!(checked, 3 * 8, "three Stadtteile × eight years");
+    // The change map 2005→2012: every Stadtteil has both years, the classes are centred on 0
+    // and each area sits in the class of its own change.
+    let classification = classify(region, &t, &RuleSet::default(), &[]);
+    let mut style = IndicatorStyle::for_indicator(&t.indicators()[p]);
+    style.change = Some(sozialraum_atlas::model::Change {
+        from: 2005,
+        to: 2012,
+        measure: sozialraum_atlas::model::ChangeMeasure::Relative,
+    });
+    let scene = Scene::build(
+        SceneInput {
+            region,
+            indicators: &t,
+            classification: &classification,
+            measure_counts: &[],
+        },
+        &ViewSettings {
+            colouring: Colouring::Indicator(style),
+            ..ViewSettings::default()
+        },
+    );
+    assert!(
+        scene
+            .legend
+            .title
+            .ends_with("Veränderung 2005–2012 in Prozent"),
+        "{}",
+        scene.legend.title
+    );
+    assert_eq!(
+        legend_count(&scene, "keine Daten (nicht in beiden Jahren)"),
+        Some(0)
+    );
+    assert_eq!(count_in_classes(&scene), 86);
+    let h = scene.histogram.as_ref().expect("classes");
+    assert!((h.limits[0] + h.limits[h.limits.len() - 1]).abs() < 1e-9);
+    let dellbrueck = region.space_by_code("905").expect("905");
+    let (a, b) = (
+        t.value_at(p, dellbrueck, Some(2005))
+            .number()
+            .expect("2005"),
+        t.value_at(p, dellbrueck, Some(2012))
+            .number()
+            .expect("2012"),
+    );
+    let class = sozialraum_atlas::analysis::breaks::class_of((b - a) / a * 100.0, &h.limits)
+        .expect("in a class");
+    assert_eq!(
+        scene.fills[dellbrueck],
+        sozialraum_atlas::scene::style::FillStyle::Solid(h.colors[class])
+    );
 }
 
 #[test]

@@ -1770,3 +1770,102 @@ fn the_register_dialog_opens_a_register_and_comes_back_with_the_reason_when_it_f
     assert!(state.map.is_some(), "the map shown before stays");
     assert!(state.store.is_none());
 }
+
+#[test]
+fn the_years_step_back_play_and_show_the_change_and_the_inspector_the_series() {
+    use egui_kittest::kittest::NodeT;
+    let mut harness = harness();
+    harness.get_by_label("Indikator").click();
+    harness.run();
+    let style = |h: &Harness<'_, SozialraumApp>| match &h.state().state.view.colouring {
+        Colouring::Indicator(style) => style.clone(),
+        other => panic!("not an indicator view: {other:?}"),
+    };
+    let label = {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let p = map
+            .indicators
+            .position(&style(&harness).key)
+            .expect("shown");
+        assert_eq!(map.indicators.years(p), &[2017, 2020, 2023]);
+        map.indicators.indicators()[p].label_de.clone()
+    };
+    assert!(shown(&harness, &format!("{label} 2023")), "the latest year");
+    harness.get_by_label("Ein Jahr zurück").click();
+    harness.run();
+    assert_eq!(style(&harness).year, Some(2020));
+    assert!(shown(&harness, &format!("{label} 2020")));
+    harness.get_by_label("Ein Jahr zurück").click();
+    harness.run();
+    assert_eq!(style(&harness).year, Some(2017));
+    assert!(
+        harness
+            .get_by_label("Ein Jahr zurück")
+            .accesskit_node()
+            .is_disabled(),
+        "no year before the first"
+    );
+    // Play: the years follow one another by themselves, until paused.
+    harness.get_by_label("▶ Abspielen").click();
+    harness.run_steps(2);
+    assert_eq!(
+        style(&harness).year,
+        Some(2020),
+        "play goes on from the year shown"
+    );
+    let mut steps = 0;
+    while style(&harness).year == Some(2020) {
+        harness.step();
+        steps += 1;
+        assert!(steps < 2000, "play does not move on");
+    }
+    assert_eq!(
+        style(&harness).year,
+        None,
+        "2023, the latest, is stored as no year"
+    );
+    harness.get_by_label("■ Anhalten").click();
+    harness.run_steps(4);
+    assert!(shown(&harness, "▶ Abspielen"));
+    // The change between the first and the latest year.
+    harness.get_by_label("Veränderung").click();
+    harness.run();
+    let change = style(&harness).change.expect("a change map");
+    assert_eq!((change.from, change.to), (2017, 2023));
+    let title = harness
+        .state()
+        .state
+        .scene
+        .as_ref()
+        .expect("scene")
+        .legend
+        .title
+        .clone();
+    assert!(title.contains("Veränderung 2017–2023"), "{title}");
+    assert!(shown(&harness, &title));
+    // The inspector: each indicator's series with its values per year.
+    let pos = screen_pos_of(&harness, "S 1");
+    click(&mut harness, pos);
+    assert!(shown(&harness, "Entwicklung 2017–2023"));
+    let expected = {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let i = map.region.space_by_code("S 1").expect("S 1");
+        let p = map.indicators.position("sgb2_quote").expect("quota");
+        let indicator = &map.indicators.indicators()[p];
+        [2017, 2020, 2023]
+            .iter()
+            .map(|&y| {
+                format!(
+                    "{y}: {}",
+                    sozialraum_atlas::scene::text::format_value(
+                        map.indicators.value_at(p, i, Some(y)),
+                        indicator,
+                        Lang::De
+                    )
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    assert!(shown(&harness, &expected), "{expected}");
+}

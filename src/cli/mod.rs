@@ -458,6 +458,7 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
             to_lonlat: None,
             measures: None,
         },
+        year,
         lang,
     );
     crate::io::atomic::write_atomically(args.out, csv.as_bytes())

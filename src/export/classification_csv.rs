@@ -21,7 +21,12 @@ pub const HEADER: [&str; 7] = [
 
 /// The whole CSV text, BOM included. Fields are written as numbers joined by `,` (e.g. `1,3`);
 /// reasons per field are joined by ` | ` and name each condition with its value and result.
-pub fn classification_csv(map: &MapExport<'_>, lang: Lang) -> String {
+/// The reasons quote the values of `year` (None: the current values), as the classification did.
+pub fn classification_csv(
+    map: &MapExport<'_>,
+    year: Option<crate::model::Year>,
+    lang: Lang,
+) -> String {
     let MapExport {
         region,
         indicators,
@@ -30,7 +35,7 @@ pub fn classification_csv(map: &MapExport<'_>, lang: Lang) -> String {
         classification: c,
         ..
     } = *map;
-    let evaluator = Evaluator::new(region, indicators, rules);
+    let evaluator = Evaluator::in_year(region, indicators, rules, year);
     let mut csv = String::from("\u{feff}");
     csv.push_str(&HEADER.join(";"));
     csv.push_str("\r\n");

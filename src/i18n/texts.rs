@@ -142,7 +142,7 @@ texts! {
     SeriesTitle => "Entwicklung {from}–{to}", "Trend {from}–{to}";
     SeriesLegend => "Linie: dieser Sozialraum · gestrichelt: Kommune · grau: Region", "Line: this area · dashed: municipality · grey: region";
     SeriesYear => "Jahr", "Year";
-    SeriesArea => "Sozialraum", "Area";
+    SeriesArea => "dieser Sozialraum", "this area";
     YearsOneYear => "Ein Jahr", "One year";
     YearsChange => "Veränderung", "Change";
     TipYearsOneYear => "Die Werte eines Jahres zeigen", "Show the values of one year";
@@ -151,7 +151,7 @@ texts! {
     TipYearBack => "Ein Jahr zurück", "One year back";
     TipYearForward => "Ein Jahr vor", "One year forward";
     YearsPlay => "▶ Abspielen", "▶ Play";
-    YearsPause => "⏸ Anhalten", "⏸ Pause";
+    YearsPause => "■ Anhalten", "■ Pause";
     TipYearsPlay => "Die Jahre nacheinander zeigen", "Show the years one after another";
     YearsFrom => "von", "from";
     YearsTo => "bis", "to";

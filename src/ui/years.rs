@@ -118,7 +118,7 @@ fn one_year_ui(
             lang.t(T::YearsPlay)
         };
         let play = ui.button(label).on_hover_text(lang.t(T::TipYearsPlay));
-        super::name(&play, lang.t(T::YearsPlay));
+        super::name(&play, label);
         let now = ui.input(|i| i.time);
         if play.clicked() {
             playing.since = match playing.since {

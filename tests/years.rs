@@ -1,0 +1,202 @@
+//! Several data years: a project file and a GeoJSON export keep every year of every
+//! indicator, GDAL sees the series table, a project without years stays format 2, and the
+//! command line draws a change map.
+
+mod common;
+
+use common::{gdal_tool, shared_data, temp_dir};
+use sozialraum_atlas::analysis::rules::classify;
+use sozialraum_atlas::io::demo::load_demo;
+use sozialraum_atlas::io::export_geojson::{MapExport, geojson_text};
+use sozialraum_atlas::io::{ImportOptions, Progress, import_bytes, import_file};
+use sozialraum_atlas::model::IndicatorTable;
+
+fn atlas(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn demo_path() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/maps/staedteregion_aachen_demo.geojson"
+    )
+    .to_string()
+}
+
+/// Every indicator's years and values are the same in both tables.
+fn assert_same_series(a: &IndicatorTable, b: &IndicatorTable) {
+    let mut dated = 0;
+    for (p, indicator) in a.indicators().iter().enumerate() {
+        let q = b.position(&indicator.key).expect(&indicator.key);
+        assert_eq!(a.years(p), b.years(q), "{}", indicator.key);
+        assert_eq!(a.series(p), b.series(q), "{}", indicator.key);
+        dated += usize::from(!a.years(p).is_empty());
+    }
+    assert!(dated >= 10, "the demo has series: {dated}");
+}
+
+#[test]
+fn a_project_keeps_every_year_and_gdal_sees_the_series_table() {
+    let dir = temp_dir("years-project");
+    let out = dir.join("jahre.gpkg");
+    let o = atlas(&[
+        "project",
+        "new",
+        &demo_path(),
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let reopened =
+        import_file(&out, &ImportOptions::default(), &Progress::default()).expect("project opens");
+    assert_same_series(&demo.indicators, &reopened.indicators);
+    let conn = rusqlite::Connection::open(&out).expect("sqlite");
+    let format: String = conn
+        .query_row(
+            "SELECT value FROM atlas_projekt WHERE key = 'format_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("format");
+    assert_eq!(format, "3", "a project with years is format 3");
+    let (rows, areas): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(DISTINCT code) FROM atlas_zeitreihen",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("series table");
+    let dated = (0..demo.indicators.len())
+        .filter(|&p| !demo.indicators.years(p).is_empty())
+        .count() as i64;
+    assert_eq!((rows, areas), (93 * dated * 3, 93));
+    if let Some(ogrinfo) = gdal_tool("ogrinfo") {
+        let o = std::process::Command::new(ogrinfo)
+            .args(["-ro", "-al", "-so"])
+            .arg(&out)
+            .output()
+            .expect("ogrinfo");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Layer name: atlas_zeitreihen"), "{text}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).trim().is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_geojson_export_carries_every_year_back() {
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let classification = classify(&demo.region, &demo.indicators, &demo.rules, &demo.overrides);
+    use sozialraum_atlas::spatial::crs::{Crs, Transformer};
+    let to_lonlat = Transformer::new(
+        Crs::from_epsg(demo.region.crs.epsg).expect("planar"),
+        Crs::from_epsg(4326).expect("wgs84"),
+    );
+    let text = geojson_text(
+        &MapExport {
+            region: &demo.region,
+            indicators: &demo.indicators,
+            rules: &demo.rules,
+            overrides: &demo.overrides,
+            classification: &classification,
+            to_lonlat: Some(&to_lonlat),
+            measures: None,
+        },
+        "export.geojson",
+    )
+    .expect("written");
+    let back = import_bytes(
+        text.as_bytes(),
+        "export.geojson",
+        &ImportOptions::default(),
+        &Progress::default(),
+    )
+    .expect("reads");
+    assert_same_series(&demo.indicators, &back.indicators);
+}
+
+#[test]
+fn a_project_without_years_stays_format_2() {
+    let Some(districts) = shared_data("aachen/aachen_statistische_bezirke.geojson") else {
+        return;
+    };
+    let dir = temp_dir("years-none");
+    let out = dir.join("ohne.gpkg");
+    let o = atlas(&[
+        "project",
+        "new",
+        districts.to_str().expect("path"),
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let conn = rusqlite::Connection::open(&out).expect("sqlite");
+    let format: String = conn
+        .query_row(
+            "SELECT value FROM atlas_projekt WHERE key = 'format_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("format");
+    assert_eq!(format, "2", "readable by the version before years");
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'atlas_zeitreihen'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema");
+    assert_eq!(tables, 0);
+}
+
+#[test]
+fn wide_tables_one_per_year_build_a_series_on_the_command_line() {
+    let dir = temp_dir("years-wide");
+    let (a, b) = (dir.join("werte_2016.csv"), dir.join("werte_2022.csv"));
+    std::fs::write(&a, "Code;Wohngeldquote\nAC 1;4,0\nAC 2;5,0\n").expect("a");
+    std::fs::write(&b, "Code;Wohngeldquote\nAC 1;6,5\nAC 2;5,0\n").expect("b");
+    let png = dir.join("wohngeld.png");
+    let o = atlas(&[
+        "export",
+        &demo_path(),
+        "--indicators",
+        a.to_str().expect("a"),
+        "--table-year",
+        "2016",
+        "--indicators",
+        b.to_str().expect("b"),
+        "--table-year",
+        "2022",
+        "--color-by",
+        "wohngeldquote",
+        "--change",
+        "2016:2022",
+        "--out",
+        png.to_str().expect("png"),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("Jahr 2016: Werte für 2 Sozialräume"), "{err}");
+    assert!(err.contains("Jahr 2022: Werte für 2 Sozialräume"), "{err}");
+    assert!(png.exists());
+    // The same year twice is no change.
+    let o = atlas(&[
+        "export",
+        &demo_path(),
+        "--color-by",
+        "sgb2_quote",
+        "--change",
+        "2017:2017",
+        "--out",
+        png.to_str().expect("png"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keine zwei verschiedenen Jahre"));
+}
