@@ -634,6 +634,7 @@ fn catalogue() -> Vec<Indicator> {
         aggregation,
         cases: None,
         denominator: None,
+        index: None,
     };
     let by_pop = || Aggregation::WeightedBy("einwohner".to_string());
     let mut list = vec![

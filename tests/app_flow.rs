@@ -117,7 +117,7 @@ fn catalogue_rules_and_overrides_travel_with_the_saved_map() {
     rules.rule_mut(ActionField::Elderly).conditions[0].threshold = 1.25;
     state.apply(Command::Edit(Edit::SetIndicator {
         position,
-        indicator: entry.clone(),
+        indicator: Box::new(entry.clone()),
     }));
     state.apply(Command::Edit(Edit::SetRules(rules.clone())));
     let o = Override {

@@ -1869,3 +1869,103 @@ fn the_years_step_back_play_and_show_the_change_and_the_inspector_the_series() {
     };
     assert!(shown(&harness, &expected), "{expected}");
 }
+
+#[test]
+fn an_index_is_built_shown_like_an_indicator_and_its_sheet_saved_as_text_and_pdf() {
+    let mut harness = harness();
+    harness.get_by_label("Indikator").click();
+    harness.run();
+    harness.get_by_label("Index bilden …").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Name")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Name")
+        .type_text("Bedarfsindex");
+    harness.run();
+    for label in ["SGB-II-Quote", "Arbeitslosenquote"] {
+        harness
+            .get_by_role_and_label(egui::Role::CheckBox, label)
+            .scroll_to_me();
+        harness.run_steps(10);
+        harness
+            .get_by_role_and_label(egui::Role::CheckBox, label)
+            .click_accesskit();
+        harness.run();
+    }
+    // The robustness of the classes shows while choosing.
+    assert!(shown(&harness, "Wie stabil die Einteilung ist"));
+    harness.get_by_label("Index anlegen").click();
+    harness.run();
+    let (key, years, values) = {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let p = map
+            .indicators
+            .position("index_bedarfsindex")
+            .expect("the index is an indicator");
+        let indicator = &map.indicators.indicators()[p];
+        assert_eq!(indicator.unit, sozialraum_atlas::model::Unit::Index);
+        let def = indicator.index.as_ref().expect("its definition");
+        assert_eq!(def.inputs.len(), 2);
+        (
+            indicator.key.clone(),
+            map.indicators.years(p).to_vec(),
+            map.indicators.column(p).to_vec(),
+        )
+    };
+    assert_eq!(years, vec![2017, 2020, 2023], "an index per year");
+    assert!(values.iter().all(|v| v.number().is_some()), "every area");
+    match &harness.state().state.view.colouring {
+        Colouring::Indicator(style) => assert_eq!(style.key, key, "the map shows it"),
+        other => panic!("{other:?}"),
+    }
+    assert!(shown(&harness, "Bedarfsindex 2023"));
+    // In the inspector like any other indicator.
+    let pos = screen_pos_of(&harness, "S 1");
+    click(&mut harness, pos);
+    assert!(shown(&harness, "Bedarfsindex"));
+    // The definition sheet, saved as text and as PDF.
+    harness.get_by_label("Indikatorenblatt …").click();
+    harness.run_steps(10);
+    assert!(shown(&harness, "Indikatorenblatt: Bedarfsindex"));
+    let dir = common::temp_dir("index-sheet");
+    let path = dir.join("blatt.txt");
+    let field = harness.get_by_role_and_label(egui::Role::TextInput, "Datei");
+    field.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .type_text(path.to_str().expect("utf-8"));
+    harness.run();
+    harness.get_by_label("Als Text speichern").click();
+    harness.run();
+    let text = std::fs::read_to_string(&path).expect("sheet written");
+    for part in [
+        "Indikatorenblatt: Bedarfsindex",
+        "Index = 0,50 × z(SGB-II-Quote) + 0,50 × z(Arbeitslosenquote)",
+        "SGB-II-Quote: Gewicht 50 %, hoher Wert = mehr Bedarf; Jahre: 2017, 2020, 2023",
+        "jedes Jahr für sich",
+        "+10 %:",
+    ] {
+        assert!(text.contains(part), "{part} in:\n{text}");
+    }
+    harness.get_by_label("Als PDF speichern").click();
+    harness.run();
+    let pdf = dir.join("blatt.pdf");
+    let bytes = std::fs::read(&pdf).expect("pdf written");
+    assert!(bytes.starts_with(b"%PDF"));
+    if let Some(pdftotext) = common::poppler_tool("pdftotext") {
+        let out = std::process::Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Indikatorenblatt: Bedarfsindex"), "{text}");
+        assert!(text.contains("Arbeitslosenquote"), "{text}");
+    }
+}

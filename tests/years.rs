@@ -200,3 +200,79 @@ fn wide_tables_one_per_year_build_a_series_on_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("keine zwei verschiedenen Jahre"));
 }
+
+#[test]
+fn an_index_travels_as_its_definition_and_follows_its_inputs() {
+    use sozialraum_atlas::analysis::index::{index_indicator, put_index};
+    use sozialraum_atlas::model::{IndexDefinition, IndexInput, IndicatorValue, Standardisation};
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let mut t = demo.indicators.clone();
+    let def = IndexDefinition {
+        inputs: vec![
+            IndexInput {
+                indicator: "sgb2_quote".into(),
+                weight: 2.0,
+                inverted: false,
+            },
+            IndexInput {
+                indicator: "alleinerziehende".into(),
+                weight: 1.0,
+                inverted: false,
+            },
+        ],
+        standardisation: Standardisation::Rank,
+        reading: "Je höher, desto mehr Armut.".into(),
+    };
+    put_index(
+        &mut t,
+        index_indicator("index_armut", "Armutsindex", "", def.clone()),
+    )
+    .expect("index");
+    // An input changes before the file is written: the file's index values are stale on
+    // purpose, and reading recomputes them from the definition.
+    let q = t.position("sgb2_quote").expect("quota");
+    let mut column = t.column_in(q, 2023).expect("2023").to_vec();
+    column[0] = IndicatorValue::Number(99.0);
+    t.merge_series(t.indicators()[q].clone(), vec![(2023, column)]);
+    let classification = classify(&demo.region, &t, &demo.rules, &demo.overrides);
+    use sozialraum_atlas::spatial::crs::{Crs, Transformer};
+    let to_lonlat = Transformer::new(
+        Crs::from_epsg(demo.region.crs.epsg).expect("planar"),
+        Crs::from_epsg(4326).expect("wgs84"),
+    );
+    let text = geojson_text(
+        &MapExport {
+            region: &demo.region,
+            indicators: &t,
+            rules: &demo.rules,
+            overrides: &demo.overrides,
+            classification: &classification,
+            to_lonlat: Some(&to_lonlat),
+            measures: None,
+        },
+        "x.geojson",
+    )
+    .expect("written");
+    let back = import_bytes(
+        text.as_bytes(),
+        "x.geojson",
+        &ImportOptions::default(),
+        &Progress::default(),
+    )
+    .expect("reads");
+    let p = back
+        .indicators
+        .position("index_armut")
+        .expect("the index came back");
+    assert_eq!(back.indicators.indicators()[p].index.as_ref(), Some(&def));
+    assert_eq!(back.indicators.years(p), &[2017, 2020, 2023]);
+    // Area 0 has the highest SGB II quota now, so the highest rank in it.
+    let expected =
+        sozialraum_atlas::analysis::index::index_column(&back.indicators, &def, Some(2023))
+            .expect("index");
+    assert_eq!(
+        back.indicators.column_in(p, 2023).expect("2023"),
+        &expected[..]
+    );
+    assert!(expected[0].number().expect("n") > 60.0, "{:?}", expected[0]);
+}

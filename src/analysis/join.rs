@@ -368,6 +368,8 @@ pub fn merge_joined(indicators: &mut IndicatorTable, joined: JoinedIndicators) {
         }
     }
     indicators.link_counts_by_name();
+    // Indices follow their inputs.
+    super::index::refresh(indicators);
 }
 
 /// Joins `table` to `region`: returns the indicators with one value per area and the report.

@@ -219,6 +219,67 @@ impl AppState {
         }
     }
 
+    /// Adds a composite index (or replaces the one with its key) as one undoable change of the
+    /// indicators, and shows its map.
+    pub(super) fn put_index(&mut self, indicator: crate::model::Indicator) {
+        let lang = self.lang();
+        let Some(doc) = self.map.as_ref() else {
+            return;
+        };
+        let mut after = (*doc.indicators).clone();
+        let key = indicator.key.clone();
+        let label = indicator.label(lang.is_english()).to_string();
+        if let Err(e) = crate::analysis::index::put_index(&mut after, indicator) {
+            self.error = Some(e.describe(lang));
+            return;
+        }
+        let with_value = after.position(&key).map_or(0, |p| {
+            after
+                .column(p)
+                .iter()
+                .filter(|v| v.number().is_some())
+                .count()
+        });
+        let style = after
+            .position(&key)
+            .map(|p| crate::scene::IndicatorStyle::for_indicator(&after.indicators()[p]));
+        self.edit(Edit::ReplaceIndicators(Box::new(after)));
+        self.notice = Some(lang.tf(
+            T::IndexCreated,
+            &[
+                ("label", &label),
+                ("n", &crate::i18n::format::count(with_value, lang)),
+            ],
+        ));
+        self.windows.set(Window::IndexBuilder, false);
+        if let Some(style) = style {
+            self.change_view(|v| v.colouring = crate::scene::Colouring::Indicator(style));
+        }
+    }
+
+    /// Writes the definition sheet of the index `key` (PDF or text, by extension).
+    pub(super) fn save_index_sheet(&mut self, key: &str, path: &Path) {
+        let lang = self.lang();
+        let Some(doc) = self.map.as_ref() else {
+            return;
+        };
+        let Some(indicator) = doc
+            .indicators
+            .position(key)
+            .map(|p| doc.indicators.indicators()[p].clone())
+        else {
+            return;
+        };
+        let lines = crate::export::index_sheet::sheet_lines(doc, &indicator, lang);
+        match crate::export::index_sheet::write_sheet(path, &lines, lang) {
+            Ok(()) => {
+                self.notice =
+                    Some(lang.tf(T::IndexSheetSaved, &[("file", &path.display().to_string())]));
+            }
+            Err(message) => self.error = Some(message),
+        }
+    }
+
     /// Reads rules (and overrides) from a TOML file: an edit of both.
     pub(super) fn load_rules(&mut self, path: &Path) {
         let lang = self.lang();

@@ -83,6 +83,8 @@ pub struct SozialraumApp {
     view_panel: ViewPanelState,
     override_form: OverrideForm,
     table_form: TableForm,
+    /// The index builder and the definition sheet.
+    index_form: crate::ui::index_window::IndexForm,
     path_form: PathForm,
     /// The path typed into "Projekt anlegen?".
     project_offer_path: String,
@@ -175,6 +177,7 @@ impl SozialraumApp {
             view_panel: ViewPanelState::default(),
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
+            index_form: Default::default(),
             path_form: PathForm::default(),
             project_offer_path: String::new(),
             measure_form: MeasureForm::default(),
@@ -654,6 +657,24 @@ impl SozialraumApp {
                     ctx,
                     &mut self.table_form,
                     map,
+                    lang,
+                ));
+            }
+            if windows.is_open(Window::IndexBuilder) {
+                commands.extend(crate::ui::index_window::index_window_ui(
+                    ctx,
+                    map,
+                    &mut self.index_form,
+                    locked,
+                    lang,
+                ));
+            }
+            if windows.is_open(Window::IndexSheet) {
+                commands.extend(crate::ui::index_window::sheet_window_ui(
+                    ctx,
+                    map,
+                    self.state.index_sheet.as_deref(),
+                    &mut self.index_form,
                     lang,
                 ));
             }

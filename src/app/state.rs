@@ -103,6 +103,8 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The report of the last table import.
     pub join_report: Option<JoinReport>,
+    /// The index whose definition sheet is open (its key).
+    pub index_sheet: Option<String>,
     /// The report of the last measure import.
     pub measure_import: Option<crate::io::measures_table::MeasureImportReport>,
     /// Undo and redo.
@@ -179,6 +181,7 @@ impl AppState {
             timing: LoadTiming::default(),
             notice: None,
             join_report: None,
+            index_sheet: None,
             measure_import: None,
             history: History::default(),
             measure_form: None,
@@ -413,6 +416,12 @@ impl AppState {
                 self.import_measures(&path, now);
             }
             Command::Export(request) => self.export(request),
+            Command::PutIndex(indicator) => self.put_index(*indicator),
+            Command::ShowIndexSheet(key) => {
+                self.index_sheet = Some(key);
+                self.windows.set(Window::IndexSheet, true);
+            }
+            Command::SaveIndexSheet { key, path } => self.save_index_sheet(&key, &path),
         }
     }
 

@@ -31,7 +31,7 @@ pub enum Edit {
         /// Its position in the table.
         position: usize,
         /// The new entry (its key must stay the same).
-        indicator: Indicator,
+        indicator: Box<Indicator>,
     },
     /// Replace the indicator table with new values (a joined table).
     ReplaceIndicators(Box<IndicatorTable>),
@@ -317,7 +317,7 @@ pub fn change_of(doc: &Document, edit: Edit) -> Option<Change> {
             indicator,
         } => {
             let mut after = (*doc.indicators).clone();
-            after.set_indicator(position, indicator);
+            after.set_indicator(position, *indicator);
             indicators_change(doc, after, false)
         }
         Edit::ReplaceIndicators(table) => indicators_change(doc, *table, true),

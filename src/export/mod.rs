@@ -5,5 +5,6 @@
 //! window's export dialog share one code path (the window runs it on a thread).
 
 pub mod classification_csv;
+pub mod index_sheet;
 pub mod map;
 pub mod request;

@@ -1049,6 +1049,8 @@ fn build_indicators(
         indicator.key = key;
         table.push_series(indicator, s);
     }
+    // Indices are computed from their definitions, whatever values the file holds for them.
+    crate::analysis::index::refresh(&mut table);
     table
 }
 

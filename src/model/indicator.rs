@@ -121,6 +121,9 @@ pub struct Indicator {
     /// Key of the indicator with the denominator of this share (e.g. population under 65).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator: Option<String>,
+    /// Set for a composite index: its definition; its values are computed from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<super::IndexDefinition>,
 }
 
 /// Fewest persons in a denominator for a published share.
@@ -148,6 +151,7 @@ impl Indicator {
             aggregation: Aggregation::Mean,
             cases: None,
             denominator: None,
+            index: None,
         }
     }
 

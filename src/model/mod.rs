@@ -7,6 +7,7 @@ mod action_field;
 mod change;
 mod code_order;
 mod date;
+mod index;
 mod indicator;
 mod measure;
 mod properties;
@@ -19,6 +20,7 @@ pub use action_field::{ActionField, ActionFieldSet};
 pub use change::{Change, ChangeMeasure, parse_year};
 pub use code_order::natural_cmp;
 pub use date::{Date, Timestamp};
+pub use index::{IndexDefinition, IndexInput, Standardisation};
 pub use indicator::{
     Aggregation, Indicator, IndicatorTable, IndicatorValue, MIN_CASES, MIN_DENOMINATOR, Polarity,
     Series, Unit, Year,

@@ -188,18 +188,23 @@ fn glyphs_of(font: &Font, text: &str) -> Vec<KrillaGlyph> {
 
 /// The page as a PDF file.
 pub fn pdf(page: &Page) -> Result<Vec<u8>, PdfError> {
-    let [w_pt, h_pt] = page.size_pt();
-    let settings =
-        PageSettings::from_wh(w_pt, h_pt).ok_or(PdfError::Size(page.width, page.height))?;
+    pdf_pages(std::slice::from_ref(page))
+}
+
+/// The pages as one PDF file (its title from the first page).
+pub fn pdf_pages(pages: &[Page]) -> Result<Vec<u8>, PdfError> {
     let font = Font::embedded().ok_or(PdfError::Font)?;
     let pdf_font = PdfFont::new(FONT_BYTES.into(), 0).ok_or(PdfError::Font)?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
-            .title(page.title.clone())
+            .title(pages.first().map(|p| p.title.clone()).unwrap_or_default())
             .creator("Sozialraum-Atlas".to_string()),
     );
-    {
+    for page in pages {
+        let [w_pt, h_pt] = page.size_pt();
+        let settings =
+            PageSettings::from_wh(w_pt, h_pt).ok_or(PdfError::Size(page.width, page.height))?;
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
         // Pixels to points; for paper exactly the paper size (pixels were rounded).

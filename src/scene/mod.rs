@@ -7,6 +7,7 @@
 //! model or the view settings change, never per frame.
 
 pub mod font;
+pub mod index_sheet;
 pub mod labels;
 pub mod page;
 pub mod palette;

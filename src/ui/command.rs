@@ -128,6 +128,17 @@ pub enum Command {
     /// Open the project file again (after it was moved or replaced): what is unsaved here
     /// is asked about first.
     ReopenProject,
+    /// Add a composite index (or replace the one with its key) and show it.
+    PutIndex(Box<crate::model::Indicator>),
+    /// Open the definition sheet of the index with this key.
+    ShowIndexSheet(String),
+    /// Write the definition sheet of an index as PDF or text (by extension).
+    SaveIndexSheet {
+        /// The index's key.
+        key: String,
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 /// The app's secondary windows.
@@ -169,6 +180,10 @@ pub enum Window {
     Switcher,
     /// The saved views ("Ansichten").
     Views,
+    /// Building a composite index.
+    IndexBuilder,
+    /// The definition sheet of an index.
+    IndexSheet,
 }
 
 /// What a typed path is for.
@@ -246,7 +261,7 @@ pub struct WindowInfo {
 impl Window {
     /// Every window, the path prompt once for each purpose: the one list the menu, the
     /// shortcuts, the help and the session memory read.
-    pub const ALL: [Window; 23] = [
+    pub const ALL: [Window; 25] = [
         Window::Open,
         Window::Register,
         Window::Publish,
@@ -268,6 +283,8 @@ impl Window {
         Window::Compare,
         Window::Overrides,
         Window::Catalogue,
+        Window::IndexBuilder,
+        Window::IndexSheet,
         Window::Shortcuts,
         Window::About,
     ];
@@ -354,6 +371,14 @@ impl Window {
                 true,
                 Some("catalogue"),
             ),
+            Window::IndexBuilder => info(
+                T::IndexBuilderTitle,
+                Some(T::MenuIndexBuilder),
+                None,
+                true,
+                Some("index"),
+            ),
+            Window::IndexSheet => info(T::IndexSheetTitle, None, None, true, None),
             Window::Shortcuts => info(
                 T::ShortcutsTitle,
                 Some(T::MenuShortcuts),

@@ -152,7 +152,7 @@ pub fn catalogue_window_ui(
                                 if i != *original {
                                     commands.push(Command::Edit(Edit::SetIndicator {
                                         position,
-                                        indicator: i,
+                                        indicator: Box::new(i),
                                     }));
                                 }
                             }

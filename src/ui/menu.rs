@@ -220,6 +220,7 @@ fn view_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     ui.separator();
     window_entry(ui, state, Window::Rules, &mut out.commands);
     window_entry(ui, state, Window::Catalogue, &mut out.commands);
+    window_entry(ui, state, Window::IndexBuilder, &mut out.commands);
     ui.separator();
     let mut labels = state.view.show_labels;
     if ui.checkbox(&mut labels, lang.t(T::MenuLabels)).changed() {

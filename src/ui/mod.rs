@@ -8,6 +8,7 @@ pub mod dialogs;
 pub mod export_window;
 pub mod file_picker;
 pub mod fonts;
+pub mod index_window;
 pub mod inspector;
 pub mod legend;
 pub mod map_view;

@@ -126,6 +126,23 @@ pub fn view_panel_ui(
             if let Some(new_style) = years.or(changed) {
                 commands.push(Command::SetColouring(Colouring::Indicator(new_style)));
             }
+            ui.horizontal_wrapped(|ui| {
+                let is_index = map
+                    .indicators
+                    .position(&style.key)
+                    .is_some_and(|p| map.indicators.indicators()[p].index.is_some());
+                if is_index
+                    && ui
+                        .button(lang.t(T::IndexShowSheet))
+                        .on_hover_text(lang.t(T::TipIndexShowSheet))
+                        .clicked()
+                {
+                    commands.push(Command::ShowIndexSheet(style.key.clone()));
+                }
+                if ui.button(lang.t(T::MenuIndexBuilder)).clicked() {
+                    commands.push(Command::ShowWindow(Window::IndexBuilder, true));
+                }
+            });
             ui.separator();
             commands.extend(legend_ui(ui, scene, lang));
             if let Some(h) = &scene.histogram {

@@ -10,6 +10,7 @@
 mod furniture;
 mod legend;
 mod map;
+pub mod text;
 
 use super::Scene;
 use super::font::Font;
