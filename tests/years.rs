@@ -276,3 +276,49 @@ fn an_index_travels_as_its_definition_and_follows_its_inputs() {
     );
     assert!(expected[0].number().expect("n") > 60.0, "{:?}", expected[0]);
 }
+
+#[test]
+fn the_command_line_draws_status_and_dynamics() {
+    let dir = temp_dir("years-typology");
+    let pdf = dir.join("typologie.pdf");
+    let o = atlas(&[
+        "export",
+        &demo_path(),
+        "--color-by",
+        "sgb2_quote",
+        "--typology",
+        "--change",
+        "2017:2023",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    if let Some(pdftotext) = common::poppler_tool("pdftotext") {
+        let out = std::process::Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for part in [
+            "SGB-II-Quote: Status und Dynamik 2017–2023",
+            "sehr niedrig",
+            "negativ",
+            "stabil",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+    }
+    // An indicator without years has no dynamics.
+    let o = atlas(&[
+        "export",
+        &demo_path(),
+        "--color-by",
+        "flaeche_km2",
+        "--typology",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keine (die Werte haben kein Jahr)"));
+}

@@ -12,5 +12,6 @@ pub mod join;
 pub mod rules;
 pub mod statistics;
 pub mod table;
+pub mod typology;
 
 pub use statistics::{IndicatorStats, RegionStats};

@@ -401,6 +401,7 @@ impl SozialraumApp {
                         scene,
                         self.state.selection,
                         self.state.selected.len(),
+                        &self.state.view.colouring,
                         &mut self.override_form,
                         lang,
                     ),

@@ -63,6 +63,10 @@ pub struct ExportArgs {
     /// relativ (in percent of the earlier value).
     #[arg(long, requires = "change")]
     pub change_measure: Option<String>,
+    /// Status × dynamics of the --color-by indicator (usually an index): status in the later
+    /// year of --change, dynamics since the earlier one (default: the first and the latest year).
+    #[arg(long, requires = "color_by", conflicts_with = "year")]
+    pub typology: bool,
     /// Classes of an indicator map, e.g. quantile:5, jenks:7, equal:4, stddev:5.
     #[arg(long)]
     pub classes: Option<String>,
@@ -179,7 +183,7 @@ fn colouring(
     lang: Lang,
 ) -> Result<Colouring, String> {
     let colouring = chosen_colouring(args, map, current, lang)?;
-    if args.year.is_none() && args.change.is_none() {
+    if args.year.is_none() && args.change.is_none() && !args.typology {
         return Ok(colouring);
     }
     let Colouring::Indicator(mut style) = colouring else {
@@ -229,6 +233,21 @@ fn colouring(
             to: from.max(to),
             measure,
         });
+    }
+    if args.typology {
+        let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+            return Err(lang.tf(
+                T::CliUnknownYear,
+                &[("value", "--typology"), ("years", lang.t(T::CliNoYears))],
+            ));
+        };
+        let (from, to) = style.change.map_or((first, last), |c| (c.from, c.to));
+        if from == to {
+            return Err(lang.tf(T::CliBadChange, &[("value", &format!("{from}:{to}"))]));
+        }
+        return Ok(Colouring::Typology(
+            crate::analysis::typology::TypologySpec::new(&style.key, from, to),
+        ));
     }
     Ok(Colouring::Indicator(style))
 }

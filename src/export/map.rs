@@ -227,6 +227,24 @@ pub fn colouring_name(map: &MapSnapshot, view: &ViewSettings) -> String {
         Colouring::ActionFields if !map.classification.classified => String::new(),
         Colouring::ActionFields => lang.t(T::LegendTitle).to_string(),
         Colouring::Coverage => lang.t(T::CoverageTitle).to_string(),
+        Colouring::Typology(spec) => {
+            let label = map
+                .indicators
+                .position(&spec.key)
+                .map_or(spec.key.clone(), |p| {
+                    map.indicators.indicators()[p]
+                        .label(lang.is_english())
+                        .to_string()
+                });
+            lang.tf(
+                T::TypologyTitle,
+                &[
+                    ("label", &label),
+                    ("from", &spec.from.to_string()),
+                    ("to", &spec.to.to_string()),
+                ],
+            )
+        }
         Colouring::Indicator(style) => match map.indicators.position(&style.key) {
             Some(p) => format!(
                 "{} ({})",

@@ -91,6 +91,8 @@ pub enum Colouring {
     Indicator(IndicatorStyle),
     /// Coverage: flagged areas with and without measures, measures outside flagged areas.
     Coverage,
+    /// Status × dynamics of an indicator (usually an index) between two years.
+    Typology(crate::analysis::typology::TypologySpec),
 }
 
 /// How the map is shown: the "blueprint" beside the model.
@@ -179,6 +181,25 @@ pub struct Legend {
     pub summary: String,
     /// Rows.
     pub entries: Vec<LegendEntry>,
+    /// A two-dimensional legend (status × dynamics), drawn instead of the rows' swatches.
+    pub grid: Option<LegendGrid>,
+}
+
+/// A legend of two dimensions: one swatch per cell with its count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendGrid {
+    /// What the rows are ("Status").
+    pub row_title: String,
+    /// What the columns are ("Dynamik").
+    pub column_title: String,
+    /// The rows' names, top to bottom.
+    pub rows: Vec<String>,
+    /// The columns' names, left to right.
+    pub columns: Vec<String>,
+    /// The colour of each cell, by row and column.
+    pub colors: Vec<Vec<Rgba>>,
+    /// The areas in each cell.
+    pub counts: Vec<Vec<usize>>,
 }
 
 /// The distribution of an indicator with its class limits, for the histogram.
@@ -351,6 +372,7 @@ impl Scene {
                 .show_labels
                 .then(|| region.spaces.iter().map(|s| s.code.clone()).collect()),
             legend: Legend {
+                grid: None,
                 title: String::new(),
                 summary: String::new(),
                 entries: Vec::new(),
@@ -371,10 +393,15 @@ impl Scene {
                 .indicators
                 .position(&style.key)
                 .map(|column| (style, column)),
-            Colouring::ActionFields | Colouring::Coverage => None,
+            Colouring::ActionFields | Colouring::Coverage | Colouring::Typology(_) => None,
         };
         match indicator_style {
             Some((style, column)) => scene.colour_by_indicator(input, style, column, lang, &inside),
+            None if matches!(settings.colouring, Colouring::Typology(_)) => {
+                if let Colouring::Typology(spec) = &settings.colouring {
+                    scene.colour_by_typology(input, spec, lang, &inside);
+                }
+            }
             None if settings.colouring == Colouring::Coverage => {
                 scene.colour_by_coverage(input, settings, &inside);
             }
@@ -441,6 +468,7 @@ impl Scene {
             T::CoverageNeither,
         ];
         self.legend = Legend {
+            grid: None,
             title: lang.t(T::CoverageTitle).to_string(),
             summary: lang.tf(
                 T::CoverageSummary,
@@ -551,6 +579,7 @@ impl Scene {
             }];
         }
         self.legend = Legend {
+            grid: None,
             title: if has_classification {
                 lang.t(T::LegendTitle).to_string()
             } else {
@@ -573,6 +602,98 @@ impl Scene {
                 lang.t(T::LegendNoClassification).to_string()
             },
             entries,
+        };
+    }
+
+    /// Status × dynamics: one colour per group pair, darker for more need, blue where need
+    /// fell relative to the others, red where it rose; a two-dimensional legend.
+    fn colour_by_typology(
+        &mut self,
+        input: SceneInput<'_>,
+        spec: &crate::analysis::typology::TypologySpec,
+        lang: Lang,
+        inside: &dyn Fn(usize) -> bool,
+    ) {
+        let types = crate::analysis::typology::typology(input.indicators, spec);
+        let rows = spec.status_limits.len() + 1;
+        let cols = spec.dynamics_limits.len() + 1;
+        let colors: Vec<Vec<Rgba>> = (0..rows)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| style::typology_color(r, rows, c, cols))
+                    .collect()
+            })
+            .collect();
+        let mut counts = vec![vec![0usize; cols]; rows];
+        let mut missing = 0;
+        self.patterns = vec![no_data_pattern()];
+        self.fills = (0..input.region.spaces.len())
+            .map(|i| match types.get(i).copied().flatten() {
+                Some(t) => {
+                    if inside(i) {
+                        counts[t.status][t.dynamics] += 1;
+                    }
+                    FillStyle::Solid(colors[t.status][t.dynamics])
+                }
+                None => {
+                    missing += usize::from(inside(i));
+                    FillStyle::Pattern(0)
+                }
+            })
+            .collect();
+        let status_names = typology_names(true, rows, lang);
+        let dynamics_names = typology_names(false, cols, lang);
+        let mut entries = Vec::new();
+        for (r, status) in status_names.iter().enumerate() {
+            for (c, dynamics) in dynamics_names.iter().enumerate() {
+                entries.push(LegendEntry::plain(
+                    FillStyle::Solid(colors[r][c]),
+                    lang.tf(
+                        T::TypologyCell,
+                        &[("status", status), ("dynamics", dynamics)],
+                    ),
+                    counts[r][c],
+                ));
+            }
+        }
+        entries.push(LegendEntry::plain(
+            FillStyle::Pattern(0),
+            lang.t(T::LegendNoDataBothYears).to_string(),
+            missing,
+        ));
+        let label = input
+            .indicators
+            .position(&spec.key)
+            .map_or(spec.key.clone(), |p| {
+                input.indicators.indicators()[p]
+                    .label(lang.is_english())
+                    .to_string()
+            });
+        self.legend = Legend {
+            title: lang.tf(
+                T::TypologyTitle,
+                &[
+                    ("label", &label),
+                    ("from", &spec.from.to_string()),
+                    ("to", &spec.to.to_string()),
+                ],
+            ),
+            summary: lang.tf(
+                T::TypologySummary,
+                &[
+                    ("to", &spec.to.to_string()),
+                    ("from", &spec.from.to_string()),
+                ],
+            ),
+            entries,
+            grid: Some(LegendGrid {
+                row_title: lang.t(T::TypologyStatus).to_string(),
+                column_title: lang.t(T::TypologyDynamics).to_string(),
+                rows: status_names,
+                columns: dynamics_names,
+                colors,
+                counts,
+            }),
         };
     }
 
@@ -660,6 +781,7 @@ impl Scene {
         }
         let method = map_method_name(style, lang);
         self.legend = Legend {
+            grid: None,
             title: shown.title(lang),
             summary: lang.tf(
                 T::LegendIndicatorSummary,
@@ -808,6 +930,28 @@ pub fn centred_breaks(numbers: &[f64], classes: usize, decimals: u8) -> Vec<f64>
     (0..=classes)
         .map(|j| ((j as f64 - half) * step * 1e9).round() / 1e9)
         .collect()
+}
+
+/// The names of the status groups (least need first) or of the dynamics groups (improving
+/// first), for `n` groups: the MSS names where they exist, else numbered.
+pub fn typology_names(status: bool, n: usize, lang: Lang) -> Vec<String> {
+    let names: &[T] = match (status, n) {
+        (true, 4) => &[
+            T::StatusHigh,
+            T::StatusMiddle,
+            T::StatusLow,
+            T::StatusVeryLow,
+        ],
+        (true, 3) => &[T::StatusHigh, T::StatusMiddle, T::StatusLow],
+        (false, 3) => &[T::DynamicsPositive, T::DynamicsStable, T::DynamicsNegative],
+        (false, 2) => &[T::DynamicsPositive, T::DynamicsNegative],
+        _ => &[],
+    };
+    if names.len() == n {
+        names.iter().map(|t| lang.t(*t).to_string()).collect()
+    } else {
+        (1..=n).map(|k| k.to_string()).collect()
+    }
 }
 
 /// One legend row per class with its colour and count. Limits never touch: a value on a limit
@@ -976,6 +1120,54 @@ mod tests {
         assert!(
             h.min < now.histogram.as_ref().expect("c").min,
             "older: fewer old people"
+        );
+    }
+
+    #[test]
+    fn a_typology_map_colours_each_area_by_its_groups_with_a_grid_legend() {
+        use crate::analysis::typology::{TypologySpec, typology};
+        let demo = load_demo(&Progress::default()).expect("demo");
+        let spec = TypologySpec::new("sgb2_quote", 2017, 2023);
+        let classification = classify(&demo.region, &demo.indicators, &demo.rules, &[]);
+        let scene = Scene::build(
+            SceneInput {
+                region: &demo.region,
+                indicators: &demo.indicators,
+                classification: &classification,
+                measure_counts: &[],
+            },
+            &ViewSettings {
+                colouring: Colouring::Typology(spec.clone()),
+                ..ViewSettings::default()
+            },
+        );
+        let grid = scene
+            .legend
+            .grid
+            .as_ref()
+            .expect("a two-dimensional legend");
+        assert_eq!((grid.rows.len(), grid.columns.len()), (4, 3));
+        assert_eq!(grid.rows[3], "sehr niedrig");
+        assert_eq!(grid.columns[2], "negativ");
+        let total: usize = grid.counts.iter().flatten().sum();
+        assert_eq!(total, 93, "every area has both years");
+        let types = typology(&demo.indicators, &spec);
+        for (i, t) in types.iter().enumerate() {
+            let t = t.expect("type");
+            assert_eq!(
+                scene.fills[i],
+                FillStyle::Solid(grid.colors[t.status][t.dynamics])
+            );
+        }
+        // The grid's cells are also plain rows, for every backend.
+        assert_eq!(scene.legend.entries.len(), 4 * 3 + 1);
+        assert_eq!(
+            scene.legend.entries[0].label,
+            "Status hoch · Dynamik positiv"
+        );
+        assert_eq!(
+            scene.legend.title,
+            "SGB-II-Quote: Status und Dynamik 2017–2023"
         );
     }
 

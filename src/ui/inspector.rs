@@ -37,6 +37,74 @@ pub struct OverrideForm {
     pub reason_missing: bool,
 }
 
+/// Which status × dynamics group the area is in, and why, with the numbers.
+fn typology_ui(
+    ui: &mut Ui,
+    map: &Document,
+    spec: &crate::analysis::typology::TypologySpec,
+    index: usize,
+    lang: Lang,
+) {
+    let table = &map.indicators;
+    let Some(p) = table.position(&spec.key) else {
+        return;
+    };
+    let indicator = &table.indicators()[p];
+    ui.label(RichText::new(lang.t(T::InspectorTypology)).strong());
+    let types = crate::analysis::typology::typology(table, spec);
+    let Some(t) = types.get(index).copied().flatten() else {
+        ui.label(lang.t(T::LegendNoDataBothYears));
+        return;
+    };
+    let status = crate::scene::typology_names(true, spec.status_limits.len() + 1, lang);
+    let dynamics = crate::scene::typology_names(false, spec.dynamics_limits.len() + 1, lang);
+    let z = |v: f64| format::signed(v, 2, lang);
+    let limits = |l: &[f64]| {
+        l.iter()
+            .map(|v| format::signed(*v, 2, lang))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    ui.label(lang.tf(
+        T::InspectorTypologyStatus,
+        &[
+            ("group", status.get(t.status).map_or("", String::as_str)),
+            ("label", indicator.label(lang.is_english())),
+            ("year", &spec.to.to_string()),
+            (
+                "value",
+                &crate::scene::text::format_number(t.value, indicator, lang),
+            ),
+            ("z", &z(t.status_z)),
+        ],
+    ));
+    ui.label(lang.tf(
+        T::InspectorTypologyDynamics,
+        &[
+            ("group", dynamics.get(t.dynamics).map_or("", String::as_str)),
+            ("from", &spec.from.to_string()),
+            ("to", &spec.to.to_string()),
+            (
+                "change",
+                &crate::scene::text::change_number(t.change, indicator, lang),
+            ),
+            ("z", &z(t.dynamics_z)),
+        ],
+    ));
+    ui.label(
+        RichText::new(lang.tf(
+            T::InspectorTypologyLimits,
+            &[
+                ("status", &limits(&spec.status_limits)),
+                ("dynamics", &limits(&spec.dynamics_limits)),
+            ],
+        ))
+        .small()
+        .weak(),
+    );
+    ui.add_space(4.0);
+}
+
 fn optional(v: Option<f64>, indicator: &Indicator, lang: Lang) -> String {
     v.map_or_else(
         || "–".to_string(),
@@ -98,6 +166,7 @@ pub fn inspector_ui(
     scene: &Scene,
     selection: Option<usize>,
     selected_count: usize,
+    colouring: &crate::scene::Colouring,
     form: &mut OverrideForm,
     lang: Lang,
 ) -> Vec<Command> {
@@ -149,6 +218,9 @@ pub fn inspector_ui(
                 ui.end_row();
             });
             ui.add_space(4.0);
+            if let crate::scene::Colouring::Typology(spec) = colouring {
+                typology_ui(ui, map, spec, index, lang);
+            }
             commands.extend(fields_ui(ui, map, scene, index, form, lang));
             ui.horizontal_wrapped(|ui| {
                 if ui

@@ -118,13 +118,20 @@ pub fn view_panel_ui(
     }
     ui.add_space(4.0);
     match &view.colouring {
+        Colouring::Typology(spec) => {
+            if let Some(next) = super::years::typology_ui(ui, &map.indicators, spec, lang) {
+                commands.push(Command::SetColouring(next));
+            }
+            ui.separator();
+            commands.extend(legend_ui(ui, scene, lang));
+        }
         Colouring::Indicator(style) => {
             let changed = indicator_options_ui(ui, map, style, lang, state);
             let style_now = changed.clone().unwrap_or_else(|| style.clone());
             let years =
                 super::years::years_ui(ui, &map.indicators, &style_now, &mut state.playing, lang);
-            if let Some(new_style) = years.or(changed) {
-                commands.push(Command::SetColouring(Colouring::Indicator(new_style)));
+            if let Some(next) = years.or(changed.map(Colouring::Indicator)) {
+                commands.push(Command::SetColouring(next));
             }
             ui.horizontal_wrapped(|ui| {
                 let is_index = map

@@ -4,8 +4,11 @@
 use eframe::egui::{self, ComboBox, Ui};
 
 use crate::i18n::{Lang, T};
+use eframe::egui::RichText;
+
+use crate::analysis::typology::TypologySpec;
 use crate::model::{Change, ChangeMeasure, IndicatorTable, Unit, Year};
-use crate::scene::IndicatorStyle;
+use crate::scene::{Colouring, IndicatorStyle};
 
 /// Seconds each year stays on screen while playing.
 pub const PLAY_STEP_SECONDS: f64 = 1.2;
@@ -29,14 +32,14 @@ pub fn previous_year(years: &[Year], year: Year) -> Option<Year> {
     i.checked_sub(1).and_then(|j| years.get(j)).copied()
 }
 
-/// The year and change rows; returns the changed style.
+/// The year and change rows; returns the changed colouring (the style, or status × dynamics).
 pub fn years_ui(
     ui: &mut Ui,
     table: &IndicatorTable,
     style: &IndicatorStyle,
     playing: &mut Playing,
     lang: Lang,
-) -> Option<IndicatorStyle> {
+) -> Option<Colouring> {
     let position = table.position(&style.key)?;
     let years = table.years(position);
     if years.len() < 2 {
@@ -45,26 +48,139 @@ pub fn years_ui(
     }
     let latest = *years.last()?;
     let mut next = style.clone();
-    ui.horizontal(|ui| {
-        let mut change = style.change.is_some();
-        ui.selectable_value(&mut change, false, lang.t(T::YearsOneYear))
-            .on_hover_text(lang.t(T::TipYearsOneYear));
-        ui.selectable_value(&mut change, true, lang.t(T::YearsChange))
-            .on_hover_text(lang.t(T::TipYearsChange));
-        if change != style.change.is_some() {
-            playing.since = None;
-            next.change = change.then(|| Change {
-                from: years[0],
-                to: latest,
-                measure: ChangeMeasure::Difference,
-            });
+    let mode = if style.change.is_some() {
+        Mode::Change
+    } else {
+        Mode::OneYear
+    };
+    if let Some(chosen) = mode_ui(ui, mode, lang) {
+        playing.since = None;
+        match chosen {
+            Mode::OneYear => next.change = None,
+            Mode::Change => {
+                next.change = Some(Change {
+                    from: years[0],
+                    to: latest,
+                    measure: ChangeMeasure::Difference,
+                });
+            }
+            Mode::Typology => {
+                return Some(Colouring::Typology(TypologySpec::new(
+                    &style.key, years[0], latest,
+                )));
+            }
         }
-    });
+    }
     match style.change {
         None => one_year_ui(ui, years, style, &mut next, playing, lang),
         Some(change) => change_ui(ui, table, position, change, &mut next, lang),
     }
-    (next != *style).then_some(next)
+    (next != *style).then_some(Colouring::Indicator(next))
+}
+
+/// What the years of an indicator show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    OneYear,
+    Change,
+    Typology,
+}
+
+/// "Ein Jahr | Veränderung | Status und Dynamik"; returns the mode clicked.
+fn mode_ui(ui: &mut Ui, mode: Mode, lang: Lang) -> Option<Mode> {
+    let mut chosen = mode;
+    ui.horizontal_wrapped(|ui| {
+        for (m, label, tip) in [
+            (Mode::OneYear, T::YearsOneYear, T::TipYearsOneYear),
+            (Mode::Change, T::YearsChange, T::TipYearsChange),
+            (Mode::Typology, T::YearsTypology, T::TipYearsTypology),
+        ] {
+            ui.selectable_value(&mut chosen, m, lang.t(label))
+                .on_hover_text(lang.t(tip));
+        }
+    });
+    (chosen != mode).then_some(chosen)
+}
+
+/// The status × dynamics controls: the years and the group limits; returns the changed
+/// colouring (another mode is the indicator's style again).
+pub fn typology_ui(
+    ui: &mut Ui,
+    table: &IndicatorTable,
+    spec: &TypologySpec,
+    lang: Lang,
+) -> Option<Colouring> {
+    let position = table.position(&spec.key)?;
+    let indicator = &table.indicators()[position];
+    ui.label(RichText::new(indicator.label(lang.is_english())).strong());
+    let back = |change: Option<Change>| {
+        let mut style = IndicatorStyle::for_indicator(indicator);
+        style.change = change;
+        Colouring::Indicator(style)
+    };
+    match mode_ui(ui, Mode::Typology, lang) {
+        Some(Mode::OneYear) => return Some(back(None)),
+        Some(Mode::Change) => {
+            return Some(back(Some(Change {
+                from: spec.from,
+                to: spec.to,
+                measure: ChangeMeasure::Difference,
+            })));
+        }
+        _ => {}
+    }
+    let years = table.years(position);
+    let mut next = spec.clone();
+    ui.horizontal(|ui| {
+        ui.label(lang.t(T::YearsFrom));
+        year_combo(
+            ui,
+            "typology-from",
+            &mut next.from,
+            years,
+            lang.t(T::YearsFrom),
+        );
+        ui.label(lang.t(T::YearsTo));
+        year_combo(ui, "typology-to", &mut next.to, years, lang.t(T::YearsTo));
+    });
+    if next.from > next.to {
+        std::mem::swap(&mut next.from, &mut next.to);
+    }
+    if next.from == next.to {
+        ui.colored_label(ui.visuals().warn_fg_color, lang.t(T::ChangeSameYear));
+    }
+    limits_ui(
+        ui,
+        &mut next.status_limits,
+        lang.t(T::TypologyStatusLimits),
+        lang,
+    );
+    limits_ui(
+        ui,
+        &mut next.dynamics_limits,
+        lang.t(T::TypologyDynamicsLimits),
+        lang,
+    );
+    (next != *spec).then_some(Colouring::Typology(next))
+}
+
+/// A row of limits, kept ascending.
+fn limits_ui(ui: &mut Ui, limits: &mut [f64], name: &str, lang: Lang) {
+    ui.horizontal(|ui| {
+        ui.label(name);
+        for (k, l) in limits.iter_mut().enumerate() {
+            let r = ui.add(
+                egui::DragValue::new(l)
+                    .speed(0.05)
+                    .range(-5.0..=5.0)
+                    .fixed_decimals(2)
+                    .custom_formatter(|v, _| crate::i18n::format::number(v, 2, lang))
+                    .custom_parser(|t| crate::i18n::format::parse_number(t, lang)),
+            );
+            super::name(&r, &format!("{name} {}", k + 1));
+        }
+    });
+    limits.sort_by(f64::total_cmp);
 }
 
 /// ◀ [2020] ▶ and play.

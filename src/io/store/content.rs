@@ -42,6 +42,12 @@ pub struct StoredView {
     /// A change map: "2017:2023" and how the change is measured ("differenz", "relativ").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// The status limits of a status × dynamics map (z).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_limits: Option<Vec<f64>>,
+    /// The dynamics limits of a status × dynamics map (z).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamics_limits: Option<Vec<f64>>,
     /// The saved views ("Ansichten"), in the planner's order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<SavedView>,
