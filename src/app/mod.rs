@@ -399,8 +399,10 @@ impl SozialraumApp {
                         ui,
                         map,
                         scene,
-                        self.state.selection,
-                        self.state.selected.len(),
+                        inspector::Selection {
+                            shown: self.state.selection,
+                            count: self.state.selected.len(),
+                        },
                         &self.state.view.colouring,
                         &mut self.override_form,
                         lang,

@@ -159,17 +159,26 @@ fn measures_ui(ui: &mut Ui, map: &Document, code: &str, lang: Lang) -> Vec<Comma
     commands
 }
 
-/// Shows the inspector for `selection` of `map`.
+/// Which areas are selected.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    /// The area shown.
+    pub shown: Option<usize>,
+    /// How many are selected.
+    pub count: usize,
+}
+
+/// Shows the inspector for `selection` of `map`, as the map is coloured by `colouring`.
 pub fn inspector_ui(
     ui: &mut Ui,
     map: &Document,
     scene: &Scene,
-    selection: Option<usize>,
-    selected_count: usize,
+    selection: Selection,
     colouring: &crate::scene::Colouring,
     form: &mut OverrideForm,
     lang: Lang,
 ) -> Vec<Command> {
+    let (selection, selected_count) = (selection.shown, selection.count);
     let mut commands = Vec::new();
     let Some(index) = selection else {
         ui.add_space(8.0);
