@@ -314,6 +314,34 @@ pub fn fill_for_fields(
     FillStyle::Pattern(index)
 }
 
+/// The colour of a status × dynamics cell: lighter for less need (row 0), darker for more;
+/// blue where need fell (first column), grey where it held, red where it rose (last column).
+pub fn typology_color(row: usize, rows: usize, column: usize, columns: usize) -> Rgba {
+    // Light and dark ends of the three hues.
+    const LIGHT: [[f32; 3]; 3] = [
+        [198.0, 219.0, 239.0],
+        [230.0, 230.0, 230.0],
+        [252.0, 213.0, 196.0],
+    ];
+    const DARK: [[f32; 3]; 3] = [[29.0, 79.0, 138.0], [74.0, 74.0, 74.0], [163.0, 29.0, 18.0]];
+    let hue = if columns <= 1 {
+        1
+    } else if column == 0 {
+        0
+    } else if column + 1 == columns {
+        2
+    } else {
+        1
+    };
+    let t = if rows <= 1 {
+        0.5
+    } else {
+        row as f32 / (rows - 1) as f32
+    };
+    let mix = |k: usize| (LIGHT[hue][k] + (DARK[hue][k] - LIGHT[hue][k]) * t).round() as u8;
+    Rgba::rgb(mix(0), mix(1), mix(2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,32 +498,4 @@ mod tests {
             FillStyle::Solid(field_color(ActionField::Elderly))
         );
     }
-}
-
-/// The colour of a status × dynamics cell: lighter for less need (row 0), darker for more;
-/// blue where need fell (first column), grey where it held, red where it rose (last column).
-pub fn typology_color(row: usize, rows: usize, column: usize, columns: usize) -> Rgba {
-    // Light and dark ends of the three hues.
-    const LIGHT: [[f32; 3]; 3] = [
-        [198.0, 219.0, 239.0],
-        [230.0, 230.0, 230.0],
-        [252.0, 213.0, 196.0],
-    ];
-    const DARK: [[f32; 3]; 3] = [[29.0, 79.0, 138.0], [74.0, 74.0, 74.0], [163.0, 29.0, 18.0]];
-    let hue = if columns <= 1 {
-        1
-    } else if column == 0 {
-        0
-    } else if column + 1 == columns {
-        2
-    } else {
-        1
-    };
-    let t = if rows <= 1 {
-        0.5
-    } else {
-        row as f32 / (rows - 1) as f32
-    };
-    let mix = |k: usize| (LIGHT[hue][k] + (DARK[hue][k] - LIGHT[hue][k]) * t).round() as u8;
-    Rgba::rgb(mix(0), mix(1), mix(2))
 }
