@@ -50,8 +50,14 @@ pub fn standardise(values: &[IndicatorValue], method: Standardisation) -> Vec<Op
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(*v), b.max(*v))
         });
-    let mut sorted = numbers.clone();
-    sorted.sort_by(f64::total_cmp);
+    // Sorted only for ranks: a z-score or min–max needs no order.
+    let sorted = if method == Standardisation::Rank {
+        let mut sorted = numbers.clone();
+        sorted.sort_by(f64::total_cmp);
+        sorted
+    } else {
+        Vec::new()
+    };
     values
         .iter()
         .map(|v| {
