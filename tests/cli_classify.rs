@@ -424,3 +424,50 @@ fn classify_takes_the_values_of_the_year_asked_for() {
     assert_eq!(code, 2);
     assert!(err.contains("2017, 2020, 2023"), "{err}");
 }
+
+#[test]
+fn classify_with_a_change_lists_the_fields_new_and_dropped_per_area() {
+    let dir = scratch("classify-change");
+    let (out, then, now) = (
+        dir.join("v.csv"),
+        dir.join("2017.csv"),
+        dir.join("2023.csv"),
+    );
+    let (code, err) = classify(&[s(&demo_map()), "--change", "2017:2023", "--out", s(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("seit 2017: in "), "{err}");
+    for (year, path) in [("2017", &then), ("2023", &now)] {
+        let (code, err) = classify(&[s(&demo_map()), "--year", year, "--out", s(path)]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let rows = rows(&out);
+    assert_eq!(rows[0][7], "handlungsfelder_2017");
+    assert_eq!(rows[0][8], "veraenderung");
+    let (then, now) = (rows(&then), rows(&now));
+    let mut changed = 0;
+    for r in &rows[1..] {
+        let before = &row(&then, &r[0])[5];
+        let after = &row(&now, &r[0])[5];
+        assert_eq!(&r[7], before, "{}", r[0]);
+        assert_eq!(&r[5], after, "{}", r[0]);
+        let fields = |t: &str| -> Vec<String> {
+            t.split([',', ';'])
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let (b, a) = (fields(before), fields(after));
+        let added: Vec<&String> = a.iter().filter(|f| !b.contains(f)).collect();
+        let dropped: Vec<&String> = b.iter().filter(|f| !a.contains(f)).collect();
+        assert_eq!(
+            r[8].is_empty(),
+            added.is_empty() && dropped.is_empty(),
+            "{r:?}"
+        );
+        for f in added {
+            assert!(r[8].contains("neu:") && r[8].contains(f.as_str()), "{r:?}");
+        }
+        changed += usize::from(!r[8].is_empty());
+    }
+    assert!(changed > 0, "the synthetic years change something");
+}

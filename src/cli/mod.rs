@@ -111,8 +111,12 @@ pub enum CliCommand {
         #[command(flatten)]
         join: JoinArgs,
         /// Classify by the values of this year (default: each indicator's latest).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "change")]
         year: Option<String>,
+        /// Classify by the values of the later year and say, per area, which fields are new
+        /// or dropped since the earlier one, e.g. 2017:2023.
+        #[arg(long)]
+        change: Option<String>,
         /// A rules file (TOML); default: the rules carried by the map.
         #[arg(long)]
         rules: Option<PathBuf>,
@@ -325,6 +329,8 @@ pub struct ClassifyArgs<'a> {
     pub join: &'a JoinArgs,
     /// The year whose values are classified (None: each indicator's latest).
     pub year: Option<&'a str>,
+    /// "FROM:TO": classify by TO and compare with FROM.
+    pub change: Option<&'a str>,
     /// A rules file.
     pub rules: Option<&'a std::path::Path>,
     /// Output CSV.
@@ -432,10 +438,25 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
     let region = imported.region;
     let mut indicators = imported.indicators;
     let mut notes = join_into(&region, &mut indicators, args.join, lang)?;
-    let year = match args.year {
+    let mut year = match args.year {
         Some(text) => Some(known_year(&indicators, text, lang)?),
         None => None,
     };
+    let mut from = None;
+    if let Some(text) = args.change {
+        let (a, b) = text
+            .split_once([':', '-', '–'])
+            .ok_or_else(|| lang.tf(T::CliBadChange, &[("value", text)]))?;
+        let (a, b) = (
+            known_year(&indicators, a, lang)?,
+            known_year(&indicators, b, lang)?,
+        );
+        if a == b {
+            return Err(lang.tf(T::CliBadChange, &[("value", text)]));
+        }
+        from = Some(a.min(b));
+        year = Some(a.max(b));
+    }
     let (rules, overrides) = match args.rules {
         Some(path) => {
             let file = path.display().to_string();
@@ -448,6 +469,12 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
         None => (imported.rules, imported.overrides),
     };
     let classification = classify_in_year(&region, &indicators, &rules, &overrides, year);
+    let earlier = from.map(|y| {
+        (
+            y,
+            classify_in_year(&region, &indicators, &rules, &overrides, Some(y)),
+        )
+    });
     let csv = classification_csv(
         &MapExport {
             region: &region,
@@ -459,6 +486,7 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
             measures: None,
         },
         year,
+        earlier.as_ref().map(|(y, c)| (*y, c)),
         lang,
     );
     crate::io::atomic::write_atomically(args.out, csv.as_bytes())
@@ -479,5 +507,20 @@ fn classify_inner(args: &ClassifyArgs<'_>, lang: Lang) -> Result<String, String>
             ],
         )
     ));
+    if let Some((y, then)) = &earlier {
+        let (mut added, mut dropped) = (0, 0);
+        for (before, after) in then.fields.iter().zip(&classification.fields) {
+            added += usize::from(!after.difference(*before).is_empty());
+            dropped += usize::from(!before.difference(*after).is_empty());
+        }
+        notes.push(lang.tf(
+            T::ClassifyChangeSummary,
+            &[
+                ("from", &y.to_string()),
+                ("added", &format::count(added, lang)),
+                ("dropped", &format::count(dropped, lang)),
+            ],
+        ));
+    }
     Ok(notes.join("\n"))
 }

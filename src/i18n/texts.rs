@@ -214,6 +214,9 @@ texts! {
     InspectorTypologyStatus => "Status {group}: {label} {year} {value}, z = {z} (im Vergleich der Sozialräume)", "Status {group}: {label} {year} {value}, z = {z} (among the areas)";
     InspectorTypologyDynamics => "Dynamik {group}: Veränderung {from}–{to} {change}, z = {z}", "Dynamics {group}: change {from}–{to} {change}, z = {z}";
     InspectorTypologyLimits => "Grenzen: Status bei z = {status}, Dynamik bei z = {dynamics}", "Limits: status at z = {status}, dynamics at z = {dynamics}";
+    FieldsAdded => "neu: {list}", "new: {list}";
+    FieldsDropped => "entfallen: {list}", "dropped: {list}";
+    ClassifyChangeSummary => "seit {from}: in {added} Sozialräumen ist ein Handlungsfeld hinzugekommen, in {dropped} eines entfallen", "since {from}: {added} areas gained a field of action, {dropped} lost one";
     YearsOneYear => "Ein Jahr", "One year";
     YearsChange => "Veränderung", "Change";
     TipYearsOneYear => "Die Werte eines Jahres zeigen", "Show the values of one year";

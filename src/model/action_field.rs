@@ -138,6 +138,11 @@ impl ActionFieldSet {
         ActionFieldSet(self.0 & other.0)
     }
 
+    /// The fields of `self` that are not in `other`.
+    pub fn difference(self, other: ActionFieldSet) -> ActionFieldSet {
+        ActionFieldSet(self.0 & !other.0)
+    }
+
     /// All four fields.
     pub fn all() -> ActionFieldSet {
         ActionFieldSet(0b1111)
