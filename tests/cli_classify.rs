@@ -440,10 +440,10 @@ fn classify_with_a_change_lists_the_fields_new_and_dropped_per_area() {
         let (code, err) = classify(&[s(&demo_map()), "--year", year, "--out", s(path)]);
         assert_eq!(code, 0, "{err}");
     }
+    let (then, now) = (rows(&then), rows(&now));
     let rows = rows(&out);
     assert_eq!(rows[0][7], "handlungsfelder_2017");
     assert_eq!(rows[0][8], "veraenderung");
-    let (then, now) = (rows(&then), rows(&now));
     let mut changed = 0;
     for r in &rows[1..] {
         let before = &row(&then, &r[0])[5];
