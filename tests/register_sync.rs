@@ -907,3 +907,42 @@ fn visibility_by_hand() {
         times[10], times[19]
     );
 }
+
+#[test]
+fn every_year_of_the_indicators_reaches_the_register_copy() {
+    let Some((db, dir)) = published("years") else {
+        return;
+    };
+    let admin = window(&db.conninfo(None), &dir.join("copies"));
+    let map = admin.map.as_ref().expect("map");
+    let demo = sozialraum_atlas::io::demo::load_demo(&sozialraum_atlas::io::Progress::default())
+        .expect("demo");
+    let mut dated = 0;
+    // The register orders the areas by code: compare area by area.
+    for (p, indicator) in demo.indicators.indicators().iter().enumerate() {
+        let q = map
+            .indicators
+            .position(&indicator.key)
+            .expect(&indicator.key);
+        assert_eq!(
+            demo.indicators.years(p),
+            map.indicators.years(q),
+            "{}",
+            indicator.key
+        );
+        for (i, space) in demo.region.spaces.iter().enumerate() {
+            let j = map.region.space_by_code(&space.code).expect(&space.code);
+            for &y in demo.indicators.years(p) {
+                assert_eq!(
+                    demo.indicators.value_at(p, i, Some(y)),
+                    map.indicators.value_at(q, j, Some(y)),
+                    "{} {} {y}",
+                    indicator.key,
+                    space.code
+                );
+            }
+        }
+        dated += usize::from(!demo.indicators.years(p).is_empty());
+    }
+    assert!(dated >= 10, "{dated}");
+}
