@@ -1969,3 +1969,63 @@ fn an_index_is_built_shown_like_an_indicator_and_its_sheet_saved_as_text_and_pdf
         assert!(text.contains("Arbeitslosenquote"), "{text}");
     }
 }
+
+#[test]
+fn status_and_dynamics_show_a_grid_legend_and_the_inspector_says_why() {
+    use egui_kittest::kittest::NodeT;
+    let mut harness = harness();
+    harness.get_by_label("Indikator").click();
+    harness.run();
+    harness.get_by_label("Status und Dynamik").click();
+    harness.run();
+    let spec = match &harness.state().state.view.colouring {
+        Colouring::Typology(spec) => spec.clone(),
+        other => panic!("not a typology: {other:?}"),
+    };
+    assert_eq!((spec.from, spec.to), (2017, 2023));
+    // The grid legend: one cell per pair, each named with its count.
+    let grid = harness
+        .state()
+        .state
+        .scene
+        .as_ref()
+        .and_then(|s| s.legend.grid.clone())
+        .expect("grid");
+    let count = grid.counts[1][1];
+    assert!(shown(
+        &harness,
+        &format!(
+            "Status mittel · Dynamik stabil ({})",
+            format::count(count, Lang::De)
+        )
+    ));
+    let pos = screen_pos_of(&harness, "AC 3");
+    click(&mut harness, pos);
+    assert!(harness.state().state.selection.is_some(), "AC 3 selected");
+    let lines: Vec<String> = harness
+        .query_all(egui_kittest::kittest::by().label_contains(", z = "))
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Status ") && l.contains("Anteil 65 Jahre und älter 2023")),
+        "the inspector says the status with its value and z-score: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Dynamik ") && l.contains("Veränderung 2017–2023")),
+        "{lines:?}"
+    );
+    // Back to one year's values in one click.
+    harness.get_by_label("Ein Jahr").click();
+    harness.run();
+    assert!(matches!(
+        harness.state().state.view.colouring,
+        Colouring::Indicator(_)
+    ));
+}
