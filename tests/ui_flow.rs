@@ -1958,13 +1958,7 @@ fn an_index_is_built_shown_like_an_indicator_and_its_sheet_saved_as_text_and_pdf
     let pdf = dir.join("blatt.pdf");
     let bytes = std::fs::read(&pdf).expect("pdf written");
     assert!(bytes.starts_with(b"%PDF"));
-    if let Some(pdftotext) = common::poppler_tool("pdftotext") {
-        let out = std::process::Command::new(pdftotext)
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext");
-        let text = String::from_utf8_lossy(&out.stdout);
+    if let Some(text) = common::pdf_text(&pdf) {
         assert!(text.contains("Indikatorenblatt: Bedarfsindex"), "{text}");
         assert!(text.contains("Arbeitslosenquote"), "{text}");
     }

@@ -38,6 +38,39 @@ fn assert_same_series(a: &IndicatorTable, b: &IndicatorTable) {
     assert!(dated >= 10, "the demo has series: {dated}");
 }
 
+/// The demo with `indicators`, written as GeoJSON and read back.
+fn through_geojson(
+    demo: &sozialraum_atlas::io::Imported,
+    indicators: &IndicatorTable,
+) -> sozialraum_atlas::io::Imported {
+    use sozialraum_atlas::spatial::crs::{Crs, Transformer};
+    let classification = classify(&demo.region, indicators, &demo.rules, &demo.overrides);
+    let to_lonlat = Transformer::new(
+        Crs::from_epsg(demo.region.crs.epsg).expect("planar"),
+        Crs::from_epsg(4326).expect("wgs84"),
+    );
+    let text = geojson_text(
+        &MapExport {
+            region: &demo.region,
+            indicators,
+            rules: &demo.rules,
+            overrides: &demo.overrides,
+            classification: &classification,
+            to_lonlat: Some(&to_lonlat),
+            measures: None,
+        },
+        "export.geojson",
+    )
+    .expect("written");
+    import_bytes(
+        text.as_bytes(),
+        "export.geojson",
+        &ImportOptions::default(),
+        &Progress::default(),
+    )
+    .expect("reads")
+}
+
 #[test]
 fn a_project_keeps_every_year_and_gdal_sees_the_series_table() {
     let dir = temp_dir("years-project");
@@ -93,32 +126,7 @@ fn a_project_keeps_every_year_and_gdal_sees_the_series_table() {
 #[test]
 fn a_geojson_export_carries_every_year_back() {
     let demo = load_demo(&Progress::default()).expect("demo");
-    let classification = classify(&demo.region, &demo.indicators, &demo.rules, &demo.overrides);
-    use sozialraum_atlas::spatial::crs::{Crs, Transformer};
-    let to_lonlat = Transformer::new(
-        Crs::from_epsg(demo.region.crs.epsg).expect("planar"),
-        Crs::from_epsg(4326).expect("wgs84"),
-    );
-    let text = geojson_text(
-        &MapExport {
-            region: &demo.region,
-            indicators: &demo.indicators,
-            rules: &demo.rules,
-            overrides: &demo.overrides,
-            classification: &classification,
-            to_lonlat: Some(&to_lonlat),
-            measures: None,
-        },
-        "export.geojson",
-    )
-    .expect("written");
-    let back = import_bytes(
-        text.as_bytes(),
-        "export.geojson",
-        &ImportOptions::default(),
-        &Progress::default(),
-    )
-    .expect("reads");
+    let back = through_geojson(&demo, &demo.indicators);
     assert_same_series(&demo.indicators, &back.indicators);
 }
 
@@ -234,32 +242,7 @@ fn an_index_travels_as_its_definition_and_follows_its_inputs() {
     let mut column = t.column_in(q, 2023).expect("2023").to_vec();
     column[0] = IndicatorValue::Number(99.0);
     t.merge_series(t.indicators()[q].clone(), vec![(2023, column)]);
-    let classification = classify(&demo.region, &t, &demo.rules, &demo.overrides);
-    use sozialraum_atlas::spatial::crs::{Crs, Transformer};
-    let to_lonlat = Transformer::new(
-        Crs::from_epsg(demo.region.crs.epsg).expect("planar"),
-        Crs::from_epsg(4326).expect("wgs84"),
-    );
-    let text = geojson_text(
-        &MapExport {
-            region: &demo.region,
-            indicators: &t,
-            rules: &demo.rules,
-            overrides: &demo.overrides,
-            classification: &classification,
-            to_lonlat: Some(&to_lonlat),
-            measures: None,
-        },
-        "x.geojson",
-    )
-    .expect("written");
-    let back = import_bytes(
-        text.as_bytes(),
-        "x.geojson",
-        &ImportOptions::default(),
-        &Progress::default(),
-    )
-    .expect("reads");
+    let back = through_geojson(&demo, &t);
     let p = back
         .indicators
         .position("index_armut")
@@ -293,13 +276,7 @@ fn the_command_line_draws_status_and_dynamics() {
         pdf.to_str().expect("pdf"),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    if let Some(pdftotext) = common::poppler_tool("pdftotext") {
-        let out = std::process::Command::new(pdftotext)
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext");
-        let text = String::from_utf8_lossy(&out.stdout);
+    if let Some(text) = common::pdf_text(&pdf) {
         for part in [
             "SGB-II-Quote: Status und Dynamik 2017–2023",
             "sehr niedrig",

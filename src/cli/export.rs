@@ -195,19 +195,11 @@ fn colouring(
         crate::model::parse_year(text)
             .filter(|y| years.contains(y))
             .ok_or_else(|| {
-                let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
                 lang.tf(
                     T::CliUnknownYear,
                     &[
                         ("value", text),
-                        (
-                            "years",
-                            &if list.is_empty() {
-                                lang.t(T::CliNoYears).to_string()
-                            } else {
-                                list.join(", ")
-                            },
-                        ),
+                        ("years", &crate::i18n::format::years(years, lang)),
                     ],
                 )
             })

@@ -394,21 +394,7 @@ pub(crate) fn known_year(
         Some(y) if years.contains(&y) => Ok(y),
         _ => Err(lang.tf(
             T::CliUnknownYear,
-            &[
-                ("value", text),
-                (
-                    "years",
-                    &if years.is_empty() {
-                        lang.t(T::CliNoYears).to_string()
-                    } else {
-                        years
-                            .iter()
-                            .map(|y| y.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    },
-                ),
-            ],
+            &[("value", text), ("years", &format::years(&years, lang))],
         )),
     }
 }

@@ -228,14 +228,7 @@ pub fn colouring_name(map: &MapSnapshot, view: &ViewSettings) -> String {
         Colouring::ActionFields => lang.t(T::LegendTitle).to_string(),
         Colouring::Coverage => lang.t(T::CoverageTitle).to_string(),
         Colouring::Typology(spec) => {
-            let label = map
-                .indicators
-                .position(&spec.key)
-                .map_or(spec.key.clone(), |p| {
-                    map.indicators.indicators()[p]
-                        .label(lang.is_english())
-                        .to_string()
-                });
+            let label = map.indicators.label_of(&spec.key, lang.is_english());
             lang.tf(
                 T::TypologyTitle,
                 &[

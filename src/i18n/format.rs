@@ -55,6 +55,18 @@ pub fn short(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Years as listed for the user: "2017, 2020, 2023", or that there are none.
+pub fn years(years: &[i32], lang: Lang) -> String {
+    if years.is_empty() {
+        return lang.t(super::T::CliNoYears).to_string();
+    }
+    years
+        .iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A whole number with thousands separators.
 pub fn count(value: usize, lang: Lang) -> String {
     number(value as f64, 0, lang)

@@ -196,15 +196,7 @@ impl RulesError {
                 year,
                 known,
             } => {
-                let list = if known.is_empty() {
-                    lang.t(T::CliNoYears).to_string()
-                } else {
-                    known
-                        .iter()
-                        .map(|y| y.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let list = crate::i18n::format::years(known, lang);
                 lang.tf(
                     T::RulesUnknownYear,
                     &[

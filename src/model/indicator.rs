@@ -347,6 +347,15 @@ impl IndicatorTable {
         &self.indicators
     }
 
+    /// The label of the indicator `key` in the requested language, or the key itself when the
+    /// table has no such indicator.
+    pub fn label_of(&self, key: &str, english: bool) -> String {
+        self.position(key).map_or_else(
+            || key.to_string(),
+            |p| self.indicators[p].label(english).to_string(),
+        )
+    }
+
     /// Position of an indicator by key.
     pub fn position(&self, key: &str) -> Option<usize> {
         self.indicators.iter().position(|i| i.key == key)

@@ -74,9 +74,7 @@ pub fn formula(def: &IndexDefinition, table: &IndicatorTable, lang: Lang) -> Str
 }
 
 fn label_of(table: &IndicatorTable, key: &str, lang: Lang) -> String {
-    table.position(key).map_or(key.to_string(), |p| {
-        table.indicators()[p].label(lang.is_english()).to_string()
-    })
+    table.label_of(key, lang.is_english())
 }
 
 /// The sheet of `indicator` (an index) over `table`; `robustness` from

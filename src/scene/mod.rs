@@ -661,14 +661,7 @@ impl Scene {
             lang.t(T::LegendNoDataBothYears).to_string(),
             missing,
         ));
-        let label = input
-            .indicators
-            .position(&spec.key)
-            .map_or(spec.key.clone(), |p| {
-                input.indicators.indicators()[p]
-                    .label(lang.is_english())
-                    .to_string()
-            });
+        let label = input.indicators.label_of(&spec.key, lang.is_english());
         self.legend = Legend {
             title: lang.tf(
                 T::TypologyTitle,

@@ -227,9 +227,7 @@ fn inputs_ui(ui: &mut Ui, map: &Document, form: &mut IndexForm, lang: Lang) {
                     ui.label(RichText::new(lang.t(T::IndexDirection)).strong());
                     ui.end_row();
                     for row in &mut form.rows {
-                        let label = table.position(&row.key).map_or(row.key.clone(), |p| {
-                            table.indicators()[p].label(lang.is_english()).to_string()
-                        });
+                        let label = table.label_of(&row.key, lang.is_english());
                         let r = ui.checkbox(&mut row.on, &label);
                         super::name(&r, &label);
                         let weight = ui.add_enabled(
@@ -277,14 +275,7 @@ fn robustness_ui(
         .small(),
     );
     for e in effects {
-        let label = map
-            .indicators
-            .position(&e.indicator)
-            .map_or(e.indicator.clone(), |p| {
-                map.indicators.indicators()[p]
-                    .label(lang.is_english())
-                    .to_string()
-            });
+        let label = map.indicators.label_of(&e.indicator, lang.is_english());
         ui.label(
             RichText::new(lang.tf(
                 T::SheetRobustnessRow,

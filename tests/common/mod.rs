@@ -49,6 +49,18 @@ pub fn poppler_tool(name: &str) -> Option<PathBuf> {
     external_tool(name, "poppler-utils", "REQUIRE_POPPLER")
 }
 
+/// The text of a PDF as Poppler's `pdftotext` reads it; None (with a note) without Poppler.
+#[allow(dead_code)] // Not every test program reads PDFs.
+pub fn pdf_text(pdf: &Path) -> Option<String> {
+    let pdftotext = poppler_tool("pdftotext")?;
+    let out = std::process::Command::new(pdftotext)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// A tool for watching the program from outside (strace, xvfb-run), or None (with a note)
 /// when it is not installed. With `REQUIRE_TRACING=1` (as in CI) its absence fails.
 #[allow(dead_code)] // Used by some test crates only.
