@@ -299,3 +299,110 @@ fn the_command_line_draws_status_and_dynamics() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("keine (die Werte haben kein Jahr)"));
 }
+
+#[test]
+fn older_areas_are_converted_by_a_crosswalk_and_marked_as_estimates() {
+    use sozialraum_atlas::model::IndicatorValue::Number;
+    let dir = temp_dir("years-crosswalk");
+    let (table, crosswalk, out) = (
+        dir.join("alt_2010.csv"),
+        dir.join("gebiete.csv"),
+        dir.join("p.gpkg"),
+    );
+    // In 2010, AC 1 and AC 2 were one area; S 2 was two.
+    std::fs::write(
+        &table,
+        "Gebiet;Einwohner;Quote\nAC 12 alt;10000;10,0\nS 1;3000;5,0\nS 2a;1000;20,0\nS 2b;3000;4,0\n",
+    )
+    .expect("table");
+    std::fs::write(
+        &crosswalk,
+        "alt;neu;anteil\nAC 12 alt;AC 1;40\nAC 12 alt;AC 2;60\nS 1;S 1;100\nS 2a;S 2;100\nS 2b;S 2;100\nX 9;ZZ 1;100\n",
+    )
+    .expect("crosswalk");
+    let o = atlas(&[
+        "project",
+        "new",
+        &demo_path(),
+        "--out",
+        out.to_str().expect("out"),
+        "--indicators",
+        table.to_str().expect("table"),
+        "--table-year",
+        "2010",
+        "--crosswalk",
+        crosswalk.to_str().expect("crosswalk"),
+        "--crosswalk-weight",
+        "einwohner",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("umgerechnet mit gebiete.csv: 1 alte Gebiete geteilt, 1 Sozialräume zusammengelegt, Werte für 3 Sozialräume geschätzt")
+            && err.contains("ZZ 1"),
+        "{err}"
+    );
+    let p = import_file(&out, &ImportOptions::default(), &Progress::default()).expect("project");
+    let t = &p.indicators;
+    let area = |code: &str| p.region.space_by_code(code).expect(code);
+    let people = t.position("einwohner").expect("population");
+    assert_eq!(
+        t.years(people),
+        &[2010, 2017, 2020, 2023],
+        "2010 joins the series"
+    );
+    let v = |c: usize, code: &str| t.value_at(c, area(code), Some(2010));
+    assert_eq!(v(people, "AC 1"), Number(4000.0));
+    assert_eq!(v(people, "AC 2"), Number(6000.0));
+    assert_eq!(v(people, "S 2"), Number(4000.0), "a merge adds up");
+    let total: f64 = ["AC 1", "AC 2", "S 1", "S 2"]
+        .iter()
+        .filter_map(|c| v(people, c).number())
+        .sum();
+    assert_eq!(total, 17_000.0, "the count's total is kept");
+    let quote = t.position("quote").expect("quote");
+    assert_eq!(v(quote, "AC 1"), Number(10.0), "a split keeps the rate");
+    assert_eq!(
+        v(quote, "S 2"),
+        Number(8.0),
+        "(20 × 1000 + 4 × 3000) / 4000"
+    );
+    // Estimates are marked, and stay marked in the project file.
+    for (code, estimated) in [
+        ("AC 1", true),
+        ("AC 2", true),
+        ("S 2", true),
+        ("S 1", false),
+    ] {
+        assert_eq!(
+            t.is_estimated(quote, area(code), Some(2010)),
+            estimated,
+            "{code}"
+        );
+        assert_eq!(
+            t.is_estimated(people, area(code), Some(2010)),
+            estimated,
+            "{code}"
+        );
+    }
+    assert!(
+        !t.is_estimated(people, area("AC 1"), Some(2023)),
+        "only 2010 is converted"
+    );
+    // Without the weight column the conversion is refused, naming it.
+    let o = atlas(&[
+        "project",
+        "new",
+        &demo_path(),
+        "--out",
+        dir.join("q.gpkg").to_str().expect("q"),
+        "--indicators",
+        table.to_str().expect("table"),
+        "--crosswalk",
+        crosswalk.to_str().expect("crosswalk"),
+        "--crosswalk-weight",
+        "haushalte",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("„haushalte“"));
+}

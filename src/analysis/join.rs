@@ -57,7 +57,7 @@ pub enum Layout {
 }
 
 /// Choices for a join.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JoinOptions {
     /// The table's key column (None: the column that matches most areas).
     pub key_column: Option<String>,
@@ -67,6 +67,9 @@ pub struct JoinOptions {
     pub layout: Layout,
     /// The year a wide table's values belong to (None: no year).
     pub table_year: Option<Year>,
+    /// The table is keyed by older areas: convert its values to today's with this crosswalk,
+    /// rates weighted as said.
+    pub crosswalk: Option<(super::crosswalk::Crosswalk, super::crosswalk::Weight)>,
 }
 
 /// A cell that should have been a number.
@@ -107,6 +110,8 @@ pub struct JoinReport {
     pub suppressed: usize,
     /// Per year of the values (oldest first): how many areas got a value.
     pub years: Vec<YearCount>,
+    /// What a crosswalk did (split and merged areas, which values are estimates).
+    pub crosswalk: Option<super::crosswalk::CrosswalkReport>,
 }
 
 /// What one year of a table gave.
@@ -129,6 +134,8 @@ pub enum JoinError {
     NoIndicators,
     /// A cell of the year column is no year: (line, text).
     BadYear(usize, String),
+    /// The crosswalk's weighting indicator is not in the table.
+    NoWeight(String),
 }
 
 impl JoinError {
@@ -151,6 +158,14 @@ impl JoinError {
             (JoinError::BadYear(line, text), true) => format!(
                 "{file}, Zeile {line}: „{text}“ ist keine Jahreszahl (die Jahresspalte muss Jahre wie 2022 enthalten)"
             ),
+            (JoinError::NoWeight(key), true) => format!(
+                "{file}: der Indikator „{key}“ zum Gewichten der Umrechnung ist nicht in der Tabelle"
+            ),
+            (JoinError::NoWeight(key), false) => {
+                format!(
+                    "{file}: the indicator \"{key}\" to weight the conversion by is not in the table"
+                )
+            }
             (JoinError::BadYear(line, text), false) => format!(
                 "{file}, line {line}: \"{text}\" is not a year (the year column must hold years such as 2022)"
             ),
@@ -357,7 +372,24 @@ pub type JoinedIndicators = Vec<(Indicator, JoinedValues)>;
 /// replace the indicator's, the years of a dated table are added to its series (a year it
 /// had already is replaced). Shares are linked to their case and denominator columns by name.
 pub fn merge_joined(indicators: &mut IndicatorTable, joined: JoinedIndicators) {
+    merge_joined_with(indicators, joined, None);
+}
+
+/// [`merge_joined`], marking the values of the areas flagged in `estimated` (a crosswalk's
+/// conversion) as estimates, and the others as not.
+pub fn merge_joined_with(
+    indicators: &mut IndicatorTable,
+    joined: JoinedIndicators,
+    estimated: Option<&[bool]>,
+) {
     for (indicator, values) in joined {
+        let years: Vec<Option<Year>> = match &values {
+            JoinedValues::Undated(_) => vec![None],
+            JoinedValues::Dated(s) => s.iter().map(|(y, _)| Some(*y)).collect(),
+        };
+        for year in years {
+            indicators.set_estimated(&indicator.key, year, estimated.map(<[bool]>::to_vec));
+        }
         let entry = indicators
             .position(&indicator.key)
             .map(|p| indicators.indicators()[p].clone())
@@ -379,6 +411,9 @@ pub fn join_table(
     table: &Table,
     options: &JoinOptions,
 ) -> Result<(JoinedIndicators, JoinReport), JoinError> {
+    if let Some((crosswalk, weight)) = &options.crosswalk {
+        return join_through(region, existing, table, options, crosswalk, weight);
+    }
     let (key_col, target) = choose_key(region, table, options)?;
     let keys = area_keys(region, target.as_deref());
     let source = std::path::Path::new(&table.file)
@@ -405,6 +440,119 @@ pub fn join_table(
         } => join_long(&rows, indicator, value, year, &mut found, &mut report)?,
     }
     found.finish(region, existing, &source, report)
+}
+
+/// Joins a table keyed by older areas: first to those areas (their codes from the crosswalk),
+/// then converted to the map's areas.
+fn join_through(
+    region: &Region,
+    existing: &IndicatorTable,
+    table: &Table,
+    options: &JoinOptions,
+    crosswalk: &super::crosswalk::Crosswalk,
+    weight: &super::crosswalk::Weight,
+) -> Result<(JoinedIndicators, JoinReport), JoinError> {
+    use super::crosswalk::{Weight, convert, is_count, plan};
+    let mut olds: Vec<String> = crosswalk.links.iter().map(|l| l.old.clone()).collect();
+    olds.sort();
+    olds.dedup();
+    let old_region = Region::new(
+        region.title.clone(),
+        olds.iter()
+            .map(|code| crate::model::SocialSpace {
+                code: code.clone(),
+                name: None,
+                municipality: None,
+                geometry: geo::MultiPolygon(vec![]),
+                area_m2: 0.0,
+                action_fields: crate::model::ActionFieldSet::EMPTY,
+                properties: Default::default(),
+                source_feature: 0,
+            })
+            .collect(),
+        Vec::new(),
+        crate::model::SourceInfo::default(),
+        region.crs,
+        Default::default(),
+    );
+    let inner = JoinOptions {
+        target: None,
+        crosswalk: None,
+        ..options.clone()
+    };
+    let (joined, mut report) = join_table(&old_region, existing, table, &inner)?;
+    let (parts, cw_report) = plan(crosswalk, region);
+    let old_keys: Vec<String> = old_region
+        .spaces
+        .iter()
+        .map(|s| normalize_key(&s.code))
+        .collect();
+    let by_old = |column: &[IndicatorValue]| -> HashMap<String, IndicatorValue> {
+        old_keys
+            .iter()
+            .cloned()
+            .zip(column.iter().copied())
+            .collect()
+    };
+    let weight_of =
+        |year: Option<Year>| -> Result<Option<HashMap<String, IndicatorValue>>, JoinError> {
+            let Weight::Indicator(key) = weight else {
+                return Ok(None);
+            };
+            let (_, values) = joined
+                .iter()
+                .find(|(i, _)| i.key == *key)
+                .ok_or_else(|| JoinError::NoWeight(key.clone()))?;
+            let column = match (values, year) {
+                (JoinedValues::Undated(v), _) => v.as_slice(),
+                (JoinedValues::Dated(s), Some(y)) => s
+                    .iter()
+                    .find(|(x, _)| *x == y)
+                    .map(|(_, v)| v.as_slice())
+                    .unwrap_or(&[]),
+                (JoinedValues::Dated(s), None) => {
+                    s.last().map(|(_, v)| v.as_slice()).unwrap_or(&[])
+                }
+            };
+            Ok(Some(by_old(column)))
+        };
+    let mut out = Vec::new();
+    let mut with_data = vec![false; region.spaces.len()];
+    for (indicator, values) in &joined {
+        let entry = existing
+            .position(&indicator.key)
+            .map_or(indicator, |p| &existing.indicators()[p]);
+        let count = is_count(entry);
+        let mut one = |column: &[IndicatorValue],
+                       year: Option<Year>|
+         -> Result<Vec<IndicatorValue>, JoinError> {
+            let w = if count { None } else { weight_of(year)? };
+            let new = convert(&parts, &by_old(column), count, w.as_ref());
+            for (i, v) in new.iter().enumerate() {
+                with_data[i] |= *v != IndicatorValue::Missing;
+            }
+            Ok(new)
+        };
+        let converted = match values {
+            JoinedValues::Undated(v) => JoinedValues::Undated(one(v, None)?),
+            JoinedValues::Dated(s) => JoinedValues::Dated(
+                s.iter()
+                    .map(|(y, v)| one(v, Some(*y)).map(|c| (*y, c)))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+        out.push((indicator.clone(), converted));
+    }
+    report.matched_areas = with_data.iter().filter(|w| **w).count();
+    report.areas_without_data = region
+        .spaces
+        .iter()
+        .zip(&with_data)
+        .filter(|(_, w)| !**w)
+        .map(|(s, _)| s.code.clone())
+        .collect();
+    report.crosswalk = Some(cw_report);
+    Ok((out, report))
 }
 
 /// The table's rows with the column that names the area and how keys find areas.

@@ -7,6 +7,7 @@
 pub mod breaks;
 pub mod change;
 pub mod classification;
+pub mod crosswalk;
 pub mod index;
 pub mod join;
 pub mod rules;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::state::AppState;
-use crate::analysis::join::{JoinOptions, JoinReport, join_table, merge_joined};
+use crate::analysis::join::{JoinOptions, JoinReport, join_table, merge_joined_with};
 use crate::document::Document;
 use crate::document::edit::{self, Change, Edit};
 use crate::document::history::Stepped;
@@ -196,11 +196,26 @@ impl AppState {
     }
 
     /// Joins a table to the areas: its values become a document edit.
-    pub(super) fn import_table(&mut self, path: &Path, options: &JoinOptions) {
+    pub(super) fn import_table(
+        &mut self,
+        path: &Path,
+        mut options: JoinOptions,
+        crosswalk: Option<(std::path::PathBuf, String)>,
+    ) {
         let lang = self.lang();
         let Some(doc) = self.map.as_ref() else {
             return;
         };
+        if let Some((file, weight)) = crosswalk {
+            match read_crosswalk(&file, &weight, lang) {
+                Ok(c) => options.crosswalk = Some(c),
+                Err(message) => {
+                    self.error = Some(message);
+                    return;
+                }
+            }
+        }
+        let options = &options;
         match joined_table(doc, path, options, lang) {
             Ok((after, report)) => {
                 self.notice = Some(lang.tf(
@@ -396,6 +411,29 @@ fn joined_table(
     let (joined, report) = join_table(&doc.region, &doc.indicators, &table, options)
         .map_err(|e| e.describe(&table.file, lang))?;
     let mut after = (*doc.indicators).clone();
-    merge_joined(&mut after, joined);
+    let estimated = report.crosswalk.as_ref().map(|c| c.estimated.as_slice());
+    merge_joined_with(&mut after, joined, estimated);
     Ok((after, report))
+}
+
+/// Reads a crosswalk file; `weight` is "flaeche" (or empty) or an indicator key.
+fn read_crosswalk(
+    path: &Path,
+    weight: &str,
+    lang: Lang,
+) -> Result<
+    (
+        crate::analysis::crosswalk::Crosswalk,
+        crate::analysis::crosswalk::Weight,
+    ),
+    String,
+> {
+    use crate::analysis::crosswalk::{Weight, crosswalk_from_table};
+    let table = read_table(path).map_err(|e| e.describe(lang))?;
+    let crosswalk = crosswalk_from_table(&table).map_err(|e| e.describe(&table.file, lang))?;
+    let weight = match weight.trim() {
+        "" | "flaeche" | "fläche" | "area" => Weight::Area,
+        key => Weight::Indicator(key.to_string()),
+    };
+    Ok((crosswalk, weight))
 }

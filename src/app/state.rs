@@ -410,7 +410,11 @@ impl AppState {
             Command::SaveRules(path) => self.write_file(FileOut::Rules, &path),
             Command::ExportMeasures(path) => self.write_file(FileOut::Measures, &path),
             Command::LoadRules(path) => self.load_rules(&path),
-            Command::ImportTable { path, options } => self.import_table(&path, &options),
+            Command::ImportTable {
+                path,
+                options,
+                crosswalk,
+            } => self.import_table(&path, options, crosswalk),
             Command::ImportMeasures(path) => {
                 let now = (self.clock)();
                 self.import_measures(&path, now);

@@ -251,6 +251,15 @@ pub struct JoinArgs {
     /// Long table: take only this year.
     #[arg(long, requires = "year_column")]
     pub only_year: Option<String>,
+    /// The tables are keyed by older areas: a table of old code, new code and share
+    /// (columns such as "alt", "neu", "anteil") converts their values to today's areas.
+    #[arg(long)]
+    pub crosswalk: Option<PathBuf>,
+    /// How shares and rates are averaged over the old parts of an area: "flaeche" (by the
+    /// shares alone, default) or the key of an indicator of the same table (e.g. einwohner).
+    /// Counts are always split and summed.
+    #[arg(long, requires = "crosswalk")]
+    pub crosswalk_weight: Option<String>,
 }
 
 impl JoinArgs {
@@ -279,11 +288,27 @@ impl JoinArgs {
                     .map(|column| (column, self.only_year.clone())),
             }
         };
+        let crosswalk = match &self.crosswalk {
+            Some(path) => {
+                let table = crate::io::table::read_table(path).map_err(|e| e.describe(lang))?;
+                let crosswalk = crate::analysis::crosswalk::crosswalk_from_table(&table)
+                    .map_err(|e| e.describe(&table.file, lang))?;
+                let weight = match self.crosswalk_weight.as_deref().map(str::trim) {
+                    None | Some("flaeche" | "fläche" | "area") => {
+                        crate::analysis::crosswalk::Weight::Area
+                    }
+                    Some(key) => crate::analysis::crosswalk::Weight::Indicator(key.to_string()),
+                };
+                Some((crosswalk, weight))
+            }
+            None => None,
+        };
         Ok(JoinOptions {
             key_column: self.key_column.clone(),
             target: self.match_property.clone(),
             layout,
             table_year,
+            crosswalk,
         })
     }
 }
@@ -347,7 +372,7 @@ pub(crate) fn join_into(
     join: &JoinArgs,
     lang: Lang,
 ) -> Result<Vec<String>, String> {
-    use crate::analysis::join::{join_table, merge_joined};
+    use crate::analysis::join::{join_table, merge_joined_with};
     if join.table_year.len() > join.indicators.len() {
         return Err(lang.t(T::CliTooManyTableYears).to_string());
     }
@@ -357,7 +382,8 @@ pub(crate) fn join_into(
         let options = join.options(index, lang)?;
         let (joined, report) = join_table(region, indicators, &table, &options)
             .map_err(|e| e.describe(&table.file, lang))?;
-        merge_joined(indicators, joined);
+        let estimated = report.crosswalk.as_ref().map(|c| c.estimated.as_slice());
+        merge_joined_with(indicators, joined, estimated);
         notes.push(lang.tf(
             T::TableJoinedSummary,
             &[
@@ -367,6 +393,9 @@ pub(crate) fn join_into(
                 ("total", &format::count(region.spaces.len(), lang)),
             ],
         ));
+        if let Some(c) = &report.crosswalk {
+            notes.push(format!("  {}", c.summary(lang)));
+        }
         for y in &report.years {
             notes.push(format!(
                 "  {}",

@@ -217,6 +217,17 @@ texts! {
     FieldsAdded => "neu: {list}", "new: {list}";
     FieldsDropped => "entfallen: {list}", "dropped: {list}";
     ClassifyChangeSummary => "seit {from}: in {added} Sozialräumen ist ein Handlungsfeld hinzugekommen, in {dropped} eines entfallen", "since {from}: {added} areas gained a field of action, {dropped} lost one";
+    CrosswalkSummary => "umgerechnet mit {file}: {splits} alte Gebiete geteilt, {merges} Sozialräume zusammengelegt, Werte für {estimated} Sozialräume geschätzt", "converted with {file}: {splits} old areas split, {merges} areas merged, values for {estimated} areas estimated";
+    CrosswalkUnknown => "; neue Codes, die die Karte nicht hat: {list}", "; new codes the map does not have: {list}";
+    ValueEstimated => "geschätzt", "estimated";
+    TipValueEstimated => "Geschätzt: aus älteren Gebietsständen umgerechnet (geteilte oder zusammengelegte Gebiete)", "Estimated: converted from older area boundaries (split or merged areas)";
+    ImportCrosswalk => "Gebietsstand umrechnen (optional)", "Convert older areas (optional)";
+    TipImportCrosswalk => "Eine Tabelle alter Code → neuer Code → Anteil, wenn die Werte für frühere Gebietsgrenzen vorliegen", "A table old code → new code → share, when the values are for earlier boundaries";
+    ImportCrosswalkHint => "Datei mit Spalten alt; neu; anteil", "file with columns alt; neu; anteil";
+    ImportCrosswalkWeight => "Raten gewichten nach", "Weight rates by";
+    CrosswalkColumns => "{file}: keine Spalten für den alten und den neuen Code gefunden (erwartet z. B. „alt“, „neu“, „anteil“; vorhanden: {found})", "{file}: no columns for the old and the new code (expected e.g. \"alt\", \"neu\", \"anteil\"; found: {found})";
+    CrosswalkBadShare => "{file}, Zeile {line}: „{text}“ ist kein Anteil zwischen 0 und 1 (oder 0 und 100 %)", "{file}, line {line}: \"{text}\" is not a share between 0 and 1 (or 0 and 100 %)";
+    CrosswalkNoWeight => "{file}: der Indikator „{key}“ zum Gewichten ist nicht in der Tabelle", "{file}: the weighting indicator \"{key}\" is not in the table";
     YearsOneYear => "Ein Jahr", "One year";
     YearsChange => "Veränderung", "Change";
     TipYearsOneYear => "Die Werte eines Jahres zeigen", "Show the values of one year";

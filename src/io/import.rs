@@ -1007,13 +1007,21 @@ fn build_indicators(
             .map(|s| indicator_value(s.properties.get(key)))
             .collect()
     };
-    let mut series: std::collections::HashMap<String, crate::model::Series> = super::series::read(
+    let read = super::series::read(
         spaces
             .iter()
             .map(|s| s.properties.get(super::series::PROPERTY)),
-    )
-    .into_iter()
-    .collect();
+    );
+    let estimates: Vec<(String, crate::model::Year, Vec<bool>)> = read
+        .iter()
+        .flat_map(|r| {
+            r.estimated
+                .iter()
+                .map(|(y, f)| (r.key.clone(), *y, f.clone()))
+        })
+        .collect();
+    let mut series: std::collections::HashMap<String, crate::model::Series> =
+        read.into_iter().map(|r| (r.key, r.series)).collect();
     let mut push = |table: &mut IndicatorTable, indicator: Indicator, values| match series
         .remove(&indicator.key)
     {
@@ -1048,6 +1056,9 @@ fn build_indicators(
         let mut indicator = crate::analysis::join::guessed_indicator(&key, "", &latest);
         indicator.key = key;
         table.push_series(indicator, s);
+    }
+    for (key, year, flags) in estimates {
+        table.set_estimated(&key, Some(year), Some(flags));
     }
     // Indices are computed from their definitions, whatever values the file holds for them.
     crate::analysis::index::refresh(&mut table);

@@ -2,7 +2,8 @@
 //!
 //! A GeoJSON feature (and an area in the shared register) carries its series as one nested
 //! attribute, `"zeitreihen": {"sgb2_quote": {"2016": 12.1, "2019": null, "2022": "*"}}`: a
-//! number, `null` for no data, `"*"` for a value withheld for data protection. The plain
+//! number, `null` for no data, `"*"` for a value withheld for data protection; an estimate
+//! (converted from older areas) is `{"wert": 12.1, "geschaetzt": true}`. The plain
 //! attribute of the same name keeps the latest year's value, so QGIS shows the current map.
 //! Keyed by the area rather than by position, the series survive a reordered or filtered
 //! file. The project file keeps the same content as a table (`atlas_zeitreihen`).
@@ -23,9 +24,21 @@ pub fn value_json(value: IndicatorValue) -> Value {
     }
 }
 
-/// A value from its JSON (anything else than a finite number or "*" is no data).
+/// The JSON of an estimate: `{"wert": …, "geschaetzt": true}`.
+pub fn estimate_json(value: IndicatorValue) -> Value {
+    serde_json::json!({"wert": value_json(value), "geschaetzt": true})
+}
+
+/// Whether a value's JSON marks an estimate.
+pub fn is_estimate(json: &Value) -> bool {
+    json.get("geschaetzt").and_then(Value::as_bool) == Some(true)
+}
+
+/// A value from its JSON (anything else than a finite number, "*" or an estimate's object is
+/// no data).
 pub fn value_of(json: &Value) -> IndicatorValue {
     match json {
+        Value::Object(o) => o.get("wert").map_or(IndicatorValue::Missing, value_of),
         Value::Number(n) => n
             .as_f64()
             .filter(|v| v.is_finite())
@@ -48,7 +61,12 @@ pub fn property(table: &IndicatorTable, space: usize) -> Option<Value> {
             .iter()
             .map(|&y| {
                 let v = table.value_at(p, space, Some(y));
-                (y.to_string(), value_json(v))
+                let json = if table.is_estimated(p, space, Some(y)) {
+                    estimate_json(v)
+                } else {
+                    value_json(v)
+                };
+                (y.to_string(), json)
             })
             .collect();
         all.insert(indicator.key.clone(), Value::Object(years));
@@ -56,15 +74,26 @@ pub fn property(table: &IndicatorTable, space: usize) -> Option<Value> {
     (!all.is_empty()).then_some(Value::Object(all))
 }
 
+/// One indicator's series as read, with the areas whose values are estimates per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadSeries {
+    /// The indicator's key.
+    pub key: String,
+    /// Its values per year.
+    pub series: Series,
+    /// Per year (only years with an estimate): which areas' values are estimates.
+    pub estimated: Vec<(Year, Vec<bool>)>,
+}
+
+/// Per year, the area, its value and whether it is an estimate.
+type Found = std::collections::BTreeMap<Year, Vec<(usize, IndicatorValue, bool)>>;
+
 /// The series of every indicator in the areas' `zeitreihen` attributes (`attributes` yields
 /// each area's attribute, if it has one, in order), in the order first seen. Years that are
 /// not numbers are left out.
-pub fn read<'a>(attributes: impl Iterator<Item = Option<&'a Value>>) -> Vec<(String, Series)> {
+pub fn read<'a>(attributes: impl Iterator<Item = Option<&'a Value>>) -> Vec<ReadSeries> {
     let mut order: Vec<String> = Vec::new();
-    let mut found: std::collections::HashMap<
-        String,
-        std::collections::BTreeMap<Year, Vec<(usize, IndicatorValue)>>,
-    > = Default::default();
+    let mut found: std::collections::HashMap<String, Found> = Default::default();
     let mut n = 0;
     for (i, attribute) in attributes.enumerate() {
         n = i + 1;
@@ -81,7 +110,10 @@ pub fn read<'a>(attributes: impl Iterator<Item = Option<&'a Value>>) -> Vec<(Str
             let entry = found.entry(key.clone()).or_default();
             for (year, value) in years {
                 if let Some(y) = crate::model::parse_year(year) {
-                    entry.entry(y).or_default().push((i, value_of(value)));
+                    entry
+                        .entry(y)
+                        .or_default()
+                        .push((i, value_of(value), is_estimate(value)));
                 }
             }
         }
@@ -90,17 +122,27 @@ pub fn read<'a>(attributes: impl Iterator<Item = Option<&'a Value>>) -> Vec<(Str
         .into_iter()
         .map(|key| {
             let years = found.remove(&key).unwrap_or_default();
+            let mut estimated = Vec::new();
             let series = years
                 .into_iter()
                 .map(|(y, values)| {
                     let mut column = vec![IndicatorValue::Missing; n];
-                    for (i, v) in values {
+                    let mut flags = vec![false; n];
+                    for (i, v, e) in values {
                         column[i] = v;
+                        flags[i] = e;
+                    }
+                    if flags.iter().any(|f| *f) {
+                        estimated.push((y, flags));
                     }
                     (y, column)
                 })
                 .collect();
-            (key, series)
+            ReadSeries {
+                key,
+                series,
+                estimated,
+            }
         })
         .collect()
 }
@@ -138,7 +180,9 @@ mod tests {
             "only indicators with years"
         );
         let back = read(props.iter().map(|p| p.get(PROPERTY)));
-        assert_eq!(back, vec![("q".to_string(), t.series(0))]);
+        assert_eq!(back.len(), 1);
+        assert_eq!((back[0].key.as_str(), &back[0].series), ("q", &t.series(0)));
+        assert!(back[0].estimated.is_empty());
     }
 
     #[test]
@@ -150,10 +194,31 @@ mod tests {
         );
         let without = Map::new();
         let back = read([&without, &with].into_iter().map(|p| p.get(PROPERTY)));
-        assert_eq!(
-            back,
-            vec![("q".to_string(), vec![(2019, vec![Missing, Number(3.0)])])]
-        );
+        assert_eq!(back[0].series, vec![(2019, vec![Missing, Number(3.0)])]);
         assert!(property(&IndicatorTable::default(), 0).is_none());
+    }
+
+    #[test]
+    fn an_estimate_is_marked_and_read_back_as_one() {
+        let mut t = IndicatorTable::default();
+        t.push_series(
+            Indicator::from_key("q"),
+            vec![(2016, vec![Number(1.5), Number(2.0)])],
+        );
+        t.set_estimated("q", Some(2016), Some(vec![false, true]));
+        let props: Vec<Map<String, Value>> = (0..2)
+            .map(|i| {
+                let mut m = Map::new();
+                m.insert(PROPERTY.into(), property(&t, i).expect("years"));
+                m
+            })
+            .collect();
+        assert_eq!(
+            props[1][PROPERTY],
+            serde_json::json!({"q": {"2016": {"wert": 2.0, "geschaetzt": true}}})
+        );
+        let back = read(props.iter().map(|p| p.get(PROPERTY)));
+        assert_eq!(back[0].series, t.series(0), "the value itself comes back");
+        assert_eq!(back[0].estimated, vec![(2016, vec![false, true])]);
     }
 }

@@ -247,6 +247,9 @@ impl Columns {
 pub struct IndicatorTable {
     indicators: Vec<Indicator>,
     columns: Vec<Columns>,
+    /// Per indicator key and year (None: the undated column): which areas' values are
+    /// estimates (converted from older areas by a crosswalk).
+    estimated: std::collections::BTreeMap<(String, Option<Year>), Vec<bool>>,
 }
 
 impl IndicatorTable {
@@ -277,6 +280,38 @@ impl IndicatorTable {
             }
             None => self.push_series(indicator, series),
         }
+    }
+
+    /// Marks which areas' values of `key` in `year` are estimates (None or none marked: no
+    /// estimates).
+    pub fn set_estimated(&mut self, key: &str, year: Option<Year>, flags: Option<Vec<bool>>) {
+        let slot = (key.to_string(), year);
+        match flags.filter(|f| f.iter().any(|e| *e)) {
+            Some(f) => {
+                self.estimated.insert(slot, f);
+            }
+            None => {
+                self.estimated.remove(&slot);
+            }
+        }
+    }
+
+    /// Whether the value of indicator `position` for area `space` in `year` (None: the
+    /// current one) is an estimate.
+    pub fn is_estimated(&self, position: usize, space: usize, year: Option<Year>) -> bool {
+        let Some(indicator) = self.indicators.get(position) else {
+            return false;
+        };
+        let year = self.year_shown(position, year);
+        self.estimated
+            .get(&(indicator.key.clone(), year))
+            .and_then(|f| f.get(space).copied())
+            .unwrap_or(false)
+    }
+
+    /// Whether any value is an estimate.
+    pub fn has_estimates(&self) -> bool {
+        !self.estimated.is_empty()
     }
 
     /// The years indicator `position` has values for (empty: values without a year).

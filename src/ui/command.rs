@@ -81,6 +81,9 @@ pub enum Command {
         path: PathBuf,
         /// How to join it.
         options: JoinOptions,
+        /// A crosswalk file that converts the table's older areas to today's, and how rates
+        /// are weighted ("flaeche" or an indicator key).
+        crosswalk: Option<(PathBuf, String)>,
     },
     /// Export the measures as CSV or XLSX (by extension).
     ExportMeasures(PathBuf),

@@ -499,7 +499,15 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                 // Case numbers and the data-protection mark wrap rather than widen the table.
                 ui.scope(|ui| {
                     ui.set_max_width(110.0);
-                    ui.add(egui::Label::new(value_with_cases(table, c, index, lang)).wrap());
+                    let mut text = value_with_cases(table, c, index, lang);
+                    let estimated = table.is_estimated(c, index, None);
+                    if estimated {
+                        text = format!("{text} ({})", lang.t(T::ValueEstimated));
+                    }
+                    let r = ui.add(egui::Label::new(text).wrap());
+                    if estimated {
+                        r.on_hover_text(lang.t(T::TipValueEstimated));
+                    }
                 });
                 let m_value = stats
                     .zip(municipality)

@@ -60,7 +60,14 @@ pub fn series_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                     });
                     let text: Vec<String> = area
                         .iter()
-                        .map(|(y, v)| format!("{y}: {}", format_value(*v, indicator, lang)))
+                        .map(|(y, v)| {
+                            let mark = if table.is_estimated(c, index, Some(*y)) {
+                                format!(" ({})", lang.t(T::ValueEstimated))
+                            } else {
+                                String::new()
+                            };
+                            format!("{y}: {}{mark}", format_value(*v, indicator, lang))
+                        })
                         .collect();
                     ui.scope(|ui| {
                         ui.set_max_width(chart_width);

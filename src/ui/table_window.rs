@@ -34,6 +34,10 @@ pub struct TableForm {
     pub year: String,
     /// The year a wide table's values belong to (empty: none); guessed from the file name.
     pub table_year: String,
+    /// A crosswalk file for a table of older areas (empty: none).
+    pub crosswalk: String,
+    /// How rates are weighted in the conversion: "flaeche" or an indicator key.
+    pub crosswalk_weight: String,
     /// The file's columns, read when the path names a readable table.
     columns: Vec<String>,
     /// What was read about the file: rows, separator, encoding; or why it cannot be read.
@@ -69,6 +73,7 @@ impl TableForm {
             } else {
                 crate::analysis::join::parse_year(&self.table_year)
             },
+            crosswalk: None,
         }
     }
 
@@ -201,6 +206,25 @@ pub fn import_table_window_ui(
                     name(&r, lang.t(T::ImportTableYear));
                     ui.end_row();
                 }
+                ui.label(lang.t(T::ImportCrosswalk))
+                    .on_hover_text(lang.t(T::TipImportCrosswalk));
+                let r = ui.add(
+                    TextEdit::singleline(&mut form.crosswalk)
+                        .desired_width(300.0)
+                        .hint_text(lang.t(T::ImportCrosswalkHint)),
+                );
+                name(&r, lang.t(T::ImportCrosswalk));
+                ui.end_row();
+                if !form.crosswalk.trim().is_empty() {
+                    ui.label(lang.t(T::ImportCrosswalkWeight));
+                    let r = ui.add(
+                        TextEdit::singleline(&mut form.crosswalk_weight)
+                            .desired_width(160.0)
+                            .hint_text("flaeche"),
+                    );
+                    name(&r, lang.t(T::ImportCrosswalkWeight));
+                    ui.end_row();
+                }
             });
             ui.separator();
             ui.horizontal(|ui| {
@@ -214,6 +238,8 @@ pub fn import_table_window_ui(
                     commands.push(Command::ImportTable {
                         path: PathBuf::from(form.path.trim()),
                         options: form.options(),
+                        crosswalk: optional(&form.crosswalk)
+                            .map(|c| (PathBuf::from(c), form.crosswalk_weight.trim().to_string())),
                     });
                 }
                 if ui.button(lang.t(T::Cancel)).clicked() {
@@ -364,6 +390,9 @@ pub fn join_report_window_ui(
                 T::JoinKey,
                 &[("column", &report.key_column), ("target", &report.target)],
             ));
+            if let Some(c) = &report.crosswalk {
+                ui.label(c.summary(lang));
+            }
             for y in &report.years {
                 ui.label(lang.tf(
                     T::JoinYear,

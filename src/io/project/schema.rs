@@ -446,18 +446,18 @@ fn write_series(
         return Ok(());
     }
     tx.execute_batch(&format!(
-        "CREATE TABLE {} (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, code TEXT NOT NULL,          indikator TEXT NOT NULL, jahr INTEGER NOT NULL, wert REAL, geheim INTEGER NOT NULL DEFAULT 0,          UNIQUE (code, indikator, jahr));",
+        "CREATE TABLE {} (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, code TEXT NOT NULL, indikator TEXT NOT NULL, jahr INTEGER NOT NULL, wert REAL, geheim INTEGER NOT NULL DEFAULT 0, geschaetzt INTEGER NOT NULL DEFAULT 0, UNIQUE (code, indikator, jahr));",
         super::SERIES
     ))?;
     gpkg::register_table(
         tx,
         super::SERIES,
         "Zeitreihen",
-        "Werte der Indikatoren je Sozialraum und Jahr (wert leer: keine Daten; geheim = 1: aus Datenschutzgründen nicht veröffentlicht)",
+        "Werte der Indikatoren je Sozialraum und Jahr (wert leer: keine Daten; geheim = 1: aus Datenschutzgründen nicht veröffentlicht; geschaetzt = 1: aus älteren Gebietsständen umgerechnet)",
         None,
     )?;
     let mut insert = tx.prepare(&format!(
-        "INSERT OR REPLACE INTO {} (code, indikator, jahr, wert, geheim) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO {} (code, indikator, jahr, wert, geheim, geschaetzt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         super::SERIES
     ))?;
     for (row, s) in rows.iter().zip(series) {
@@ -478,7 +478,8 @@ fn write_series(
                     crate::model::IndicatorValue::Suppressed => (None, 1),
                     crate::model::IndicatorValue::Missing => (None, 0),
                 };
-                insert.execute(params![code, key, y, wert, geheim])?;
+                let estimated = i64::from(crate::io::series::is_estimate(value));
+                insert.execute(params![code, key, y, wert, geheim, estimated])?;
             }
         }
     }
@@ -501,18 +502,33 @@ pub fn attach_series(
     }
     let mut by_code: std::collections::HashMap<String, serde_json::Map<String, Value>> =
         Default::default();
+    // The column of estimates came with crosswalks; a table without it has none.
+    let with_estimates: bool = conn.query_row(
+        &format!(
+            "SELECT count(*) > 0 FROM pragma_table_info('{}') WHERE name = 'geschaetzt'",
+            super::SERIES
+        ),
+        [],
+        |r| r.get(0),
+    )?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT code, indikator, jahr, wert, geheim FROM {} ORDER BY id",
+        "SELECT code, indikator, jahr, wert, geheim, {} FROM {} ORDER BY id",
+        if with_estimates { "geschaetzt" } else { "0" },
         super::SERIES
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (code, key, year): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let (wert, geheim): (Option<f64>, i64) = (r.get(3)?, r.get(4)?);
-        let value = match (wert, geheim) {
+        let (wert, geheim, estimated): (Option<f64>, i64, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let plain = match (wert, geheim) {
             (_, g) if g != 0 => Value::String("*".to_string()),
             (Some(v), _) => serde_json::json!(v),
             (None, _) => Value::Null,
+        };
+        let value = if estimated != 0 {
+            serde_json::json!({"wert": plain, "geschaetzt": true})
+        } else {
+            plain
         };
         let area = by_code.entry(code).or_default();
         if let Value::Object(years) = area
