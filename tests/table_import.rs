@@ -243,6 +243,7 @@ fn cologne_population_long_table_pivots_onto_the_86_stadtteile() {
             year: Some(("jahr".to_string(), None)),
         },
         table_year: None,
+        crosswalk: None,
     };
     let region = &imported.region;
     let (t, report) = join(region, imported.indicators, &table_path, &options);

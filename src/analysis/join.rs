@@ -1049,6 +1049,7 @@ mod tests {
                 year: Some(("jahr".into(), None)),
             },
             table_year: None,
+            crosswalk: None,
         };
         let (indicators, report) =
             join_table(&r, &IndicatorTable::default(), &table, &options).expect("join");
