@@ -2023,3 +2023,89 @@ fn status_and_dynamics_show_a_grid_legend_and_the_inspector_says_why() {
         Colouring::Indicator(_)
     ));
 }
+
+/// Types `text` into the text field named `label`.
+fn type_into(harness: &mut Harness<'_, SozialraumApp>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, label)
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
+#[test]
+fn a_table_of_older_areas_is_converted_in_the_window_and_its_estimates_are_marked() {
+    let dir = common::temp_dir("ui-crosswalk");
+    let (table, crosswalk) = (dir.join("alt_2010.csv"), dir.join("gebiete.csv"));
+    std::fs::write(&table, "Gebiet;Einwohner\nAC 12 alt;10000\nS 1;3000\n").expect("table");
+    std::fs::write(
+        &crosswalk,
+        "alt;neu;anteil\nAC 12 alt;AC 1;0,4\nAC 12 alt;AC 2;0,6\nS 1;S 1;1\n",
+    )
+    .expect("crosswalk");
+    let mut harness = harness();
+    harness.get_by_label("Datei").click();
+    harness.run();
+    harness
+        .get_by_label("Indikatortabelle importieren …")
+        .click();
+    harness.run();
+    type_into(
+        &mut harness,
+        "Datei (CSV oder XLSX)",
+        table.to_str().expect("utf-8"),
+    );
+    // The year is guessed from the file name.
+    let year = harness
+        .get_by_role_and_label(egui::Role::TextInput, "Jahr der Werte (leer: ohne Jahr)")
+        .value();
+    assert_eq!(year.as_deref(), Some("2010"));
+    type_into(
+        &mut harness,
+        "Gebietsstand umrechnen (optional)",
+        crosswalk.to_str().expect("utf-8"),
+    );
+    harness.get_by_label("Importieren").click();
+    harness.run();
+    assert!(
+        harness
+            .query_all(egui_kittest::kittest::by().label_contains("umgerechnet mit gebiete.csv"))
+            .next()
+            .is_some(),
+        "the join report says what the crosswalk did"
+    );
+    {
+        let map = harness.state().state.map.as_ref().expect("map");
+        let p = map.indicators.position("einwohner").expect("population");
+        let ac1 = map.region.space_by_code("AC 1").expect("AC 1");
+        assert_eq!(
+            map.indicators.value_at(p, ac1, Some(2010)),
+            sozialraum_atlas::model::IndicatorValue::Number(4000.0)
+        );
+        assert!(map.indicators.is_estimated(p, ac1, Some(2010)));
+    }
+    harness
+        .state_mut()
+        .state
+        .apply(Command::ShowWindow(Window::JoinReport, false));
+    harness.run();
+    let pos = screen_pos_of(&harness, "AC 1");
+    click(&mut harness, pos);
+    let shown_code = {
+        let state = &harness.state().state;
+        state
+            .selection
+            .and_then(|i| state.map.as_ref().map(|m| m.region.spaces[i].code.clone()))
+    };
+    assert_eq!(shown_code.as_deref(), Some("AC 1"));
+    assert!(
+        harness
+            .query_all(egui_kittest::kittest::by().label_contains("2010: 4.000 Pers. (geschätzt)"))
+            .next()
+            .is_some(),
+        "the series marks the estimate"
+    );
+}
