@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::join::normalize_key;
+use super::keys::normalize_key;
 use super::table::Table;
 use crate::model::{Aggregation, Indicator, IndicatorValue, Region, Unit};
 

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
+pub use super::keys::normalize_key;
 use super::table::{ParsedNumber, Table, parse_number};
 pub use crate::model::parse_year;
 use crate::model::{Indicator, IndicatorTable, IndicatorValue, Region, Series, Unit, Year};
@@ -170,31 +171,6 @@ impl JoinError {
                 "{file}, line {line}: \"{text}\" is not a year (the year column must hold years such as 2022)"
             ),
         }
-    }
-}
-
-/// A key as compared: see the module documentation.
-pub fn normalize_key(text: &str) -> String {
-    let t: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
-    let t = match t.strip_prefix(|c: char| c.is_ascii_alphabetic()) {
-        Some(rest) if rest.len() >= 5 && rest.chars().all(|c| c.is_ascii_digit()) => {
-            rest.to_string()
-        }
-        _ => t,
-    };
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
-        let stripped = t.trim_start_matches('0');
-        if stripped.is_empty() {
-            "0".to_string()
-        } else {
-            stripped.to_string()
-        }
-    } else {
-        t
     }
 }
 

@@ -10,6 +10,7 @@ pub mod classification;
 pub mod crosswalk;
 pub mod index;
 pub mod join;
+pub mod keys;
 pub mod rules;
 pub mod statistics;
 pub mod table;

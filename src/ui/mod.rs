@@ -26,6 +26,7 @@ pub mod switcher;
 pub mod table_window;
 pub mod view_panel;
 pub mod views_window;
+pub mod wrapped;
 pub mod years;
 
 use eframe::egui::{self, RichText, Ui};

@@ -52,7 +52,7 @@ pub fn series_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                     .iter()
                     .map(|s| (s.year, s.region.filter(|_| compare)))
                     .collect();
-                super::inspector::word_wrapped(ui, indicator.label(lang.is_english()), true, 130.0);
+                super::wrapped::word_wrapped(ui, indicator.label(lang.is_english()), true, 130.0);
                 ui.vertical(|ui| {
                     let response = chart(ui, chart_width, &area, &local, &region);
                     response.on_hover_ui(|ui| {
