@@ -406,3 +406,24 @@ fn older_areas_are_converted_by_a_crosswalk_and_marked_as_estimates() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("„haushalte“"));
 }
+
+#[test]
+fn rules_carried_by_a_file_that_name_what_the_map_lacks_are_reported() {
+    let text = std::fs::read_to_string(demo_path()).expect("demo");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let conditions = &mut doc["atlas"]["rules"]["feld"][0]["bedingungen"];
+    conditions[0]["indikator"] = "sgb2quote".into();
+    conditions[1]["jahr"] = 2019.into();
+    let dir = temp_dir("years-embedded-rules");
+    let path = dir.join("karte.geojson");
+    std::fs::write(&path, doc.to_string()).expect("written");
+    let o = atlas(&["check", path.to_str().expect("path")]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "loads, with a problem: {out}");
+    assert!(
+        out.contains("Die Regeln der Datei nennen, was die Karte nicht hat")
+            && out.contains("sgb2quote")
+            && out.contains("arbeitslosenquote 2019"),
+        "{out}"
+    );
+}

@@ -259,6 +259,7 @@ pub fn import_document(
         action_field_field: mapping.action_fields.clone(),
         indicator_count: indicators.len(),
         metadata_error,
+        rules_unknown: rules_unknown(&rules, &indicators),
         problems,
     };
     let source_info = SourceInfo {
@@ -689,6 +690,19 @@ fn nothing_usable(
             ..ImportReport::default()
         }),
     }
+}
+
+/// What `rules` name that `indicators` lack: unknown keys, and "key year" for missing years.
+fn rules_unknown(rules: &RuleSet, indicators: &IndicatorTable) -> Vec<String> {
+    let mut out: Vec<String> = crate::analysis::rules::unknown_indicators(rules, indicators)
+        .into_iter()
+        .map(|(_, key)| key)
+        .collect();
+    for (_, key, year) in crate::analysis::rules::unknown_years(rules, indicators) {
+        out.push(format!("{key} {year}"));
+    }
+    out.dedup();
+    out
 }
 
 fn file_stem(file: &str) -> String {

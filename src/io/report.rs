@@ -346,6 +346,9 @@ pub struct ImportReport {
     pub indicator_count: usize,
     /// Why the file's `atlas` metadata was ignored, if it was.
     pub metadata_error: Option<String>,
+    /// What the rules the file carries name but the map lacks: indicator keys, or "key year"
+    /// for a year an indicator has no values for (such conditions never hold).
+    pub rules_unknown: Vec<String>,
     /// All problems, in feature order.
     pub problems: Vec<Problem>,
 }
@@ -365,7 +368,7 @@ impl ImportReport {
 
     /// Whether the file loaded without any problem.
     pub fn is_clean(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.is_empty() && self.rules_unknown.is_empty()
     }
 
     /// The report as plain text, as printed by `check`.
@@ -463,6 +466,17 @@ impl ImportReport {
                 out,
                 "{}: {e}",
                 label("„atlas“-Metadaten ignoriert", "\"atlas\" metadata ignored")
+            );
+        }
+        if !self.rules_unknown.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                label(
+                    "Die Regeln der Datei nennen, was die Karte nicht hat (diese Bedingungen treffen nie zu)",
+                    "The file's rules name what the map lacks (these conditions never hold)"
+                ),
+                self.rules_unknown.join(", ")
             );
         }
         if self.problems.is_empty() {
