@@ -80,6 +80,16 @@ fn main() -> anyhow::Result<()> {
                 exit(2)
             }
         },
+        Some(CliCommand::Report(args)) => match sozialraum_atlas::cli::report::run(&args, lang) {
+            Ok(message) => {
+                console::err_line(&message);
+                exit(0)
+            }
+            Err(message) => {
+                console::err_line(&message);
+                exit(2)
+            }
+        },
         Some(CliCommand::Project { action }) => {
             exit(sozialraum_atlas::cli::project::run_project(action, lang));
         }

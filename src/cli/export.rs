@@ -143,14 +143,23 @@ fn load(
     lang: Lang,
     prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
 ) -> Result<(Document, ViewSettings), String> {
+    load_input(&args.input, &args.import, lang, prepare)
+}
+
+/// Loads a project (read only, with its measures and stored view) or a boundary file.
+pub(super) fn load_input(
+    input: &std::path::Path,
+    import: &ImportArgs,
+    lang: Lang,
+    prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
+) -> Result<(Document, ViewSettings), String> {
     let mut view = ViewSettings {
         lang,
         ..ViewSettings::default()
     };
-    if project::kind(&args.input) != project::Kind::Other {
-        let opened =
-            project::open_to_read(&args.input, &args.import.options(), &Progress::default())
-                .map_err(|e| e.describe(lang))?;
+    if project::kind(input) != project::Kind::Other {
+        let opened = project::open_to_read(input, &import.options(), &Progress::default())
+            .map_err(|e| e.describe(lang))?;
         let project::OpenedProject {
             imported,
             measures,
@@ -161,17 +170,17 @@ fn load(
             imported,
             measures,
             stored.views.clone(),
-            args.input.clone(),
+            input.to_path_buf(),
             Detail::Full,
             prepare,
         );
         crate::document::view::apply_stored(&mut view, &stored, &map.indicators);
         return Ok((map, view));
     }
-    let imported = import_file(&args.input, &args.import.options(), &Progress::default())
+    let imported = import_file(input, &import.options(), &Progress::default())
         .map_err(|e| e.describe(lang))?;
     Ok((
-        Document::from_import_with(imported, Some(args.input.clone()), Detail::Full, prepare),
+        Document::from_import_with(imported, Some(input.to_path_buf()), Detail::Full, prepare),
         view,
     ))
 }

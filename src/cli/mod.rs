@@ -10,6 +10,7 @@
 
 pub mod export;
 pub mod project;
+pub mod report;
 
 use std::path::PathBuf;
 
@@ -129,6 +130,8 @@ pub enum CliCommand {
     },
     /// Write a map (PNG, SVG or PDF) without a window, or one per municipality.
     Export(export::ExportArgs),
+    /// Write the Sozialraumprofile: a PDF with cover, contents and one page per area.
+    Report(report::ReportArgs),
     /// Project files (GeoPackage).
     Project {
         /// What to do.

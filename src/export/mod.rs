@@ -7,4 +7,5 @@
 pub mod classification_csv;
 pub mod index_sheet;
 pub mod map;
+pub mod report;
 pub mod request;

@@ -128,7 +128,7 @@ pub(super) fn draw_map(
 }
 
 /// The rings of area `i` in page pixels.
-fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<PagePath> {
+pub(super) fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<PagePath> {
     let slices = lod.features.get(i)?;
     let verts = lod
         .vertices

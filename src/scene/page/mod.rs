@@ -10,6 +10,7 @@
 mod furniture;
 mod legend;
 mod map;
+pub mod profile;
 pub mod text;
 
 use super::Scene;

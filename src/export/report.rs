@@ -1,0 +1,157 @@
+//! The report of Sozialraumprofile: a cover page, the contents with page numbers, then one
+//! profile page per area in code order (all areas, or one municipality's).
+
+use crate::analysis::rules::Evaluator;
+use crate::document::Document;
+use crate::i18n::{Lang, T, format};
+use crate::model::{Date, Measure, natural_cmp};
+use crate::scene::font::Font;
+use crate::scene::index_sheet::{LineKind, SheetLine};
+use crate::scene::page::Page;
+use crate::scene::page::profile::{ProfileInput, profile_page};
+use crate::scene::page::text::text_pages;
+
+/// Why there is no report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportError {
+    /// No municipality of that name.
+    UnknownMunicipality(String),
+    /// The embedded font cannot be read (a broken build).
+    Font,
+}
+
+impl ReportError {
+    /// The message for the user.
+    pub fn describe(&self, doc: &Document, lang: Lang) -> String {
+        match self {
+            ReportError::UnknownMunicipality(name) => {
+                let names: Vec<&str> = doc
+                    .region
+                    .municipalities
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect();
+                lang.tf(
+                    T::ReportUnknownMunicipality,
+                    &[("name", name), ("list", &names.join(", "))],
+                )
+            }
+            ReportError::Font => "font".to_string(),
+        }
+    }
+}
+
+/// The areas of the report in code order: all, or those of `municipality`.
+pub fn report_areas(doc: &Document, municipality: Option<&str>) -> Result<Vec<usize>, ReportError> {
+    let region = &doc.region;
+    let mut areas: Vec<usize> = match municipality {
+        None => (0..region.spaces.len()).collect(),
+        Some(name) => region
+            .municipalities
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.spaces.clone())
+            .ok_or_else(|| ReportError::UnknownMunicipality(name.to_string()))?,
+    };
+    areas.sort_by(|a, b| natural_cmp(&region.spaces[*a].code, &region.spaces[*b].code));
+    Ok(areas)
+}
+
+fn line(kind: LineKind, text: String) -> SheetLine {
+    SheetLine { kind, text }
+}
+
+/// The pages of a report, and per area shown (its index) the number of its page.
+pub struct Report {
+    /// Every page, in order.
+    pub pages: Vec<Page>,
+    /// (area, page number from 1), in code order.
+    pub areas: Vec<(usize, usize)>,
+}
+
+/// Every page of the report at `px_per_pt` pixels per point, and per area its page number.
+pub fn report_pages(
+    doc: &Document,
+    municipality: Option<&str>,
+    px_per_pt: f32,
+    today: Date,
+    lang: Lang,
+) -> Result<Report, ReportError> {
+    let font = Font::embedded().ok_or(ReportError::Font)?;
+    let areas = report_areas(doc, municipality)?;
+    let region = &doc.region;
+    let snapshot = super::map::MapSnapshot::of(doc);
+    let source_line = super::map::source_line(&snapshot, today, lang);
+    let mut cover = vec![
+        line(LineKind::Title, lang.t(T::ProfilesTitle).to_string()),
+        line(LineKind::Body, region.title.clone()),
+    ];
+    if let Some(m) = municipality {
+        cover.push(line(LineKind::Heading, m.to_string()));
+    }
+    cover.push(line(
+        LineKind::Body,
+        lang.tf(T::ReportCount, &[("n", &format::count(areas.len(), lang))]),
+    ));
+    if region.source.synthetic {
+        cover.push(line(LineKind::Body, lang.t(T::SyntheticBadge).to_string()));
+    }
+    cover.push(line(LineKind::Small, source_line.clone()));
+    let cover_pages = text_pages(&cover, &font, px_per_pt);
+    let contents = |first: usize| -> Vec<SheetLine> {
+        let mut lines = vec![line(LineKind::Title, lang.t(T::ReportContents).to_string())];
+        for (k, &i) in areas.iter().enumerate() {
+            let s = &region.spaces[i];
+            let name = s
+                .name
+                .as_deref()
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default();
+            lines.push(line(
+                LineKind::Item,
+                lang.tf(
+                    T::ReportContentsLine,
+                    &[
+                        ("area", &format!("{}{name}", s.code)),
+                        ("page", &(first + k).to_string()),
+                    ],
+                ),
+            ));
+        }
+        lines
+    };
+    // The contents' own length decides where the profiles begin.
+    let guess = text_pages(&contents(1000), &font, px_per_pt).len();
+    let first = cover_pages.len() + guess + 1;
+    let contents_pages = text_pages(&contents(first), &font, px_per_pt);
+    let mut pages = cover_pages;
+    pages.extend(contents_pages);
+    let evaluator = Evaluator::new(region, &doc.indicators, &doc.rules);
+    let mut numbers = Vec::with_capacity(areas.len());
+    for &i in &areas {
+        let code = &region.spaces[i].code;
+        let measures: Vec<&Measure> = doc
+            .measures
+            .all()
+            .iter()
+            .filter(|m| m.concerns(code))
+            .collect();
+        let fields = evaluator.explain(i, &doc.overrides);
+        let input = ProfileInput {
+            region,
+            indicators: &doc.indicators,
+            stats: &doc.stats.indicators,
+            prepared: &doc.prepared,
+            fields: &fields,
+            measures: &measures,
+            area: i,
+            source_line: source_line.clone(),
+        };
+        numbers.push((i, pages.len() + 1));
+        pages.push(profile_page(&input, &font, px_per_pt, lang));
+    }
+    Ok(Report {
+        pages,
+        areas: numbers,
+    })
+}

@@ -1,0 +1,124 @@
+//! `sozialraum-atlas report`: the Sozialraumprofile as a PDF — cover and contents, then one
+//! page per area in code order with every indicator — and for one municipality; checked with
+//! Poppler's pdfinfo and pdftotext.
+
+mod common;
+
+use common::{poppler_tool, temp_dir};
+use sozialraum_atlas::io::Progress;
+use sozialraum_atlas::io::demo::load_demo;
+
+fn demo_path() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/maps/staedteregion_aachen_demo.geojson"
+    )
+    .to_string()
+}
+
+fn atlas(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn pages(pdf: &std::path::Path) -> Option<usize> {
+    let pdfinfo = poppler_tool("pdfinfo")?;
+    let out = std::process::Command::new(pdfinfo)
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[test]
+fn the_report_has_a_page_per_area_with_every_code_and_indicator() {
+    let dir = temp_dir("report-all");
+    let pdf = dir.join("profile.pdf");
+    let started = std::time::Instant::now();
+    let o = atlas(&["report", &demo_path(), "--out", pdf.to_str().expect("pdf")]);
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("96 Seiten gespeichert (93 Sozialraumprofile)"),
+        "{err}"
+    );
+    assert!(took.as_secs_f64() < 3.0, "93 profiles in {took:?}");
+    if let Some(n) = pages(&pdf) {
+        assert_eq!(n, 96, "cover, two pages of contents, 93 profiles");
+    }
+    let Some(text) = common::pdf_text(&pdf) else {
+        return;
+    };
+    let demo = load_demo(&Progress::default()).expect("demo");
+    for space in &demo.region.spaces {
+        assert!(text.contains(&space.code), "{}", space.code);
+    }
+    for indicator in demo.indicators.indicators() {
+        let label = indicator.label_de.as_str();
+        let start: String = label.chars().take(20).collect();
+        assert!(text.contains(&start), "{label}");
+    }
+    for part in [
+        "Sozialraumprofile",
+        "Inhalt",
+        "A 1a Mitte (Soziale Stadt) … Seite 4",
+        "Handlungsfelder",
+        "Entwicklung 2017–2023",
+        "Maßnahmen",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    // The areas in code order: A 1a before A 10, AC 1 after A 11b.
+    let pos = |s: &str| text.find(&format!("{s} … Seite")).expect(s);
+    assert!(pos("A 2a Ost") < pos("A 10") && pos("A 11b") < pos("AC 1"));
+}
+
+#[test]
+fn one_municipality_gets_its_own_report_and_an_unknown_one_is_named() {
+    let dir = temp_dir("report-one");
+    let pdf = dir.join("alsdorf.pdf");
+    let o = atlas(&[
+        "report",
+        &demo_path(),
+        "--municipality",
+        "Alsdorf",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let n = demo
+        .region
+        .municipalities
+        .iter()
+        .find(|m| m.name == "Alsdorf")
+        .expect("Alsdorf")
+        .spaces
+        .len();
+    assert!(err.contains(&format!("({n} Sozialraumprofile)")), "{err}");
+    if let Some(pages) = pages(&pdf) {
+        assert_eq!(pages, n + 2, "cover, contents, the profiles");
+    }
+    let o = atlas(&[
+        "report",
+        &demo_path(),
+        "--municipality",
+        "Atlantis",
+        "--out",
+        dir.join("x.pdf").to_str().expect("pdf"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Keine Kommune „Atlantis“") && err.contains("Alsdorf"),
+        "{err}"
+    );
+    assert!(!dir.join("x.pdf").exists());
+}
