@@ -74,6 +74,22 @@ fn the_report_has_a_page_per_area_with_every_code_and_indicator() {
     ] {
         assert!(text.contains(part), "{part}");
     }
+    // Bookmarks (the contents and every area) and links from the contents to each page, as
+    // Poppler reads them.
+    if let Some(pdftohtml) = poppler_tool("pdftohtml") {
+        let out = std::process::Command::new(pdftohtml)
+            .args(["-xml", "-i", "-q", "-stdout"])
+            .arg(&pdf)
+            .output()
+            .expect("pdftohtml");
+        let xml = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(xml.matches("<item").count(), 94, "outline items");
+        assert_eq!(xml.matches("<a href=").count(), 93, "links in the contents");
+        assert!(
+            xml.contains("#4\">– A 1a Mitte (Soziale Stadt) … Seite 4</a>"),
+            "the first link goes to page 4"
+        );
+    }
     // The areas in code order: A 1a before A 10, AC 1 after A 11b.
     let pos = |s: &str| text.find(&format!("{s} … Seite")).expect(s);
     assert!(pos("A 2a Ost") < pos("A 10") && pos("A 11b") < pos("AC 1"));
@@ -121,4 +137,66 @@ fn one_municipality_gets_its_own_report_and_an_unknown_one_is_named() {
         "{err}"
     );
     assert!(!dir.join("x.pdf").exists());
+}
+
+#[test]
+fn a_profile_page_matches_its_golden_image() {
+    let dir = temp_dir("report-golden");
+    let out = dir.join("seiten");
+    let o = atlas(&[
+        "report",
+        &demo_path(),
+        "--municipality",
+        "Roetgen",
+        "--format",
+        "png",
+        "--dpi",
+        "72",
+        "--source",
+        "Quelle: Beispieldaten (Testbild)",
+        "--out",
+        out.to_str().expect("out"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages: Vec<_> = std::fs::read_dir(&out).expect("folder").collect();
+    assert_eq!(pages.len(), 4, "cover, contents, R 1, R 2");
+    common::assert_golden_png(&out.join("seite_003.png"), "profil_r1_72dpi.png");
+}
+
+#[test]
+fn a_project_reports_the_measures_of_each_area() {
+    let dir = temp_dir("report-measures");
+    let project = dir.join("p.gpkg");
+    let o = atlas(&[
+        "project",
+        "new",
+        &demo_path(),
+        "--out",
+        project.to_str().expect("p"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/measures/bestandsliste.csv"
+    );
+    let o = atlas(&["measures", "import", project.to_str().expect("p"), list]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = dir.join("e.pdf");
+    let o = atlas(&[
+        "report",
+        project.to_str().expect("p"),
+        "--municipality",
+        "Eschweiler",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let Some(text) = common::pdf_text(&pdf) else {
+        return;
+    };
+    assert!(text.contains("Sprachcafé Eschweiler-Ost"), "{text}");
+    assert!(
+        text.contains("01.02.2027–30.06.2027") && text.contains("12.500 €"),
+        "{text}"
+    );
 }

@@ -23,6 +23,12 @@ pub struct ReportArgs {
     /// pdf (default; from a .pdf name) or png (one file per page, 150 dpi, into the folder --out).
     #[arg(long)]
     pub format: Option<String>,
+    /// Resolution of PNG pages in dots per inch (default 150).
+    #[arg(long, default_value_t = 150)]
+    pub dpi: u32,
+    /// Source line at the foot of every page (default: "Stand: TODAY · Datenstand: YEAR · …").
+    #[arg(long)]
+    pub source: Option<String>,
     /// Import choices for a boundary file.
     #[command(flatten)]
     pub import: ImportArgs,
@@ -41,13 +47,19 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
         |region: &crate::model::Region| PreparedMap::prepare(region, Detail::Full, &|_| {});
     let (doc, _) = super::export::load_input(&args.input, &args.import, lang, &prepare)?;
     let today = crate::export::map::today();
-    let px_per_pt = if png { 150.0 / 72.0 } else { 1.0 };
+    let px_per_pt = if png {
+        args.dpi.clamp(36, 600) as f32 / 72.0
+    } else {
+        1.0
+    };
     let crate::export::report::Report {
         pages,
         areas: numbers,
+        bookmarks,
     } = crate::export::report::report_pages(
         &doc,
         args.municipality.as_deref(),
+        args.source.as_deref(),
         px_per_pt,
         today,
         lang,
@@ -68,7 +80,8 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
             crate::io::atomic::write_atomically(&path, &bytes).map_err(|e| write_failed(&e))?;
         }
     } else {
-        let bytes = crate::render::pdf::pdf_pages(&pages).map_err(|e| write_failed(&e))?;
+        let bytes =
+            crate::render::pdf::pdf_pages(&pages, &bookmarks).map_err(|e| write_failed(&e))?;
         crate::io::atomic::write_atomically(&args.out, &bytes).map_err(|e| write_failed(&e))?;
     }
     Ok(lang.tf(

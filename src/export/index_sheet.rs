@@ -20,7 +20,7 @@ pub fn write_sheet(path: &Path, lines: &[SheetLine], lang: Lang) -> Result<(), S
     let bytes = if pdf {
         let font = Font::embedded().ok_or_else(|| format!("{file}: font"))?;
         let pages = text_pages(lines, &font, 1.0);
-        crate::render::pdf::pdf_pages(&pages).map_err(|e| format!("{file}: {e}"))?
+        crate::render::pdf::pdf_pages(&pages, &[]).map_err(|e| format!("{file}: {e}"))?
     } else {
         sheet_text(lines).into_bytes()
     };

@@ -58,7 +58,11 @@ pub fn report_areas(doc: &Document, municipality: Option<&str>) -> Result<Vec<us
 }
 
 fn line(kind: LineKind, text: String) -> SheetLine {
-    SheetLine { kind, text }
+    SheetLine {
+        kind,
+        text,
+        link: None,
+    }
 }
 
 /// The pages of a report, and per area shown (its index) the number of its page.
@@ -67,12 +71,16 @@ pub struct Report {
     pub pages: Vec<Page>,
     /// (area, page number from 1), in code order.
     pub areas: Vec<(usize, usize)>,
+    /// The document's outline: (title, page index from 0).
+    pub bookmarks: Vec<(String, usize)>,
 }
 
-/// Every page of the report at `px_per_pt` pixels per point, and per area its page number.
+/// Every page of the report at `px_per_pt` pixels per point (`source` replaces the source line
+/// with its date), and per area its page number.
 pub fn report_pages(
     doc: &Document,
     municipality: Option<&str>,
+    source: Option<&str>,
     px_per_pt: f32,
     today: Date,
     lang: Lang,
@@ -81,7 +89,10 @@ pub fn report_pages(
     let areas = report_areas(doc, municipality)?;
     let region = &doc.region;
     let snapshot = super::map::MapSnapshot::of(doc);
-    let source_line = super::map::source_line(&snapshot, today, lang);
+    let source_line = source.map_or_else(
+        || super::map::source_line(&snapshot, today, lang),
+        str::to_string,
+    );
     let mut cover = vec![
         line(LineKind::Title, lang.t(T::ProfilesTitle).to_string()),
         line(LineKind::Body, region.title.clone()),
@@ -107,7 +118,7 @@ pub fn report_pages(
                 .as_deref()
                 .map(|n| format!(" {n}"))
                 .unwrap_or_default();
-            lines.push(line(
+            let mut entry = line(
                 LineKind::Item,
                 lang.tf(
                     T::ReportContentsLine,
@@ -116,7 +127,10 @@ pub fn report_pages(
                         ("page", &(first + k).to_string()),
                     ],
                 ),
-            ));
+            );
+            // A click on the line goes to the page (indices count from 0).
+            entry.link = Some(first + k - 1);
+            lines.push(entry);
         }
         lines
     };
@@ -124,6 +138,7 @@ pub fn report_pages(
     let guess = text_pages(&contents(1000), &font, px_per_pt).len();
     let first = cover_pages.len() + guess + 1;
     let contents_pages = text_pages(&contents(first), &font, px_per_pt);
+    let mut bookmarks = vec![(lang.t(T::ReportContents).to_string(), cover_pages.len())];
     let mut pages = cover_pages;
     pages.extend(contents_pages);
     let evaluator = Evaluator::new(region, &doc.indicators, &doc.rules);
@@ -148,10 +163,17 @@ pub fn report_pages(
             source_line: source_line.clone(),
         };
         numbers.push((i, pages.len() + 1));
+        let name = region.spaces[i]
+            .name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        bookmarks.push((format!("{code}{name}"), pages.len()));
         pages.push(profile_page(&input, &font, px_per_pt, lang));
     }
     Ok(Report {
         pages,
         areas: numbers,
+        bookmarks,
     })
 }

@@ -188,11 +188,12 @@ fn glyphs_of(font: &Font, text: &str) -> Vec<KrillaGlyph> {
 
 /// The page as a PDF file.
 pub fn pdf(page: &Page) -> Result<Vec<u8>, PdfError> {
-    pdf_pages(std::slice::from_ref(page))
+    pdf_pages(std::slice::from_ref(page), &[])
 }
 
-/// The pages as one PDF file (its title from the first page).
-pub fn pdf_pages(pages: &[Page]) -> Result<Vec<u8>, PdfError> {
+/// The pages as one PDF file (its title from the first page), with `bookmarks` (title, page
+/// index) as the document's outline and every page's links to other pages clickable.
+pub fn pdf_pages(pages: &[Page], bookmarks: &[(String, usize)]) -> Result<Vec<u8>, PdfError> {
     let font = Font::embedded().ok_or(PdfError::Font)?;
     let pdf_font = PdfFont::new(FONT_BYTES.into(), 0).ok_or(PdfError::Font)?;
     let mut document = Document::new();
@@ -245,7 +246,42 @@ pub fn pdf_pages(pages: &[Page]) -> Result<Vec<u8>, PdfError> {
         }
         surface.pop();
         surface.finish();
+        // Links to pages that exist (krilla refuses others).
+        let (sx, sy) = (w_pt / page.width as f32, h_pt / page.height as f32);
+        for (r, target) in &page.links {
+            if *target >= pages.len() {
+                continue;
+            }
+            let Some(rect) =
+                krilla::geom::Rect::from_ltrb(r[0] * sx, r[1] * sy, r[2] * sx, r[3] * sy)
+            else {
+                continue;
+            };
+            let destination = krilla::destination::XyzDestination::new(
+                *target,
+                krilla::geom::Point::from_xy(0.0, 0.0),
+            );
+            let link = krilla::annotation::LinkAnnotation::new(
+                rect,
+                krilla::annotation::Target::Destination(destination.into()),
+            );
+            pdf_page.add_annotation(krilla::annotation::Annotation::new_link(link, None));
+        }
         pdf_page.finish();
+    }
+    if !bookmarks.is_empty() {
+        let mut outline = krilla::outline::Outline::new();
+        for (title, target) in bookmarks.iter().filter(|(_, t)| *t < pages.len()) {
+            let destination = krilla::destination::XyzDestination::new(
+                *target,
+                krilla::geom::Point::from_xy(0.0, 0.0),
+            );
+            outline.push_child(krilla::outline::OutlineNode::new(
+                title.clone(),
+                destination,
+            ));
+        }
+        document.set_outline(outline);
     }
     document
         .finish()

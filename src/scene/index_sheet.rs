@@ -29,12 +29,15 @@ pub struct SheetLine {
     pub kind: LineKind,
     /// Its text.
     pub text: String,
+    /// The page (index) it links to in a document of several pages, if any.
+    pub link: Option<usize>,
 }
 
 fn line(kind: LineKind, text: impl Into<String>) -> SheetLine {
     SheetLine {
         kind,
         text: text.into(),
+        link: None,
     }
 }
 

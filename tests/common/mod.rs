@@ -200,3 +200,37 @@ impl Rng {
         self.next() % n.max(1)
     }
 }
+
+/// Compares the PNG `ours` with `tests/golden/NAME` (rewritten with `UPDATE_GOLDEN=1`): the same
+/// size, and at most 0.2 % of pixels more than 8 levels apart.
+#[allow(dead_code)] // Not every test program compares images.
+pub fn assert_golden_png(ours: &Path, name: &str) {
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        std::fs::copy(ours, &golden).expect("golden written");
+        return;
+    }
+    let read = |p: &Path| {
+        tiny_skia::Pixmap::decode_png(&std::fs::read(p).expect("written")).expect("a PNG")
+    };
+    let (a, b) = (read(ours), read(&golden));
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()), "{name}");
+    let off = a
+        .pixels()
+        .iter()
+        .zip(b.pixels())
+        .filter(|(x, y)| {
+            let (x, y) = (x.demultiply(), y.demultiply());
+            x.red().abs_diff(y.red()) > 8
+                || x.green().abs_diff(y.green()) > 8
+                || x.blue().abs_diff(y.blue()) > 8
+        })
+        .count();
+    assert!(
+        off * 500 <= a.pixels().len(),
+        "{name}: {off} pixels differ from tests/golden/{name} (look at {})",
+        ours.display()
+    );
+}

@@ -309,6 +309,8 @@ pub struct Page {
     pub label_boxes: Vec<ScreenRect>,
     /// Title of the document (for PDF and SVG metadata).
     pub title: String,
+    /// Links to other pages of the same document: the box (pixels) and the page's index.
+    pub links: Vec<(ScreenRect, usize)>,
 }
 
 impl Page {
@@ -403,6 +405,7 @@ pub fn compose(source: MapSource<'_>, spec: &PageSpec, font: &Font, lang: Lang) 
             .title
             .clone()
             .unwrap_or_else(|| source.scene.title.clone()),
+        links: Vec::new(),
     };
     let margin = 14.0 * s;
     let top = furniture::title_band(&mut page, font, spec, margin);

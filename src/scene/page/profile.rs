@@ -104,6 +104,7 @@ pub fn profile_page(input: &ProfileInput<'_>, font: &Font, px_per_pt: f32, lang:
         items: Vec::new(),
         legend_box: None,
         label_boxes: Vec::new(),
+        links: Vec::new(),
         title: lang.tf(T::ProfilePageTitle, &[("area", &title)]),
     };
     let mut pen = Pen {

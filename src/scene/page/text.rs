@@ -35,6 +35,7 @@ fn empty_page(px_per_pt: f32, title: &str) -> Page {
         items: Vec::new(),
         legend_box: None,
         label_boxes: Vec::new(),
+        links: Vec::new(),
         title: title.to_string(),
     }
 }
@@ -76,14 +77,12 @@ pub fn text_pages(lines: &[SheetLine], font: &Font, px_per_pt: f32) -> Vec<Page>
                 _ => style::LABEL,
             };
             if let Some(page) = pages.last_mut() {
-                page.text(
-                    font,
-                    &row,
-                    size,
-                    [MARGIN_PT * s + indent * s, y],
-                    color,
-                    None,
-                );
+                let x = MARGIN_PT * s + indent * s;
+                page.text(font, &row, size, [x, y], color, None);
+                if let Some(target) = l.link {
+                    let w = font.measure(&row, size)[0];
+                    page.links.push(([x, y, x + w, y + size * 1.2], target));
+                }
             }
             y += size * 1.35;
         }
