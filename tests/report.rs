@@ -45,12 +45,15 @@ fn the_report_has_a_page_per_area_with_every_code_and_indicator() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("96 Seiten gespeichert (93 Sozialraumprofile)"),
+        err.contains("97 Seiten gespeichert (93 Sozialraumprofile)"),
         "{err}"
     );
     assert!(took.as_secs_f64() < 3.0, "93 profiles in {took:?}");
     if let Some(n) = pages(&pdf) {
-        assert_eq!(n, 96, "cover, two pages of contents, 93 profiles");
+        assert_eq!(
+            n, 97,
+            "cover, two pages of contents, the overview map, 93 profiles"
+        );
     }
     let Some(text) = common::pdf_text(&pdf) else {
         return;
@@ -67,7 +70,8 @@ fn the_report_has_a_page_per_area_with_every_code_and_indicator() {
     for part in [
         "Sozialraumprofile",
         "Inhalt",
-        "A 1a Mitte (Soziale Stadt) … Seite 4",
+        "59 von 93 Sozialräumen mit Gestaltungsbedarf",
+        "A 1a Mitte (Soziale Stadt) … Seite 5",
         "Handlungsfelder",
         "Entwicklung 2017–2023",
         "Maßnahmen",
@@ -83,11 +87,11 @@ fn the_report_has_a_page_per_area_with_every_code_and_indicator() {
             .output()
             .expect("pdftohtml");
         let xml = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(xml.matches("<item").count(), 94, "outline items");
+        assert_eq!(xml.matches("<item").count(), 95, "outline items");
         assert_eq!(xml.matches("<a href=").count(), 93, "links in the contents");
         assert!(
-            xml.contains("#4\">– A 1a Mitte (Soziale Stadt) … Seite 4</a>"),
-            "the first link goes to page 4"
+            xml.contains("#5\">– A 1a Mitte (Soziale Stadt) … Seite 5</a>"),
+            "the first link goes to page 5"
         );
     }
     // The areas in code order: A 1a before A 10, AC 1 after A 11b.
@@ -120,7 +124,7 @@ fn one_municipality_gets_its_own_report_and_an_unknown_one_is_named() {
         .len();
     assert!(err.contains(&format!("({n} Sozialraumprofile)")), "{err}");
     if let Some(pages) = pages(&pdf) {
-        assert_eq!(pages, n + 2, "cover, contents, the profiles");
+        assert_eq!(pages, n + 3, "cover, contents, overview map, the profiles");
     }
     let o = atlas(&[
         "report",
@@ -159,8 +163,8 @@ fn a_profile_page_matches_its_golden_image() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let pages: Vec<_> = std::fs::read_dir(&out).expect("folder").collect();
-    assert_eq!(pages.len(), 4, "cover, contents, R 1, R 2");
-    common::assert_golden_png(&out.join("seite_003.png"), "profil_r1_72dpi.png");
+    assert_eq!(pages.len(), 5, "cover, contents, overview map, R 1, R 2");
+    common::assert_golden_png(&out.join("seite_004.png"), "profil_r1_72dpi.png");
 }
 
 #[test]

@@ -57,6 +57,37 @@ pub fn report_areas(doc: &Document, municipality: Option<&str>) -> Result<Vec<us
     Ok(areas)
 }
 
+/// The map of the Handlungsfelder of the areas in the report, on an A4 portrait page.
+fn overview(
+    doc: &Document,
+    snapshot: &super::map::MapSnapshot,
+    municipality: Option<&str>,
+    source_line: &str,
+    px_per_pt: f32,
+    today: Date,
+    lang: Lang,
+) -> Result<Page, ReportError> {
+    use super::map::{ExportOptions, Extent, PageSize, Paper, compose_page};
+    let view = crate::scene::ViewSettings {
+        lang,
+        ..crate::scene::ViewSettings::default()
+    };
+    let mut options = ExportOptions::defaults(snapshot, &view, today);
+    options.size = PageSize::Paper {
+        paper: Paper::A4,
+        landscape: false,
+        dpi: (px_per_pt * 72.0).round().max(18.0) as u32,
+    };
+    options.extent = municipality.map_or(Extent::Whole, |m| Extent::Municipality(m.to_string()));
+    options.title = doc.region.title.clone();
+    options.subtitle = match municipality {
+        Some(m) => format!("{m} · {}", lang.t(T::LegendTitle)),
+        None => lang.t(T::LegendTitle).to_string(),
+    };
+    options.source_line = source_line.to_string();
+    compose_page(snapshot, &view, &options, None).map_err(|_| ReportError::Font)
+}
+
 fn line(kind: LineKind, text: String) -> SheetLine {
     SheetLine {
         kind,
@@ -134,13 +165,23 @@ pub fn report_pages(
         }
         lines
     };
-    // The contents' own length decides where the profiles begin.
+    // The contents' own length decides where the profiles begin (after the overview map).
     let guess = text_pages(&contents(1000), &font, px_per_pt).len();
-    let first = cover_pages.len() + guess + 1;
+    let first = cover_pages.len() + guess + 2;
     let contents_pages = text_pages(&contents(first), &font, px_per_pt);
     let mut bookmarks = vec![(lang.t(T::ReportContents).to_string(), cover_pages.len())];
     let mut pages = cover_pages;
     pages.extend(contents_pages);
+    bookmarks.push((lang.t(T::ReportOverview).to_string(), pages.len()));
+    pages.push(overview(
+        doc,
+        &snapshot,
+        municipality,
+        &source_line,
+        px_per_pt,
+        today,
+        lang,
+    )?);
     let evaluator = Evaluator::new(region, &doc.indicators, &doc.rules);
     let mut numbers = Vec::with_capacity(areas.len());
     for &i in &areas {

@@ -239,6 +239,7 @@ texts! {
     ProfilesTitle => "Sozialraumprofile", "Area profiles";
     ReportCount => "{n} Sozialräume, je eine Seite", "{n} areas, one page each";
     ReportContents => "Inhalt", "Contents";
+    ReportOverview => "Übersichtskarte der Handlungsfelder", "Overview map of the fields of action";
     ReportContentsLine => "{area} … Seite {page}", "{area} … page {page}";
     ReportUnknownMunicipality => "Keine Kommune „{name}“. Vorhanden: {list}", "No municipality \"{name}\". There are: {list}";
     ReportWritten => "{file}: {pages} Seiten gespeichert ({areas} Sozialraumprofile)", "{file}: {pages} pages saved ({areas} area profiles)";
