@@ -204,3 +204,28 @@ fn a_project_reports_the_measures_of_each_area() {
         "{text}"
     );
 }
+
+#[test]
+fn per_municipality_writes_one_report_for_each() {
+    let dir = temp_dir("report-per");
+    let o = atlas(&[
+        "report",
+        &demo_path(),
+        "--per-municipality",
+        "--out",
+        dir.to_str().expect("dir"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let mut total = 0;
+    for m in &demo.region.municipalities {
+        let stem = sozialraum_atlas::export::map::file_stem(&m.name);
+        let pdf = dir.join(format!("profile_{stem}.pdf"));
+        assert!(pdf.exists(), "{}", pdf.display());
+        if let Some(n) = pages(&pdf) {
+            assert_eq!(n, m.spaces.len() + 3, "{}", m.name);
+        }
+        total += m.spaces.len();
+    }
+    assert_eq!(total, 93, "every area in one of the files");
+}

@@ -14,9 +14,12 @@ use crate::spatial::prepared::{Detail, PreparedMap};
 pub struct ReportArgs {
     /// The project file or boundary file.
     pub input: PathBuf,
-    /// The PDF to write, or the folder for PNG pages.
+    /// The PDF to write, or the folder for PNG pages (or for the files of --per-municipality).
     #[arg(long)]
     pub out: PathBuf,
+    /// One PDF per municipality in the folder --out ("profile_Alsdorf.pdf", …).
+    #[arg(long, conflicts_with = "municipality")]
+    pub per_municipality: bool,
     /// Only the areas of this municipality (by name).
     #[arg(long)]
     pub municipality: Option<String>,
@@ -46,6 +49,55 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
     let prepare =
         |region: &crate::model::Region| PreparedMap::prepare(region, Detail::Full, &|_| {});
     let (doc, _) = super::export::load_input(&args.input, &args.import, lang, &prepare)?;
+    if args.per_municipality {
+        return per_municipality(args, &doc, png, lang);
+    }
+    write_report(
+        args,
+        &doc,
+        args.municipality.as_deref(),
+        &args.out,
+        png,
+        lang,
+    )
+}
+
+/// One report per municipality into the folder `--out`.
+fn per_municipality(
+    args: &ReportArgs,
+    doc: &crate::document::Document,
+    png: bool,
+    lang: Lang,
+) -> Result<String, String> {
+    let file = args.out.display().to_string();
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        lang.tf(
+            T::ExportWriteFailed,
+            &[("file", &file), ("reason", &e.to_string())],
+        )
+    })?;
+    let mut notes = Vec::new();
+    for m in &doc.region.municipalities {
+        let stem = format!("profile_{}", crate::export::map::file_stem(&m.name));
+        let out = if png {
+            args.out.join(stem)
+        } else {
+            args.out.join(format!("{stem}.pdf"))
+        };
+        notes.push(write_report(args, doc, Some(&m.name), &out, png, lang)?);
+    }
+    Ok(notes.join("\n"))
+}
+
+/// Writes the report of `municipality` (None: all areas) to `out`.
+fn write_report(
+    args: &ReportArgs,
+    doc: &crate::document::Document,
+    municipality: Option<&str>,
+    out: &std::path::Path,
+    png: bool,
+    lang: Lang,
+) -> Result<String, String> {
     let today = crate::export::map::today();
     let px_per_pt = if png {
         args.dpi.clamp(36, 600) as f32 / 72.0
@@ -57,15 +109,15 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
         areas: numbers,
         bookmarks,
     } = crate::export::report::report_pages(
-        &doc,
-        args.municipality.as_deref(),
+        doc,
+        municipality,
         args.source.as_deref(),
         px_per_pt,
         today,
         lang,
     )
-    .map_err(|e| e.describe(&doc, lang))?;
-    let file = args.out.display().to_string();
+    .map_err(|e| e.describe(doc, lang))?;
+    let file = out.display().to_string();
     let write_failed = |e: &dyn std::fmt::Display| {
         lang.tf(
             T::ExportWriteFailed,
@@ -73,16 +125,16 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
         )
     };
     if png {
-        std::fs::create_dir_all(&args.out).map_err(|e| write_failed(&e))?;
+        std::fs::create_dir_all(out).map_err(|e| write_failed(&e))?;
         for (k, page) in pages.iter().enumerate() {
             let bytes = crate::render::raster::png(page).map_err(|e| write_failed(&e))?;
-            let path = args.out.join(format!("seite_{:03}.png", k + 1));
+            let path = out.join(format!("seite_{:03}.png", k + 1));
             crate::io::atomic::write_atomically(&path, &bytes).map_err(|e| write_failed(&e))?;
         }
     } else {
         let bytes =
             crate::render::pdf::pdf_pages(&pages, &bookmarks).map_err(|e| write_failed(&e))?;
-        crate::io::atomic::write_atomically(&args.out, &bytes).map_err(|e| write_failed(&e))?;
+        crate::io::atomic::write_atomically(out, &bytes).map_err(|e| write_failed(&e))?;
     }
     Ok(lang.tf(
         T::ReportWritten,
