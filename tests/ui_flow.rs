@@ -2109,3 +2109,37 @@ fn a_table_of_older_areas_is_converted_in_the_window_and_its_estimates_are_marke
         "the series marks the estimate"
     );
 }
+
+#[test]
+fn the_profiles_are_saved_from_the_file_menu_with_a_preview() {
+    let dir = common::temp_dir("ui-profiles");
+    let pdf = dir.join("profile.pdf");
+    let mut harness = harness();
+    harness.get_by_label("Datei").click();
+    harness.run();
+    harness
+        .get_by_label("Sozialraumprofile speichern …")
+        .click();
+    harness.run();
+    assert!(shown(&harness, "93 Sozialraumprofile"));
+    assert!(
+        harness.query_by_label("Vorschau").is_some(),
+        "a preview of a profile page"
+    );
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .type_text(pdf.to_str().expect("utf-8"));
+    harness.run();
+    harness.get_by_label("Speichern").click();
+    harness.run();
+    let bytes = std::fs::read(&pdf).expect("the report is written");
+    assert!(bytes.starts_with(b"%PDF"));
+    let notice = harness.state().state.notice.clone().unwrap_or_default();
+    assert!(notice.contains("97 Seiten gespeichert"), "{notice}");
+}

@@ -85,6 +85,8 @@ pub struct SozialraumApp {
     table_form: TableForm,
     /// The index builder and the definition sheet.
     index_form: crate::ui::index_window::IndexForm,
+    /// The Sozialraumprofile dialog.
+    report_form: crate::ui::report_window::ReportForm,
     path_form: PathForm,
     /// The path typed into "Projekt anlegen?".
     project_offer_path: String,
@@ -178,6 +180,7 @@ impl SozialraumApp {
             override_form: OverrideForm::default(),
             table_form: TableForm::default(),
             index_form: Default::default(),
+            report_form: Default::default(),
             path_form: PathForm::default(),
             project_offer_path: String::new(),
             measure_form: MeasureForm::default(),
@@ -462,6 +465,17 @@ impl SozialraumApp {
                 ctx,
                 &self.state.shown(),
                 &mut self.export_form,
+            ));
+        }
+        if self.state.windows.is_open(Window::Profiles)
+            && let Some(map) = &self.state.map
+        {
+            commands.extend(crate::ui::report_window::report_window_ui(
+                ctx,
+                map,
+                self.state.selection,
+                &mut self.report_form,
+                lang,
             ));
         }
         commands

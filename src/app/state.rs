@@ -426,6 +426,24 @@ impl AppState {
                 self.windows.set(Window::IndexSheet, true);
             }
             Command::SaveIndexSheet { key, path } => self.save_index_sheet(&key, &path),
+            Command::SaveReport(request) => {
+                if let Some(map) = &self.map {
+                    let lang = self.lang();
+                    match crate::export::report::write(
+                        map,
+                        &request,
+                        crate::export::map::today(),
+                        lang,
+                    ) {
+                        Ok(message) => {
+                            self.notice =
+                                Some(message.lines().last().unwrap_or_default().to_string());
+                            self.windows.set(Window::Profiles, false);
+                        }
+                        Err(message) => self.error = Some(message),
+                    }
+                }
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::ImportArgs;
-use crate::i18n::{Lang, T, format};
+use crate::i18n::{Lang, T};
 use crate::spatial::prepared::{Detail, PreparedMap};
 
 /// `report …`
@@ -49,99 +49,13 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
     let prepare =
         |region: &crate::model::Region| PreparedMap::prepare(region, Detail::Full, &|_| {});
     let (doc, _) = super::export::load_input(&args.input, &args.import, lang, &prepare)?;
-    if args.per_municipality {
-        return per_municipality(args, &doc, png, lang);
-    }
-    write_report(
-        args,
-        &doc,
-        args.municipality.as_deref(),
-        &args.out,
+    let request = crate::export::report::ReportRequest {
+        out: args.out.clone(),
+        municipality: args.municipality.clone(),
+        per_municipality: args.per_municipality,
         png,
-        lang,
-    )
-}
-
-/// One report per municipality into the folder `--out`.
-fn per_municipality(
-    args: &ReportArgs,
-    doc: &crate::document::Document,
-    png: bool,
-    lang: Lang,
-) -> Result<String, String> {
-    let file = args.out.display().to_string();
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        lang.tf(
-            T::ExportWriteFailed,
-            &[("file", &file), ("reason", &e.to_string())],
-        )
-    })?;
-    let mut notes = Vec::new();
-    for m in &doc.region.municipalities {
-        let stem = format!("profile_{}", crate::export::map::file_stem(&m.name));
-        let out = if png {
-            args.out.join(stem)
-        } else {
-            args.out.join(format!("{stem}.pdf"))
-        };
-        notes.push(write_report(args, doc, Some(&m.name), &out, png, lang)?);
-    }
-    Ok(notes.join("\n"))
-}
-
-/// Writes the report of `municipality` (None: all areas) to `out`.
-fn write_report(
-    args: &ReportArgs,
-    doc: &crate::document::Document,
-    municipality: Option<&str>,
-    out: &std::path::Path,
-    png: bool,
-    lang: Lang,
-) -> Result<String, String> {
-    let today = crate::export::map::today();
-    let px_per_pt = if png {
-        args.dpi.clamp(36, 600) as f32 / 72.0
-    } else {
-        1.0
+        dpi: args.dpi,
+        source: args.source.clone(),
     };
-    let crate::export::report::Report {
-        pages,
-        areas: numbers,
-        bookmarks,
-    } = crate::export::report::report_pages(
-        doc,
-        municipality,
-        args.source.as_deref(),
-        px_per_pt,
-        today,
-        lang,
-    )
-    .map_err(|e| e.describe(doc, lang))?;
-    let file = out.display().to_string();
-    let write_failed = |e: &dyn std::fmt::Display| {
-        lang.tf(
-            T::ExportWriteFailed,
-            &[("file", &file), ("reason", &e.to_string())],
-        )
-    };
-    if png {
-        std::fs::create_dir_all(out).map_err(|e| write_failed(&e))?;
-        for (k, page) in pages.iter().enumerate() {
-            let bytes = crate::render::raster::png(page).map_err(|e| write_failed(&e))?;
-            let path = out.join(format!("seite_{:03}.png", k + 1));
-            crate::io::atomic::write_atomically(&path, &bytes).map_err(|e| write_failed(&e))?;
-        }
-    } else {
-        let bytes =
-            crate::render::pdf::pdf_pages(&pages, &bookmarks).map_err(|e| write_failed(&e))?;
-        crate::io::atomic::write_atomically(out, &bytes).map_err(|e| write_failed(&e))?;
-    }
-    Ok(lang.tf(
-        T::ReportWritten,
-        &[
-            ("file", &file),
-            ("pages", &format::count(pages.len(), lang)),
-            ("areas", &format::count(numbers.len(), lang)),
-        ],
-    ))
+    crate::export::report::write(&doc, &request, crate::export::map::today(), lang)
 }

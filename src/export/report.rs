@@ -218,3 +218,145 @@ pub fn report_pages(
         bookmarks,
     })
 }
+
+/// What to write: the file (or folder), whose areas, as what.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportRequest {
+    /// The PDF, or the folder of PNG pages or of the per-municipality files.
+    pub out: std::path::PathBuf,
+    /// Only this municipality's areas.
+    pub municipality: Option<String>,
+    /// One file per municipality into the folder `out`.
+    pub per_municipality: bool,
+    /// PNG pages instead of one PDF.
+    pub png: bool,
+    /// Resolution of PNG pages.
+    pub dpi: u32,
+    /// The source line instead of the dated one.
+    pub source: Option<String>,
+}
+
+/// Writes the report as `request` says; returns what was written, one line per file.
+pub fn write(
+    doc: &Document,
+    request: &ReportRequest,
+    today: Date,
+    lang: Lang,
+) -> Result<String, String> {
+    if !request.per_municipality {
+        return write_one(
+            doc,
+            request,
+            request.municipality.as_deref(),
+            &request.out,
+            today,
+            lang,
+        );
+    }
+    let file = request.out.display().to_string();
+    std::fs::create_dir_all(&request.out).map_err(|e| {
+        lang.tf(
+            T::ExportWriteFailed,
+            &[("file", &file), ("reason", &e.to_string())],
+        )
+    })?;
+    let mut notes = Vec::new();
+    for m in &doc.region.municipalities {
+        let stem = format!("profile_{}", super::map::file_stem(&m.name));
+        let out = if request.png {
+            request.out.join(stem)
+        } else {
+            request.out.join(format!("{stem}.pdf"))
+        };
+        notes.push(write_one(doc, request, Some(&m.name), &out, today, lang)?);
+    }
+    Ok(notes.join("\n"))
+}
+
+/// Writes the report of `municipality` (None: all areas) to `out`.
+fn write_one(
+    doc: &Document,
+    request: &ReportRequest,
+    municipality: Option<&str>,
+    out: &std::path::Path,
+    today: Date,
+    lang: Lang,
+) -> Result<String, String> {
+    let px_per_pt = if request.png {
+        request.dpi.clamp(36, 600) as f32 / 72.0
+    } else {
+        1.0
+    };
+    let Report {
+        pages,
+        areas,
+        bookmarks,
+    } = report_pages(
+        doc,
+        municipality,
+        request.source.as_deref(),
+        px_per_pt,
+        today,
+        lang,
+    )
+    .map_err(|e| e.describe(doc, lang))?;
+    let file = out.display().to_string();
+    let write_failed = |e: &dyn std::fmt::Display| {
+        lang.tf(
+            T::ExportWriteFailed,
+            &[("file", &file), ("reason", &e.to_string())],
+        )
+    };
+    if request.png {
+        std::fs::create_dir_all(out).map_err(|e| write_failed(&e))?;
+        for (k, page) in pages.iter().enumerate() {
+            let bytes = crate::render::raster::png(page).map_err(|e| write_failed(&e))?;
+            let path = out.join(format!("seite_{:03}.png", k + 1));
+            crate::io::atomic::write_atomically(&path, &bytes).map_err(|e| write_failed(&e))?;
+        }
+    } else {
+        let bytes =
+            crate::render::pdf::pdf_pages(&pages, &bookmarks).map_err(|e| write_failed(&e))?;
+        crate::io::atomic::write_atomically(out, &bytes).map_err(|e| write_failed(&e))?;
+    }
+    Ok(lang.tf(
+        T::ReportWritten,
+        &[
+            ("file", &file),
+            ("pages", &format::count(pages.len(), lang)),
+            ("areas", &format::count(areas.len(), lang)),
+        ],
+    ))
+}
+
+/// The profile page of one area (for a preview), at `px_per_pt` pixels per point.
+pub fn profile_of(
+    doc: &Document,
+    area: usize,
+    px_per_pt: f32,
+    today: Date,
+    lang: Lang,
+) -> Option<Page> {
+    let font = Font::embedded()?;
+    let region = &doc.region;
+    let code = &region.spaces.get(area)?.code;
+    let snapshot = super::map::MapSnapshot::of(doc);
+    let measures: Vec<&Measure> = doc
+        .measures
+        .all()
+        .iter()
+        .filter(|m| m.concerns(code))
+        .collect();
+    let fields = Evaluator::new(region, &doc.indicators, &doc.rules).explain(area, &doc.overrides);
+    let input = ProfileInput {
+        region,
+        indicators: &doc.indicators,
+        stats: &doc.stats.indicators,
+        prepared: &doc.prepared,
+        fields: &fields,
+        measures: &measures,
+        area,
+        source_line: super::map::source_line(&snapshot, today, lang),
+    };
+    Some(profile_page(&input, &font, px_per_pt, lang))
+}

@@ -243,6 +243,16 @@ texts! {
     ReportContentsLine => "{area} … Seite {page}", "{area} … page {page}";
     ReportUnknownMunicipality => "Keine Kommune „{name}“. Vorhanden: {list}", "No municipality \"{name}\". There are: {list}";
     ReportWritten => "{file}: {pages} Seiten gespeichert ({areas} Sozialraumprofile)", "{file}: {pages} pages saved ({areas} area profiles)";
+    ProfilesWindowTitle => "Sozialraumprofile speichern", "Save area profiles";
+    MenuProfiles => "Sozialraumprofile speichern …", "Save area profiles …";
+    ProfilesIntro => "Ein Deckblatt, das Inhaltsverzeichnis, eine Übersichtskarte und je Sozialraum eine Seite (A4).", "A cover, the contents, an overview map and one page per area (A4).";
+    ProfilesAreas => "Sozialräume", "Areas";
+    ProfilesEach => "jede Kommune in eine eigene Datei", "each municipality in a file of its own";
+    ProfilesPng => "PNG-Seiten (150 dpi)", "PNG pages (150 dpi)";
+    ProfilesFile => "Datei", "File";
+    ProfilesFolder => "Ordner", "Folder";
+    ProfilesCount => "{n} Sozialraumprofile", "{n} area profiles";
+    ProfilesSave => "Speichern", "Save";
     YearsOneYear => "Ein Jahr", "One year";
     YearsChange => "Veränderung", "Change";
     TipYearsOneYear => "Die Werte eines Jahres zeigen", "Show the values of one year";

@@ -135,6 +135,8 @@ pub enum Command {
     PutIndex(Box<crate::model::Indicator>),
     /// Open the definition sheet of the index with this key.
     ShowIndexSheet(String),
+    /// Write the Sozialraumprofile.
+    SaveReport(crate::export::report::ReportRequest),
     /// Write the definition sheet of an index as PDF or text (by extension).
     SaveIndexSheet {
         /// The index's key.
@@ -187,6 +189,8 @@ pub enum Window {
     IndexBuilder,
     /// The definition sheet of an index.
     IndexSheet,
+    /// Saving the Sozialraumprofile.
+    Profiles,
 }
 
 /// What a typed path is for.
@@ -264,7 +268,7 @@ pub struct WindowInfo {
 impl Window {
     /// Every window, the path prompt once for each purpose: the one list the menu, the
     /// shortcuts, the help and the session memory read.
-    pub const ALL: [Window; 25] = [
+    pub const ALL: [Window; 26] = [
         Window::Open,
         Window::Register,
         Window::Publish,
@@ -288,6 +292,7 @@ impl Window {
         Window::Catalogue,
         Window::IndexBuilder,
         Window::IndexSheet,
+        Window::Profiles,
         Window::Shortcuts,
         Window::About,
     ];
@@ -382,6 +387,13 @@ impl Window {
                 Some("index"),
             ),
             Window::IndexSheet => info(T::IndexSheetTitle, None, None, true, None),
+            Window::Profiles => info(
+                T::ProfilesWindowTitle,
+                Some(T::MenuProfiles),
+                None,
+                true,
+                None,
+            ),
             Window::Shortcuts => info(
                 T::ShortcutsTitle,
                 Some(T::MenuShortcuts),

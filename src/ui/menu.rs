@@ -115,6 +115,7 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
         &mut out.commands,
     );
     window_entry(ui, state, Window::Export, &mut out.commands);
+    window_entry(ui, state, Window::Profiles, &mut out.commands);
     ui.separator();
     let project = state.project.is_some();
     window_entry_if(

@@ -17,6 +17,7 @@ pub mod measures_window;
 pub mod menu;
 pub mod presentation;
 pub mod register_window;
+pub mod report_window;
 pub mod rules_window;
 pub mod series_chart;
 pub mod shown;
