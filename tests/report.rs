@@ -229,3 +229,45 @@ fn per_municipality_writes_one_report_for_each() {
     }
     assert_eq!(total, 93, "every area in one of the files");
 }
+
+#[test]
+fn a_withheld_value_reads_geheim_on_the_profile_never_the_number() {
+    let text = std::fs::read_to_string(demo_path()).expect("demo");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for f in doc["features"].as_array_mut().expect("features") {
+        if f["properties"]["code"] == "AC 3" {
+            f["properties"]["sgb2_quote"] = "*".into();
+            f["properties"]["zeitreihen"]["sgb2_quote"]["2023"] = "*".into();
+        }
+    }
+    let dir = temp_dir("report-withheld");
+    let map = dir.join("karte.geojson");
+    std::fs::write(&map, doc.to_string()).expect("written");
+    let pdf = dir.join("aachen.pdf");
+    let o = atlas(&[
+        "report",
+        map.to_str().expect("map"),
+        "--municipality",
+        "Aachen",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let Some(pdftotext) = poppler_tool("pdftotext") else {
+        return;
+    };
+    // Cover, contents, overview, AC 1, AC 2, then AC 3.
+    let out = std::process::Command::new(pdftotext)
+        .args(["-f", "6", "-l", "6"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("AC 3"), "{page}");
+    assert!(page.contains("geheim"), "{page}");
+    assert!(
+        !page.contains("22,0 %"),
+        "the withheld 22,0 % is not on the page: {page}"
+    );
+}
