@@ -70,26 +70,8 @@ fn main() -> anyhow::Result<()> {
             };
             exit(sozialraum_atlas::cli::classify(&args, lang));
         }
-        Some(CliCommand::Export(args)) => match sozialraum_atlas::cli::export::run(&args, lang) {
-            Ok(message) => {
-                console::err_line(&message);
-                exit(0)
-            }
-            Err(message) => {
-                console::err_line(&message);
-                exit(2)
-            }
-        },
-        Some(CliCommand::Report(args)) => match sozialraum_atlas::cli::report::run(&args, lang) {
-            Ok(message) => {
-                console::err_line(&message);
-                exit(0)
-            }
-            Err(message) => {
-                console::err_line(&message);
-                exit(2)
-            }
-        },
+        Some(CliCommand::Export(args)) => say(sozialraum_atlas::cli::export::run(&args, lang)),
+        Some(CliCommand::Report(args)) => say(sozialraum_atlas::cli::report::run(&args, lang)),
         Some(CliCommand::Project { action }) => {
             exit(sozialraum_atlas::cli::project::run_project(action, lang));
         }
@@ -131,6 +113,20 @@ fn main() -> anyhow::Result<()> {
             )
             .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
             Ok(())
+        }
+    }
+}
+
+/// Prints what a subcommand did (or why it failed) and exits with 0 (or 2).
+fn say(result: Result<String, String>) -> ! {
+    match result {
+        Ok(message) => {
+            console::err_line(&message);
+            exit(0)
+        }
+        Err(message) => {
+            console::err_line(&message);
+            exit(2)
         }
     }
 }

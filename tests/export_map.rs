@@ -353,34 +353,7 @@ fn assert_golden(name: &str, args: &[&str]) {
     all.extend(["--source", "Quelle: Beispieldaten (Testbild)"]);
     let o = export(&all, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
-        std::fs::copy(&out, &golden).expect("golden written");
-        return;
-    }
-    let (ours, expected) = (pixmap(&out), pixmap(&golden));
-    assert_eq!(
-        (ours.width(), ours.height()),
-        (expected.width(), expected.height())
-    );
-    let off = ours
-        .pixels()
-        .iter()
-        .zip(expected.pixels())
-        .filter(|(a, b)| {
-            let (a, b) = (a.demultiply(), b.demultiply());
-            a.red().abs_diff(b.red()) > 8
-                || a.green().abs_diff(b.green()) > 8
-                || a.blue().abs_diff(b.blue()) > 8
-        })
-        .count();
-    assert!(
-        off * 500 <= ours.pixels().len(),
-        "{name}: {off} pixels differ from tests/golden/{name} (look at {})",
-        out.display()
-    );
+    common::assert_golden_png(&out, name);
 }
 
 #[test]

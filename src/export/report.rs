@@ -186,23 +186,6 @@ pub fn report_pages(
     let mut numbers = Vec::with_capacity(areas.len());
     for &i in &areas {
         let code = &region.spaces[i].code;
-        let measures: Vec<&Measure> = doc
-            .measures
-            .all()
-            .iter()
-            .filter(|m| m.concerns(code))
-            .collect();
-        let fields = evaluator.explain(i, &doc.overrides);
-        let input = ProfileInput {
-            region,
-            indicators: &doc.indicators,
-            stats: &doc.stats.indicators,
-            prepared: &doc.prepared,
-            fields: &fields,
-            measures: &measures,
-            area: i,
-            source_line: source_line.clone(),
-        };
         numbers.push((i, pages.len() + 1));
         let name = region.spaces[i]
             .name
@@ -210,7 +193,15 @@ pub fn report_pages(
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
         bookmarks.push((format!("{code}{name}"), pages.len()));
-        pages.push(profile_page(&input, &font, px_per_pt, lang));
+        pages.push(profile(
+            doc,
+            &evaluator,
+            i,
+            &source_line,
+            &font,
+            px_per_pt,
+            lang,
+        ));
     }
     Ok(Report {
         pages,
@@ -329,6 +320,37 @@ fn write_one(
     ))
 }
 
+/// The profile page of area `area`.
+fn profile(
+    doc: &Document,
+    evaluator: &Evaluator<'_>,
+    area: usize,
+    source_line: &str,
+    font: &Font,
+    px_per_pt: f32,
+    lang: Lang,
+) -> Page {
+    let code = &doc.region.spaces[area].code;
+    let measures: Vec<&Measure> = doc
+        .measures
+        .all()
+        .iter()
+        .filter(|m| m.concerns(code))
+        .collect();
+    let fields = evaluator.explain(area, &doc.overrides);
+    let input = ProfileInput {
+        region: &doc.region,
+        indicators: &doc.indicators,
+        stats: &doc.stats.indicators,
+        prepared: &doc.prepared,
+        fields: &fields,
+        measures: &measures,
+        area,
+        source_line: source_line.to_string(),
+    };
+    profile_page(&input, font, px_per_pt, lang)
+}
+
 /// The profile page of one area (for a preview), at `px_per_pt` pixels per point.
 pub fn profile_of(
     doc: &Document,
@@ -338,25 +360,17 @@ pub fn profile_of(
     lang: Lang,
 ) -> Option<Page> {
     let font = Font::embedded()?;
-    let region = &doc.region;
-    let code = &region.spaces.get(area)?.code;
+    doc.region.spaces.get(area)?;
     let snapshot = super::map::MapSnapshot::of(doc);
-    let measures: Vec<&Measure> = doc
-        .measures
-        .all()
-        .iter()
-        .filter(|m| m.concerns(code))
-        .collect();
-    let fields = Evaluator::new(region, &doc.indicators, &doc.rules).explain(area, &doc.overrides);
-    let input = ProfileInput {
-        region,
-        indicators: &doc.indicators,
-        stats: &doc.stats.indicators,
-        prepared: &doc.prepared,
-        fields: &fields,
-        measures: &measures,
+    let evaluator = Evaluator::new(&doc.region, &doc.indicators, &doc.rules);
+    let source_line = super::map::source_line(&snapshot, today, lang);
+    Some(profile(
+        doc,
+        &evaluator,
         area,
-        source_line: super::map::source_line(&snapshot, today, lang),
-    };
-    Some(profile_page(&input, &font, px_per_pt, lang))
+        &source_line,
+        &font,
+        px_per_pt,
+        lang,
+    ))
 }

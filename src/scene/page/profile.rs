@@ -92,21 +92,7 @@ pub fn profile_page(input: &ProfileInput<'_>, font: &Font, px_per_pt: f32, lang:
         Some(n) => format!("{} {n}", space.code),
         None => space.code.clone(),
     };
-    let mut page = Page {
-        width: (w_pt * s).round() as u32,
-        height: (h_pt * s).round() as u32,
-        px_per_pt: s,
-        paper_mm: Some(A4_MM),
-        background: Rgba::rgb(255, 255, 255),
-        map_frame: [0.0, 0.0, 0.0, 0.0],
-        patterns: Vec::new(),
-        paths: Vec::new(),
-        items: Vec::new(),
-        legend_box: None,
-        label_boxes: Vec::new(),
-        links: Vec::new(),
-        title: lang.tf(T::ProfilePageTitle, &[("area", &title)]),
-    };
+    let mut page = super::text::a4_page(s, &lang.tf(T::ProfilePageTitle, &[("area", &title)]));
     let mut pen = Pen {
         page: &mut page,
         font,

@@ -21,7 +21,8 @@ fn size_pt(kind: LineKind) -> f32 {
     }
 }
 
-fn empty_page(px_per_pt: f32, title: &str) -> Page {
+/// An empty white A4 portrait page at `px_per_pt` pixels per point.
+pub fn a4_page(px_per_pt: f32, title: &str) -> Page {
     let [w, h] = A4_MM.map(|mm| mm / 25.4 * 72.0 * px_per_pt);
     Page {
         width: w.round() as u32,
@@ -48,7 +49,7 @@ pub fn text_pages(lines: &[SheetLine], font: &Font, px_per_pt: f32) -> Vec<Page>
         .map(|l| l.text.clone())
         .unwrap_or_default();
     let s = px_per_pt;
-    let mut pages = vec![empty_page(s, &title)];
+    let mut pages = vec![a4_page(s, &title)];
     let bottom = |p: &Page| p.height as f32 - MARGIN_PT * s;
     let width = A4_MM[0] / 25.4 * 72.0 * s - 2.0 * MARGIN_PT * s;
     let mut y = MARGIN_PT * s;
@@ -69,7 +70,7 @@ pub fn text_pages(lines: &[SheetLine], font: &Font, px_per_pt: f32) -> Vec<Page>
         for row in wrap(font, &text, size, width - indent * s) {
             let page_full = pages.last().is_some_and(|p| y + size * 1.35 > bottom(p));
             if page_full {
-                pages.push(empty_page(s, &title));
+                pages.push(a4_page(s, &title));
                 y = MARGIN_PT * s;
             }
             let color = match l.kind {
