@@ -1843,6 +1843,11 @@ fn the_years_step_back_play_and_show_the_change_and_the_inspector_the_series() {
         .clone();
     assert!(title.contains("Veränderung 2017–2023"), "{title}");
     assert!(shown(&harness, &title));
+    // The class method says what a change map does: classes centred on 0.
+    let method = harness
+        .get_by_role_and_label(egui::Role::ComboBox, "Klassen")
+        .value();
+    assert_eq!(method.as_deref(), Some("gleich breite Klassen um 0"));
     // The inspector: each indicator's series with its values per year.
     let pos = screen_pos_of(&harness, "S 1");
     click(&mut harness, pos);

@@ -256,12 +256,28 @@ fn indicator_options_ui(
             super::name(&combo.response, lang.t(T::ChooseIndicator));
             ui.end_row();
             ui.label(lang.t(T::ClassMethod));
+            // A change map has classes centred on 0, or manual limits: nothing else is offered.
             let combo = ComboBox::from_id_salt("method")
-                .selected_text(crate::scene::method_name(style.method, lang))
+                .selected_text(crate::scene::map_method_name(style, lang))
                 .width(190.0)
                 .show_ui(ui, |ui| {
-                    for m in BreakMethod::ALL {
-                        ui.selectable_value(&mut next.method, m, method_name(m, lang));
+                    if style.change.is_some() {
+                        let centred = next.method != BreakMethod::Manual;
+                        if ui
+                            .selectable_label(centred, lang.t(T::MethodCentred))
+                            .clicked()
+                        {
+                            next.method = BreakMethod::Quantile;
+                        }
+                        ui.selectable_value(
+                            &mut next.method,
+                            BreakMethod::Manual,
+                            method_name(BreakMethod::Manual, lang),
+                        );
+                    } else {
+                        for m in BreakMethod::ALL {
+                            ui.selectable_value(&mut next.method, m, method_name(m, lang));
+                        }
                     }
                 });
             super::name(&combo.response, lang.t(T::ClassMethod));
