@@ -310,23 +310,11 @@ pub fn convert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ActionFieldSet, PlanarCrs, SocialSpace, SourceInfo};
+    use crate::model::{PlanarCrs, SocialSpace, SourceInfo};
     use IndicatorValue::{Missing, Number};
 
     fn region(codes: &[&str]) -> Region {
-        let spaces = codes
-            .iter()
-            .map(|c| SocialSpace {
-                code: (*c).into(),
-                name: None,
-                municipality: None,
-                geometry: geo::MultiPolygon(vec![]),
-                area_m2: 0.0,
-                action_fields: ActionFieldSet::EMPTY,
-                properties: Default::default(),
-                source_feature: 0,
-            })
-            .collect();
+        let spaces = codes.iter().map(|c| SocialSpace::bare(c)).collect();
         Region::new(
             "t".into(),
             spaces,

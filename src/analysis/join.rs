@@ -115,6 +115,21 @@ pub struct JoinReport {
     pub crosswalk: Option<super::crosswalk::CrosswalkReport>,
 }
 
+impl JoinReport {
+    /// Which areas got a value (`with_data`, one flag per area): their number, and the codes
+    /// of the others.
+    fn set_coverage(&mut self, region: &Region, with_data: &[bool]) {
+        self.matched_areas = with_data.iter().filter(|w| **w).count();
+        self.areas_without_data = region
+            .spaces
+            .iter()
+            .zip(with_data)
+            .filter(|(_, w)| !**w)
+            .map(|(s, _)| s.code.clone())
+            .collect();
+    }
+}
+
 /// What one year of a table gave.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YearCount {
@@ -435,16 +450,7 @@ fn join_through(
     let old_region = Region::new(
         region.title.clone(),
         olds.iter()
-            .map(|code| crate::model::SocialSpace {
-                code: code.clone(),
-                name: None,
-                municipality: None,
-                geometry: geo::MultiPolygon(vec![]),
-                area_m2: 0.0,
-                action_fields: crate::model::ActionFieldSet::EMPTY,
-                properties: Default::default(),
-                source_feature: 0,
-            })
+            .map(|code| crate::model::SocialSpace::bare(code))
             .collect(),
         Vec::new(),
         crate::model::SourceInfo::default(),
@@ -519,14 +525,7 @@ fn join_through(
         };
         out.push((indicator.clone(), converted));
     }
-    report.matched_areas = with_data.iter().filter(|w| **w).count();
-    report.areas_without_data = region
-        .spaces
-        .iter()
-        .zip(&with_data)
-        .filter(|(_, w)| !**w)
-        .map(|(s, _)| s.code.clone())
-        .collect();
+    report.set_coverage(region, &with_data);
     report.crosswalk = Some(cw_report);
     Ok((out, report))
 }
@@ -776,14 +775,7 @@ impl Collected {
                 areas: areas.iter().filter(|a| **a).count(),
             })
             .collect();
-        report.matched_areas = with_data.iter().filter(|w| **w).count();
-        report.areas_without_data = region
-            .spaces
-            .iter()
-            .zip(&with_data)
-            .filter(|(_, w)| !**w)
-            .map(|(s, _)| s.code.clone())
-            .collect();
+        report.set_coverage(region, &with_data);
         Ok((out, report))
     }
 }

@@ -143,18 +143,12 @@ pub fn report_pages(
     let contents = |first: usize| -> Vec<SheetLine> {
         let mut lines = vec![line(LineKind::Title, lang.t(T::ReportContents).to_string())];
         for (k, &i) in areas.iter().enumerate() {
-            let s = &region.spaces[i];
-            let name = s
-                .name
-                .as_deref()
-                .map(|n| format!(" {n}"))
-                .unwrap_or_default();
             let mut entry = line(
                 LineKind::Item,
                 lang.tf(
                     T::ReportContentsLine,
                     &[
-                        ("area", &format!("{}{name}", s.code)),
+                        ("area", &region.spaces[i].display_name()),
                         ("page", &(first + k).to_string()),
                     ],
                 ),
@@ -185,14 +179,8 @@ pub fn report_pages(
     let evaluator = Evaluator::new(region, &doc.indicators, &doc.rules);
     let mut numbers = Vec::with_capacity(areas.len());
     for &i in &areas {
-        let code = &region.spaces[i].code;
         numbers.push((i, pages.len() + 1));
-        let name = region.spaces[i]
-            .name
-            .as_deref()
-            .map(|n| format!(" {n}"))
-            .unwrap_or_default();
-        bookmarks.push((format!("{code}{name}"), pages.len()));
+        bookmarks.push((region.spaces[i].display_name(), pages.len()));
         pages.push(profile(
             doc,
             &evaluator,

@@ -153,6 +153,17 @@ mod tests {
     use crate::model::Indicator;
     use IndicatorValue::{Missing, Number, Suppressed};
 
+    /// The `zeitreihen` attribute of the first `n` areas, as a file's features carry it.
+    fn attributes(t: &IndicatorTable, n: usize) -> Vec<Map<String, Value>> {
+        (0..n)
+            .map(|i| {
+                let mut m = Map::new();
+                m.insert(PROPERTY.into(), property(t, i).expect("years"));
+                m
+            })
+            .collect()
+    }
+
     #[test]
     fn series_go_out_and_come_back_per_area() {
         let mut t = IndicatorTable::default();
@@ -167,13 +178,7 @@ mod tests {
             Indicator::from_key("flaeche"),
             vec![Number(1.0), Number(2.0)],
         );
-        let props: Vec<Map<String, Value>> = (0..2)
-            .map(|i| {
-                let mut m = Map::new();
-                m.insert(PROPERTY.into(), property(&t, i).expect("years"));
-                m
-            })
-            .collect();
+        let props = attributes(&t, 2);
         assert_eq!(
             props[0][PROPERTY],
             serde_json::json!({"q": {"2016": 1.5, "2022": null}}),
@@ -206,13 +211,7 @@ mod tests {
             vec![(2016, vec![Number(1.5), Number(2.0)])],
         );
         t.set_estimated("q", Some(2016), Some(vec![false, true]));
-        let props: Vec<Map<String, Value>> = (0..2)
-            .map(|i| {
-                let mut m = Map::new();
-                m.insert(PROPERTY.into(), property(&t, i).expect("years"));
-                m
-            })
-            .collect();
+        let props = attributes(&t, 2);
         assert_eq!(
             props[1][PROPERTY],
             serde_json::json!({"q": {"2016": {"wert": 2.0, "geschaetzt": true}}})

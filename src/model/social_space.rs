@@ -33,6 +33,21 @@ pub struct SocialSpace {
 }
 
 impl SocialSpace {
+    /// An area known only by its code: no name, municipality, geometry or properties (the
+    /// older areas of a crosswalk, test regions).
+    pub fn bare(code: &str) -> SocialSpace {
+        SocialSpace {
+            code: code.to_string(),
+            name: None,
+            municipality: None,
+            geometry: geo::MultiPolygon(vec![]),
+            area_m2: 0.0,
+            action_fields: super::ActionFieldSet::EMPTY,
+            properties: Default::default(),
+            source_feature: 0,
+        }
+    }
+
     /// "AC 1 Markt" or just "AC 1" when there is no name.
     pub fn display_name(&self) -> String {
         match &self.name {

@@ -27,6 +27,22 @@ pub fn format_number(v: f64, indicator: &Indicator, lang: Lang) -> String {
     }
 }
 
+/// "3 von 93" (rank and how many were ranked), or "–" without a rank.
+pub fn rank_text(rank: Option<(usize, usize)>, lang: Lang) -> String {
+    rank.map_or_else(
+        || "–".to_string(),
+        |(r, n)| {
+            lang.tf(
+                T::RankOf,
+                &[
+                    ("rank", &format::count(r, lang)),
+                    ("n", &format::count(n, lang)),
+                ],
+            )
+        },
+    )
+}
+
 /// The value of an area with its case count, e.g. "24,1 % (1.234)", and the data-protection
 /// mark for small numbers.
 pub fn value_with_cases(table: &IndicatorTable, column: usize, space: usize, lang: Lang) -> String {

@@ -516,18 +516,7 @@ fn indicators_ui(ui: &mut Ui, map: &Document, index: usize, lang: Lang) {
                 ui.label(optional(m_value, indicator, lang));
                 ui.label(optional(stats.and_then(|s| s.region), indicator, lang));
                 let rank = stats.and_then(|s| s.rank.get(index).copied().flatten());
-                ui.label(rank.map_or_else(
-                    || "–".to_string(),
-                    |(r, n)| {
-                        lang.tf(
-                            T::RankOf,
-                            &[
-                                ("rank", &format::count(r, lang)),
-                                ("n", &format::count(n, lang)),
-                            ],
-                        )
-                    },
-                ));
+                ui.label(crate::scene::text::rank_text(rank, lang));
                 ui.end_row();
             }
         });

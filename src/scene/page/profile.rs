@@ -88,10 +88,7 @@ pub fn profile_page(input: &ProfileInput<'_>, font: &Font, px_per_pt: f32, lang:
     let [w_pt, h_pt] = A4_MM.map(|mm| mm / 25.4 * 72.0);
     let space = &input.region.spaces[input.area];
     let municipality = input.region.municipality_of(input.area);
-    let title = match &space.name {
-        Some(n) => format!("{} {n}", space.code),
-        None => space.code.clone(),
-    };
+    let title = space.display_name();
     let mut page = super::text::a4_page(s, &lang.tf(T::ProfilePageTitle, &[("area", &title)]));
     let mut pen = Pen {
         page: &mut page,
@@ -257,19 +254,8 @@ fn spine_block(pen: &mut Pen<'_>, input: &ProfileInput<'_>, w_pt: f32, lang: Lan
             .get(input.area)
             .copied()
             .flatten()
-            .filter(|_| !table.is_small_number(c, input.area))
-            .map_or_else(
-                || "–".to_string(),
-                |(r, n)| {
-                    lang.tf(
-                        T::RankOf,
-                        &[
-                            ("rank", &format::count(r, lang)),
-                            ("n", &format::count(n, lang)),
-                        ],
-                    )
-                },
-            );
+            .filter(|_| !table.is_small_number(c, input.area));
+        let rank = crate::scene::text::rank_text(rank, lang);
         pen.text(chart[1] + 100.0, &rank, 7.8, INK);
         pen.y += 11.0 * s;
     }
