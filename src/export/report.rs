@@ -8,8 +8,9 @@ use crate::model::{Date, Measure, natural_cmp};
 use crate::scene::font::Font;
 use crate::scene::index_sheet::{LineKind, SheetLine};
 use crate::scene::page::Page;
-use crate::scene::page::profile::{ProfileInput, profile_page};
+use crate::scene::page::profile::profile_page;
 use crate::scene::page::text::text_pages;
+use crate::scene::profile::ProfileInput;
 
 /// Why there is no report.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -441,7 +441,8 @@ impl IndicatorTable {
     }
 
     /// Whether the value of indicator `position` for area `space` falls under the
-    /// data-protection rule: its denominator is under 100 persons or its case count under 3.
+    /// data-protection rule: its denominator is under 100 persons or its case count under 3,
+    /// or it is itself the case count of a share and under 3.
     pub fn is_small_number(&self, position: usize, space: usize) -> bool {
         self.is_small_number_at(position, space, None)
     }
@@ -458,7 +459,24 @@ impl IndicatorTable {
                 .and_then(|c| self.value_at(c, space, year).number())
                 .is_some_and(|v| v < min)
         };
-        below(&indicator.denominator, MIN_DENOMINATOR) || below(&indicator.cases, MIN_CASES)
+        below(&indicator.denominator, MIN_DENOMINATOR)
+            || below(&indicator.cases, MIN_CASES)
+            || (self.is_case_count(position)
+                && self
+                    .value_at(position, space, year)
+                    .number()
+                    .is_some_and(|v| v < MIN_CASES))
+    }
+
+    /// Whether indicator `position` is the case count of some share (its small values are
+    /// withheld like the share's).
+    pub fn is_case_count(&self, position: usize) -> bool {
+        let Some(key) = self.indicators.get(position).map(|i| i.key.as_str()) else {
+            return false;
+        };
+        self.indicators
+            .iter()
+            .any(|i| i.cases.as_deref() == Some(key))
     }
 
     /// Links shares to their case and denominator columns by the naming convention
@@ -531,7 +549,10 @@ mod tests {
         assert!(!t.is_small_number(0, 0));
         assert!(t.is_small_number(0, 1), "2 cases");
         assert!(t.is_small_number(0, 2), "99 in the denominator");
-        assert!(!t.is_small_number(1, 1), "no links: never flagged");
+        assert!(t.is_small_number(1, 1), "the count of 2 cases itself");
+        assert!(!t.is_small_number(1, 0), "50 cases");
+        assert!(t.is_case_count(1) && !t.is_case_count(2));
+        assert!(!t.is_small_number(2, 1), "a denominator is published");
     }
 
     #[test]

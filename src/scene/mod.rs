@@ -11,6 +11,7 @@ pub mod index_sheet;
 pub mod labels;
 pub mod page;
 pub mod palette;
+pub mod profile;
 pub mod scale_bar;
 pub mod style;
 pub mod text;
