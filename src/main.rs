@@ -72,6 +72,7 @@ fn main() -> anyhow::Result<()> {
         }
         Some(CliCommand::Export(args)) => say(sozialraum_atlas::cli::export::run(&args, lang)),
         Some(CliCommand::Report(args)) => say(sozialraum_atlas::cli::report::run(&args, lang)),
+        Some(CliCommand::Atlas(args)) => say(sozialraum_atlas::cli::atlas::run(&args, lang)),
         Some(CliCommand::Project { action }) => {
             exit(sozialraum_atlas::cli::project::run_project(action, lang));
         }

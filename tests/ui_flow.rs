@@ -2142,9 +2142,57 @@ fn the_profiles_are_saved_from_the_file_menu_with_a_preview() {
         .type_text(pdf.to_str().expect("utf-8"));
     harness.run();
     harness.get_by_label("Speichern").click();
-    harness.run();
+    // It is written on the export thread: the window stays responsive meanwhile.
+    harness.step();
+    wait_for_export(&mut harness);
     let bytes = std::fs::read(&pdf).expect("the report is written");
     assert!(bytes.starts_with(b"%PDF"));
     let notice = harness.state().state.notice.clone().unwrap_or_default();
     assert!(notice.contains("97 Seiten gespeichert"), "{notice}");
+}
+
+#[test]
+fn the_partner_atlas_is_saved_from_the_file_menu_with_or_without_measures() {
+    let dir = common::temp_dir("ui-atlas");
+    let mut harness = harness();
+    for (file, measures) in [("ohne.html", false), ("mit.html", true)] {
+        let html = dir.join(file);
+        harness.get_by_label("Datei").click();
+        harness.run();
+        harness
+            .get_by_label("Atlas für Partner speichern …")
+            .click();
+        harness.run();
+        assert!(shown(&harness, "93 Sozialraumprofile"));
+        if measures {
+            harness.get_by_label("Geplante Maßnahmen mitgeben").click();
+            harness.run();
+        }
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "Datei")
+            .click();
+        harness.run();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.run();
+        harness
+            .get_by_role_and_label(egui::Role::TextInput, "Datei")
+            .type_text(html.to_str().expect("utf-8"));
+        harness.run();
+        harness.get_by_label("Speichern").click();
+        harness.step();
+        wait_for_export(&mut harness);
+        let text = std::fs::read_to_string(&html).expect("the atlas is written");
+        assert!(text.starts_with("<!DOCTYPE html>"));
+        assert_eq!(
+            text.contains("\"measures\":[]"),
+            measures,
+            "the measures (none in the demo) are in the file only when ticked"
+        );
+        let notice = harness.state().state.notice.clone().unwrap_or_default();
+        assert!(
+            notice.contains("Atlas gespeichert (93 Sozialräume, 44 Karten"),
+            "{notice}"
+        );
+        assert!(!harness.state().state.windows.is_open(Window::Atlas));
+    }
 }

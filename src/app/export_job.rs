@@ -1,5 +1,6 @@
-//! Exports from the window run on their own thread: a whole-country map at 300 dpi or an atlas
-//! of every municipality takes seconds, and the user keeps working meanwhile.
+//! Exports from the window run on their own thread: a whole-country map at 300 dpi, an atlas
+//! of every municipality, the Sozialraumprofile or the partners' HTML atlas of 11,299 areas
+//! take seconds, and the user keeps working meanwhile.
 
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
@@ -40,17 +41,27 @@ impl ExportJob {
         request: ExportRequest,
         wake: impl Fn() + Send + 'static,
     ) -> ExportJob {
-        let (sender, receiver) = channel();
         let target = request.target.clone();
         let lang = view.lang;
-        let work = move || {
-            let result = run(&map, &view, &request, lang);
-            let _ = sender.send(result);
+        ExportJob::spawn(target, lang, move || run(&map, &view, &request, lang), wake)
+    }
+
+    /// Runs `work` (a report, an atlas, a map) on the export thread; `target` names what it
+    /// writes for the status line, `wake` is called when it is done.
+    pub fn spawn(
+        target: ExportTarget,
+        lang: Lang,
+        work: impl FnOnce() -> Result<String, String> + Send + 'static,
+        wake: impl Fn() + Send + 'static,
+    ) -> ExportJob {
+        let (sender, receiver) = channel();
+        let job = move || {
+            let _ = sender.send(work());
             wake();
         };
         if let Err(e) = std::thread::Builder::new()
             .name(THREAD_NAME.into())
-            .spawn(work)
+            .spawn(job)
         {
             let (failed, receiver_now) = channel();
             let _ = failed.send(Err(e.to_string()));

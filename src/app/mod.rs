@@ -87,6 +87,7 @@ pub struct SozialraumApp {
     index_form: crate::ui::index_window::IndexForm,
     /// The Sozialraumprofile dialog.
     report_form: crate::ui::report_window::ReportForm,
+    atlas_form: crate::ui::atlas_window::AtlasForm,
     path_form: PathForm,
     /// The path typed into "Projekt anlegen?".
     project_offer_path: String,
@@ -181,6 +182,7 @@ impl SozialraumApp {
             table_form: TableForm::default(),
             index_form: Default::default(),
             report_form: Default::default(),
+            atlas_form: Default::default(),
             path_form: PathForm::default(),
             project_offer_path: String::new(),
             measure_form: MeasureForm::default(),
@@ -475,6 +477,16 @@ impl SozialraumApp {
                 map,
                 self.state.selection,
                 &mut self.report_form,
+                lang,
+            ));
+        }
+        if self.state.windows.is_open(Window::Atlas)
+            && let Some(map) = &self.state.map
+        {
+            commands.extend(crate::ui::atlas_window::atlas_window_ui(
+                ctx,
+                map,
+                &mut self.atlas_form,
                 lang,
             ));
         }

@@ -427,21 +427,20 @@ impl AppState {
             }
             Command::SaveIndexSheet { key, path } => self.save_index_sheet(&key, &path),
             Command::SaveReport(request) => {
-                if let Some(map) = &self.map {
-                    let lang = self.lang();
-                    match crate::export::report::write(
-                        map,
-                        &request,
-                        crate::export::map::today(),
-                        lang,
-                    ) {
-                        Ok(message) => {
-                            self.notice =
-                                Some(message.lines().last().unwrap_or_default().to_string());
-                            self.windows.set(Window::Profiles, false);
-                        }
-                        Err(message) => self.error = Some(message),
-                    }
+                let out = request.out.clone();
+                if self.background_export(out, move |map, today, lang| {
+                    crate::export::report::write(map, &request, today, lang)
+                        .map(|m| m.lines().last().unwrap_or_default().to_string())
+                }) {
+                    self.windows.set(Window::Profiles, false);
+                }
+            }
+            Command::SaveAtlas(request) => {
+                let out = request.out.clone();
+                if self.background_export(out, move |map, today, lang| {
+                    crate::export::atlas::write(map, &request, today, lang)
+                }) {
+                    self.windows.set(Window::Atlas, false);
                 }
             }
         }
@@ -561,6 +560,38 @@ impl AppState {
                 move || waker(),
             ));
         }
+    }
+
+    /// Runs `work` on a copy of the map on the export thread (one export at a time), writing
+    /// `out`; its message or error arrives through [`AppState::poll_export`]. False when
+    /// there is no map or another export is still running (the dialog then stays open).
+    fn background_export(
+        &mut self,
+        out: std::path::PathBuf,
+        work: impl FnOnce(
+            &crate::document::Document,
+            crate::model::Date,
+            crate::i18n::Lang,
+        ) -> Result<String, String>
+        + Send
+        + 'static,
+    ) -> bool {
+        let Some(map) = &self.map else {
+            return false;
+        };
+        if self.export_job.is_some() {
+            return false;
+        }
+        let map = map.clone();
+        let lang = self.lang();
+        let waker = std::sync::Arc::clone(&self.waker);
+        self.export_job = Some(ExportJob::spawn(
+            crate::export::request::ExportTarget::File(out),
+            lang,
+            move || work(&map, crate::export::map::today(), lang),
+            move || waker(),
+        ));
+        true
     }
 
     /// Starts publishing the map and its measures into a register (one at a time); the map

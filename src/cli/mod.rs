@@ -8,6 +8,7 @@
 //! [`crate::io::console`]: a closed pipe ends it quietly, a full disk makes the exit code 2,
 //! nothing panics.
 
+pub mod atlas;
 pub mod export;
 pub mod project;
 pub mod report;
@@ -132,6 +133,8 @@ pub enum CliCommand {
     Export(export::ExportArgs),
     /// Write the Sozialraumprofile: a PDF with cover, contents and one page per area.
     Report(report::ReportArgs),
+    /// Write the offline atlas for partners: one HTML file with map, search and profiles.
+    Atlas(atlas::AtlasArgs),
     /// Project files (GeoPackage).
     Project {
         /// What to do.

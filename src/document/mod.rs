@@ -25,7 +25,7 @@ use crate::spatial::prepared::{Detail, PreparedMap};
 
 /// The edited document: the map, its indicators, rules, overrides, measures and saved
 /// views, with what is derived from them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// The Sozialräume.
     pub region: Arc<Region>,

@@ -4,6 +4,7 @@
 //! Everything here runs headless on a snapshot of the document, so the command line and the
 //! window's export dialog share one code path (the window runs it on a thread).
 
+pub mod atlas;
 pub mod classification_csv;
 pub mod index_sheet;
 pub mod map;

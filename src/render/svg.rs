@@ -28,7 +28,7 @@ fn num(v: f32) -> String {
 }
 
 /// Text with the five XML specials escaped.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -77,7 +77,7 @@ fn polygon(out: &mut String, points: &[[f32; 2]]) {
 
 /// One tile of a pattern: each stripe's bands in its colour, and its hatch (if any) clipped
 /// to those bands.
-fn pattern_def(out: &mut String, index: usize, pattern: &Pattern, px_per_pt: f32) {
+pub(crate) fn pattern_def(out: &mut String, index: usize, pattern: &Pattern, px_per_pt: f32) {
     let period = pattern.period_pt() * px_per_pt;
     let _ = write!(
         out,

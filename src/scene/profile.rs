@@ -10,7 +10,7 @@ use crate::analysis::IndicatorStats;
 use crate::analysis::rules::FieldExplanation;
 use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, Aggregation, IndicatorTable, Measure, Polarity, Region, Year};
-use crate::scene::text::{format_value, plain_condition_text};
+use crate::scene::text::{format_value, published_condition_text};
 use crate::spatial::prepared::PreparedMap;
 
 /// Everything one profile is made of.
@@ -188,7 +188,7 @@ fn field_lines(input: &ProfileInput<'_>, lang: Lang) -> Vec<FieldLine> {
                 reasons.extend(
                     e.results
                         .iter()
-                        .map(|r| plain_condition_text(r, input.indicators, lang)),
+                        .map(|r| published_condition_text(r, input.indicators, input.area, lang)),
                 );
                 if let Some(o) = &e.overridden {
                     reasons.push(format!("{}: „{}“", lang.t(T::Overridden), o.reason));

@@ -243,6 +243,41 @@ pub fn plain_condition_text(
     }
 }
 
+/// [`plain_condition_text`] for publication: where the value the condition looks at is
+/// withheld for data protection in `space` (in the condition's year, or in either year of a
+/// change), the reason names the indicator and the verdict but neither the value nor where
+/// it lies.
+pub fn published_condition_text(
+    result: &ConditionResult,
+    table: &IndicatorTable,
+    space: usize,
+    lang: Lang,
+) -> String {
+    let c = &result.condition;
+    let Some(p) = table.position(&c.indicator) else {
+        return plain_condition_text(result, table, lang);
+    };
+    let withheld = table.is_small_number_at(p, space, c.year)
+        || c.since
+            .is_some_and(|y| table.is_small_number_at(p, space, Some(y)));
+    if !withheld {
+        return plain_condition_text(result, table, lang);
+    }
+    let indicator = &table.indicators()[p];
+    let verdict = lang.t(if result.passed {
+        T::PlainReached
+    } else {
+        T::PlainNotReached
+    });
+    lang.tf(
+        T::PlainWithheld,
+        &[
+            ("label", &condition_label(c, Some(indicator), lang)),
+            ("verdict", verdict),
+        ],
+    )
+}
+
 /// "etwas über dem Mittel der Region (9,7 %)": the value's place in its group, in words.
 fn position_text(against: Against, indicator: &Indicator, change: bool, lang: Lang) -> String {
     let z = against.z;

@@ -137,6 +137,8 @@ pub enum Command {
     ShowIndexSheet(String),
     /// Write the Sozialraumprofile.
     SaveReport(crate::export::report::ReportRequest),
+    /// Write the offline atlas for partners.
+    SaveAtlas(crate::export::atlas::AtlasRequest),
     /// Write the definition sheet of an index as PDF or text (by extension).
     SaveIndexSheet {
         /// The index's key.
@@ -191,6 +193,8 @@ pub enum Window {
     IndexSheet,
     /// Saving the Sozialraumprofile.
     Profiles,
+    /// Saving the offline atlas for partners.
+    Atlas,
 }
 
 /// What a typed path is for.
@@ -268,7 +272,7 @@ pub struct WindowInfo {
 impl Window {
     /// Every window, the path prompt once for each purpose: the one list the menu, the
     /// shortcuts, the help and the session memory read.
-    pub const ALL: [Window; 26] = [
+    pub const ALL: [Window; 27] = [
         Window::Open,
         Window::Register,
         Window::Publish,
@@ -293,6 +297,7 @@ impl Window {
         Window::IndexBuilder,
         Window::IndexSheet,
         Window::Profiles,
+        Window::Atlas,
         Window::Shortcuts,
         Window::About,
     ];
@@ -394,6 +399,7 @@ impl Window {
                 true,
                 None,
             ),
+            Window::Atlas => info(T::AtlasWindowTitle, Some(T::MenuAtlas), None, true, None),
             Window::Shortcuts => info(
                 T::ShortcutsTitle,
                 Some(T::MenuShortcuts),

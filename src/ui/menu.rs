@@ -116,6 +116,7 @@ fn file_menu_ui(ui: &mut Ui, state: &Shown<'_>, out: &mut MenuOutcome) {
     );
     window_entry(ui, state, Window::Export, &mut out.commands);
     window_entry(ui, state, Window::Profiles, &mut out.commands);
+    window_entry(ui, state, Window::Atlas, &mut out.commands);
     ui.separator();
     let project = state.project.is_some();
     window_entry_if(

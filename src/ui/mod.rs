@@ -1,6 +1,7 @@
 //! egui panels. Each `*_ui` function reads the state and returns the commands the user gave;
 //! none of them changes the model.
 
+pub mod atlas_window;
 pub mod command;
 pub mod conflict_dialog;
 pub mod data_windows;

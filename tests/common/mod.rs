@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod browser;
 pub mod pg;
 
 /// A file under `tests/data`.

@@ -128,7 +128,7 @@ pub(super) fn draw_map(
 }
 
 /// The rings of area `i` in page pixels.
-pub(super) fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<PagePath> {
+pub(crate) fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<PagePath> {
     let slices = lod.features.get(i)?;
     let verts = lod
         .vertices
@@ -153,7 +153,7 @@ pub(super) fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<Pa
 }
 
 /// The municipality borders of `lod` as open lines in page pixels.
-fn border_path(lod: &Lod, t: &RelativeTransform) -> PagePath {
+pub(crate) fn border_path(lod: &Lod, t: &RelativeTransform) -> PagePath {
     let mut path = PagePath {
         points: Vec::with_capacity(lod.borders.len()),
         ends: Vec::with_capacity(lod.border_ends.len()),

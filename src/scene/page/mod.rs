@@ -10,6 +10,7 @@
 mod furniture;
 mod legend;
 mod map;
+pub(crate) use map::{area_path, border_path};
 pub mod profile;
 pub mod text;
 
