@@ -271,3 +271,54 @@ fn a_withheld_value_reads_geheim_on_the_profile_never_the_number() {
         "the withheld 22,0 % is not on the page: {page}"
     );
 }
+
+#[test]
+fn a_share_from_two_cases_and_the_count_itself_are_withheld_on_the_page() {
+    let text = std::fs::read_to_string(demo_path()).expect("demo");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for f in doc["features"].as_array_mut().expect("features") {
+        if f["properties"]["code"] == "AC 3" {
+            f["properties"]["sgb2_quote"] = 93.71.into();
+            f["properties"]["sgb2_personen"] = 2.0.into();
+            f["properties"]["zeitreihen"]["sgb2_quote"]["2023"] = 93.71.into();
+            f["properties"]["zeitreihen"]["sgb2_personen"]["2023"] = 2.0.into();
+        }
+    }
+    let dir = temp_dir("report-small");
+    let map = dir.join("karte.geojson");
+    std::fs::write(&map, doc.to_string()).expect("written");
+    let pdf = dir.join("aachen.pdf");
+    let o = atlas(&[
+        "report",
+        map.to_str().expect("map"),
+        "--municipality",
+        "Aachen",
+        "--out",
+        pdf.to_str().expect("pdf"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let Some(pdftotext) = poppler_tool("pdftotext") else {
+        return;
+    };
+    let out = std::process::Command::new(pdftotext)
+        .args(["-f", "6", "-l", "6"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("AC 3"), "{page}");
+    // pdftotext drops the narrow gap of "< 3".
+    assert!(
+        page.contains("geheim") && (page.contains("< 3") || page.contains("<3")),
+        "{page}"
+    );
+    assert!(
+        page.contains("SGB-II-Quote: Wert geheim (Datenschutz), Schwelle erreicht"),
+        "the reason names the indicator, not its value: {page}"
+    );
+    assert!(
+        !page.contains("93,7"),
+        "the withheld share is not on the page: {page}"
+    );
+}

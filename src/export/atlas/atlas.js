@@ -79,7 +79,9 @@
     shown = k;
     const m = D.maps[k];
     for (const p of paths) p.setAttribute('fill', D.fills[m.fill[Number(p.dataset.i)]]);
-    $('kartentitel').textContent = k === 0 ? '' : m.title;
+    // The scene's title is the region's unless the map says more (a change, a focus).
+    const heading = document.querySelector('h1').textContent;
+    $('kartentitel').textContent = m.title === heading ? '' : m.title;
     const box = $('legende');
     box.replaceChildren(make('h2', null, m.legendTitle));
     if (m.summary) box.appendChild(make('p', null, m.summary));
@@ -411,7 +413,11 @@
   $('alles').addEventListener('click', () => setView(full));
   window.addEventListener('resize', () => setView(view));
 
-  showMap(0);
+  if (D.start > 0) {
+    const k = D.indicators.findIndex((ind) => ind[2].some((y) => y[1] === D.start));
+    if (k >= 0) choice.value = String(k);
+  }
+  showMap(chosen());
   setView(full);
   // "atlas.html#AC%203" opens that area's profile (also when the link changes).
   function fromHash() {

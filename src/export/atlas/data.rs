@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::rules::Evaluator;
 use crate::document::Document;
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, T, format};
 use crate::model::{ActionField, Measure, Year};
 use crate::scene::profile::{ProfileContent, ProfileInput, profile_content, published_value};
 use crate::scene::style::{FillStyle, Pattern};
@@ -64,6 +64,7 @@ fn map_json(
     name: String,
 ) -> Value {
     let scene = Scene::build(input, settings);
+    let lang = settings.lang;
     let fill: Vec<usize> = scene
         .fills
         .iter()
@@ -73,7 +74,13 @@ fn map_json(
         .legend
         .entries
         .iter()
-        .map(|e| json!([fills.index(e.fill, &scene.patterns), e.label, e.count]))
+        .map(|e| {
+            json!([
+                fills.index(e.fill, &scene.patterns),
+                e.label,
+                format::count(e.count, lang)
+            ])
+        })
         .collect();
     json!({
         "name": name,
@@ -281,8 +288,11 @@ pub fn payload(
         .map(|m| m.name.as_str())
         .collect();
     let count = maps.len();
+    // Without a classification the Handlungsfelder map is all grey: begin with an indicator.
+    let start = usize::from(!doc.classification.classified && count > 1);
     (
         json!({
+            "start": start,
             "areas": areas,
             "municipalities": municipalities,
             "maps": maps,
