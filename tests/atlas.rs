@@ -18,20 +18,8 @@ use sozialraum_atlas::scene::profile::published_value;
 use sozialraum_atlas::scene::style::FillStyle;
 use sozialraum_atlas::scene::{Colouring, IndicatorStyle, Scene, SceneInput, ViewSettings};
 
-fn demo_path() -> String {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/maps/staedteregion_aachen_demo.geojson"
-    )
-    .to_string()
-}
-
-fn atlas(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use common::demo_path;
+use common::run_atlas as atlas;
 
 /// Writes the atlas of `input` to `out` (with `extra` arguments) and returns its text.
 fn write_atlas(input: &str, out: &std::path::Path, extra: &[&str]) -> String {
@@ -111,18 +99,12 @@ fn the_demo_atlas_is_one_small_file_that_loads_nothing() {
 
 /// The demo with AC 3's SGB-II share set to 93.71 % from `cases` cases.
 fn demo_with_share(cases: f64, dir: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(demo_path()).expect("demo");
-    let mut doc: Value = serde_json::from_str(&text).expect("json");
-    for f in doc["features"].as_array_mut().expect("features") {
-        if f["properties"]["code"] == "AC 3" {
-            f["properties"]["sgb2_quote"] = json!(93.71);
-            f["properties"]["sgb2_personen"] = json!(cases);
-            f["properties"]["zeitreihen"]["sgb2_quote"]["2023"] = json!(93.71);
-            f["properties"]["zeitreihen"]["sgb2_personen"]["2023"] = json!(cases);
-        }
-    }
-    let map = dir.join(format!("karte_{cases}.geojson"));
-    std::fs::write(&map, doc.to_string()).expect("written");
+    let map = common::demo_edited(dir, &format!("karte_{cases}.geojson"), "AC 3", |p| {
+        p["sgb2_quote"] = json!(93.71);
+        p["sgb2_personen"] = json!(cases);
+        p["zeitreihen"]["sgb2_quote"]["2023"] = json!(93.71);
+        p["zeitreihen"]["sgb2_personen"]["2023"] = json!(cases);
+    });
     map.to_str().expect("map").to_string()
 }
 
@@ -229,8 +211,6 @@ fn the_atlas_works_offline_in_a_real_browser() {
     let dir = temp_dir("atlas-browser");
     let out = dir.join("atlas.html");
     write_atlas(&demo_path(), &out, &[]);
-    // The browser's own start page (chrome:// resources) is in the log before the atlas.
-    let _ = browser.requested_urls();
     browser.open(&out, None);
     browser.wait_for("return document.body.dataset.bereit;", 20);
     // The map draws: a path per area, each filled.
@@ -375,7 +355,10 @@ fn the_atlas_works_offline_in_a_real_browser() {
     assert_eq!(title, json!(demo.region.spaces[code("S 2")].display_name()));
     // Nothing but the file itself was requested; the page reported no error.
     let urls = browser.requested_urls();
-    assert!(!urls.is_empty(), "the network log works");
+    assert!(
+        urls.iter().any(|u| u.ends_with("/atlas.html")),
+        "the network log works: {urls:?}"
+    );
     assert!(
         urls.iter().all(|u| u.starts_with("file://")),
         "requests: {urls:?}"
@@ -428,5 +411,49 @@ fn the_atlas_of_all_german_municipalities_is_small_and_opens_fast() {
     assert!(
         title.as_str().expect("title").starts_with("05334002"),
         "{title}"
+    );
+}
+
+#[test]
+fn the_browser_log_would_see_a_request_and_the_atlas_policy_refuses_one() {
+    let Some(browser) = Browser::start(800, 600) else {
+        return;
+    };
+    let dir = temp_dir("atlas-policy");
+    let html = write_atlas(&demo_path(), &dir.join("atlas.html"), &[]);
+    let img = "<img src=\"http://192.0.2.1/probe.png\">";
+    // Without the atlas's policy, an image from outside is requested and the log shows it.
+    let open = dir.join("ohne_richtlinie.html");
+    let policy_start = html.find("<meta http-equiv").expect("policy");
+    let policy_end = policy_start + html[policy_start..].find('>').expect("end") + 1;
+    let without = format!("{}{}", &html[..policy_start], &html[policy_end..]).replacen(
+        "<body>",
+        &format!("<body>{img}"),
+        1,
+    );
+    std::fs::write(&open, without).expect("written");
+    browser.open(&open, None);
+    browser.wait_for("return document.body.dataset.bereit;", 20);
+    let urls = browser.requested_urls();
+    assert!(
+        urls.iter().any(|u| u.contains("192.0.2.1")),
+        "the log sees requests: {urls:?}"
+    );
+    // With it, the browser refuses the same image (the log still lists the attempt: so the
+    // test above, which finds none, shows the atlas attempts no request at all).
+    let guarded = dir.join("mit_richtlinie.html");
+    std::fs::write(
+        &guarded,
+        html.replacen("<body>", &format!("<body>{img}"), 1),
+    )
+    .expect("written");
+    browser.open(&guarded, None);
+    browser.wait_for("return document.body.dataset.bereit;", 20);
+    let console = browser.console();
+    assert!(
+        console
+            .iter()
+            .any(|m| m.contains("Content Security Policy")),
+        "{console:?}"
     );
 }

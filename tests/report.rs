@@ -8,20 +8,8 @@ use common::{poppler_tool, temp_dir};
 use sozialraum_atlas::io::Progress;
 use sozialraum_atlas::io::demo::load_demo;
 
-fn demo_path() -> String {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/maps/staedteregion_aachen_demo.geojson"
-    )
-    .to_string()
-}
-
-fn atlas(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
+use common::demo_path;
+use common::run_atlas as atlas;
 
 fn pages(pdf: &std::path::Path) -> Option<usize> {
     let pdfinfo = poppler_tool("pdfinfo")?;
@@ -232,38 +220,15 @@ fn per_municipality_writes_one_report_for_each() {
 
 #[test]
 fn a_withheld_value_reads_geheim_on_the_profile_never_the_number() {
-    let text = std::fs::read_to_string(demo_path()).expect("demo");
-    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
-    for f in doc["features"].as_array_mut().expect("features") {
-        if f["properties"]["code"] == "AC 3" {
-            f["properties"]["sgb2_quote"] = "*".into();
-            f["properties"]["zeitreihen"]["sgb2_quote"]["2023"] = "*".into();
-        }
-    }
     let dir = temp_dir("report-withheld");
-    let map = dir.join("karte.geojson");
-    std::fs::write(&map, doc.to_string()).expect("written");
-    let pdf = dir.join("aachen.pdf");
-    let o = atlas(&[
-        "report",
-        map.to_str().expect("map"),
-        "--municipality",
-        "Aachen",
-        "--out",
-        pdf.to_str().expect("pdf"),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let Some(pdftotext) = poppler_tool("pdftotext") else {
+    let map = common::demo_edited(&dir, "karte.geojson", "AC 3", |p| {
+        p["sgb2_quote"] = "*".into();
+        p["zeitreihen"]["sgb2_quote"]["2023"] = "*".into();
+    });
+    // Cover, contents, overview, AC 1, AC 2, then AC 3.
+    let Some(page) = aachen_page(&map, &dir, 6) else {
         return;
     };
-    // Cover, contents, overview, AC 1, AC 2, then AC 3.
-    let out = std::process::Command::new(pdftotext)
-        .args(["-f", "6", "-l", "6"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let page = String::from_utf8_lossy(&out.stdout);
     assert!(page.contains("AC 3"), "{page}");
     assert!(page.contains("geheim"), "{page}");
     assert!(
@@ -272,21 +237,8 @@ fn a_withheld_value_reads_geheim_on_the_profile_never_the_number() {
     );
 }
 
-#[test]
-fn a_share_from_two_cases_and_the_count_itself_are_withheld_on_the_page() {
-    let text = std::fs::read_to_string(demo_path()).expect("demo");
-    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
-    for f in doc["features"].as_array_mut().expect("features") {
-        if f["properties"]["code"] == "AC 3" {
-            f["properties"]["sgb2_quote"] = 93.71.into();
-            f["properties"]["sgb2_personen"] = 2.0.into();
-            f["properties"]["zeitreihen"]["sgb2_quote"]["2023"] = 93.71.into();
-            f["properties"]["zeitreihen"]["sgb2_personen"]["2023"] = 2.0.into();
-        }
-    }
-    let dir = temp_dir("report-small");
-    let map = dir.join("karte.geojson");
-    std::fs::write(&map, doc.to_string()).expect("written");
+/// Page `page` of the report of Aachen's areas from `map`, as text.
+fn aachen_page(map: &std::path::Path, dir: &std::path::Path, page: usize) -> Option<String> {
     let pdf = dir.join("aachen.pdf");
     let o = atlas(&[
         "report",
@@ -297,16 +249,21 @@ fn a_share_from_two_cases_and_the_count_itself_are_withheld_on_the_page() {
         pdf.to_str().expect("pdf"),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let Some(pdftotext) = poppler_tool("pdftotext") else {
+    common::pdf_page_text(&pdf, page)
+}
+
+#[test]
+fn a_share_from_two_cases_and_the_count_itself_are_withheld_on_the_page() {
+    let dir = temp_dir("report-small");
+    let map = common::demo_edited(&dir, "karte.geojson", "AC 3", |p| {
+        p["sgb2_quote"] = 93.71.into();
+        p["sgb2_personen"] = 2.0.into();
+        p["zeitreihen"]["sgb2_quote"]["2023"] = 93.71.into();
+        p["zeitreihen"]["sgb2_personen"]["2023"] = 2.0.into();
+    });
+    let Some(page) = aachen_page(&map, &dir, 6) else {
         return;
     };
-    let out = std::process::Command::new(pdftotext)
-        .args(["-f", "6", "-l", "6"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let page = String::from_utf8_lossy(&out.stdout);
     assert!(page.contains("AC 3"), "{page}");
     // pdftotext drops the narrow gap of "< 3".
     assert!(

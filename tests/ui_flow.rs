@@ -749,6 +749,19 @@ fn shift_dragging_a_rectangle_selects_the_areas_inside() {
     assert!(!codes.contains(&"M 2"), "{codes:?}");
 }
 
+/// Replaces the text of the dialog's "Datei" field with `text`.
+fn replace_file_field(harness: &mut Harness<'_, SozialraumApp>, text: &str) {
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::Role::TextInput, "Datei")
+        .type_text(text);
+}
+
 /// Runs frames until the background export has finished (at most ten seconds).
 fn wait_for_export(harness: &mut Harness<'_, SozialraumApp>) {
     for _ in 0..200 {
@@ -782,13 +795,7 @@ fn the_export_dialog_previews_and_writes_png_svg_and_pdf() {
         "German number format"
     );
     let file = dir.join("karte aus dem fenster.png");
-    let field = harness.get_by_role_and_label(egui::Role::TextInput, "Datei");
-    field.click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Datei")
-        .type_text(file.to_str().expect("utf-8"));
+    replace_file_field(&mut harness, file.to_str().expect("utf-8"));
     harness.run();
     harness
         .get_by_role_and_label(egui::Role::RadioButton, "eine Kommune")
@@ -1937,14 +1944,7 @@ fn an_index_is_built_shown_like_an_indicator_and_its_sheet_saved_as_text_and_pdf
     assert!(shown(&harness, "Indikatorenblatt: Bedarfsindex"));
     let dir = common::temp_dir("index-sheet");
     let path = dir.join("blatt.txt");
-    let field = harness.get_by_role_and_label(egui::Role::TextInput, "Datei");
-    field.click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Datei")
-        .type_text(path.to_str().expect("utf-8"));
+    replace_file_field(&mut harness, path.to_str().expect("utf-8"));
     harness.run();
     harness.get_by_label("Als Text speichern").click();
     harness.run();
@@ -2131,15 +2131,7 @@ fn the_profiles_are_saved_from_the_file_menu_with_a_preview() {
         harness.query_by_label("Vorschau").is_some(),
         "a preview of a profile page"
     );
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Datei")
-        .click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(egui::Role::TextInput, "Datei")
-        .type_text(pdf.to_str().expect("utf-8"));
+    replace_file_field(&mut harness, pdf.to_str().expect("utf-8"));
     harness.run();
     harness.get_by_label("Speichern").click();
     // It is written on the export thread: the window stays responsive meanwhile.
@@ -2168,15 +2160,7 @@ fn the_partner_atlas_is_saved_from_the_file_menu_with_or_without_measures() {
             harness.get_by_label("Geplante Maßnahmen mitgeben").click();
             harness.run();
         }
-        harness
-            .get_by_role_and_label(egui::Role::TextInput, "Datei")
-            .click();
-        harness.run();
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        harness.run();
-        harness
-            .get_by_role_and_label(egui::Role::TextInput, "Datei")
-            .type_text(html.to_str().expect("utf-8"));
+        replace_file_field(&mut harness, html.to_str().expect("utf-8"));
         harness.run();
         harness.get_by_label("Speichern").click();
         harness.step();

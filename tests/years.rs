@@ -11,20 +11,8 @@ use sozialraum_atlas::io::export_geojson::{MapExport, geojson_text};
 use sozialraum_atlas::io::{ImportOptions, Progress, import_bytes, import_file};
 use sozialraum_atlas::model::IndicatorTable;
 
-fn atlas(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn demo_path() -> String {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/maps/staedteregion_aachen_demo.geojson"
-    )
-    .to_string()
-}
+use common::demo_path;
+use common::run_atlas as atlas;
 
 /// Every indicator's years and values are the same in both tables.
 fn assert_same_series(a: &IndicatorTable, b: &IndicatorTable) {

@@ -41,12 +41,8 @@ pub fn atlas_window_ui(
     lang: Lang,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    if let Some(path) = form.picker.poll() {
-        form.path = path.display().to_string();
-    }
-    if form.path.is_empty() {
-        form.path = crate::ui::file_picker::beside_map(map.path.as_deref(), "atlas", "html");
-    }
+    form.picker
+        .fill(&mut form.path, map.path.as_deref(), "atlas", "html");
     let mut open = true;
     egui::Window::new(Window::Atlas.title(lang))
         .open(&mut open)

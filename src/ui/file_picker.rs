@@ -92,6 +92,23 @@ impl FilePicker {
         }
         picked
     }
+
+    /// Puts the chosen path into `path` once the dialog has closed with one, and fills an
+    /// empty `path` with a file beside the map ([`beside_map`]). Call every frame.
+    pub fn fill(
+        &mut self,
+        path: &mut String,
+        map_path: Option<&Path>,
+        what: &str,
+        extension: &str,
+    ) {
+        if let Some(p) = self.poll() {
+            *path = p.display().to_string();
+        }
+        if path.is_empty() {
+            *path = beside_map(map_path, what, extension);
+        }
+    }
 }
 
 /// "…/aachen_bezirke_karte.png": a file (or, without `extension`, a folder) in the map file's

@@ -305,16 +305,12 @@ pub fn sheet_window_ui(
     else {
         return vec![Command::ShowWindow(Window::IndexSheet, false)];
     };
-    if let Some(path) = form.picker.poll() {
-        form.sheet_path = path.display().to_string();
-    }
-    if form.sheet_path.is_empty() {
-        form.sheet_path = crate::ui::file_picker::beside_map(
-            map.path.as_deref(),
-            &format!("indikatorenblatt_{}", indicator.key),
-            "pdf",
-        );
-    }
+    form.picker.fill(
+        &mut form.sheet_path,
+        map.path.as_deref(),
+        &format!("indikatorenblatt_{}", indicator.key),
+        "pdf",
+    );
     // The robustness check behind the sheet runs again only when the index changed.
     let fresh = form
         .sheet_cache

@@ -250,7 +250,8 @@ impl Browser {
         );
     }
 
-    /// Every URL the page requested, from the browser's network log.
+    /// Every request made for documents under `file://`, from the browser's network log
+    /// (the browser's own pages, `chrome://…`, are not the page's).
     pub fn requested_urls(&self) -> Vec<String> {
         let log = self.call("POST", "/se/log", Some(json!({"type": "performance"})));
         log.as_array()
@@ -260,6 +261,11 @@ impl Browser {
                     .filter_map(|e| e["message"].as_str())
                     .filter_map(|m| serde_json::from_str::<Value>(m).ok())
                     .filter(|m| m["message"]["method"] == "Network.requestWillBeSent")
+                    .filter(|m| {
+                        m["message"]["params"]["documentURL"]
+                            .as_str()
+                            .is_some_and(|d| d.starts_with("file://"))
+                    })
                     .filter_map(|m| {
                         m["message"]["params"]["request"]["url"]
                             .as_str()

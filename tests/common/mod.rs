@@ -37,6 +37,56 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     None
 }
 
+/// The embedded demo map's file.
+pub fn demo_path() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/maps/staedteregion_aachen_demo.geojson"
+    )
+    .to_string()
+}
+
+/// Runs the program with `args`.
+pub fn run_atlas(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sozialraum-atlas"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// The demo map with the properties of area `code` changed by `edit` (its plain attributes
+/// and its `zeitreihen`), written as `name` into `dir`.
+pub fn demo_edited(
+    dir: &Path,
+    name: &str,
+    code: &str,
+    edit: impl Fn(&mut serde_json::Value),
+) -> PathBuf {
+    let text = std::fs::read_to_string(demo_path()).expect("demo");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for f in doc["features"].as_array_mut().expect("features") {
+        if f["properties"]["code"] == code {
+            edit(&mut f["properties"]);
+        }
+    }
+    let map = dir.join(name);
+    std::fs::write(&map, doc.to_string()).expect("written");
+    map
+}
+
+/// The text of page `page` (from 1) of a PDF; None (with a note) without Poppler.
+pub fn pdf_page_text(pdf: &Path, page: usize) -> Option<String> {
+    let pdftotext = poppler_tool("pdftotext")?;
+    let n = page.to_string();
+    let out = std::process::Command::new(pdftotext)
+        .args(["-f", &n, "-l", &n])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// A GDAL command-line tool (ogrinfo, ogr2ogr), or None (with a note) when GDAL is not
 /// installed. With `REQUIRE_GDAL=1` (as in CI, which installs gdal-bin) its absence fails.
 pub fn gdal_tool(name: &str) -> Option<PathBuf> {
