@@ -58,7 +58,7 @@ pub fn atlas_window_ui(
             ui.add_space(4.0);
             let r = ui.checkbox(&mut form.measures, lang.t(T::AtlasMeasures));
             name(&r, lang.t(T::AtlasMeasures));
-            ui.label(RichText::new(lang.t(T::AtlasMeasuresHint)).weak().small());
+            ui.label(RichText::new(lang.t(T::AtlasMeasuresHint)).weak());
             ui.add_space(4.0);
             ui.label(lang.t(T::ProfilesFile));
             let r = ui.add(TextEdit::singleline(&mut form.path).desired_width(380.0));

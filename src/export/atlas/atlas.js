@@ -427,5 +427,9 @@
   }
   window.addEventListener('hashchange', fromHash);
   fromHash();
+  // Milliseconds from the start of loading: the script done, then the first frame drawn.
   document.body.dataset.bereit = String(Math.round(performance.now()));
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.body.dataset.gezeichnet = String(Math.round(performance.now()));
+  }));
 })();

@@ -243,3 +243,27 @@ pub fn write(
         ],
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spatial::prepared::Detail;
+
+    #[test]
+    fn text_from_the_data_cannot_end_the_script_or_open_markup() {
+        let mut imported =
+            crate::io::demo::load_demo(&crate::io::Progress::default()).expect("demo");
+        imported.region.title = "</script><script>alert(1)</script> & Co".into();
+        imported.region.spaces[0].name = Some("</script><img src=x onerror=alert(2)>".into());
+        let doc = Document::from_import(imported, None, Detail::Full);
+        let today = Date::new(2026, 12, 1).expect("date");
+        let a = atlas(&doc, false, "Quelle: <Amt> & Co", today, Lang::De);
+        assert!(!a.html.contains("<script>alert"), "title");
+        assert!(!a.html.contains("<img"), "area name");
+        assert!(!a.html.contains("<Amt>"), "source line");
+        assert!(a.html.contains("&lt;/script&gt;&lt;script&gt;alert(1)"));
+        // Only the two script elements of the atlas end.
+        assert_eq!(a.html.matches("</script>").count(), 2);
+        assert_eq!(a.maps, 44);
+    }
+}
