@@ -65,6 +65,20 @@ fn commands(dir: &std::path::Path) -> Vec<Vec<std::ffi::OsString>> {
             project.as_os_str(),
             dir.join("raus.csv").as_os_str(),
         ]),
+        os(&[
+            "report".as_ref(),
+            demo().as_os_str(),
+            "--municipality".as_ref(),
+            "Roetgen".as_ref(),
+            "--out".as_ref(),
+            dir.join("profile.pdf").as_os_str(),
+        ]),
+        os(&[
+            "atlas".as_ref(),
+            demo().as_os_str(),
+            "--out".as_ref(),
+            dir.join("atlas.html").as_os_str(),
+        ]),
         os(&["--help".as_ref()]),
         os(&["--version".as_ref()]),
         os(&["check".as_ref(), "/gibt/es/nicht.geojson".as_ref()]),
@@ -175,4 +189,43 @@ fn check_piped_into_head_prints_its_first_line_and_exits_with_its_own_code() {
         .status()
         .expect("bash");
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_full_disk_as_the_output_file_gives_exit_code_2_and_the_device_stays() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("note: /dev/full is missing; skipping");
+        return;
+    }
+    let demo = demo();
+    let demo = demo.to_str().expect("utf-8");
+    for args in [
+        vec!["classify", demo, "--out", "/dev/full"],
+        vec![
+            "export",
+            demo,
+            "--size",
+            "300x200",
+            "--format",
+            "png",
+            "--out",
+            "/dev/full",
+        ],
+        vec![
+            "report",
+            demo,
+            "--municipality",
+            "Roetgen",
+            "--out",
+            "/dev/full",
+        ],
+        vec!["atlas", demo, "--out", "/dev/full"],
+    ] {
+        let o = Command::new(EXE).args(&args).output().expect("runs");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("/dev/full"), "{args:?} names the file: {err}");
+        let meta = std::fs::metadata("/dev/full").expect("/dev/full");
+        assert!(!meta.is_file(), "{args:?} replaced /dev/full by a file");
+    }
 }
