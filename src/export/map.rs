@@ -444,13 +444,13 @@ pub fn export_atlas(
         return Err(ExportError::NoMunicipalities);
     }
     create_folder(dir)?;
-    let mut written: Vec<PathBuf> = Vec::new();
+    let mut pages: Vec<(PathBuf, ExportOptions)> = Vec::new();
     for m in &map.region.municipalities {
         let mut stem = file_stem(&m.name);
         let mut k = 2;
-        while written
+        while pages
             .iter()
-            .any(|p| p.file_stem().is_some_and(|s| s.to_string_lossy() == stem))
+            .any(|(p, _)| p.file_stem().is_some_and(|s| s.to_string_lossy() == stem))
         {
             stem = format!("{}_{k}", file_stem(&m.name));
             k += 1;
@@ -465,10 +465,23 @@ pub fn export_atlas(
             },
             ..options.clone()
         };
-        export_file(map, view, &one, &path)?;
-        written.push(path);
+        pages.push((path, one));
     }
-    Ok(written)
+    export_pages(map, &pages, |_| view.clone())
+}
+
+/// Writes `pages` (file, options) on every core; the files in order, or the first error.
+fn export_pages(
+    map: &MapSnapshot,
+    pages: &[(PathBuf, ExportOptions)],
+    settings: impl Fn(usize) -> ViewSettings + Sync,
+) -> Result<Vec<PathBuf>, ExportError> {
+    use rayon::prelude::*;
+    pages
+        .par_iter()
+        .enumerate()
+        .map(|(k, (path, one))| export_file(map, &settings(k), one, path).map(|()| path.clone()))
+        .collect()
 }
 
 /// One file per saved view in `dir` (created if missing), numbered in the views' order and
@@ -482,25 +495,31 @@ pub fn export_views(
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
     create_folder(dir)?;
-    let mut written = Vec::with_capacity(views.len());
-    for (k, saved) in views.iter().enumerate() {
+    let pages: Vec<(PathBuf, ExportOptions)> = views
+        .iter()
+        .enumerate()
+        .map(|(k, saved)| {
+            let one = ExportOptions {
+                extent: Extent::View(saved.extent),
+                subtitle: saved.name.clone(),
+                ..options.clone()
+            };
+            let path = dir.join(format!(
+                "{:02}_{}.{}",
+                k + 1,
+                file_stem(&saved.name),
+                options.format.extension()
+            ));
+            (path, one)
+        })
+        .collect();
+    export_pages(map, &pages, |k| {
         let mut settings = view.clone();
-        crate::document::view::apply_stored(&mut settings, &saved.settings, &map.indicators);
-        let one = ExportOptions {
-            extent: Extent::View(saved.extent),
-            subtitle: saved.name.clone(),
-            ..options.clone()
-        };
-        let path = dir.join(format!(
-            "{:02}_{}.{}",
-            k + 1,
-            file_stem(&saved.name),
-            options.format.extension()
-        ));
-        export_file(map, &settings, &one, &path)?;
-        written.push(path);
-    }
-    Ok(written)
+        if let Some(saved) = views.get(k) {
+            crate::document::view::apply_stored(&mut settings, &saved.settings, &map.indicators);
+        }
+        settings
+    })
 }
 
 #[cfg(test)]

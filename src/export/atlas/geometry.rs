@@ -61,7 +61,7 @@ pub fn atlas_geometry(region: &Region) -> AtlasGeometry {
                     })
                 })
                 .collect();
-            (paths, path_data(&border_path(lod, &t)))
+            (paths, path_data(&border_path(lod, &t, None)))
         }
         None => (vec![None; region.spaces.len()], String::new()),
     };

@@ -73,7 +73,17 @@ pub(super) fn draw_map(
     }
     page.items.push(Item::End);
     if let Some(border) = scene.border {
-        let path = border_path(lod, &t);
+        // Only the lines that can reach the frame (a page of one municipality among 396 would
+        // otherwise stroke every border of the region, clipped away).
+        let pad = f64::from(border.width_pt * s) * viewport.m_per_px;
+        let o = prepared.origin;
+        let within = [
+            (vis[0] - o[0] - pad) as f32,
+            (vis[1] - o[1] - pad) as f32,
+            (vis[2] - o[0] + pad) as f32,
+            (vis[3] - o[1] + pad) as f32,
+        ];
+        let path = border_path(lod, &t, Some(within));
         if !path.points.is_empty() {
             let path = page.add_path(path);
             page.items.push(Item::Begin(Layer::Borders));
@@ -152,18 +162,26 @@ pub(crate) fn area_path(lod: &Lod, i: usize, t: &RelativeTransform) -> Option<Pa
     (!path.ends.is_empty()).then_some(path)
 }
 
-/// The municipality borders of `lod` as open lines in page pixels.
-pub(crate) fn border_path(lod: &Lod, t: &RelativeTransform) -> PagePath {
+/// The municipality borders of `lod` as open lines in page pixels: all of them, or (with
+/// `within`, a box relative to the origin) those whose bounds meet that box.
+pub(crate) fn border_path(lod: &Lod, t: &RelativeTransform, within: Option<[f32; 4]>) -> PagePath {
     let mut path = PagePath {
-        points: Vec::with_capacity(lod.borders.len()),
-        ends: Vec::with_capacity(lod.border_ends.len()),
+        points: Vec::new(),
+        ends: Vec::new(),
         closed: false,
         name: None,
     };
+    let meets = |k: usize| {
+        within.is_none_or(|w| {
+            lod.border_bounds
+                .get(k)
+                .is_none_or(|b| b[0] <= w[2] && b[2] >= w[0] && b[1] <= w[3] && b[3] >= w[1])
+        })
+    };
     let mut start = 0usize;
-    for &end in &lod.border_ends {
+    for (k, &end) in lod.border_ends.iter().enumerate() {
         let line = lod.borders.get(start..end as usize).unwrap_or(&[]);
-        if line.len() >= 2 {
+        if line.len() >= 2 && meets(k) {
             path.points.extend(line.iter().map(|p| t.apply(*p)));
             path.ends.push(path.points.len() as u32);
         }
@@ -272,5 +290,37 @@ fn badges(
         page.items.push(Item::Begin(Layer::Badges));
         page.items.extend(items);
         page.items.push(Item::End);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn border_lines_outside_the_box_are_left_out() {
+        let lod = Lod {
+            borders: vec![[0.0, 0.0], [10.0, 0.0], [1000.0, 1000.0], [1010.0, 1000.0]],
+            border_ends: vec![2, 4],
+            border_bounds: vec![[0.0, 0.0, 10.0, 0.0], [1000.0, 1000.0, 1010.0, 1000.0]],
+            ..Lod::default()
+        };
+        let t = RelativeTransform {
+            scale: 1.0,
+            bx: 0.0,
+            by: 0.0,
+        };
+        assert_eq!(
+            border_path(&lod, &t, None).ends.len(),
+            2,
+            "all without a box"
+        );
+        let near = border_path(&lod, &t, Some([-5.0, -5.0, 50.0, 50.0]));
+        assert_eq!(near.ends, vec![2], "only the line that meets the box");
+        assert!(
+            border_path(&lod, &t, Some([200.0, 200.0, 300.0, 300.0]))
+                .ends
+                .is_empty()
+        );
     }
 }
