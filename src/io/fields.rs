@@ -156,6 +156,8 @@ pub fn detect(
                     .cloned()
             })
             .filter(|n| Some(n) != code.as_ref())
+            // A field the user named for the municipality is not also taken as the name.
+            .filter(|n| overrides.municipality.as_ref() != Some(n))
     });
     let municipality = overrides
         .municipality
@@ -287,6 +289,30 @@ mod tests {
             assert_eq!(m.name.as_deref(), name, "{features:?}");
             assert_eq!(m.municipality.as_deref(), municipality, "{features:?}");
         }
+    }
+
+    #[test]
+    fn a_municipality_field_the_user_names_wins_over_the_guessed_name() {
+        let values = [
+            json!({"AGS":"05334002","GEN":"Aachen"}),
+            json!({"AGS":"05334004","GEN":"Alsdorf"}),
+        ];
+        let owned = maps(&values);
+        let props: Vec<&Map<String, Value>> = owned.iter().collect();
+        let ids = vec![None; props.len()];
+        let guessed = detect(&props, &ids, &FieldOverrides::default());
+        assert_eq!(guessed.name.as_deref(), Some("GEN"));
+        let overrides = FieldOverrides {
+            municipality: Some("GEN".into()),
+            ..FieldOverrides::default()
+        };
+        let m = detect(&props, &ids, &overrides);
+        assert_eq!(
+            m.municipality.as_deref(),
+            Some("GEN"),
+            "it was dropped silently"
+        );
+        assert_eq!(m.name, None);
     }
 
     #[test]
