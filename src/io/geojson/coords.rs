@@ -72,6 +72,16 @@ impl CoordBuf {
         buf
     }
 
+    /// Empties the buffer and keeps its memory, for the next geometry.
+    pub fn clear(&mut self) {
+        self.xy.clear();
+        for e in &mut self.ends {
+            e.clear();
+        }
+        self.leaf_depth = None;
+        self.problem = None;
+    }
+
     fn note(&mut self, problem: CoordProblem) {
         if self.problem.is_none() {
             self.problem = Some(problem);

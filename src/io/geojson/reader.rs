@@ -48,6 +48,30 @@ pub enum RawGeometry {
     },
 }
 
+thread_local! {
+    /// Each thread's buffer for the coordinates being decoded: it grows to the largest
+    /// geometry once, and each geometry is then copied out at its exact size, instead of every
+    /// geometry growing its own vectors by doubling (copies, and fresh pages the kernel zeroes).
+    static SCRATCH: std::cell::RefCell<CoordBuf> = std::cell::RefCell::new(CoordBuf::default());
+}
+
+/// Decodes the `coordinates` value that `map` holds next.
+fn decode_coordinates<'de, A: MapAccess<'de>>(map: &mut A) -> Result<CoordBuf, A::Error> {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            map.next_value_seed(CoordsSeed(&mut buf))?;
+            Ok(buf.clone())
+        }
+        // Never nested, but if it were: a buffer of its own.
+        Err(_) => {
+            let mut buf = CoordBuf::default();
+            map.next_value_seed(CoordsSeed(&mut buf))?;
+            Ok(buf)
+        }
+    })
+}
+
 /// A whole GeoJSON document, features decoded, other members kept.
 #[derive(Debug, Default)]
 pub struct RawDocument {
@@ -393,11 +417,7 @@ impl<'de> Visitor<'de> for GeometrySeed {
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key {
                 Key::Type => kind = map.next_value::<Value>()?.as_str().map(str::to_string),
-                Key::Coordinates => {
-                    let mut buf = CoordBuf::default();
-                    map.next_value_seed(CoordsSeed(&mut buf))?;
-                    coords = Some(buf);
-                }
+                Key::Coordinates => coords = Some(decode_coordinates(&mut map)?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
