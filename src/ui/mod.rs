@@ -20,6 +20,7 @@ pub mod presentation;
 pub mod register_window;
 pub mod report_window;
 pub mod rules_window;
+pub mod save_dialog;
 pub mod series_chart;
 pub mod shown;
 pub mod status_bar;

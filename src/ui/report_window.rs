@@ -12,6 +12,7 @@ use crate::export::report::{ReportRequest, profile_of, report_areas};
 use crate::i18n::{Lang, T};
 use crate::ui::file_picker::{FilePicker, PickMode};
 use crate::ui::name;
+use crate::ui::save_dialog::{save_dialog, save_row};
 
 /// Width of the preview in pixels.
 const PREVIEW_WIDTH: f32 = 330.0;
@@ -58,111 +59,89 @@ pub fn report_window_ui(
     form: &mut ReportForm,
     lang: Lang,
 ) -> Vec<Command> {
-    let mut commands = Vec::new();
     form.picker
         .fill(&mut form.path, map.path.as_deref(), "profile", "pdf");
-    let mut open = true;
-    egui::Window::new(Window::Profiles.title(lang))
-        .open(&mut open)
-        .default_width(720.0)
-        .show(ctx, |ui| {
-            ui.horizontal_top(|ui| {
-                ui.vertical(|ui| {
-                    ui.set_width(340.0);
-                    ui.label(RichText::new(lang.t(T::ProfilesIntro)).weak());
-                    ui.label(lang.t(T::ProfilesAreas));
-                    let all = lang.t(T::FocusAll).to_string();
-                    let shown = if form.per_municipality {
-                        lang.t(T::ProfilesEach).to_string()
-                    } else {
-                        form.municipality.clone().unwrap_or_else(|| all.clone())
-                    };
-                    let combo = ComboBox::from_id_salt("profiles-municipality")
-                        .selected_text(shown)
-                        .width(260.0)
-                        .show_ui(ui, |ui| {
-                            if ui
-                                .selectable_label(
-                                    form.municipality.is_none() && !form.per_municipality,
-                                    &all,
-                                )
-                                .clicked()
-                            {
-                                form.municipality = None;
-                                form.per_municipality = false;
-                            }
-                            if ui
-                                .selectable_label(form.per_municipality, lang.t(T::ProfilesEach))
-                                .clicked()
-                            {
-                                form.per_municipality = true;
-                            }
-                            for m in &map.region.municipalities {
-                                let on = !form.per_municipality
-                                    && form.municipality.as_deref() == Some(m.name.as_str());
-                                if ui.selectable_label(on, &m.name).clicked() {
-                                    form.municipality = Some(m.name.clone());
-                                    form.per_municipality = false;
-                                }
-                            }
-                        });
-                    name(&combo.response, lang.t(T::ProfilesAreas));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(&mut form.png, false, "PDF");
-                        ui.radio_value(&mut form.png, true, lang.t(T::ProfilesPng));
-                    });
-                    let what = if form.per_municipality || form.png {
-                        T::ProfilesFolder
-                    } else {
-                        T::ProfilesFile
-                    };
-                    ui.label(lang.t(what));
-                    let r = ui.add(TextEdit::singleline(&mut form.path).desired_width(320.0));
-                    name(&r, lang.t(what));
-                    let mode = if form.per_municipality || form.png {
-                        PickMode::Folder
-                    } else {
-                        PickMode::Save
-                    };
-                    form.picker.browse_button(
-                        ui,
-                        lang.t(T::OpenBrowse),
-                        mode,
-                        ("PDF", &["pdf"]),
-                        None,
-                    );
-                    let n = report_areas(
-                        map,
-                        form.municipality
-                            .as_deref()
-                            .filter(|_| !form.per_municipality),
-                    )
-                    .map_or(0, |a| a.len());
-                    ui.label(lang.tf(
-                        T::ProfilesCount,
-                        &[("n", &crate::i18n::format::count(n, lang))],
-                    ));
-                    ui.add_space(6.0);
-                    ui.horizontal(|ui| {
-                        let ready = !form.path.trim().is_empty();
+    save_dialog(ctx, Window::Profiles, 720.0, lang, |ui, commands| {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(340.0);
+                ui.label(RichText::new(lang.t(T::ProfilesIntro)).weak());
+                ui.label(lang.t(T::ProfilesAreas));
+                let all = lang.t(T::FocusAll).to_string();
+                let shown = if form.per_municipality {
+                    lang.t(T::ProfilesEach).to_string()
+                } else {
+                    form.municipality.clone().unwrap_or_else(|| all.clone())
+                };
+                let combo = ComboBox::from_id_salt("profiles-municipality")
+                    .selected_text(shown)
+                    .width(260.0)
+                    .show_ui(ui, |ui| {
                         if ui
-                            .add_enabled(ready, egui::Button::new(lang.t(T::ProfilesSave)))
+                            .selectable_label(
+                                form.municipality.is_none() && !form.per_municipality,
+                                &all,
+                            )
                             .clicked()
                         {
-                            commands.push(Command::SaveReport(form.request()));
+                            form.municipality = None;
+                            form.per_municipality = false;
                         }
-                        if ui.button(lang.t(T::Cancel)).clicked() {
-                            commands.push(Command::ShowWindow(Window::Profiles, false));
+                        if ui
+                            .selectable_label(form.per_municipality, lang.t(T::ProfilesEach))
+                            .clicked()
+                        {
+                            form.per_municipality = true;
+                        }
+                        for m in &map.region.municipalities {
+                            let on = !form.per_municipality
+                                && form.municipality.as_deref() == Some(m.name.as_str());
+                            if ui.selectable_label(on, &m.name).clicked() {
+                                form.municipality = Some(m.name.clone());
+                                form.per_municipality = false;
+                            }
                         }
                     });
+                name(&combo.response, lang.t(T::ProfilesAreas));
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut form.png, false, "PDF");
+                    ui.radio_value(&mut form.png, true, lang.t(T::ProfilesPng));
                 });
-                preview_ui(ui, map, selection, form, lang);
+                let what = if form.per_municipality || form.png {
+                    T::ProfilesFolder
+                } else {
+                    T::ProfilesFile
+                };
+                ui.label(lang.t(what));
+                let r = ui.add(TextEdit::singleline(&mut form.path).desired_width(320.0));
+                name(&r, lang.t(what));
+                let mode = if form.per_municipality || form.png {
+                    PickMode::Folder
+                } else {
+                    PickMode::Save
+                };
+                form.picker
+                    .browse_button(ui, lang.t(T::OpenBrowse), mode, ("PDF", &["pdf"]), None);
+                let n = report_areas(
+                    map,
+                    form.municipality
+                        .as_deref()
+                        .filter(|_| !form.per_municipality),
+                )
+                .map_or(0, |a| a.len());
+                ui.label(lang.tf(
+                    T::ProfilesCount,
+                    &[("n", &crate::i18n::format::count(n, lang))],
+                ));
+                ui.add_space(6.0);
+                let ready = !form.path.trim().is_empty();
+                save_row(ui, ready, Window::Profiles, lang, commands, || {
+                    Command::SaveReport(form.request())
+                });
             });
+            preview_ui(ui, map, selection, form, lang);
         });
-    if !open {
-        commands.push(Command::ShowWindow(Window::Profiles, false));
-    }
-    commands
+    })
 }
 
 /// The profile page of the selected area (or the first in the report), drawn small.
