@@ -6,7 +6,7 @@ mod common;
 use common::test_file;
 use sozialraum_atlas::i18n::Lang;
 use sozialraum_atlas::io::report::{Effect, ProblemKind};
-use sozialraum_atlas::io::{ImportError, ImportOptions, Imported, Progress, import_file};
+use sozialraum_atlas::io::{ImportError, ImportOptions, Imported, Progress, Stage, import_file};
 use sozialraum_atlas::model::ActionField;
 use sozialraum_atlas::spatial::crs::{Crs, Transformer, WGS84};
 use sozialraum_atlas::spatial::prepared::{Detail, PreparedMap};
@@ -226,4 +226,86 @@ fn a_missing_file_or_a_folder_is_named_in_the_message() {
     assert!(err.describe(Lang::De).contains("Datei nicht gefunden"));
     let err = import("good").expect_err("a folder");
     assert!(err.describe(Lang::De).contains("ist ein Ordner"));
+}
+
+/// A big file is read a round at a time while it is decoded (never the whole text in
+/// memory): what it gives must be exactly what reading the whole text gives, metadata member,
+/// every area, geometry, property and problem included.
+#[test]
+fn a_big_file_read_in_rounds_imports_exactly_like_its_whole_text() {
+    let demo: serde_json::Value =
+        serde_json::from_slice(sozialraum_atlas::io::demo::DEMO_GEOJSON).expect("demo");
+    let mut features = Vec::new();
+    for copy in 0..45 {
+        for feature in demo["features"].as_array().expect("features") {
+            let mut feature = feature.clone();
+            let code = feature["properties"]["code"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string();
+            feature["properties"]["code"] = serde_json::Value::from(format!("{code}-{copy}"));
+            features.push(feature);
+        }
+    }
+    // One broken geometry in the middle: reported the same way by both readers.
+    features[2_000]["geometry"] =
+        serde_json::json!({"type": "Polygon", "coordinates": [[[6.1, 50.7]]]});
+    let mut doc = demo.clone();
+    doc["features"] = serde_json::Value::Array(features);
+    let text = serde_json::to_string(&doc).expect("json");
+    assert!(
+        text.len() > 9 << 20,
+        "{} bytes: too small to be read in rounds",
+        text.len()
+    );
+    let dir = common::temp_dir("rounds");
+    let path = dir.file("gross.geojson");
+    std::fs::write(&path, &text).expect("write");
+    let options = ImportOptions::default();
+    // Every stage entered is noted: reading in rounds decodes while it reads, so there is no
+    // separate parsing stage (the whole-text reader has one).
+    let stages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let watched: std::sync::Arc<std::sync::OnceLock<std::sync::Weak<Progress>>> =
+        Default::default();
+    let progress = {
+        let (stages, watched) = (stages.clone(), watched.clone());
+        Progress::with_waker(move || {
+            if let Some(p) = watched.get().and_then(std::sync::Weak::upgrade) {
+                stages.lock().expect("stages").push(p.stage());
+            }
+        })
+    };
+    watched
+        .set(std::sync::Arc::downgrade(&progress))
+        .expect("set once");
+    let rounds = import_file(&path, &options, &progress).expect("read in rounds");
+    let stages = stages.lock().expect("stages").clone();
+    assert!(stages.contains(&Stage::Reading) && stages.contains(&Stage::Building));
+    assert!(
+        !stages.contains(&Stage::Parsing),
+        "read as a whole: {stages:?}"
+    );
+    let whole = sozialraum_atlas::io::import_bytes(
+        text.as_bytes(),
+        &path.display().to_string(),
+        &options,
+        &Progress::default(),
+    )
+    .expect("read whole");
+    assert_eq!(rounds.region, whole.region);
+    assert_eq!(rounds.report, whole.report);
+    assert_eq!(rounds.rules, whole.rules);
+    assert_eq!(rounds.indicators.len(), whole.indicators.len());
+    assert_eq!(rounds.region.spaces.len(), 45 * 93 - 1);
+    assert!(
+        !rounds.report.problems.is_empty()
+            && rounds.report.problems.iter().all(|p| p.feature == 2_000),
+        "{:?}",
+        rounds.report.problems
+    );
+    assert_eq!(
+        Some(rounds.region.title.as_str()),
+        demo["atlas"]["title"].as_str(),
+        "the atlas member was read"
+    );
 }

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use super::error::ImportError;
 use super::fields::{self, FieldOverrides, code_text};
 use super::geojson::meta::{self, AtlasMeta};
-use super::geojson::parallel::read_parallel;
+use super::geojson::parallel::{read_parallel, read_stream};
 use super::geojson::reader::{RawDocument, RawFeature, RawGeometry, ReadError, read_document};
 use super::geojson::shape::{
     Shape, ShapeProblem, build_polygons, flat_polygons, shape_of, type_name,
@@ -102,6 +102,9 @@ pub fn import_file(
         }
         _ => {}
     }
+    if let Some(doc) = stream_geojson(path, progress)? {
+        return import_document(doc, &file, options, progress);
+    }
     let bytes = read_with_progress(path, progress)?;
     let doc = parse(&bytes, &file, progress)?;
     // The text is no longer needed: free it before the geometry is built.
@@ -130,6 +133,40 @@ fn check_is_file(path: &Path) -> Result<(), ImportError> {
     }
     Ok(())
 }
+
+/// Reads a large GeoJSON file a round at a time, decoding on every core while it reads, so
+/// the whole text is never in memory at once (for all German municipalities 16 of 78 MB).
+/// None when the file is small or anything about it asks for the whole-text reader, which
+/// then reads it again from the start (and explains what it finds).
+fn stream_geojson(path: &Path, progress: &Progress) -> Result<Option<RawDocument>, ImportError> {
+    let file = path.display().to_string();
+    let io_err = |source| ImportError::Io {
+        file: file.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() || meta.len() < STREAM_MIN_BYTES {
+        return Ok(None);
+    }
+    super::memory::check_fits(&file, meta.len(), super::memory::GEOJSON_FACTOR)?;
+    progress.start(Stage::Reading, meta.len());
+    let mut source = std::fs::File::open(path).map_err(io_err)?;
+    let mut on_progress = |read: u64| {
+        progress.set(read);
+        !progress.is_cancelled()
+    };
+    match read_stream(&mut source, &mut on_progress) {
+        None => Ok(None),
+        Some(Err(ReadError::Cancelled)) => Err(ImportError::Cancelled),
+        // The whole-text reader gives the exact position of an error.
+        Some(Err(ReadError::Syntax { .. })) => Ok(None),
+        Some(Ok(doc)) => checked_collection(doc, &file).map(Some),
+    }
+}
+
+/// Files from this size on are read a round at a time (smaller ones are read whole: the
+/// rounds would cost more than they save).
+const STREAM_MIN_BYTES: u64 = 8 << 20;
 
 fn read_with_progress(path: &Path, progress: &Progress) -> Result<Vec<u8>, ImportError> {
     let io_err = |source| ImportError::Io {
@@ -471,6 +508,11 @@ fn parse_json(bytes: &[u8], file: &str, progress: &Progress) -> Result<RawDocume
             },
             ReadError::Cancelled => ImportError::Cancelled,
         })?;
+    checked_collection(doc, file)
+}
+
+/// The document if it is a FeatureCollection (or Feature) with features.
+fn checked_collection(doc: RawDocument, file: &str) -> Result<RawDocument, ImportError> {
     match doc.doc_type.as_deref() {
         Some("FeatureCollection" | "Feature") => {}
         other => {

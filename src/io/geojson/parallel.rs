@@ -7,6 +7,11 @@
 //! parsed deterministically from the array's start, so that proves the guess a real boundary.
 //! Anything unexpected - a bad guess, a syntax error, a document of another shape - returns
 //! None, and the serial reader reads the whole file (and gives the exact error position).
+//!
+//! [`read_stream`] does the same from a file, one round of pieces at a time, so that only a
+//! round's text (16 MB on two cores) is in memory, never the whole file.
+
+use std::io::Read;
 
 use super::reader::{RawDocument, RawFeature, ReadError, read_document};
 use rayon::prelude::*;
@@ -222,6 +227,153 @@ pub fn read_parallel(
     Some(Ok(doc))
 }
 
+/// Text read from a stream and not yet decoded, with how far the stream has been read.
+struct Window<'a> {
+    source: &'a mut dyn Read,
+    text: Vec<u8>,
+    read: u64,
+    at_end: bool,
+}
+
+impl Window<'_> {
+    /// Reads until the text holds at least `want` bytes or the stream ends; None on a read
+    /// error (the caller's fallback reads the file again and reports it).
+    fn fill(&mut self, want: usize) -> Option<()> {
+        let mut chunk = vec![0u8; (want / 16).clamp(4096, 1 << 20)];
+        // Exactly what the round needs: growing by doubling would hold twice the text.
+        self.text
+            .reserve_exact((want + chunk.len()).saturating_sub(self.text.len()));
+        while self.text.len() < want && !self.at_end {
+            match self.source.read(&mut chunk) {
+                Ok(0) => self.at_end = true,
+                Ok(n) => {
+                    self.text.extend_from_slice(&chunk[..n]);
+                    self.read += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        Some(())
+    }
+}
+
+/// Reads a large plain FeatureCollection from `source` in rounds of pieces decoded in
+/// parallel, holding one round's text at a time. None means "read the whole file the other
+/// way" (small file, a byte-order mark, another shape, a bad guess, a syntax or read error),
+/// even after part of it was read. `on_progress` gets the bytes read so far between rounds
+/// and returns false to cancel.
+pub fn read_stream(
+    source: &mut dyn Read,
+    on_progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Result<RawDocument, ReadError>> {
+    read_rounds(source, MAX_PIECE_BYTES, on_progress)
+}
+
+/// [`read_stream`] with pieces of about `piece_bytes`.
+fn read_rounds(
+    source: &mut dyn Read,
+    piece_bytes: usize,
+    on_progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Result<RawDocument, ReadError>> {
+    let threads = rayon::current_num_threads();
+    if threads < 2 {
+        return None;
+    }
+    let round_bytes = threads * 2 * piece_bytes;
+    let mut window = Window {
+        source,
+        text: Vec::new(),
+        read: 0,
+        at_end: false,
+    };
+    // The members before the array (type, name, crs …), as far as it takes to find it.
+    let mut want = round_bytes.min(1 << 16);
+    let array_start = loop {
+        window.fill(want)?;
+        match features_array_start(&window.text) {
+            Some(start) => break start,
+            None if window.at_end || want >= round_bytes => return None,
+            None => want *= 2,
+        }
+    };
+    let mut skeleton = window.text[..array_start].to_vec();
+    window.text.drain(..array_start);
+    let mut features: Vec<RawFeature> = Vec::new();
+    let mut want = round_bytes;
+    loop {
+        window.fill(want)?;
+        let len = window.text.len();
+        // The round's last cut: the text after it waits for the next round.
+        let last = if window.at_end {
+            None
+        } else {
+            match guess_boundary(&window.text, len - len / 4, len) {
+                Some(cut) => Some(cut),
+                // One feature bigger than a quarter of the round: read more and look again.
+                None if want < 16 * round_bytes => {
+                    want *= 2;
+                    continue;
+                }
+                None => return None,
+            }
+        };
+        let limit = last.unwrap_or(len);
+        let pieces = threads * 2;
+        let span = limit / pieces;
+        let mut jobs: Vec<(usize, Option<usize>)> = Vec::with_capacity(pieces);
+        let mut start = 0;
+        for k in 1..pieces {
+            let from = k * span;
+            if let Some(cut) =
+                guess_boundary(&window.text, from.max(start), (from + span).min(limit))
+                && cut < limit
+            {
+                jobs.push((start, Some(cut)));
+                start = cut + 1;
+            }
+        }
+        jobs.push((start, last));
+        let text = &window.text;
+        let results: Vec<Option<(Vec<RawFeature>, PieceEnd)>> = jobs
+            .par_iter()
+            .map(|&(start, end)| read_piece(text, start, end))
+            .collect();
+        let mut array_end = None;
+        for result in results {
+            let (piece, ending) = result?;
+            features.extend(piece);
+            if let PieceEnd::ArrayEnd(at) = ending {
+                array_end = Some(at);
+            }
+        }
+        if !on_progress(window.read) {
+            return Some(Err(ReadError::Cancelled));
+        }
+        match (last, array_end) {
+            (Some(cut), _) => {
+                window.text.drain(..=cut);
+                want = round_bytes;
+            }
+            (None, Some(at)) => {
+                skeleton.extend_from_slice(&window.text[at..]);
+                break;
+            }
+            (None, None) => return None,
+        }
+    }
+    if features.is_empty() {
+        return None;
+    }
+    // The rest of the document (type, crs, name, other members) with an empty array.
+    let mut doc = read_document(&skeleton, &mut |_| true).ok()?;
+    if !doc.features.is_empty() {
+        return None;
+    }
+    doc.features = features;
+    Some(Ok(doc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +438,85 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    /// Hands out its text in small, uneven reads, and fails after `fail_after` bytes if set.
+    struct Trickle<'a> {
+        text: &'a [u8],
+        at: usize,
+        fail_after: Option<usize>,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.fail_after.is_some_and(|f| self.at >= f) {
+                return Err(std::io::Error::other("the share went away"));
+            }
+            let n = buf.len().min(7_919).min(self.text.len() - self.at);
+            buf[..n].copy_from_slice(&self.text[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn trickle(text: &str) -> Trickle<'_> {
+        Trickle {
+            text: text.as_bytes(),
+            at: 0,
+            fail_after: None,
+        }
+    }
+
+    #[test]
+    fn reading_in_rounds_gives_exactly_what_serial_reading_gives() {
+        if rayon::current_num_threads() < 2 {
+            eprintln!("one core: reading in rounds is not used, nothing to compare");
+            return;
+        }
+        for tricky in [false, true] {
+            let text = collection(6_000, tricky);
+            let serial = read_document(text.as_bytes(), &mut |_| true).expect("serial");
+            let mut rounds_seen = 0;
+            let mut progress = |_: u64| {
+                rounds_seen += 1;
+                true
+            };
+            match read_rounds(&mut trickle(&text), 16 << 10, &mut progress) {
+                Some(Ok(doc)) => {
+                    assert_eq!(doc.features, serial.features);
+                    assert_eq!(doc.crs, serial.crs);
+                    assert_eq!(doc.name, serial.name);
+                    assert_eq!(doc.foreign, serial.foreign);
+                    assert!(
+                        rounds_seen > 5,
+                        "{rounds_seen} rounds for {} bytes",
+                        text.len()
+                    );
+                }
+                None => assert!(tricky, "a plain collection must be read in rounds"),
+                Some(Err(e)) => panic!("{e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn reading_in_rounds_gives_up_on_what_the_whole_text_reader_must_explain() {
+        if rayon::current_num_threads() < 2 {
+            return;
+        }
+        let text = collection(6_000, false);
+        // Cut off, a syntax error in the middle, a read error half-way, an empty array.
+        let cut = &text[..text.len() / 2];
+        assert!(read_rounds(&mut trickle(cut), 16 << 10, &mut |_| true).is_none());
+        let broken = text.replacen("\"area 3000\"", "\"area 3000", 1);
+        assert!(read_rounds(&mut trickle(&broken), 16 << 10, &mut |_| true).is_none());
+        let mut failing = trickle(&text);
+        failing.fail_after = Some(text.len() / 2);
+        assert!(read_rounds(&mut failing, 16 << 10, &mut |_| true).is_none());
+        let empty = r#"{"type":"FeatureCollection","features":[]}"#;
+        assert!(read_rounds(&mut trickle(empty), 16 << 10, &mut |_| true).is_none());
+        let cancelled = read_rounds(&mut trickle(&text), 16 << 10, &mut |_| false);
+        assert!(matches!(cancelled, Some(Err(ReadError::Cancelled))));
     }
 
     #[test]
