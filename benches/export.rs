@@ -2,7 +2,9 @@
 //! bar, drawing it into PNG pixels, encoding, and writing SVG and PDF,
 //! for the demo and for all 11,299 German municipalities (5 quantile classes of a numeric
 //! property), and the PNG encoding of it. Loading and preparing are not part of it (see
-//! `benches/map.rs`); the whole `export` command is timed with `/usr/bin/time -v`.
+//! `benches/map.rs`, `benches/import.rs`); the whole `export` command is timed with
+//! `scripts/peers.sh`. And the demo's atlas pages: one 1920 × 1080 PNG per municipality and
+//! one per saved view (the region and each municipality saved as a view), written together.
 
 use std::path::PathBuf;
 
@@ -54,7 +56,60 @@ fn bench_map(c: &mut Criterion, label: &str, imported: Imported, key: Option<&st
     group.finish();
 }
 
+/// The ten municipality pages and eleven saved views of the demo, as `export --per-municipality`
+/// and `export --views` write them.
+fn demo_atlas(c: &mut Criterion) {
+    use sozialraum_atlas::app::{AppState, Command};
+    use sozialraum_atlas::export::request::{ExportRequest, ExportTarget, run};
+    let mut state = AppState::new(|| {});
+    state.apply(Command::OpenDemo);
+    state.apply(Command::SaveView("Region".into()));
+    let names: Vec<String> = {
+        let map = state.map.as_ref().expect("demo");
+        map.region
+            .municipalities
+            .iter()
+            .map(|m| m.name.clone())
+            .collect()
+    };
+    for name in &names {
+        state.apply(Command::Focus(Some(name.clone())));
+        state.apply(Command::SaveView(format!("{name} im Blick")));
+    }
+    state.apply(Command::Focus(None));
+    let doc = state.map.as_ref().expect("demo");
+    assert_eq!(doc.saved_views.len(), names.len() + 1);
+    let map = MapSnapshot::of(doc);
+    let view = state.view.clone();
+    let mut options = ExportOptions::defaults(&map, &view, today());
+    options.size = sozialraum_atlas::export::map::PageSize::Pixels {
+        width: 1920,
+        height: 1080,
+    };
+    let dir = std::env::temp_dir().join(format!("atlas-bench-{}", std::process::id()));
+    let pages = ExportRequest {
+        options: options.clone(),
+        target: ExportTarget::Folder(dir.join("kommunen")),
+    };
+    let views = ExportRequest {
+        options,
+        target: ExportTarget::Views(dir.join("ansichten"), doc.saved_views.clone()),
+    };
+    let lang = sozialraum_atlas::i18n::Lang::De;
+    let mut group = c.benchmark_group("export demo atlas");
+    group.sample_size(10);
+    group.bench_function("10 municipality pages and 11 views, 1920x1080 PNG", |b| {
+        b.iter(|| {
+            run(&map, &view, &pages, lang).expect("pages");
+            run(&map, &view, &views, lang).expect("views")
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn export_benches(c: &mut Criterion) {
+    demo_atlas(c);
     bench_map(
         c,
         "demo",
