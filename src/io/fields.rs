@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::model::FieldMapping;
+use crate::model::{FieldMapping, Properties};
 
 /// Explicit choices that override detection; `None` means "detect".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,13 +99,13 @@ const POPULATION_NAMES: &[&str] = &[
 pub use crate::analysis::join::code_text;
 
 /// Property names in first-seen order over all features.
-fn property_names<'a>(all: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<String> {
+fn property_names<'a>(all: impl Iterator<Item = &'a Properties>) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut names = Vec::new();
     for props in all {
         for key in props.keys() {
-            if seen.insert(key.as_str()) {
-                names.push(key.clone());
+            if seen.insert(key) {
+                names.push(key.to_string());
             }
         }
     }
@@ -122,7 +122,7 @@ fn find_exact(names: &[String], wanted: &[&str]) -> Option<String> {
 }
 
 /// Share of features whose value of `field` is a usable, distinct code.
-fn uniqueness(props: &[&Map<String, Value>], field: &str) -> f64 {
+fn uniqueness(props: &[&Properties], field: &str) -> f64 {
     if props.is_empty() {
         return 0.0;
     }
@@ -138,7 +138,7 @@ fn uniqueness(props: &[&Map<String, Value>], field: &str) -> f64 {
 /// Detects the field mapping from the features' properties and ids.
 /// `ids` holds each feature's `id` member (None where absent).
 pub fn detect(
-    props: &[&Map<String, Value>],
+    props: &[&Properties],
     ids: &[Option<&Value>],
     overrides: &FieldOverrides,
 ) -> FieldMapping {
@@ -191,11 +191,7 @@ pub fn detect(
     }
 }
 
-fn detect_code(
-    names: &[String],
-    props: &[&Map<String, Value>],
-    ids: &[Option<&Value>],
-) -> Option<String> {
+fn detect_code(names: &[String], props: &[&Properties], ids: &[Option<&Value>]) -> Option<String> {
     // A well-known name wins if most features have a value there.
     if let Some(known) = find_exact(names, CODE_NAMES).filter(|f| uniqueness(props, f) >= 0.5) {
         return Some(known);
@@ -228,16 +224,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn maps(values: &[Value]) -> Vec<Map<String, Value>> {
+    fn maps(values: &[Value]) -> Vec<Properties> {
         values
             .iter()
-            .map(|v| v.as_object().cloned().expect("object"))
+            .map(|v| Properties::from(v.as_object().cloned().expect("object")))
             .collect()
     }
 
     fn detect_in(values: &[Value]) -> FieldMapping {
         let owned = maps(values);
-        let props: Vec<&Map<String, Value>> = owned.iter().collect();
+        let props: Vec<&Properties> = owned.iter().collect();
         let ids = vec![None; props.len()];
         detect(&props, &ids, &FieldOverrides::default())
     }
@@ -298,7 +294,7 @@ mod tests {
             json!({"AGS":"05334004","GEN":"Alsdorf"}),
         ];
         let owned = maps(&values);
-        let props: Vec<&Map<String, Value>> = owned.iter().collect();
+        let props: Vec<&Properties> = owned.iter().collect();
         let ids = vec![None; props.len()];
         let guessed = detect(&props, &ids, &FieldOverrides::default());
         assert_eq!(guessed.name.as_deref(), Some("GEN"));
@@ -329,7 +325,7 @@ mod tests {
     #[test]
     fn distinct_feature_ids_are_used_when_no_property_is_a_code() {
         let owned = maps(&[json!({"farbe":"rot"}), json!({"farbe":"rot"})]);
-        let props: Vec<&Map<String, Value>> = owned.iter().collect();
+        let props: Vec<&Properties> = owned.iter().collect();
         let a = json!("X-1");
         let b = json!("X-2");
         let m = detect(&props, &[Some(&a), Some(&b)], &FieldOverrides::default());
@@ -339,7 +335,7 @@ mod tests {
     #[test]
     fn overrides_win_over_detection() {
         let owned = maps(&[json!({"code":"1","alt":"A"}), json!({"code":"2","alt":"B"})]);
-        let props: Vec<&Map<String, Value>> = owned.iter().collect();
+        let props: Vec<&Properties> = owned.iter().collect();
         let overrides = FieldOverrides {
             code: Some("alt".into()),
             ..FieldOverrides::default()

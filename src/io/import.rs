@@ -13,7 +13,7 @@ use std::path::Path;
 
 use geo::{Area, MultiPolygon};
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::ImportError;
 use super::fields::{self, FieldOverrides, code_text};
@@ -29,7 +29,8 @@ use super::rules_file::RulesDocument;
 use super::sniff;
 use crate::model::{
     ActionField, ActionFieldSet, FieldMapping, Indicator, IndicatorTable, IndicatorValue,
-    Municipality, Override, PlanarCrs, Region, RuleSet, SocialSpace, SourceInfo, natural_cmp,
+    Municipality, Override, PlanarCrs, Properties, Region, RuleSet, SocialSpace, SourceInfo,
+    natural_cmp,
 };
 use crate::spatial::crs::{
     Crs, Projector, Transformer, WGS84, epsg_from_crs_member, guess_projected_crs, is_web_mercator,
@@ -403,7 +404,7 @@ fn field_mapping(
         municipality: atlas.fields.municipality.clone(),
         action_fields: atlas.fields.action_fields.clone(),
     });
-    let props: Vec<&Map<String, Value>> = infos.iter().map(|i| &i.properties).collect();
+    let props: Vec<&Properties> = infos.iter().map(|i| &i.properties).collect();
     let ids: Vec<Option<&Value>> = infos.iter().map(|i| i.id.as_ref()).collect();
     let mapping = fields::detect(&props, &ids, &field_choice);
     let code_source = match &mapping.code {
@@ -756,7 +757,7 @@ fn file_stem(file: &str) -> String {
 
 struct FeatureInfo {
     id: Option<Value>,
-    properties: Map<String, Value>,
+    properties: Properties,
     properties_invalid: bool,
     not_an_object: bool,
 }
@@ -830,8 +831,6 @@ struct Assembly {
     municipality_names: Vec<Option<String>>,
     by_code: HashMap<String, usize>,
     problems: Vec<Problem>,
-    /// Property names, stored once for all areas.
-    keys: crate::model::KeyInterner,
 }
 
 impl Assembly {
@@ -843,7 +842,6 @@ impl Assembly {
             municipality_names: Vec::new(),
             by_code: HashMap::new(),
             problems: Vec::new(),
-            keys: crate::model::KeyInterner::default(),
         }
     }
 
@@ -941,7 +939,7 @@ impl Assembly {
             geometry,
             area_m2,
             action_fields,
-            properties: crate::model::Properties::from_map(info.properties, &mut self.keys),
+            properties: info.properties,
             source_feature: index,
         });
         true

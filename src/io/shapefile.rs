@@ -82,12 +82,16 @@ pub fn parse_shapefile(
         None => None,
     };
     let mut records = records.into_iter();
+    let mut keys = crate::model::KeyInterner::default();
     let features = geometries
         .into_iter()
         .enumerate()
         .map(|(i, geometry)| RawFeature {
             id: Some(json!(i + 1)),
-            properties: records.next().unwrap_or_default(),
+            properties: records
+                .next()
+                .map(|r| crate::model::Properties::from_map(r, &mut keys))
+                .unwrap_or_default(),
             geometry,
             ..RawFeature::default()
         })

@@ -47,6 +47,30 @@ impl Properties {
         }
     }
 
+    /// Sets the value of an interned key (see [`KeyInterner::intern_str`]): a key given twice
+    /// keeps its first place and its last value, as a JSON object reads.
+    pub fn set_interned(&mut self, key: Arc<str>, value: Value) {
+        match self
+            .0
+            .iter_mut()
+            .find(|(k, _)| Arc::ptr_eq(k, &key) || *k == key)
+        {
+            Some((_, v)) => *v = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Removes `key` and returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let at = self.0.iter().position(|(k, _)| &**k == key)?;
+        Some(self.0.remove(at).1)
+    }
+
+    /// Frees the room kept for more pairs.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     /// Takes a parsed JSON object over, sharing its keys through `keys`.
     pub fn from_map(map: Map<String, Value>, keys: &mut KeyInterner) -> Properties {
         let mut pairs = Vec::with_capacity(map.len());
@@ -85,6 +109,26 @@ impl<'a> IntoIterator for &'a Properties {
 pub struct KeyInterner(HashSet<Arc<str>>);
 
 impl KeyInterner {
+    /// The shared copy of `key`, allocating only for a key not seen before.
+    pub fn intern_str(&mut self, key: &str) -> Arc<str> {
+        if let Some(k) = self.0.get(key) {
+            return Arc::clone(k);
+        }
+        let k: Arc<str> = Arc::from(key);
+        self.0.insert(Arc::clone(&k));
+        k
+    }
+
+    /// How many different keys it holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The shared copy of `key`.
     pub fn intern(&mut self, key: String) -> Arc<str> {
         if let Some(k) = self.0.get(key.as_str()) {

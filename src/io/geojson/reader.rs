@@ -8,19 +8,21 @@
 //! that one feature, for the importer to report while the rest loads.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::coords::{CoordBuf, CoordsSeed};
+use crate::model::{KeyInterner, Properties};
 
 /// The raw content of one feature, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawFeature {
     /// The feature's `id` member.
     pub id: Option<Value>,
-    /// The feature's properties (empty when absent or `null`).
-    pub properties: Map<String, Value>,
+    /// The feature's properties (empty when absent or `null`), their keys shared.
+    pub properties: Properties,
     /// `properties` was present but neither an object nor `null`.
     pub properties_invalid: bool,
     /// The geometry.
@@ -213,7 +215,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
                 Key::Name => doc.name = map.next_value::<Value>()?.as_str().map(str::to_string),
                 Key::Geometry => single.geometry = map.next_value_seed(GeometrySeed)?,
                 Key::Properties => {
-                    let (props, invalid) = properties_from(map.next_value()?);
+                    let (props, invalid) = map.next_value_seed(PropertiesSeed)?;
                     single.properties = props;
                     single.properties_invalid = invalid;
                 }
@@ -258,11 +260,93 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
     }
 }
 
-fn properties_from(value: Value) -> (Map<String, Value>, bool) {
-    match value {
-        Value::Object(map) => (map, false),
-        Value::Null => (Map::new(), false),
-        _ => (Map::new(), true),
+thread_local! {
+    /// Each thread's property names, so that 11,000 features with the same 24 properties
+    /// hold each name once (per thread) instead of 11,000 times.
+    static KEYS: std::cell::RefCell<KeyInterner> = std::cell::RefCell::new(KeyInterner::default());
+}
+
+/// More different property names than this (no real file has them) and the thread forgets
+/// the names it knows before the next feature, so that they are not kept forever.
+const MAX_KEPT_KEYS: usize = 10_000;
+
+/// Decodes `properties` straight into [`Properties`]: an object gives its pairs, `null`
+/// none, anything else none and `true` (it is reported).
+struct PropertiesSeed;
+
+impl<'de> DeserializeSeed<'de> for PropertiesSeed {
+    type Value = (Properties, bool);
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A property name, shared through the thread's names.
+struct PropertyKey;
+
+impl<'de> DeserializeSeed<'de> for PropertyKey {
+    type Value = Arc<str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Arc<str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for PropertyKey {
+    type Value = Arc<str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Arc<str>, E> {
+        Ok(KEYS.with(|keys| match keys.try_borrow_mut() {
+            Ok(mut keys) => keys.intern_str(v),
+            Err(_) => Arc::from(v),
+        }))
+    }
+}
+
+impl<'de> Visitor<'de> for PropertiesSeed {
+    type Value = (Properties, bool);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("the properties of a feature")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        KEYS.with(|keys| {
+            if let Ok(mut keys) = keys.try_borrow_mut()
+                && keys.len() > MAX_KEPT_KEYS
+            {
+                *keys = KeyInterner::default();
+            }
+        });
+        let mut props = Properties::default();
+        while let Some(key) = map.next_key_seed(PropertyKey)? {
+            props.set_interned(key, map.next_value()?);
+        }
+        props.shrink_to_fit();
+        Ok((props, false))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok((Properties::default(), true))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok((Properties::default(), false))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok((Properties::default(), true))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok((Properties::default(), true))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok((Properties::default(), true))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok((Properties::default(), true))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok((Properties::default(), true))
     }
 }
 
@@ -358,7 +442,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
             match key {
                 Key::Geometry => feature.geometry = map.next_value_seed(GeometrySeed)?,
                 Key::Properties => {
-                    let (props, invalid) = properties_from(map.next_value()?);
+                    let (props, invalid) = map.next_value_seed(PropertiesSeed)?;
                     feature.properties = props;
                     feature.properties_invalid = invalid;
                 }
@@ -470,7 +554,10 @@ mod tests {
         assert_eq!(doc.features.len(), 1);
         let f = &doc.features[0];
         assert_eq!(f.id, Some(Value::from(7)));
-        assert_eq!(f.properties["extra"]["nested"], Value::Bool(true));
+        assert_eq!(
+            f.properties.get("extra").expect("extra")["nested"],
+            Value::Bool(true)
+        );
         assert!(doc.foreign.contains_key("atlas"));
         match &f.geometry {
             RawGeometry::Object { kind, coords } => {
@@ -523,6 +610,6 @@ mod tests {
         let doc =
             read(r#"{"type":"Feature","properties":{"code":"A"},"geometry":null}"#).expect("reads");
         assert_eq!(doc.features.len(), 1);
-        assert_eq!(doc.features[0].properties["code"], "A");
+        assert_eq!(*doc.features[0].properties.get("code").expect("code"), "A");
     }
 }

@@ -7,7 +7,7 @@
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, params};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::error::ImportError;
 use super::geojson::coords::CoordBuf;
@@ -349,10 +349,13 @@ fn read_features(conn: &Connection, layer: &LayerInfo) -> rusqlite::Result<RawDo
     ))?;
     let mut rows = stmt.query([])?;
     let mut features = Vec::new();
+    // Each column name once for all features.
+    let mut keys = crate::model::KeyInterner::default();
+    let names: Vec<std::sync::Arc<str>> = columns.iter().map(|c| keys.intern_str(c)).collect();
     while let Some(row) = rows.next()? {
         let mut feature = RawFeature::default();
-        let mut properties = Map::new();
-        for (i, name) in columns.iter().enumerate() {
+        let mut properties = crate::model::Properties::default();
+        for (i, (name, key)) in columns.iter().zip(&names).enumerate() {
             let value = row.get_ref(i)?;
             if *name == layer.column {
                 feature.geometry = geometry_of(value);
@@ -369,7 +372,7 @@ fn read_features(conn: &Connection, layer: &LayerInfo) -> rusqlite::Result<RawDo
             if Some(name.as_str()) == pk.as_deref() {
                 feature.id = Some(json);
             } else {
-                properties.insert(name.clone(), json);
+                properties.set_interned(std::sync::Arc::clone(key), json);
             }
         }
         feature.properties = properties;

@@ -191,7 +191,7 @@ pub fn read_document(path: &Path) -> Result<super::geojson::reader::RawDocument,
             .insert(super::geojson::meta::MEMBER.to_string(), meta);
         for derived in DERIVED_COLUMNS {
             for f in &mut doc.features {
-                f.properties.remove(*derived);
+                f.properties.remove(derived);
             }
         }
         schema::attach_series(&conn, &mut doc.features)

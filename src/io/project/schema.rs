@@ -545,10 +545,8 @@ pub fn attach_series(
             .and_then(Value::as_str)
             .map(str::to_string);
         if let Some(series) = code.and_then(|c| by_code.remove(&c)) {
-            f.properties.insert(
-                crate::io::series::PROPERTY.to_string(),
-                Value::Object(series),
-            );
+            f.properties
+                .insert(crate::io::series::PROPERTY, Value::Object(series));
         }
     }
     Ok(())
