@@ -13,7 +13,8 @@ use super::ImportArgs;
 use crate::analysis::breaks::BreakMethod;
 use crate::document::Document;
 use crate::export::map::{
-    ExportOptions, Extent, MapSnapshot, PageSize, municipality_extent, today,
+    ExportOptions, Extent, MapSnapshot, PageSize, compose_page, municipality_extent, today,
+    write_page,
 };
 use crate::export::request::{ExportRequest, ExportTarget, run as run_request};
 use crate::i18n::{Lang, T};
@@ -380,11 +381,33 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
         }
     }
     let target = match (&args.views, &args.per_municipality) {
-        (Some(dir), _) => ExportTarget::Views(dir.clone(), loaded.saved_views.clone()),
-        (None, Some(dir)) => ExportTarget::Folder(dir.clone()),
-        (None, None) => ExportTarget::File(args.out.clone().unwrap_or_default()),
+        (Some(dir), _) => Some(ExportTarget::Views(dir.clone(), loaded.saved_views.clone())),
+        (None, Some(dir)) => Some(ExportTarget::Folder(dir.clone())),
+        (None, None) => None,
     };
-    let mut message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
+    let mut message = match target {
+        Some(target) => {
+            let message = run_request(&map, &view, &ExportRequest { options, target }, lang)?;
+            // The process ends after this: handing hundreds of MB back to the allocator
+            // piece by piece would only add 40 ms to a whole-country export.
+            std::mem::forget(map);
+            std::mem::forget(loaded);
+            message
+        }
+        None => {
+            // One picture: once it is laid out, the map is let go of while the page is drawn
+            // and encoded (for a country the geometry and properties are half the memory;
+            // freeing them on a thread of its own keeps that work beside the drawing).
+            let out = args.out.clone().unwrap_or_default();
+            let page = compose_page(&map, &view, &options, None).map_err(|e| e.describe(lang))?;
+            let freeing = std::thread::spawn(move || drop((map, loaded)));
+            let written = write_page(&page, options.format, &out);
+            // A panic while freeing cannot touch the file, which is written by now.
+            let _ = freeing.join();
+            written.map_err(|e| e.describe(lang))?;
+            lang.tf(T::ExportSaved, &[("file", &out.display().to_string())])
+        }
+    };
     if let Some(note) = joined_note {
         message = format!("{note}\n{message}");
     }
@@ -394,9 +417,5 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
             started.elapsed().as_secs_f64() * 1000.0
         ));
     }
-    // The process ends after this: handing hundreds of MB back to the allocator piece by piece
-    // would only add 40 ms to a whole-country export.
-    std::mem::forget(map);
-    std::mem::forget(loaded);
     Ok(message)
 }

@@ -398,7 +398,12 @@ pub fn export_file(
     path: &Path,
 ) -> Result<(), ExportError> {
     let page = compose_page(map, view, options, None)?;
-    let bytes = encode(&page, options.format)?;
+    write_page(&page, options.format, path)
+}
+
+/// Encodes a laid-out page and writes it to `path` (atomically).
+pub fn write_page(page: &Page, format: Format, path: &Path) -> Result<(), ExportError> {
+    let bytes = encode(page, format)?;
     crate::io::atomic::write_atomically(path, &bytes).map_err(|source| ExportError::Write {
         path: path.to_path_buf(),
         source,
