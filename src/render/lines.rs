@@ -19,9 +19,16 @@ pub fn stroke(
     scratch: &mut Vec<[f32; 2]>,
     mesh: &mut Mesh,
 ) {
-    // Drop points that sit on top of the previous one (also the closing duplicate).
+    // Drop points that sit on top of the previous one (also the closing duplicate): closer
+    // than a third of a pixel, or for a hairline (no wider than its feather) closer than a
+    // pixel: a hairline bends by less than it is wide there, and a country-wide map of
+    // thousands of outlines needs a third fewer vertices.
     scratch.clear();
-    let min_sq = (feather * 0.33).powi(2);
+    let min_sq = if width > feather {
+        (feather * 0.33).powi(2)
+    } else {
+        feather.powi(2)
+    };
     for p in points {
         match scratch.last() {
             Some(q) if (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) < min_sq => {}
