@@ -587,6 +587,34 @@ mod tests {
     }
 
     #[test]
+    fn properties_read_like_a_json_object_and_share_their_names() {
+        let doc = read(
+            r#"{"type":"FeatureCollection","features":[
+                {"type":"Feature","properties":{"code":"A","wert":1,"code":"B","leer":null}},
+                {"type":"Feature","properties":{"wert":2,"code":"C"}},
+                {"type":"Feature","properties":"kein Objekt"},
+                {"type":"Feature","properties":{}}]}"#,
+        )
+        .expect("reads");
+        let first = &doc.features[0].properties;
+        // A name given twice keeps its first place and its last value.
+        assert_eq!(first.keys().collect::<Vec<_>>(), ["code", "wert", "leer"]);
+        assert_eq!(first.get("code"), Some(&Value::from("B")));
+        assert_eq!(first.get("leer"), Some(&Value::Null));
+        let second = &doc.features[1].properties;
+        assert_eq!(second.keys().collect::<Vec<_>>(), ["wert", "code"]);
+        assert!(doc.features[2].properties_invalid && doc.features[2].properties.is_empty());
+        assert!(!doc.features[3].properties_invalid && doc.features[3].properties.is_empty());
+        // One copy of each name for all features read on this thread.
+        let name_of = |p: &Properties, k: &str| {
+            p.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(name, _)| name.as_ptr())
+        };
+        assert_eq!(name_of(first, "wert"), name_of(second, "wert"));
+    }
+
+    #[test]
     fn a_syntax_error_reports_line_and_column() {
         let err = read("{\"type\":\"FeatureCollection\",\n\"features\":[}").expect_err("bad json");
         match err {
