@@ -344,6 +344,10 @@ struct FrameKey {
 #[derive(Default)]
 pub struct MapPainter {
     textures: Vec<(Pattern, TextureHandle)>,
+    /// Two plain white textures: the big meshes of a frame alternate between them (and the
+    /// font texture the fills use), so egui hands each to the GPU as it is instead of copying
+    /// them into one mesh that doubles its memory to hold them.
+    plain: Vec<TextureHandle>,
     /// Buffers of earlier frames, recovered once egui has drawn them.
     spare: FrameMeshes,
     cached: Option<(FrameKey, Vec<Shape>, Vec<PlacedLabel>)>,
@@ -390,6 +394,17 @@ impl MapPainter {
         id
     }
 
+    /// One of the two plain white textures.
+    fn plain(&mut self, ctx: &egui::Context, which: usize) -> egui::TextureId {
+        while self.plain.len() < 2 {
+            let white = ColorImage::filled([1, 1], Color32::WHITE);
+            let name = format!("map-plain-{}", self.plain.len());
+            self.plain
+                .push(ctx.load_texture(name, white, TextureOptions::NEAREST));
+        }
+        self.plain[which % 2].id()
+    }
+
     /// Paints the map. `scene_generation` must change whenever `scene` does.
     pub fn paint(
         &mut self,
@@ -432,9 +447,14 @@ impl MapPainter {
                 mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
                 shapes.push(Shape::Mesh(Arc::new(mesh)));
             }
-            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.outlines))));
-            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.borders))));
-            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.emphasis))));
+            for (k, mesh) in [&mut frame.outlines, &mut frame.borders, &mut frame.emphasis]
+                .into_iter()
+                .enumerate()
+            {
+                let mut mesh = std::mem::take(mesh);
+                mesh.texture_id = self.plain(&ctx, k);
+                shapes.push(Shape::Mesh(Arc::new(mesh)));
+            }
             let labels = match &scene.labels {
                 Some(texts) => {
                     let font = FontId::proportional(self.label_size());
