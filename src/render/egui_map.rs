@@ -152,7 +152,7 @@ pub fn build_frame_into(
             continue;
         }
         frame.visible += 1;
-        project_area(lod, slices, &t, &mut screen);
+        let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
         let (mesh, color, period) = match scene.fills.get(i) {
             Some(FillStyle::Pattern(p)) if *p < frame.patterns.len() => (
                 &mut frame.patterns[*p],
@@ -162,12 +162,21 @@ pub fn build_frame_into(
             Some(FillStyle::Solid(c)) => (&mut frame.solid, color32(*c), 0.0),
             _ => (&mut frame.solid, color32(style::NO_NEED), 0.0),
         };
+        if size_pt < SUBPIXEL_PT {
+            // Smaller than a pixel and a half: its box, two triangles, looks the same as its
+            // outline's dozen (a map of 113,000 areas has most of them this small).
+            let corners = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]];
+            screen.clear();
+            screen.extend(corners.iter().map(|p| t.apply(*p)));
+            fill_area(mesh, &screen, &[0, 1, 2, 0, 2, 3], color, period);
+            continue;
+        }
+        project_area(lod, slices, &t, &mut screen);
         let triangles =
             &lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize];
         fill_area(mesh, &screen, triangles, color, period);
         // Outlines of areas only a few points wide fade out, so a country-wide map of
         // thousands of areas stays readable instead of turning grey with lines.
-        let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
         let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
         if fade <= 0.0 {
             continue;
@@ -224,6 +233,9 @@ pub fn build_frame_into(
         }
     }
 }
+
+/// Areas smaller than this on screen (points) are drawn as their box.
+const SUBPIXEL_PT: f32 = 1.5;
 
 /// Adds an area's triangles to `mesh` in `color`; a pattern (`period` > 0 points) repeats
 /// its texture every `period` points on screen.
@@ -659,5 +671,51 @@ mod tests {
             (entry.label.as_str(), entry.count),
             ("von Hand übersteuert", 1)
         );
+    }
+
+    #[test]
+    fn areas_smaller_than_a_pixel_and_a_half_are_drawn_as_their_box() {
+        let imported = load_demo(&Progress::default()).expect("demo");
+        let map = Document::from_import(imported, None, Detail::Full);
+        let scene = Scene::build(map.scene_input(), &ViewSettings::default());
+        // The whole region in 24 × 16 points: most areas are a point or so.
+        let tiny = Viewport::fit(map.prepared.bounds, [24.0, 16.0], [0.0, 0.0], 0.0);
+        let frame = build_frame(&scene, &map.prepared, &tiny, 1.0);
+        let small = map
+            .prepared
+            .feature_bounds
+            .iter()
+            .filter(|b| (b[2] - b[0]).max(b[3] - b[1]) * (1.0 / tiny.m_per_px as f32) < SUBPIXEL_PT)
+            .count();
+        assert!(small > 60, "only {small} small areas: the test needs more");
+        let drawn: usize = std::iter::once(&frame.solid)
+            .chain(&frame.patterns)
+            .map(|m| m.vertices.len())
+            .sum();
+        let big: usize = map
+            .prepared
+            .lod_for(tiny.m_per_px)
+            .map(|lod| {
+                lod.features
+                    .iter()
+                    .zip(&map.prepared.feature_bounds)
+                    .filter(|(_, b)| {
+                        (b[2] - b[0]).max(b[3] - b[1]) * (1.0 / tiny.m_per_px as f32) >= SUBPIXEL_PT
+                    })
+                    .map(|(f, _)| (f.vertices.end - f.vertices.start) as usize)
+                    .sum()
+            })
+            .unwrap_or(0);
+        assert_eq!(drawn, 4 * small + big, "four corners for each small area");
+        // Still every area is drawn, and seen at a normal size none is a box.
+        assert_eq!(frame.visible, map.region.spaces.len());
+        let normal = Viewport::fit(map.prepared.bounds, [1000.0, 800.0], [0.0, 0.0], 24.0);
+        let full = build_frame(&scene, &map.prepared, &normal, 1.0);
+        let lod = map.prepared.lod_for(normal.m_per_px).expect("level");
+        let fill_vertices: usize = std::iter::once(&full.solid)
+            .chain(&full.patterns)
+            .map(|m| m.vertices.len())
+            .sum();
+        assert_eq!(fill_vertices, lod.vertices.len());
     }
 }
