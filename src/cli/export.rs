@@ -400,10 +400,14 @@ pub fn run(args: &ExportArgs, lang: Lang) -> Result<String, String> {
             // freeing them on a thread of its own keeps that work beside the drawing).
             let out = args.out.clone().unwrap_or_default();
             let page = compose_page(&map, &view, &options, None).map_err(|e| e.describe(lang))?;
-            let freeing = std::thread::spawn(move || drop((map, loaded)));
+            // Where no thread can be started (the system is out of them), the map is freed
+            // right here instead: `spawn` drops what it could not hand over.
+            let freeing = std::thread::Builder::new().spawn(move || drop((map, loaded)));
             let written = write_page(&page, options.format, &out);
             // A panic while freeing cannot touch the file, which is written by now.
-            let _ = freeing.join();
+            if let Ok(freeing) = freeing {
+                let _ = freeing.join();
+            }
             written.map_err(|e| e.describe(lang))?;
             lang.tf(T::ExportSaved, &[("file", &out.display().to_string())])
         }
