@@ -11,7 +11,7 @@ use std::sync::Arc;
 use eframe::egui::epaint::{Color32, Mesh, Pos2, Vertex, WHITE_UV};
 use eframe::egui::{self, ColorImage, FontId, Painter, Shape, TextureHandle, TextureOptions};
 
-use super::lines::stroke;
+use super::lines::{Pen, stroke};
 use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
 use crate::scene::style::{self, FillStyle, Pattern, Rgba};
 use crate::scene::{LineStyle, Scene};
@@ -181,17 +181,14 @@ pub fn build_frame_into(
         if fade <= 0.0 {
             continue;
         }
-        let color = outline_color.gamma_multiply(0.25 + 0.75 * fade);
-        stroke_rings(
-            lod,
-            slices,
-            &screen,
-            scene.outline.width_pt,
-            color,
+        let pen = Pen {
+            width: scene.outline.width_pt,
+            color: outline_color.gamma_multiply(0.25 + 0.75 * fade),
             feather,
-            &mut scratch,
-            &mut frame.outlines,
-        );
+            // Areas still fading in are a few dozen pixels wide, thousands on one screen.
+            crisp: fade < 1.0,
+        };
+        stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut frame.outlines);
     }
     if let Some(border) = scene.border {
         stroke_borders(
@@ -220,16 +217,13 @@ pub fn build_frame_into(
                 continue;
             }
             project_area(lod, slices, &t, &mut screen);
-            stroke_rings(
-                lod,
-                slices,
-                &screen,
-                line.width_pt,
-                color32(line.color),
+            let pen = Pen {
+                width: line.width_pt,
+                color: color32(line.color),
                 feather,
-                &mut scratch,
-                &mut frame.emphasis,
-            );
+                crisp: false,
+            };
+            stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut frame.emphasis);
         }
     }
 }
@@ -279,29 +273,18 @@ fn project_area(
 }
 
 /// Strokes every ring of an area, `screen` holding its projected vertices.
-#[allow(clippy::too_many_arguments)] // Internal helper; the buffers are the caller's scratch.
 fn stroke_rings(
     lod: &Lod,
     slices: &FeatureSlices,
     screen: &[[f32; 2]],
-    width: f32,
-    color: Color32,
-    feather: f32,
+    pen: Pen,
     scratch: &mut Vec<[f32; 2]>,
     mesh: &mut Mesh,
 ) {
     let mut start = 0usize;
     for &end in &lod.ring_ends[slices.rings.start as usize..slices.rings.end as usize] {
         let end = end as usize;
-        stroke(
-            &screen[start..end],
-            true,
-            width,
-            color,
-            feather,
-            scratch,
-            mesh,
-        );
+        stroke(&screen[start..end], true, pen, scratch, mesh);
         start = end;
     }
 }
@@ -317,7 +300,12 @@ fn stroke_borders(
     scratch: &mut Vec<[f32; 2]>,
     mesh: &mut Mesh,
 ) {
-    let color = color32(style.color);
+    let pen = Pen {
+        width: style.width_pt,
+        color: color32(style.color),
+        feather,
+        crisp: false,
+    };
     let mut start = 0usize;
     for (&end, b) in lod.border_ends.iter().zip(&lod.border_bounds) {
         let end = end as usize;
@@ -327,7 +315,7 @@ fn stroke_borders(
         }
         screen.clear();
         screen.extend(lod.borders[start..end].iter().map(|p| t.apply(*p)));
-        stroke(screen, false, style.width_pt, color, feather, scratch, mesh);
+        stroke(screen, false, pen, scratch, mesh);
         start = end;
     }
 }
@@ -554,16 +542,13 @@ impl MapPainter {
                 return;
             };
             project_area(lod, slices, &t, &mut screen);
-            stroke_rings(
-                lod,
-                slices,
-                &screen,
+            let pen = Pen {
                 width,
                 color,
                 feather,
-                &mut scratch,
-                mesh,
-            );
+                crisp: false,
+            };
+            stroke_rings(lod, slices, &screen, pen, &mut scratch, mesh);
         };
         if let Some(h) = overlay.hover.filter(|h| Some(*h) != overlay.selection) {
             // A light veil over the area lifts it on any fill colour.
