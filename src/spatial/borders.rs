@@ -7,7 +7,7 @@
 //! shared vertices, which GIS-made boundary layers have. Where neighbours do not share vertices
 //! every edge counts as a border; the map then simply draws all outlines strong.
 
-use rayon::slice::ParallelSliceMut;
+use rayon::iter::{IntoParallelRefMutIterator, ParallelIterator};
 
 use geo::Coord;
 
@@ -38,8 +38,14 @@ pub struct AreaRings<'a> {
     pub municipality: Option<usize>,
 }
 
-/// Edges sorted at once, at most: 16 bytes each, so 16 MB.
+/// Edges matched at once, at most: 16 bytes each, so 16 MB.
 const EDGES_PER_PASS: usize = 1 << 20;
+
+/// Each pass puts its edges into this many buckets by the top bits of their fingerprint.
+const BUCKETS: usize = 256;
+
+/// One edge to match: (fingerprint, edge number in traversal order, area).
+type Edge = (u64, u32, u32);
 
 /// The border lines as polylines, each drawn once.
 pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
@@ -51,31 +57,38 @@ pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
     let mut is_border = vec![false; total];
     // Equal edges have equal fingerprints, so edges can be matched a slice of fingerprints
     // at a time: a few passes over the rings instead of all 1.9 M edges of a country in
-    // memory at once (30 MB for the German municipalities).
-    let passes = total.div_ceil(EDGES_PER_PASS).max(1) as u64;
-    let mut edges: Vec<(u64, u32, u32)> =
-        Vec::with_capacity((total / passes as usize) + total / (8 * passes as usize) + 16);
+    // memory at once (30 MB for the German municipalities). A pass takes the edges whose
+    // lowest fingerprint bits are its number.
+    let passes = total.div_ceil(EDGES_PER_PASS).max(1).next_power_of_two() as u64;
+    let mask = passes - 1;
+    // Within a pass, equal edges are grouped by sorting, without a hash table: straight into
+    // 256 buckets by the top bits of the fingerprint (uniform), then each bucket of a few
+    // thousand edges is sorted in the processor's cache, on every core. One sort of the whole
+    // pass, or an in-place bucket sort, would wait on memory for most edges.
+    let per_bucket = total / (passes as usize * BUCKETS);
+    let mut buckets: Vec<Vec<Edge>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(per_bucket + per_bucket / 8 + 16))
+        .collect();
     for pass in 0..passes {
-        edges.clear();
-        // Every edge of this pass: (fingerprint, edge number in traversal order, area).
+        buckets.iter_mut().for_each(Vec::clear);
         let mut number = 0u32;
         for (i, area) in areas.iter().enumerate() {
             for ring in &area.rings {
                 for w in ring.windows(2) {
                     let k = edge_key(w[0], w[1]);
-                    if k % passes == pass {
-                        edges.push((k, number, i as u32));
+                    if k & mask == pass {
+                        buckets[(k >> 56) as usize].push((k, number, i as u32));
                     }
                     number += 1;
                 }
             }
         }
-        // Sorting groups equal edges without a hash table: cache-friendly and parallel.
-        edges.par_sort_unstable();
-        for group in edges.chunk_by(|a, b| a.0 == b.0) {
+        buckets.par_iter_mut().for_each(|b| b.sort_unstable());
+        for group in buckets.iter().flat_map(|b| b.chunk_by(|x, y| x.0 == y.0)) {
             let first = group[0];
-            let municipality = |e: &(u64, u32, u32)| areas[e.2 as usize].municipality;
-            // Drawn by its first occurrence only, so each border appears once.
+            let municipality = |e: &Edge| areas[e.2 as usize].municipality;
+            // Drawn by its first occurrence only (the lowest edge number: the sort puts it
+            // first), so each border appears once.
             if group.len() == 1
                 || group
                     .iter()
@@ -85,7 +98,7 @@ pub fn border_lines(areas: &[AreaRings<'_>]) -> Vec<Vec<[f64; 2]>> {
             }
         }
     }
-    drop(edges);
+    drop(buckets);
     let mut lines = Vec::new();
     let mut number = 0usize;
     for area in areas {

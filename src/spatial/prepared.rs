@@ -194,6 +194,66 @@ fn relative_bounds(bounds_each: &[Option<[f64; 4]>], origin: [f64; 2]) -> Vec<[f
         .collect()
 }
 
+/// Each area simplified to `tolerance` as a mesh without triangles, with its label anchor
+/// where it can hold a label at `m_per_px` (see [`PreparedMap::prepare_for_scale`]).
+fn simplify_for_scale(
+    region: &Region,
+    tolerance: f64,
+    m_per_px: f64,
+    origin: [f64; 2],
+) -> Vec<(LocalMesh, Option<LabelAnchor>)> {
+    (0..region.spaces.len())
+        .into_par_iter()
+        .map(|i| {
+            let full = shapes_of(region, i);
+            let shapes = if tolerance > 0.0 {
+                simplify_shapes(&full, tolerance)
+            } else {
+                full
+            };
+            let mut mesh = LocalMesh::default();
+            for poly in &shapes {
+                for ring in poly {
+                    let open = &ring[..ring.len().saturating_sub(1)];
+                    mesh.vertices.extend(
+                        open.iter()
+                            .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+                    );
+                    mesh.ring_ends.push(mesh.vertices.len() as u32);
+                }
+            }
+            // A label needs an inscribed circle of 6 pixels; an area smaller than that
+            // circle cannot hold one at this scale, so its anchor is not searched for.
+            let room = (shapes_area(&shapes) / std::f64::consts::PI).sqrt();
+            let label = if room >= 6.0 * m_per_px {
+                label_for(&shapes, 0.5 * m_per_px)
+            } else {
+                None
+            };
+            (mesh, label)
+        })
+        .collect()
+}
+
+/// Pass 1 of [`PreparedMap::prepare`]: how many vertices each level of `candidates` (and
+/// full resolution, level 0) would have, summed over all areas.
+fn level_counts(region: &Region, candidates: &[f64]) -> Vec<usize> {
+    let levels = candidates.len() + 1;
+    (0..region.spaces.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut counts = vec![0usize; levels];
+            cascade(&shapes_of(region, i), candidates, |l, shapes| {
+                counts[l] = vertex_count(shapes);
+            });
+            counts
+        })
+        .reduce(
+            || vec![0usize; levels],
+            |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+        )
+}
+
 /// Municipality borders from the full-resolution geometry.
 fn full_borders(region: &Region) -> Vec<Vec<[f64; 2]>> {
     let areas: Vec<AreaRings<'_>> = region
@@ -339,19 +399,18 @@ impl PreparedMap {
         // Pass 1: how many vertices each candidate level would have, summed over all areas.
         // Only counts are kept, so memory stays at one area's shapes per thread.
         let levels = candidates.len() + 1;
-        let counts: Vec<usize> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let mut counts = vec![0usize; levels];
-                cascade(&shapes_of(region, i), &candidates, |l, shapes| {
-                    counts[l] = vertex_count(shapes);
-                });
-                counts
-            })
-            .reduce(
-                || vec![0usize; levels],
-                |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
-            );
+        // The borders from the full-resolution geometry (mostly one core's work) are found
+        // meanwhile.
+        let (counts, border_full) = rayon::join(
+            || level_counts(region, &candidates),
+            || {
+                if full {
+                    full_borders(region)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
         on_progress(0.3);
 
         // Keep a level only where it halves the work of the last kept one: each level costs
@@ -365,13 +424,6 @@ impl PreparedMap {
             }
         }
         let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
-
-        // Borders from the full-resolution geometry of the model itself.
-        let border_full = if full {
-            full_borders(region)
-        } else {
-            Vec::new()
-        };
 
         // Pass 2: the same cascade again, triangulating the kept levels as they come by.
         // Areas go in chunks, each chunk's meshes moved into the levels (sized exactly from
@@ -458,37 +510,11 @@ impl PreparedMap {
     pub fn prepare_for_scale(region: &Region, m_per_px: f64) -> PreparedMap {
         let (bounds_each, bounds, origin) = region_bounds(region);
         let tolerance = (0.5 * m_per_px).max(0.0);
-        let per_area: Vec<(LocalMesh, Option<LabelAnchor>)> = (0..region.spaces.len())
-            .into_par_iter()
-            .map(|i| {
-                let full = shapes_of(region, i);
-                let shapes = if tolerance > 0.0 {
-                    simplify_shapes(&full, tolerance)
-                } else {
-                    full
-                };
-                let mut mesh = LocalMesh::default();
-                for poly in &shapes {
-                    for ring in poly {
-                        let open = &ring[..ring.len().saturating_sub(1)];
-                        mesh.vertices.extend(
-                            open.iter()
-                                .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
-                        );
-                        mesh.ring_ends.push(mesh.vertices.len() as u32);
-                    }
-                }
-                // A label needs an inscribed circle of 6 pixels; an area smaller than that
-                // circle cannot hold one at this scale, so its anchor is not searched for.
-                let room = (shapes_area(&shapes) / std::f64::consts::PI).sqrt();
-                let label = if room >= 6.0 * m_per_px {
-                    label_for(&shapes, 0.5 * m_per_px)
-                } else {
-                    None
-                };
-                (mesh, label)
-            })
-            .collect();
+        // The borders (mostly one core's work) are found while the other cores simplify.
+        let (per_area, border_full) = rayon::join(
+            || simplify_for_scale(region, tolerance, m_per_px, origin),
+            || full_borders(region),
+        );
         let mut lod = Lod {
             tolerance_m: tolerance,
             ..Lod::default()
@@ -506,7 +532,7 @@ impl PreparedMap {
             });
             labels.push(label);
         }
-        add_borders(&mut lod, &full_borders(region), origin);
+        add_borders(&mut lod, &border_full, origin);
         let feature_bounds = relative_bounds(&bounds_each, origin);
         PreparedMap {
             origin,
