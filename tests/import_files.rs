@@ -309,3 +309,51 @@ fn a_big_file_read_in_rounds_imports_exactly_like_its_whole_text() {
         "the atlas member was read"
     );
 }
+
+#[test]
+fn an_import_that_drops_properties_keeps_everything_else() {
+    // The embedded demo map carries indicators and Handlungsfelder as properties.
+    let read = |drop_properties: bool| {
+        sozialraum_atlas::io::import_bytes(
+            sozialraum_atlas::io::demo::DEMO_GEOJSON,
+            "demo.geojson",
+            &ImportOptions {
+                drop_properties,
+                ..ImportOptions::default()
+            },
+            &Progress::default(),
+        )
+        .expect("demo loads")
+    };
+    let (kept, dropped) = (read(false), read(true));
+    assert!(kept.region.spaces.iter().all(|s| !s.properties.is_empty()));
+    assert!(
+        dropped
+            .region
+            .spaces
+            .iter()
+            .all(|s| s.properties.is_empty())
+    );
+    assert!(!dropped.indicators.is_empty());
+    assert_eq!(dropped.indicators, kept.indicators);
+    assert_eq!(dropped.report, kept.report);
+    assert_eq!(dropped.region.municipalities, kept.region.municipalities);
+    for (d, k) in dropped.region.spaces.iter().zip(&kept.region.spaces) {
+        assert_eq!(
+            (
+                &d.code,
+                &d.name,
+                d.municipality,
+                &d.geometry,
+                &d.action_fields
+            ),
+            (
+                &k.code,
+                &k.name,
+                k.municipality,
+                &k.geometry,
+                &k.action_fields
+            )
+        );
+    }
+}

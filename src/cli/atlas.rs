@@ -37,7 +37,8 @@ pub fn run(args: &AtlasArgs, lang: Lang) -> Result<String, String> {
         let whole = crate::spatial::prepared::region_extent(region);
         PreparedMap::prepare_for_scale(region, (whole[2] - whole[0]).max(1.0) / 200.0)
     };
-    let (mut doc, _) = super::export::load_input(&args.input, &args.import, lang, &prepare)?;
+    let (mut doc, _) =
+        super::export::load_input(&args.input, &args.import.options(), lang, &prepare)?;
     let mut notes = Vec::new();
     if !args.join.indicators.is_empty() {
         let mut merged = (*doc.indicators).clone();

@@ -144,13 +144,19 @@ fn load(
     lang: Lang,
     prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
 ) -> Result<(Document, ViewSettings), String> {
-    load_input(&args.input, &args.import, lang, prepare)
+    let mut options = args.import.options();
+    // One picture shows colours, names and borders, never an area's properties: only a
+    // join (which matches table rows by them) and the atlas of every municipality (which
+    // shares this code) keep them.
+    options.drop_properties =
+        args.per_municipality.is_none() && args.views.is_none() && args.join.indicators.is_empty();
+    load_input(&args.input, &options, lang, prepare)
 }
 
 /// Loads a project (read only, with its measures and stored view) or a boundary file.
 pub(super) fn load_input(
     input: &std::path::Path,
-    import: &ImportArgs,
+    options: &crate::io::ImportOptions,
     lang: Lang,
     prepare: &dyn Fn(&crate::model::Region) -> PreparedMap,
 ) -> Result<(Document, ViewSettings), String> {
@@ -159,7 +165,7 @@ pub(super) fn load_input(
         ..ViewSettings::default()
     };
     if project::kind(input) != project::Kind::Other {
-        let opened = project::open_to_read(input, &import.options(), &Progress::default())
+        let opened = project::open_to_read(input, options, &Progress::default())
             .map_err(|e| e.describe(lang))?;
         let project::OpenedProject {
             imported,
@@ -178,8 +184,8 @@ pub(super) fn load_input(
         crate::document::view::apply_stored(&mut view, &stored, &map.indicators);
         return Ok((map, view));
     }
-    let imported = import_file(input, &import.options(), &Progress::default())
-        .map_err(|e| e.describe(lang))?;
+    let imported =
+        import_file(input, options, &Progress::default()).map_err(|e| e.describe(lang))?;
     Ok((
         Document::from_import_with(imported, Some(input.to_path_buf()), Detail::Full, prepare),
         view,

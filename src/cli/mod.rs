@@ -89,6 +89,7 @@ impl ImportArgs {
                 action_fields: self.fields_field.clone(),
             },
             source_epsg: self.crs,
+            drop_properties: false,
         }
     }
 }

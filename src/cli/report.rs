@@ -48,7 +48,7 @@ pub fn run(args: &ReportArgs, lang: Lang) -> Result<String, String> {
     };
     let prepare =
         |region: &crate::model::Region| PreparedMap::prepare(region, Detail::Full, &|_| {});
-    let (doc, _) = super::export::load_input(&args.input, &args.import, lang, &prepare)?;
+    let (doc, _) = super::export::load_input(&args.input, &args.import.options(), lang, &prepare)?;
     let request = crate::export::report::ReportRequest {
         out: args.out.clone(),
         municipality: args.municipality.clone(),

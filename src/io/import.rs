@@ -45,6 +45,10 @@ pub struct ImportOptions {
     pub fields: FieldOverrides,
     /// The file's CRS, when it does not say and is not lon/lat.
     pub source_epsg: Option<u32>,
+    /// Let go of every area's properties once codes, names, municipalities and indicators
+    /// are read from them: for a one-shot export, which never shows them (for a country
+    /// they are a quarter of the memory).
+    pub drop_properties: bool,
 }
 
 /// A successfully imported map.
@@ -281,7 +285,13 @@ pub fn import_document(
     }
 
     let (spaces, municipalities) = group_municipalities(spaces, &municipality_names, &mapping);
+    let mut spaces = spaces;
     let indicators = build_indicators(&spaces, &atlas.indicators, &mapping);
+    if options.drop_properties {
+        for space in &mut spaces {
+            space.properties = Properties::default();
+        }
+    }
     let report = ImportReport {
         file: file.to_string(),
         feature_count,

@@ -72,6 +72,7 @@ impl OpenForm {
                     action_fields: optional(&self.action_fields),
                 },
                 source_epsg,
+                drop_properties: false,
             },
         ))
     }
