@@ -22,6 +22,9 @@ const MIN_PARALLEL_BYTES: usize = 4 << 20;
 const PIECES_PER_THREAD: usize = 8;
 /// Largest piece, in bytes (see `read_parallel`).
 const MAX_PIECE_BYTES: usize = 4 << 20;
+/// Piece of a round of [`read_stream`]: two a thread, so 8 MB of text at a time on two
+/// cores (a round of 16 MB was the peak of a whole-country export, for no gain in speed).
+const STREAM_PIECE_BYTES: usize = 2 << 20;
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -267,7 +270,7 @@ pub fn read_stream(
     source: &mut dyn Read,
     on_progress: &mut dyn FnMut(u64) -> bool,
 ) -> Option<Result<RawDocument, ReadError>> {
-    read_rounds(source, MAX_PIECE_BYTES, on_progress)
+    read_rounds(source, STREAM_PIECE_BYTES, on_progress)
 }
 
 /// [`read_stream`] with pieces of about `piece_bytes`.
