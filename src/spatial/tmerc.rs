@@ -143,8 +143,7 @@ fn atanh_small(x: f64) -> f64 {
         1.0 / 3.0,
         1.0,
     ];
-    let x2 = x * x;
-    x * C[1..].iter().fold(C[0], |sum, c| sum * x2 + c)
+    x * horner(&C, x * x)
 }
 
 /// exp(y) for |y| < 0.01 (the conformal-latitude factor): Taylor to y⁷, the rest below 10⁻¹⁸.
@@ -160,7 +159,13 @@ fn exp_small(y: f64) -> f64 {
         1.0,
         1.0,
     ];
-    C[1..].iter().fold(C[0], |sum, c| sum * y + c)
+    horner(&C, y)
+}
+
+/// The polynomial with coefficients `c` (highest power first) at `x`, by Horner's rule.
+#[inline]
+fn horner(c: &[f64], x: f64) -> f64 {
+    c.iter().fold(0.0, |sum, k| sum * x + k)
 }
 
 #[cfg(test)]
