@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use eframe::egui::epaint::{Color32, Mesh, Pos2, Vertex, WHITE_UV};
 use eframe::egui::{self, ColorImage, FontId, Painter, Shape, TextureHandle, TextureOptions};
+use rayon::prelude::*;
 
 use super::lines::{Pen, stroke};
 use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
@@ -141,6 +142,7 @@ pub fn build_frame_into(
     ];
     let feather = 1.0 / pixels_per_point.max(0.1);
     let outline_color = color32(scene.outline.color);
+    triangulate_visible(lod, prepared, view_rel, t.scale);
     let mut screen: Vec<[f32; 2]> = Vec::new();
     let mut scratch: Vec<[f32; 2]> = Vec::new();
     for (i, slices) in lod.features.iter().enumerate() {
@@ -172,9 +174,7 @@ pub fn build_frame_into(
             continue;
         }
         project_area(lod, slices, &t, &mut screen);
-        let triangles =
-            &lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize];
-        fill_area(mesh, &screen, triangles, color, period);
+        fill_area(mesh, &screen, lod.area_triangles(i), color, period);
         // Outlines of areas only a few points wide fade out, so a country-wide map of
         // thousands of areas stays readable instead of turning grey with lines.
         let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
@@ -226,6 +226,24 @@ pub fn build_frame_into(
             stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut frame.emphasis);
         }
     }
+}
+
+/// Makes the triangles of the visible areas that a level triangulated on demand does not have
+/// yet, on every core, before the frame is built in order.
+fn triangulate_visible(lod: &Lod, prepared: &PreparedMap, view_rel: [f32; 4], scale: f32) {
+    if lod.on_demand.is_none() {
+        return;
+    }
+    let missing: Vec<usize> = (0..lod.features.len())
+        .filter(|&i| {
+            prepared.feature_bounds.get(i).is_some_and(|b| {
+                !outside(*b, view_rel) && (b[2] - b[0]).max(b[3] - b[1]) * scale >= SUBPIXEL_PT
+            }) && lod.needs_triangles(i)
+        })
+        .collect();
+    missing.par_iter().for_each(|&i| {
+        lod.area_triangles(i);
+    });
 }
 
 /// Areas smaller than this on screen (points) are drawn as their box.
@@ -567,11 +585,8 @@ impl MapPainter {
                             }
                         }),
                 );
-                mesh.indices.extend(
-                    lod.triangles[slices.triangles.start as usize..slices.triangles.end as usize]
-                        .iter()
-                        .map(|k| base + k),
-                );
+                mesh.indices
+                    .extend(lod.area_triangles(h).iter().map(|k| base + k));
             }
             outline(h, 2.5, color32(style::HOVER), &mut mesh);
         }

@@ -8,6 +8,7 @@
 //! only picks the level whose tolerance is under half a pixel and transforms what is visible.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -35,10 +36,18 @@ pub struct Lod {
     pub tolerance_m: f64,
     /// All vertices, relative to [`PreparedMap::origin`]; rings without the closing vertex.
     pub vertices: Vec<[f32; 2]>,
-    /// Triangle corner indices, relative to each area's first vertex.
+    /// Triangle corner indices, relative to each area's first vertex (empty for a level
+    /// triangulated on demand, see [`Lod::area_triangles`]).
     pub triangles: Vec<u32>,
     /// End of each ring, relative to its area's first vertex.
     pub ring_ends: Vec<u32>,
+    /// Per ring, whether it is a polygon's outer ring (the rings after it up to the next
+    /// outer one are its holes); kept for a level triangulated on demand.
+    pub outer: Vec<bool>,
+    /// Per area, its triangles once asked for, for a level triangulated on demand (full
+    /// resolution: with the whole map in view a coarser level is drawn, so most areas are
+    /// never needed this fine, and their triangles were a sixth of a big map's memory).
+    pub on_demand: Option<Vec<OnceLock<Vec<u32>>>>,
     /// Per area, in region order.
     pub features: Vec<FeatureSlices>,
     /// Municipality border polylines, relative to the origin.
@@ -53,6 +62,78 @@ impl Lod {
     /// Number of vertices at this level.
     pub fn vertex_count(&self) -> usize {
         self.vertices.len()
+    }
+
+    /// The triangles of area `i` (corner indices relative to its first vertex), made now if
+    /// this level is triangulated on demand and they were not asked for before.
+    pub fn area_triangles(&self, i: usize) -> &[u32] {
+        let Some(slices) = self.features.get(i) else {
+            return &[];
+        };
+        match &self.on_demand {
+            Some(cells) => cells.get(i).map_or(&[], |cell| {
+                cell.get_or_init(|| self.triangulate_area(slices))
+                    .as_slice()
+            }),
+            None => self
+                .triangles
+                .get(slices.triangles.start as usize..slices.triangles.end as usize)
+                .unwrap_or(&[]),
+        }
+    }
+
+    /// Whether area `i`'s triangles still have to be made (see [`Lod::area_triangles`]).
+    pub fn needs_triangles(&self, i: usize) -> bool {
+        self.on_demand
+            .as_ref()
+            .and_then(|cells| cells.get(i))
+            .is_some_and(|cell| cell.get().is_none())
+    }
+
+    fn triangulate_area(&self, slices: &FeatureSlices) -> Vec<u32> {
+        let v0 = slices.vertices.start as usize;
+        let rings = self
+            .ring_ends
+            .get(slices.rings.start as usize..slices.rings.end as usize)
+            .unwrap_or(&[]);
+        let outer = self
+            .outer
+            .get(slices.rings.start as usize..slices.rings.end as usize)
+            .unwrap_or(&[]);
+        let mut earcut = earcut::Earcut::new();
+        let mut out = Vec::new();
+        let mut tris: Vec<u32> = Vec::new();
+        let mut holes: Vec<u32> = Vec::new();
+        let mut data: Vec<[f64; 2]> = Vec::new();
+        let mut start = 0usize;
+        let mut r = 0usize;
+        while r < rings.len() {
+            // One polygon: its outer ring and the holes up to the next outer ring.
+            let base = start;
+            data.clear();
+            holes.clear();
+            loop {
+                let end = rings[r] as usize;
+                if r > 0 && !outer.get(r).copied().unwrap_or(true) {
+                    holes.push((start - base) as u32);
+                }
+                data.extend(
+                    self.vertices
+                        .get(v0 + start..v0 + end)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|p| [f64::from(p[0]), f64::from(p[1])]),
+                );
+                start = end;
+                r += 1;
+                if r >= rings.len() || outer.get(r).copied().unwrap_or(true) {
+                    break;
+                }
+            }
+            earcut.earcut(data.iter().copied(), &holes, &mut tris);
+            out.extend(tris.iter().map(|t| t + base as u32));
+        }
+        out
     }
 }
 
@@ -235,12 +316,32 @@ fn simplify_for_scale(
         .collect()
 }
 
-/// Pass 1 of [`PreparedMap::prepare`]: how many vertices each level of `candidates` (and
-/// full resolution, level 0) would have, summed over all areas.
+/// Areas at most this many are all counted in pass 1 of [`PreparedMap::prepare`]; of more,
+/// every k-th so that about this many are.
+const COUNT_SAMPLE: usize = 1024;
+
+/// Pass 1 of [`PreparedMap::prepare`]: about how many vertices each level of `candidates`
+/// (and full resolution, level 0) would have, summed over all areas. Level 0 is counted
+/// exactly; the others from every k-th area (all of them for up to [`COUNT_SAMPLE`] areas),
+/// scaled by the sample's share of the full-resolution vertices: the counts only decide which
+/// levels are worth keeping and how much room to reserve, and simplifying every area twice
+/// was the largest cost of opening a big map.
 fn level_counts(region: &Region, candidates: &[f64]) -> Vec<usize> {
+    level_counts_every(
+        region,
+        candidates,
+        region.spaces.len().div_ceil(COUNT_SAMPLE),
+    )
+}
+
+/// [`level_counts`] from every `stride`-th area (1: all, exact).
+fn level_counts_every(region: &Region, candidates: &[f64], stride: usize) -> Vec<usize> {
     let levels = candidates.len() + 1;
-    (0..region.spaces.len())
+    let n = region.spaces.len();
+    let stride = stride.max(1);
+    let sampled = (0..n)
         .into_par_iter()
+        .step_by(stride)
         .map(|i| {
             let mut counts = vec![0usize; levels];
             cascade(&shapes_of(region, i), candidates, |l, shapes| {
@@ -251,7 +352,33 @@ fn level_counts(region: &Region, candidates: &[f64]) -> Vec<usize> {
         .reduce(
             || vec![0usize; levels],
             |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+        );
+    if stride == 1 {
+        return sampled;
+    }
+    let full: usize = (0..n).map(|i| full_vertex_count(region, i)).sum();
+    let scale = full as f64 / sampled[0].max(1) as f64;
+    std::iter::once(full)
+        .chain(
+            sampled[1..]
+                .iter()
+                .map(|&c| (c as f64 * scale).round() as usize),
         )
+        .collect()
+}
+
+/// What [`vertex_count`] gives for an area at full resolution, without copying its rings.
+fn full_vertex_count(region: &Region, i: usize) -> usize {
+    region.spaces[i]
+        .geometry
+        .0
+        .iter()
+        .flat_map(|poly| std::iter::once(poly.exterior()).chain(poly.interiors()))
+        .map(|ring| {
+            let repeats = ring.0.windows(2).filter(|w| w[0] == w[1]).count();
+            (ring.0.len() - repeats).saturating_sub(1)
+        })
+        .sum()
 }
 
 /// Municipality borders from the full-resolution geometry.
@@ -312,6 +439,24 @@ struct LocalMesh {
     vertices: Vec<[f32; 2]>,
     triangles: Vec<u32>,
     ring_ends: Vec<u32>,
+    outer: Vec<bool>,
+}
+
+/// An area's rings at one level, without triangles (they are made on demand).
+fn rings_only(shapes: &Shapes, origin: [f64; 2]) -> LocalMesh {
+    let mut mesh = LocalMesh::default();
+    for poly in shapes {
+        for (r, ring) in poly.iter().enumerate() {
+            let open = &ring[..ring.len().saturating_sub(1)];
+            mesh.vertices.extend(
+                open.iter()
+                    .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
+            );
+            mesh.ring_ends.push(mesh.vertices.len() as u32);
+            mesh.outer.push(r == 0);
+        }
+    }
+    mesh
 }
 
 fn triangulate(shapes: &Shapes, origin: [f64; 2], earcut: &mut earcut::Earcut<f64>) -> LocalMesh {
@@ -330,6 +475,7 @@ fn triangulate(shapes: &Shapes, origin: [f64; 2], earcut: &mut earcut::Earcut<f6
             let open = &ring[..ring.len().saturating_sub(1)];
             data.extend_from_slice(open);
             mesh.ring_ends.push(base + data.len() as u32);
+            mesh.outer.push(r == 0);
         }
         earcut.earcut(data.iter().copied(), &holes, &mut tris);
         mesh.triangles.extend(tris.iter().map(|t| t + base));
@@ -396,8 +542,8 @@ impl PreparedMap {
         let candidates: Vec<f64> = (0..steps).rev().map(|k| coarsest / 4f64.powi(k)).collect();
         on_progress(0.05);
 
-        // Pass 1: how many vertices each candidate level would have, summed over all areas.
-        // Only counts are kept, so memory stays at one area's shapes per thread.
+        // Pass 1: about how many vertices each candidate level would have, summed over all
+        // areas. Only counts are kept, so memory stays at one area's shapes per thread.
         let levels = candidates.len() + 1;
         // The borders from the full-resolution geometry (mostly one core's work) are found
         // meanwhile.
@@ -425,18 +571,25 @@ impl PreparedMap {
         }
         let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
 
-        // Pass 2: the same cascade again, triangulating the kept levels as they come by.
-        // Areas go in chunks, each chunk's meshes moved into the levels (sized exactly from
-        // pass 1) before the next is made: the meshes never exist twice, which for large
+        // Pass 2: the cascade for every area, triangulating the kept levels as they come by.
+        // Areas go in chunks, each chunk's meshes moved into the levels (sized from pass 1) before the next is made: the meshes never exist twice, which for large
         // maps would be the peak of the whole load.
+        // Full resolution is triangulated area by area when first drawn.
+        let on_demand = |l: usize| l == 0;
         let mut lods: Vec<Lod> = kept
             .iter()
             .map(|&l| Lod {
                 tolerance_m: tolerance_of(l),
-                vertices: Vec::with_capacity(counts[l]),
+                // A sampled count may be a little short: a sixteenth to spare.
+                vertices: Vec::with_capacity(counts[l] + counts[l] / 16),
                 // A ring of v vertices gives v − 2 triangles; holes add two each.
-                triangles: Vec::with_capacity(counts[l].saturating_mul(3)),
+                triangles: if on_demand(l) {
+                    Vec::new()
+                } else {
+                    Vec::with_capacity(counts[l].saturating_mul(3) + counts[l] / 8)
+                },
                 features: Vec::with_capacity(n),
+                on_demand: on_demand(l).then(|| (0..n).map(|_| OnceLock::new()).collect()),
                 ..Lod::default()
             })
             .collect();
@@ -451,7 +604,9 @@ impl PreparedMap {
                     let label = if full { label_for(&shapes, 0.0) } else { None };
                     let mut meshes = Vec::with_capacity(kept.len());
                     cascade(&shapes, &candidates, |l, shapes| {
-                        if kept.contains(&l) {
+                        if on_demand(l) && kept.contains(&l) {
+                            meshes.push(rings_only(shapes, origin));
+                        } else if kept.contains(&l) {
                             meshes.push(triangulate(shapes, origin, earcut));
                         }
                     });
@@ -467,6 +622,9 @@ impl PreparedMap {
                     lod.vertices.extend_from_slice(&m.vertices);
                     lod.triangles.extend_from_slice(&m.triangles);
                     lod.ring_ends.extend_from_slice(&m.ring_ends);
+                    if lod.on_demand.is_some() {
+                        lod.outer.extend_from_slice(&m.outer);
+                    }
                     lod.features.push(FeatureSlices {
                         vertices: v0..lod.vertices.len() as u32,
                         triangles: t0..lod.triangles.len() as u32,
@@ -480,6 +638,7 @@ impl PreparedMap {
             lod.vertices.shrink_to_fit();
             lod.triangles.shrink_to_fit();
             lod.ring_ends.shrink_to_fit();
+            lod.outer.shrink_to_fit();
             add_borders(lod, &border_full, origin);
         }
         let feature_bounds = relative_bounds(&bounds_each, origin);
@@ -555,6 +714,120 @@ mod tests {
     use super::*;
     use crate::io::Progress;
     use crate::io::demo::load_demo;
+
+    /// Area of the triangles `tris` over `vertices`, in square metres.
+    fn triangles_area(vertices: &[[f32; 2]], tris: &[u32]) -> f64 {
+        tris.chunks(3)
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| vertices[t[k] as usize].map(f64::from));
+                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+            })
+            .sum()
+    }
+
+    #[test]
+    fn full_resolution_is_triangulated_when_first_drawn_and_covers_each_area() {
+        let region = load_demo(&Progress::default()).expect("demo").region;
+        let prepared = PreparedMap::prepare(&region, Detail::Full, &|_| {});
+        let full = &prepared.lods[0];
+        assert_eq!(full.tolerance_m, 0.0);
+        assert!(full.triangles.is_empty(), "nothing triangulated ahead");
+        assert!(prepared.lods[1..].iter().all(|l| l.on_demand.is_none()));
+        for (i, space) in region.spaces.iter().enumerate() {
+            assert!(full.needs_triangles(i));
+            let slices = &full.features[i];
+            let vertices =
+                &full.vertices[slices.vertices.start as usize..slices.vertices.end as usize];
+            let area = triangles_area(vertices, full.area_triangles(i));
+            assert!(!full.needs_triangles(i), "kept once made");
+            // Holes stay holes: the triangles cover the area, not its outer rings.
+            let error = (area - space.area_m2).abs() / space.area_m2;
+            assert!(
+                error < 1e-4,
+                "area {i}: {area} m² against {}",
+                space.area_m2
+            );
+        }
+        // A hole of 100 m × 100 m, cut around the first area's label point (inside it, and
+        // more than 50 m from its edge).
+        let label = prepared.labels[0].expect("label");
+        assert!(label.radius_m > 100.0);
+        let mut holed = region.clone();
+        let [x, y] = label.pos;
+        let hole = geo::LineString::from(vec![
+            (x - 50.0, y - 50.0),
+            (x + 50.0, y - 50.0),
+            (x + 50.0, y + 50.0),
+            (x - 50.0, y + 50.0),
+            (x - 50.0, y - 50.0),
+        ]);
+        let without = geo::Area::unsigned_area(&holed.spaces[0].geometry);
+        let polygon = holed.spaces[0]
+            .geometry
+            .0
+            .iter_mut()
+            .find(|p| geo::Contains::contains(*p, &geo::Point::new(x, y)))
+            .expect("the polygon with the label");
+        polygon.interiors_push(hole);
+        let prepared = PreparedMap::prepare(&holed, Detail::Full, &|_| {});
+        let full = &prepared.lods[0];
+        let slices = &full.features[0];
+        let vertices = &full.vertices[slices.vertices.start as usize..slices.vertices.end as usize];
+        let area = triangles_area(vertices, full.area_triangles(0));
+        assert!(
+            (area - (without - 10_000.0)).abs() < 1.0,
+            "{area} = {without} − 10,000"
+        );
+    }
+
+    #[test]
+    fn full_resolution_is_counted_without_copying_the_rings() {
+        let mut region = load_demo(&Progress::default()).expect("demo").region;
+        // A repeated vertex, which the copy drops.
+        let ring = &mut region.spaces[0].geometry.0[0];
+        let mut coords = ring.exterior().0.clone();
+        coords.insert(1, coords[1]);
+        *ring = geo::Polygon::new(geo::LineString(coords), ring.interiors().to_vec());
+        for i in 0..region.spaces.len() {
+            assert_eq!(
+                full_vertex_count(&region, i),
+                vertex_count(&shapes_of(&region, i)),
+                "area {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_from_a_sample_of_a_large_map_are_close_to_the_exact_ones() {
+        let demo = load_demo(&Progress::default()).expect("demo").region;
+        // 3,000 areas: the demo's 93 again and again, each copy moved aside.
+        let mut region = demo.clone();
+        region.spaces = (0..3000)
+            .map(|k| {
+                let mut space = demo.spaces[k % demo.spaces.len()].clone();
+                let shift = (k / demo.spaces.len()) as f64 * 50_000.0;
+                geo::MapCoordsInPlace::map_coords_in_place(&mut space.geometry, |c| geo::Coord {
+                    x: c.x + shift,
+                    y: c.y,
+                });
+                space
+            })
+            .collect();
+        let candidates = [5.0, 20.0, 80.0, 320.0];
+        let exact = level_counts_every(&region, &candidates, 1);
+        let sampled = level_counts(&region, &candidates);
+        assert_eq!(sampled[0], exact[0], "full resolution is counted exactly");
+        for (l, (s, e)) in sampled.iter().zip(&exact).enumerate() {
+            let error = (*s as f64 - *e as f64).abs() / *e as f64;
+            assert!(error < 0.05, "level {l}: {s} against {e}");
+        }
+        // Up to COUNT_SAMPLE areas every one is counted.
+        region.spaces.truncate(COUNT_SAMPLE);
+        assert_eq!(
+            level_counts(&region, &candidates),
+            level_counts_every(&region, &candidates, 1)
+        );
+    }
 
     #[test]
     fn an_export_prepares_one_simplified_level_with_labels_and_borders() {
