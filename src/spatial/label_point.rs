@@ -77,17 +77,28 @@ impl Edges {
                 }
             }
             for &[a, b] in chunk {
-                if (a[1] > p[1]) != (b[1] > p[1])
-                    && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-                {
-                    inside = !inside;
-                }
-                min_sq = min_sq.min(segment_distance_sq(p, a, b));
+                visit_segment(p, a, b, &mut inside, &mut min_sq);
             }
         }
-        let d = min_sq.sqrt();
-        if inside { d } else { -d }
+        signed(min_sq, inside)
     }
+}
+
+/// One segment `a`–`b` of the distance from `p`: flips `inside` where a ray from `p` to the
+/// right crosses it, and lowers `min_sq` to its squared distance if that is nearer.
+#[inline]
+fn visit_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2], inside: &mut bool, min_sq: &mut f64) {
+    if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+    {
+        *inside = !*inside;
+    }
+    *min_sq = min_sq.min(segment_distance_sq(p, a, b));
+}
+
+/// The distance, positive inside and negative outside.
+fn signed(min_sq: f64, inside: bool) -> f64 {
+    let d = min_sq.sqrt();
+    if inside { d } else { -d }
 }
 
 struct Cell {
@@ -194,17 +205,10 @@ mod tests {
         let mut min_sq = f64::INFINITY;
         for ring in rings {
             for w in ring.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                if (a[1] > p[1]) != (b[1] > p[1])
-                    && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-                {
-                    inside = !inside;
-                }
-                min_sq = min_sq.min(segment_distance_sq(p, a, b));
+                visit_segment(p, w[0], w[1], &mut inside, &mut min_sq);
             }
         }
-        let d = min_sq.sqrt();
-        if inside { d } else { -d }
+        signed(min_sq, inside)
     }
 
     #[test]
