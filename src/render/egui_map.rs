@@ -1,8 +1,9 @@
 //! Drawing a scene with egui: cached meshes per frame, stripe textures, labels with halos.
 //!
 //! [`build_frame`] is the whole per-frame geometry work (pick the level of detail, cull by
-//! bounding box, transform the visible vertices, stroke outlines and borders) and needs no egui
-//! context, so benches measure exactly what a frame costs. [`MapPainter`] keeps the result as
+//! bounding box, transform the visible vertices, stroke outlines and borders; a big map's areas
+//! in two parts on two threads of its own) and needs no egui context, so benches measure
+//! exactly what a frame costs. [`MapPainter`] keeps the result as
 //! long as nothing that affects it changes: hovering re-uses the meshes and only adds its
 //! own outline.
 
@@ -53,15 +54,46 @@ pub fn color32(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0[0], c.0[1], c.0[2], c.0[3])
 }
 
-/// The geometry of one frame.
+/// The areas of one part of the map: the frame builds its parts at the same time, one per
+/// core ([`PARTS`]).
 #[derive(Debug, Default)]
-pub struct FrameMeshes {
+pub struct AreaMeshes {
     /// Areas with a solid fill.
     pub solid: Mesh,
     /// Areas with a stripe pattern, one mesh per pattern (texture set by the painter).
     pub patterns: Vec<Mesh>,
     /// Outlines of the areas.
     pub outlines: Mesh,
+    /// Number of areas drawn.
+    pub visible: usize,
+}
+
+impl AreaMeshes {
+    /// The fill meshes, solid and patterned.
+    pub fn fills(&self) -> impl Iterator<Item = &Mesh> {
+        std::iter::once(&self.solid).chain(&self.patterns)
+    }
+
+    fn meshes_mut(&mut self) -> impl Iterator<Item = &mut Mesh> {
+        std::iter::once(&mut self.solid)
+            .chain(self.patterns.iter_mut())
+            .chain(std::iter::once(&mut self.outlines))
+    }
+}
+
+/// How many parts the areas of a frame are built in. A fixed number, not one per core: the
+/// frame must not depend on the machine.
+pub const PARTS: usize = 2;
+
+/// Areas go to the parts in runs of this many (by their order in the region), so that any
+/// view, of one municipality or all of them, has about as many areas in each part.
+const PART_RUN: usize = 64;
+
+/// The geometry of one frame.
+#[derive(Debug, Default)]
+pub struct FrameMeshes {
+    /// The areas, in [`PARTS`] parts (empty before the first frame is built).
+    pub parts: Vec<AreaMeshes>,
     /// Municipality borders.
     pub borders: Mesh,
     /// Outlines of emphasised (overridden) areas, on top of everything else.
@@ -75,15 +107,17 @@ pub struct FrameMeshes {
 impl FrameMeshes {
     /// Total vertices, for statistics.
     pub fn vertex_count(&self) -> usize {
-        self.solid.vertices.len()
-            + self
-                .patterns
-                .iter()
-                .map(|m| m.vertices.len())
-                .sum::<usize>()
-            + self.outlines.vertices.len()
-            + self.borders.vertices.len()
-            + self.emphasis.vertices.len()
+        self.parts
+            .iter()
+            .flat_map(|p| p.fills().chain(std::iter::once(&p.outlines)))
+            .chain([&self.borders, &self.emphasis])
+            .map(|m| m.vertices.len())
+            .sum()
+    }
+
+    /// Every fill mesh of every part.
+    pub fn fills(&self) -> impl Iterator<Item = &Mesh> {
+        self.parts.iter().flat_map(AreaMeshes::fills)
     }
 }
 
@@ -102,15 +136,21 @@ pub fn build_frame(
 impl FrameMeshes {
     /// Empties every mesh but keeps its memory, and sizes the pattern meshes for `patterns`.
     pub fn clear(&mut self, patterns: usize) {
-        for mesh in std::iter::once(&mut self.solid)
-            .chain(self.patterns.iter_mut())
-            .chain([&mut self.outlines, &mut self.borders, &mut self.emphasis])
+        self.parts.resize_with(PARTS, AreaMeshes::default);
+        for part in &mut self.parts {
+            part.patterns.resize_with(patterns, Mesh::default);
+            part.visible = 0;
+        }
+        for mesh in self
+            .parts
+            .iter_mut()
+            .flat_map(AreaMeshes::meshes_mut)
+            .chain([&mut self.borders, &mut self.emphasis])
         {
             // Not `Mesh::clear`: that one drops the vertex buffer's memory.
             mesh.indices.clear();
             mesh.vertices.clear();
         }
-        self.patterns.resize_with(patterns, Mesh::default);
         self.visible = 0;
         self.lod_tolerance_m = 0.0;
     }
@@ -124,6 +164,25 @@ pub fn build_frame_into(
     prepared: &PreparedMap,
     viewport: &Viewport,
     pixels_per_point: f32,
+) {
+    build_into(
+        frame,
+        scene,
+        prepared,
+        viewport,
+        pixels_per_point,
+        PARALLEL_FROM,
+    );
+}
+
+/// [`build_frame_into`], its areas on two threads if there are at least `parallel_from`.
+fn build_into(
+    frame: &mut FrameMeshes,
+    scene: &Scene,
+    prepared: &PreparedMap,
+    viewport: &Viewport,
+    pixels_per_point: f32,
+    parallel_from: usize,
 ) {
     frame.clear(scene.patterns.len());
     let device_m_per_px = viewport.m_per_px / f64::from(pixels_per_point.max(0.1));
@@ -141,55 +200,29 @@ pub fn build_frame_into(
         (vis[3] - o[1]) as f32,
     ];
     let feather = 1.0 / pixels_per_point.max(0.1);
-    let outline_color = color32(scene.outline.color);
     triangulate_visible(lod, prepared, view_rel, t.scale);
+    let areas = AreaPass {
+        scene,
+        prepared,
+        lod,
+        t: &t,
+        view_rel,
+        feather,
+    };
+    // Each part takes every PARTS-th run of areas; a big map's parts are built at once.
+    let n = lod.features.len();
+    let build = |(k, part): (usize, &mut AreaMeshes)| {
+        areas.build(part, (0..n).filter(|i| (i / PART_RUN) % PARTS == k));
+    };
+    match frame_pool() {
+        Some(pool) if n >= parallel_from => {
+            pool.install(|| frame.parts.par_iter_mut().enumerate().for_each(build));
+        }
+        _ => frame.parts.iter_mut().enumerate().for_each(build),
+    }
+    frame.visible = frame.parts.iter().map(|p| p.visible).sum();
     let mut screen: Vec<[f32; 2]> = Vec::new();
     let mut scratch: Vec<[f32; 2]> = Vec::new();
-    for (i, slices) in lod.features.iter().enumerate() {
-        let b = prepared.feature_bounds[i];
-        if outside(b, view_rel) {
-            continue;
-        }
-        if slices.vertices.is_empty() {
-            continue;
-        }
-        frame.visible += 1;
-        let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
-        let (mesh, color, period) = match scene.fills.get(i) {
-            Some(FillStyle::Pattern(p)) if *p < frame.patterns.len() => (
-                &mut frame.patterns[*p],
-                Color32::WHITE,
-                scene.patterns[*p].period_pt(),
-            ),
-            Some(FillStyle::Solid(c)) => (&mut frame.solid, color32(*c), 0.0),
-            _ => (&mut frame.solid, color32(style::NO_NEED), 0.0),
-        };
-        if size_pt < SUBPIXEL_PT {
-            // Smaller than a pixel and a half: its box, two triangles, looks the same as its
-            // outline's dozen (a map of 113,000 areas has most of them this small).
-            let corners = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]];
-            screen.clear();
-            screen.extend(corners.iter().map(|p| t.apply(*p)));
-            fill_area(mesh, &screen, &[0, 1, 2, 0, 2, 3], color, period);
-            continue;
-        }
-        project_area(lod, slices, &t, &mut screen);
-        fill_area(mesh, &screen, lod.area_triangles(i), color, period);
-        // Outlines of areas only a few points wide fade out, so a country-wide map of
-        // thousands of areas stays readable instead of turning grey with lines.
-        let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
-        if fade <= 0.0 {
-            continue;
-        }
-        let pen = Pen {
-            width: scene.outline.width_pt,
-            color: outline_color.gamma_multiply(0.25 + 0.75 * fade),
-            feather,
-            // Areas still fading in are a few dozen pixels wide, thousands on one screen.
-            crisp: fade < 1.0,
-        };
-        stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut frame.outlines);
-    }
     if let Some(border) = scene.border {
         stroke_borders(
             lod,
@@ -229,7 +262,7 @@ pub fn build_frame_into(
 }
 
 /// Makes the triangles of the visible areas that a level triangulated on demand does not have
-/// yet, on every core, before the frame is built in order.
+/// yet, on the frame's threads, before the frame is built.
 fn triangulate_visible(lod: &Lod, prepared: &PreparedMap, view_rel: [f32; 4], scale: f32) {
     if lod.on_demand.is_none() {
         return;
@@ -241,9 +274,96 @@ fn triangulate_visible(lod: &Lod, prepared: &PreparedMap, view_rel: [f32; 4], sc
             }) && lod.needs_triangles(i)
         })
         .collect();
-    missing.par_iter().for_each(|&i| {
+    let triangulate = |&i: &usize| {
         lod.area_triangles(i);
-    });
+    };
+    match frame_pool() {
+        Some(pool) => pool.install(|| missing.par_iter().for_each(triangulate)),
+        None => missing.iter().for_each(triangulate),
+    }
+}
+
+/// Maps with fewer areas build their frames on one thread: too little work to share.
+const PARALLEL_FROM: usize = 4096;
+
+/// The threads that build frames, apart from rayon's global pool: loading or exporting keeps
+/// that one busy for seconds, and a frame must not wait for it. None if the system would not
+/// start them (frames are then built on the window's thread).
+fn frame_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(PARTS)
+            .thread_name(|k| format!("frame-{k}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// What every part of a frame's areas is built from.
+struct AreaPass<'a> {
+    scene: &'a Scene,
+    prepared: &'a PreparedMap,
+    lod: &'a Lod,
+    t: &'a crate::spatial::viewport::RelativeTransform,
+    view_rel: [f32; 4],
+    feather: f32,
+}
+
+impl AreaPass<'_> {
+    /// Fills and outlines of the areas `indices` into `part`.
+    fn build(&self, part: &mut AreaMeshes, indices: impl Iterator<Item = usize>) {
+        let (scene, prepared, lod, t) = (self.scene, self.prepared, self.lod, self.t);
+        let outline_color = color32(scene.outline.color);
+        let mut screen: Vec<[f32; 2]> = Vec::new();
+        let mut scratch: Vec<[f32; 2]> = Vec::new();
+        for i in indices {
+            let (Some(slices), Some(&b)) = (lod.features.get(i), prepared.feature_bounds.get(i))
+            else {
+                continue;
+            };
+            if outside(b, self.view_rel) || slices.vertices.is_empty() {
+                continue;
+            }
+            part.visible += 1;
+            let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
+            let (mesh, color, period) = match scene.fills.get(i) {
+                Some(FillStyle::Pattern(p)) if *p < part.patterns.len() => (
+                    &mut part.patterns[*p],
+                    Color32::WHITE,
+                    scene.patterns[*p].period_pt(),
+                ),
+                Some(FillStyle::Solid(c)) => (&mut part.solid, color32(*c), 0.0),
+                _ => (&mut part.solid, color32(style::NO_NEED), 0.0),
+            };
+            if size_pt < SUBPIXEL_PT {
+                // Smaller than a pixel and a half: its box, two triangles, looks the same as
+                // its outline's dozen (a map of 113,000 areas has most of them this small).
+                let corners = [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]];
+                screen.clear();
+                screen.extend(corners.iter().map(|p| t.apply(*p)));
+                fill_area(mesh, &screen, &[0, 1, 2, 0, 2, 3], color, period);
+                continue;
+            }
+            project_area(lod, slices, t, &mut screen);
+            fill_area(mesh, &screen, lod.area_triangles(i), color, period);
+            // Outlines of areas only a few points wide fade out, so a country-wide map of
+            // thousands of areas stays readable instead of turning grey with lines.
+            let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
+            if fade <= 0.0 {
+                continue;
+            }
+            let pen = Pen {
+                width: scene.outline.width_pt,
+                color: outline_color.gamma_multiply(0.25 + 0.75 * fade),
+                feather: self.feather,
+                // Areas still fading in are a few dozen pixels wide, thousands on one screen.
+                crisp: fade < 1.0,
+            };
+            stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut part.outlines);
+        }
+    }
 }
 
 /// Areas smaller than this on screen (points) are drawn as their box.
@@ -455,22 +575,40 @@ impl MapPainter {
                 lod_tolerance_m: frame.lod_tolerance_m,
                 build_ms,
             };
+            // Fills part by part, then the outlines, borders and emphasis. Neighbours never
+            // share a texture (the first solid fill uses the font texture, the others the two
+            // plain white ones in turn), so egui hands each mesh to the GPU as it is instead
+            // of copying neighbours into one.
             let mut shapes = Vec::new();
-            shapes.push(Shape::Mesh(Arc::new(std::mem::take(&mut frame.solid))));
-            for (i, mesh) in frame.patterns.iter_mut().enumerate() {
-                if mesh.is_empty() {
-                    continue;
+            let mut plain_turn = 0usize;
+            let mut next_plain = |this: &mut Self| {
+                plain_turn += 1;
+                this.plain(&ctx, plain_turn)
+            };
+            for (k, part) in frame.parts.iter_mut().enumerate() {
+                let mut solid = std::mem::take(&mut part.solid);
+                if k > 0 {
+                    solid.texture_id = next_plain(self);
                 }
-                let mut mesh = std::mem::take(mesh);
-                mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
-                shapes.push(Shape::Mesh(Arc::new(mesh)));
+                shapes.push(Shape::Mesh(Arc::new(solid)));
+                for (i, mesh) in part.patterns.iter_mut().enumerate() {
+                    if mesh.is_empty() {
+                        continue;
+                    }
+                    let mut mesh = std::mem::take(mesh);
+                    mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
+                    shapes.push(Shape::Mesh(Arc::new(mesh)));
+                }
             }
-            for (k, mesh) in [&mut frame.outlines, &mut frame.borders, &mut frame.emphasis]
-                .into_iter()
-                .enumerate()
-            {
+            let lines: Vec<&mut Mesh> = frame
+                .parts
+                .iter_mut()
+                .map(|p| &mut p.outlines)
+                .chain([&mut frame.borders, &mut frame.emphasis])
+                .collect();
+            for mesh in lines {
                 let mut mesh = std::mem::take(mesh);
-                mesh.texture_id = self.plain(&ctx, k);
+                mesh.texture_id = next_plain(self);
                 shapes.push(Shape::Mesh(Arc::new(mesh)));
             }
             let labels = match &scene.labels {
@@ -529,7 +667,16 @@ impl MapPainter {
             })
         };
         let spare = &mut self.spare;
-        let roles = [&mut spare.outlines, &mut spare.solid, &mut spare.borders];
+        spare.parts.resize_with(PARTS, AreaMeshes::default);
+        let (outlines, solids): (Vec<&mut Mesh>, Vec<&mut Mesh>) = spare
+            .parts
+            .iter_mut()
+            .map(|p| (&mut p.outlines, &mut p.solid))
+            .unzip();
+        let roles = outlines
+            .into_iter()
+            .chain(solids)
+            .chain(std::iter::once(&mut spare.borders));
         for role in roles {
             if role.vertices.capacity() == 0
                 && let Some(m) = next()
@@ -674,6 +821,48 @@ mod tests {
     }
 
     #[test]
+    fn a_frame_built_on_two_threads_is_the_one_built_on_one() {
+        let mut imported = load_demo(&Progress::default()).expect("demo");
+        // 4,650 areas: the demo's 93 fifty times, side by side, each with a code of its own.
+        let demo = imported.region.spaces.clone();
+        imported.region.spaces = (0..50)
+            .flat_map(|copy| {
+                demo.iter().map(move |space| {
+                    let mut space = space.clone();
+                    space.code = format!("{} / {copy}", space.code);
+                    let shift = f64::from(copy) * 40_000.0;
+                    geo::MapCoordsInPlace::map_coords_in_place(&mut space.geometry, |c| {
+                        geo::Coord {
+                            x: c.x + shift,
+                            y: c.y,
+                        }
+                    });
+                    space
+                })
+            })
+            .collect();
+        let map = Document::from_import(imported, None, Detail::Full);
+        assert!(map.region.spaces.len() >= PARALLEL_FROM);
+        let scene = Scene::build(map.scene_input(), &ViewSettings::default());
+        let whole = Viewport::fit(map.prepared.bounds, [1400.0, 800.0], [0.0, 0.0], 0.0);
+        let mut near = whole;
+        near.m_per_px /= 20.0;
+        for viewport in [whole, near] {
+            let (mut one, mut two) = (FrameMeshes::default(), FrameMeshes::default());
+            build_into(&mut one, &scene, &map.prepared, &viewport, 1.0, usize::MAX);
+            build_into(&mut two, &scene, &map.prepared, &viewport, 1.0, 0);
+            assert!(one.visible > 0);
+            assert_eq!(one.visible, two.visible);
+            for (a, b) in one.parts.iter().zip(&two.parts) {
+                assert!(a.fills().zip(b.fills()).all(|(x, y)| x == y));
+                assert!(a.outlines == b.outlines);
+            }
+            assert!(one.parts.iter().all(|p| p.visible > 0), "work for both");
+            assert!(one.borders == two.borders && one.emphasis == two.emphasis);
+        }
+    }
+
+    #[test]
     fn areas_smaller_than_a_pixel_and_a_half_are_drawn_as_their_box() {
         let imported = load_demo(&Progress::default()).expect("demo");
         let map = Document::from_import(imported, None, Detail::Full);
@@ -688,10 +877,7 @@ mod tests {
             .filter(|b| (b[2] - b[0]).max(b[3] - b[1]) * (1.0 / tiny.m_per_px as f32) < SUBPIXEL_PT)
             .count();
         assert!(small > 60, "only {small} small areas: the test needs more");
-        let drawn: usize = std::iter::once(&frame.solid)
-            .chain(&frame.patterns)
-            .map(|m| m.vertices.len())
-            .sum();
+        let drawn: usize = frame.fills().map(|m| m.vertices.len()).sum();
         let big: usize = map
             .prepared
             .lod_for(tiny.m_per_px)
@@ -712,10 +898,7 @@ mod tests {
         let normal = Viewport::fit(map.prepared.bounds, [1000.0, 800.0], [0.0, 0.0], 24.0);
         let full = build_frame(&scene, &map.prepared, &normal, 1.0);
         let lod = map.prepared.lod_for(normal.m_per_px).expect("level");
-        let fill_vertices: usize = std::iter::once(&full.solid)
-            .chain(&full.patterns)
-            .map(|m| m.vertices.len())
-            .sum();
+        let fill_vertices: usize = full.fills().map(|m| m.vertices.len()).sum();
         assert_eq!(fill_vertices, lod.vertices.len());
     }
 }
