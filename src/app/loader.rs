@@ -301,4 +301,5 @@ fn run(
     let full = PreparedMap::prepare(&region, Detail::Full, &|_| {});
     let _ = sender.send((id, LoadMessage::Full(Arc::new(full))));
     wake();
+    crate::io::memory::release_freed();
 }

@@ -6,8 +6,27 @@
 //! the window peaks at 3.3 × a 500 MB GeoJSON (all German municipalities ten times over);
 //! binary formats hold the same geometry in fewer bytes, so their factor is larger.
 
+use std::sync::OnceLock;
+
 use super::error::ImportError;
 use crate::i18n::{Lang, format};
+
+/// What gives the memory a finished job freed back to the system: set once by the program
+/// for its allocator; without it (tests, the system allocator) nothing is done.
+static RELEASE: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what [`release_freed`] does (the first call wins).
+pub fn set_release(release: fn()) {
+    let _ = RELEASE.set(release);
+}
+
+/// Gives back the memory that a finished job (opening a map) freed on its threads, which
+/// would otherwise stay with threads that are now idle.
+pub fn release_freed() {
+    if let Some(release) = RELEASE.get() {
+        release();
+    }
+}
 
 /// Peak memory of opening a GeoJSON file, as a multiple of its size (measured 3.3, rounded up).
 pub const GEOJSON_FACTOR: f64 = 3.5;
