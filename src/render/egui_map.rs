@@ -267,13 +267,14 @@ fn triangulate_visible(lod: &Lod, prepared: &PreparedMap, view_rel: [f32; 4], sc
     if lod.on_demand.is_none() {
         return;
     }
-    let missing: Vec<usize> = (0..lod.features.len())
-        .filter(|&i| {
-            prepared.feature_bounds.get(i).is_some_and(|b| {
-                !outside(*b, view_rel) && (b[2] - b[0]).max(b[3] - b[1]) * scale >= SUBPIXEL_PT
-            }) && lod.needs_triangles(i)
-        })
-        .collect();
+    let missing: Vec<usize> =
+        (0..lod.features.len())
+            .filter(|&i| {
+                prepared.feature_bounds.get(i).is_some_and(|b| {
+                    !outside(*b, view_rel) && size_on_screen(*b, scale) >= SUBPIXEL_PT
+                }) && lod.needs_triangles(i)
+            })
+            .collect();
     let triangulate = |&i: &usize| {
         lod.area_triangles(i);
     };
@@ -327,7 +328,7 @@ impl AreaPass<'_> {
                 continue;
             }
             part.visible += 1;
-            let size_pt = (b[2] - b[0]).max(b[3] - b[1]) * t.scale;
+            let size_pt = size_on_screen(b, t.scale);
             let (mesh, color, period) = match scene.fills.get(i) {
                 Some(FillStyle::Pattern(p)) if *p < part.patterns.len() => (
                     &mut part.patterns[*p],
@@ -364,6 +365,11 @@ impl AreaPass<'_> {
             stroke_rings(lod, slices, &screen, pen, &mut scratch, &mut part.outlines);
         }
     }
+}
+
+/// The larger side of bounds `b` in points, at `scale` points per metre.
+fn size_on_screen(b: [f32; 4], scale: f32) -> f32 {
+    (b[2] - b[0]).max(b[3] - b[1]) * scale
 }
 
 /// Areas smaller than this on screen (points) are drawn as their box.

@@ -100,40 +100,13 @@ impl Lod {
             .outer
             .get(slices.rings.start as usize..slices.rings.end as usize)
             .unwrap_or(&[]);
-        let mut earcut = earcut::Earcut::new();
-        let mut out = Vec::new();
-        let mut tris: Vec<u32> = Vec::new();
-        let mut holes: Vec<u32> = Vec::new();
-        let mut data: Vec<[f64; 2]> = Vec::new();
-        let mut start = 0usize;
-        let mut r = 0usize;
-        while r < rings.len() {
-            // One polygon: its outer ring and the holes up to the next outer ring.
-            let base = start;
-            data.clear();
-            holes.clear();
-            loop {
-                let end = rings[r] as usize;
-                if r > 0 && !outer.get(r).copied().unwrap_or(true) {
-                    holes.push((start - base) as u32);
-                }
-                data.extend(
-                    self.vertices
-                        .get(v0 + start..v0 + end)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|p| [f64::from(p[0]), f64::from(p[1])]),
-                );
-                start = end;
-                r += 1;
-                if r >= rings.len() || outer.get(r).copied().unwrap_or(true) {
-                    break;
-                }
-            }
-            earcut.earcut(data.iter().copied(), &holes, &mut tris);
-            out.extend(tris.iter().map(|t| t + base as u32));
-        }
-        out
+        let vertices = self.vertices.get(v0..).unwrap_or(&[]);
+        triangulate_rings(
+            rings,
+            outer,
+            |k| vertices.get(k).map_or([0.0; 2], |p| p.map(f64::from)),
+            &mut earcut::Earcut::new(),
+        )
     }
 }
 
@@ -460,31 +433,54 @@ fn rings_only(shapes: &Shapes, origin: [f64; 2]) -> LocalMesh {
 }
 
 fn triangulate(shapes: &Shapes, origin: [f64; 2], earcut: &mut earcut::Earcut<f64>) -> LocalMesh {
-    let mut mesh = LocalMesh::default();
-    let mut data: Vec<[f64; 2]> = Vec::new();
-    let mut holes: Vec<u32> = Vec::new();
-    let mut tris: Vec<u32> = Vec::new();
-    for poly in shapes {
-        data.clear();
-        holes.clear();
-        let base = mesh.vertices.len() as u32;
-        for (r, ring) in poly.iter().enumerate() {
-            if r > 0 {
-                holes.push(data.len() as u32);
-            }
-            let open = &ring[..ring.len().saturating_sub(1)];
-            data.extend_from_slice(open);
-            mesh.ring_ends.push(base + data.len() as u32);
-            mesh.outer.push(r == 0);
-        }
-        earcut.earcut(data.iter().copied(), &holes, &mut tris);
-        mesh.triangles.extend(tris.iter().map(|t| t + base));
-        mesh.vertices.extend(
-            data.iter()
-                .map(|p| [(p[0] - origin[0]) as f32, (p[1] - origin[1]) as f32]),
-        );
-    }
+    let mut mesh = rings_only(shapes, origin);
+    let points: Vec<[f64; 2]> = shapes
+        .iter()
+        .flatten()
+        .flat_map(|ring| &ring[..ring.len().saturating_sub(1)])
+        .copied()
+        .collect();
+    mesh.triangles = triangulate_rings(
+        &mesh.ring_ends,
+        &mesh.outer,
+        |k| points.get(k).copied().unwrap_or_default(),
+        earcut,
+    );
     mesh
+}
+
+/// Earcut triangles of one area: its rings end at `ring_ends` (counted from its first point),
+/// `outer` says which ring begins a polygon (the ones up to the next are its holes), and
+/// `point(k)` is its k-th point. Corner indices count from the area's first point.
+fn triangulate_rings(
+    ring_ends: &[u32],
+    outer: &[bool],
+    point: impl Fn(usize) -> [f64; 2],
+    earcut: &mut earcut::Earcut<f64>,
+) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut tris: Vec<u32> = Vec::new();
+    let mut holes: Vec<u32> = Vec::new();
+    let mut start = 0usize;
+    let mut r = 0usize;
+    while r < ring_ends.len() {
+        // One polygon: its outer ring and the holes up to the next outer ring.
+        let base = start;
+        holes.clear();
+        loop {
+            if r > 0 && r < outer.len() && !outer[r] {
+                holes.push((start - base) as u32);
+            }
+            start = ring_ends[r] as usize;
+            r += 1;
+            if r >= ring_ends.len() || outer.get(r).copied().unwrap_or(true) {
+                break;
+            }
+        }
+        earcut.earcut((base..start).map(&point), &holes, &mut tris);
+        out.extend(tris.iter().map(|t| t + base as u32));
+    }
+    out
 }
 
 /// The largest polygon's pole of inaccessibility, found on a lightly simplified copy to within
@@ -572,7 +568,8 @@ impl PreparedMap {
         let tolerance_of = |l: usize| if l == 0 { 0.0 } else { candidates[l - 1] };
 
         // Pass 2: the cascade for every area, triangulating the kept levels as they come by.
-        // Areas go in chunks, each chunk's meshes moved into the levels (sized from pass 1) before the next is made: the meshes never exist twice, which for large
+        // Areas go in chunks, each chunk's meshes moved into the levels (sized from pass 1)
+        // before the next is made: the meshes never exist twice, which for large
         // maps would be the peak of the whole load.
         // Full resolution is triangulated area by area when first drawn.
         let on_demand = |l: usize| l == 0;
@@ -604,10 +601,12 @@ impl PreparedMap {
                     let label = if full { label_for(&shapes, 0.0) } else { None };
                     let mut meshes = Vec::with_capacity(kept.len());
                     cascade(&shapes, &candidates, |l, shapes| {
-                        if on_demand(l) && kept.contains(&l) {
-                            meshes.push(rings_only(shapes, origin));
-                        } else if kept.contains(&l) {
-                            meshes.push(triangulate(shapes, origin, earcut));
+                        if kept.contains(&l) {
+                            meshes.push(if on_demand(l) {
+                                rings_only(shapes, origin)
+                            } else {
+                                triangulate(shapes, origin, earcut)
+                            });
                         }
                     });
                     (meshes, label)
