@@ -1,6 +1,6 @@
 //! Criterion benches of what users wait for: the demo map to its first frame, opening all
 //! 11,299 German municipalities to a drawn map, frame preparation while panning over them,
-//! and a click's hit test.
+//! the picture the window draws of a map that big, and a click's hit test.
 //!
 //! The German file lives in ../shared/data; without it those benches are skipped with a note.
 
@@ -14,6 +14,7 @@ use sozialraum_atlas::document::Document;
 use sozialraum_atlas::io::demo::load_demo;
 use sozialraum_atlas::io::{ImportOptions, Progress, import_file};
 use sozialraum_atlas::render::egui_map::{FrameMeshes, build_frame, build_frame_into};
+use sozialraum_atlas::render::map_image::render_picture;
 use sozialraum_atlas::scene::font::Font;
 use sozialraum_atlas::scene::labels::place_labels;
 use sozialraum_atlas::scene::{Scene, SceneInput, ViewSettings};
@@ -136,6 +137,23 @@ fn germany_frames(c: &mut Criterion) {
         }
         group.finish();
     }
+
+    // What the window draws for a map this big: the picture, on its own thread, while the
+    // window only places the labels (measured above).
+    let mut group = c.benchmark_group("map picture, German municipalities");
+    group.sample_size(20);
+    for zoom in [1.0, 4.0, 16.0, 64.0] {
+        let mut viewport = fitted;
+        viewport.center = [330_000.0, 5_640_000.0];
+        viewport.m_per_px = fitted.m_per_px / zoom;
+        group.bench_function(format!("zoom x{zoom}"), |b| {
+            b.iter(|| {
+                let image = render_picture(&scene, &prepared, &viewport, 1.0);
+                black_box(image.map(|i| i.pixels.len()))
+            });
+        });
+    }
+    group.finish();
 
     let region = &imported.region;
     let b = prepared.bounds;

@@ -735,7 +735,9 @@ impl SozialraumApp {
             return;
         };
         let verbose = std::env::var_os("SOZIALRAUM_ATLAS_TIMING").is_some();
-        if timing.overview.is_some() && timing.first_frame.is_none() {
+        // A big map is on screen once its first picture is drawn, a moment after its frame.
+        if timing.overview.is_some() && timing.first_frame.is_none() && self.painter.map_on_screen()
+        {
             timing.first_frame = Some(started.elapsed());
             if verbose {
                 crate::io::console::err_line(&format!(

@@ -535,6 +535,7 @@ texts! {
     StatusAreas => "{n} Sozialräume", "{n} areas";
     StatusScale => "Maßstab", "Scale";
     StatusFrame => "Bild: {ms} ms, {v} Eckpunkte", "Frame: {ms} ms, {v} vertices";
+    StatusPicture => "Kartenbild: {ms} ms", "Map picture: {ms} ms";
     ShortcutsTitle => "Tastenkürzel", "Keyboard shortcuts";
     ShortcutPan => "Verschieben: Karte ziehen oder Pfeiltasten", "Pan: drag the map or use the arrow keys";
     ShortcutZoom => "Zoomen: Mausrad (um den Mauszeiger), + und −, Doppelklick", "Zoom: mouse wheel (about the cursor), + and −, double-click";

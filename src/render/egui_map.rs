@@ -14,7 +14,9 @@ use eframe::egui::{self, ColorImage, FontId, Painter, Shape, TextureHandle, Text
 use rayon::prelude::*;
 
 use super::lines::{Pen, stroke};
+use super::map_image::{Pictures, draws_as_picture};
 use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
+use crate::scene::page::view::{BOX_BELOW_PT, outline_fade, outline_opacity};
 use crate::scene::style::{self, FillStyle, Pattern, Rgba};
 use crate::scene::{LineStyle, Scene};
 use crate::spatial::prepared::{FeatureSlices, Lod, PreparedMap};
@@ -290,7 +292,7 @@ const PARALLEL_FROM: usize = 4096;
 /// The threads that build frames, apart from rayon's global pool: loading or exporting keeps
 /// that one busy for seconds, and a frame must not wait for it. None if the system would not
 /// start them (frames are then built on the window's thread).
-fn frame_pool() -> Option<&'static rayon::ThreadPool> {
+pub(super) fn frame_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -351,13 +353,13 @@ impl AreaPass<'_> {
             fill_area(mesh, &screen, lod.area_triangles(i), color, period);
             // Outlines of areas only a few points wide fade out, so a country-wide map of
             // thousands of areas stays readable instead of turning grey with lines.
-            let fade = ((size_pt - 3.0) / 30.0).clamp(0.0, 1.0);
+            let fade = outline_fade(size_pt);
             if fade <= 0.0 {
                 continue;
             }
             let pen = Pen {
                 width: scene.outline.width_pt,
-                color: outline_color.gamma_multiply(0.25 + 0.75 * fade),
+                color: outline_color.gamma_multiply(outline_opacity(fade)),
                 feather: self.feather,
                 // Areas still fading in are a few dozen pixels wide, thousands on one screen.
                 crisp: fade < 1.0,
@@ -373,7 +375,7 @@ fn size_on_screen(b: [f32; 4], scale: f32) -> f32 {
 }
 
 /// Areas smaller than this on screen (points) are drawn as their box.
-const SUBPIXEL_PT: f32 = 1.5;
+const SUBPIXEL_PT: f32 = BOX_BELOW_PT;
 
 /// Adds an area's triangles to `mesh` in `color`; a pattern (`period` > 0 points) repeats
 /// its texture every `period` points on screen.
@@ -499,6 +501,11 @@ pub struct MapPainter {
     pub last_stats: FrameStats,
     /// Labels at projector size (presentation mode).
     pub large_labels: bool,
+    /// A big map's pictures.
+    pictures: Pictures,
+    /// Whether the last paint put the map on screen (a big map's first picture takes a
+    /// moment).
+    map_on_screen: bool,
 }
 
 /// Numbers about the last frame built, shown in the status bar and used by benches.
@@ -510,8 +517,10 @@ pub struct FrameStats {
     pub vertices: usize,
     /// Level-of-detail tolerance in metres.
     pub lod_tolerance_m: f64,
-    /// Time to build the frame's geometry, in milliseconds.
+    /// Time to build the frame's geometry (or to draw the picture), in milliseconds.
     pub build_ms: f64,
+    /// The map is drawn as a picture ([`crate::render::map_image`]), not as triangles.
+    pub picture: bool,
 }
 
 const LABEL_SIZE: f32 = 12.5;
@@ -549,6 +558,11 @@ impl MapPainter {
         self.plain[which % 2].id()
     }
 
+    /// Whether the last paint put the map on screen.
+    pub fn map_on_screen(&self) -> bool {
+        self.map_on_screen
+    }
+
     /// Paints the map. `scene_generation` must change whenever `scene` does.
     pub fn paint(
         &mut self,
@@ -569,54 +583,19 @@ impl MapPainter {
             large_labels: self.large_labels,
         };
         let fresh = !matches!(&self.cached, Some((k, _, _)) if *k == key);
+        let as_picture = draws_as_picture(prepared);
         if fresh {
             self.recover_buffers();
-            let started = std::time::Instant::now();
-            let mut frame = std::mem::take(&mut self.spare);
-            build_frame_into(&mut frame, scene, prepared, viewport, pixels_per_point);
-            let build_ms = started.elapsed().as_secs_f64() * 1000.0;
-            self.last_stats = FrameStats {
-                visible: frame.visible,
-                vertices: frame.vertex_count(),
-                lod_tolerance_m: frame.lod_tolerance_m,
-                build_ms,
+            let shapes = if as_picture {
+                self.last_stats = FrameStats {
+                    picture: true,
+                    build_ms: self.pictures.last_ms,
+                    ..FrameStats::default()
+                };
+                Vec::new()
+            } else {
+                self.frame_shapes(&ctx, scene, prepared, viewport, pixels_per_point)
             };
-            // Fills part by part, then the outlines, borders and emphasis. Neighbours never
-            // share a texture (the first solid fill uses the font texture, the others the two
-            // plain white ones in turn), so egui hands each mesh to the GPU as it is instead
-            // of copying neighbours into one.
-            let mut shapes = Vec::new();
-            let mut plain_turn = 0usize;
-            let mut next_plain = |this: &mut Self| {
-                plain_turn += 1;
-                this.plain(&ctx, plain_turn)
-            };
-            for (k, part) in frame.parts.iter_mut().enumerate() {
-                let mut solid = std::mem::take(&mut part.solid);
-                if k > 0 {
-                    solid.texture_id = next_plain(self);
-                }
-                shapes.push(Shape::Mesh(Arc::new(solid)));
-                for (i, mesh) in part.patterns.iter_mut().enumerate() {
-                    if mesh.is_empty() {
-                        continue;
-                    }
-                    let mut mesh = std::mem::take(mesh);
-                    mesh.texture_id = self.texture_for(&ctx, &scene.patterns[i]);
-                    shapes.push(Shape::Mesh(Arc::new(mesh)));
-                }
-            }
-            let lines: Vec<&mut Mesh> = frame
-                .parts
-                .iter_mut()
-                .map(|p| &mut p.outlines)
-                .chain([&mut frame.borders, &mut frame.emphasis])
-                .collect();
-            for mesh in lines {
-                let mut mesh = std::mem::take(mesh);
-                mesh.texture_id = next_plain(self);
-                shapes.push(Shape::Mesh(Arc::new(mesh)));
-            }
             let labels = match &scene.labels {
                 Some(texts) => {
                     let font = FontId::proportional(self.label_size());
@@ -626,8 +605,7 @@ impl MapPainter {
                         [g.size().x, g.size().y]
                     };
                     let obstacles: Vec<ScreenRect> = Vec::new();
-                    let vis = viewport.visible_bounds();
-                    let visible = prepared.index.in_rect([vis[0], vis[1]], [vis[2], vis[3]]);
+                    let visible = prepared.in_view(viewport.visible_bounds());
                     place_labels(
                         visible.into_iter(),
                         &prepared.labels,
@@ -644,11 +622,83 @@ impl MapPainter {
         let Some((_, shapes, labels)) = &self.cached else {
             return;
         };
-        painter.extend(shapes.iter().cloned());
+        if as_picture {
+            self.map_on_screen = self.pictures.paint(
+                painter,
+                scene,
+                scene_generation,
+                prepared,
+                viewport,
+                pixels_per_point,
+            );
+            self.last_stats.build_ms = self.pictures.last_ms;
+        } else {
+            painter.extend(shapes.iter().cloned());
+            self.map_on_screen = true;
+        }
         self.paint_overlay(painter, prepared, viewport, overlay, pixels_per_point);
         if let Some(texts) = &scene.labels {
             paint_labels(painter, labels, texts, self.label_size());
         }
+    }
+
+    /// The triangles of the map for one frame, as egui shapes.
+    fn frame_shapes(
+        &mut self,
+        ctx: &egui::Context,
+        scene: &Scene,
+        prepared: &PreparedMap,
+        viewport: &Viewport,
+        pixels_per_point: f32,
+    ) -> Vec<Shape> {
+        let started = std::time::Instant::now();
+        let mut frame = std::mem::take(&mut self.spare);
+        build_frame_into(&mut frame, scene, prepared, viewport, pixels_per_point);
+        let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.last_stats = FrameStats {
+            visible: frame.visible,
+            vertices: frame.vertex_count(),
+            lod_tolerance_m: frame.lod_tolerance_m,
+            build_ms,
+            picture: false,
+        };
+        // Fills part by part, then the outlines, borders and emphasis. Neighbours never
+        // share a texture (the first solid fill uses the font texture, the others the two
+        // plain white ones in turn), so egui hands each mesh to the GPU as it is instead
+        // of copying neighbours into one.
+        let mut shapes = Vec::new();
+        let mut plain_turn = 0usize;
+        let mut next_plain = |this: &mut Self| {
+            plain_turn += 1;
+            this.plain(ctx, plain_turn)
+        };
+        for (k, part) in frame.parts.iter_mut().enumerate() {
+            let mut solid = std::mem::take(&mut part.solid);
+            if k > 0 {
+                solid.texture_id = next_plain(self);
+            }
+            shapes.push(Shape::Mesh(Arc::new(solid)));
+            for (i, mesh) in part.patterns.iter_mut().enumerate() {
+                if mesh.is_empty() {
+                    continue;
+                }
+                let mut mesh = std::mem::take(mesh);
+                mesh.texture_id = self.texture_for(ctx, &scene.patterns[i]);
+                shapes.push(Shape::Mesh(Arc::new(mesh)));
+            }
+        }
+        let lines: Vec<&mut Mesh> = frame
+            .parts
+            .iter_mut()
+            .map(|p| &mut p.outlines)
+            .chain([&mut frame.borders, &mut frame.emphasis])
+            .collect();
+        for mesh in lines {
+            let mut mesh = std::mem::take(mesh);
+            mesh.texture_id = next_plain(self);
+            shapes.push(Shape::Mesh(Arc::new(mesh)));
+        }
+        shapes
     }
 
     /// Takes the meshes of the cached frame back (egui has drawn and released them) so the

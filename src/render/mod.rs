@@ -5,6 +5,7 @@
 pub mod egui_map;
 pub mod glyphs;
 pub mod lines;
+pub mod map_image;
 pub mod pdf;
 pub mod raster;
 pub mod svg;

@@ -110,6 +110,11 @@ impl Lod {
     }
 }
 
+/// Maps with at least this many areas have every level triangulated area by area when first
+/// needed, not only full resolution: the window draws them as a picture (from rings), so it
+/// needs the triangles of the area under the cursor and little else.
+pub const TRIANGLES_ON_DEMAND_FROM: usize = 4096;
+
 /// A region's geometry, ready to draw and to hit-test.
 #[derive(Debug, Default)]
 pub struct PreparedMap {
@@ -571,8 +576,9 @@ impl PreparedMap {
         // Areas go in chunks, each chunk's meshes moved into the levels (sized from pass 1)
         // before the next is made: the meshes never exist twice, which for large
         // maps would be the peak of the whole load.
-        // Full resolution is triangulated area by area when first drawn.
-        let on_demand = |l: usize| l == 0;
+        // Full resolution is triangulated area by area when first drawn, and so is every
+        // level of a big map.
+        let on_demand = |l: usize| l == 0 || n >= TRIANGLES_ON_DEMAND_FROM;
         let mut lods: Vec<Lod> = kept
             .iter()
             .map(|&l| Lod {
@@ -591,7 +597,7 @@ impl PreparedMap {
             })
             .collect();
         let mut labels = Vec::with_capacity(n);
-        const CHUNK: usize = 4096;
+        const CHUNK: usize = 1024;
         for first in (0..n).step_by(CHUNK) {
             let last = (first + CHUNK).min(n);
             let chunk: Vec<(Vec<LocalMesh>, Option<LabelAnchor>)> = (first..last)
@@ -702,6 +708,17 @@ impl PreparedMap {
         }
     }
 
+    /// The areas whose boxes meet the planar box `view` (min x, min y, max x, max y), in
+    /// region order. A view of the whole map takes every area without asking the R-tree
+    /// (for 113,000 areas that query alone took milliseconds a frame).
+    pub fn in_view(&self, view: [f64; 4]) -> Vec<usize> {
+        let b = self.bounds;
+        if view[0] <= b[0] && view[1] <= b[1] && view[2] >= b[2] && view[3] >= b[3] {
+            return (0..self.feature_bounds.len()).collect();
+        }
+        self.index.in_rect([view[0], view[1]], [view[2], view[3]])
+    }
+
     /// The area at planar point `p`.
     pub fn hit(&self, region: &Region, p: [f64; 2]) -> Option<usize> {
         self.index.hit(p, |i| &region.spaces[i].geometry)
@@ -794,6 +811,62 @@ mod tests {
                 "area {i}"
             );
         }
+    }
+
+    #[test]
+    fn a_big_map_triangulates_every_level_only_when_an_area_is_needed() {
+        let demo = load_demo(&Progress::default()).expect("demo").region;
+        // The demo's 93 areas copied side by side up to the threshold.
+        let mut region = demo.clone();
+        region.spaces = (0..TRIANGLES_ON_DEMAND_FROM)
+            .map(|k| {
+                let mut space = demo.spaces[k % demo.spaces.len()].clone();
+                let shift = (k / demo.spaces.len()) as f64 * 50_000.0;
+                geo::MapCoordsInPlace::map_coords_in_place(&mut space.geometry, |c| geo::Coord {
+                    x: c.x + shift,
+                    y: c.y,
+                });
+                space
+            })
+            .collect();
+        let prepared = PreparedMap::prepare(&region, Detail::Full, &|_| {});
+        assert!(prepared.lods.len() > 1);
+        for lod in &prepared.lods {
+            assert!(lod.triangles.is_empty(), "nothing triangulated ahead");
+            assert!(lod.on_demand.is_some());
+        }
+        // Asked for, an area's triangles cover it at every level as its rings do.
+        // The first simplified level: at the coarsest, small areas have collapsed away.
+        let coarse = &prepared.lods[1];
+        for i in [0, 1, 500, TRIANGLES_ON_DEMAND_FROM - 1] {
+            let slices = &coarse.features[i];
+            let vertices =
+                &coarse.vertices[slices.vertices.start as usize..slices.vertices.end as usize];
+            let triangles = triangles_area(vertices, coarse.area_triangles(i));
+            // Outer rings count, holes are taken away.
+            let mut rings = 0.0;
+            let mut start = 0usize;
+            for r in slices.rings.start as usize..slices.rings.end as usize {
+                let end = coarse.ring_ends[r] as usize;
+                // Closed again: the levels keep rings without their closing vertex.
+                let ring: Vec<[f64; 2]> = vertices[start..end]
+                    .iter()
+                    .chain(vertices.get(start))
+                    .map(|p| [f64::from(p[0]), f64::from(p[1])])
+                    .collect();
+                let sign = if coarse.outer[r] { 1.0 } else { -1.0 };
+                rings += sign * ring_area(&ring).abs();
+                start = end;
+            }
+            assert!(rings > 0.0, "area {i} is drawn at this level");
+            let error = (triangles - rings).abs() / rings;
+            assert!(error < 1e-3, "area {i}: {triangles} m² against {rings}");
+        }
+        // Only those four were made.
+        let made = (0..TRIANGLES_ON_DEMAND_FROM)
+            .filter(|&i| !coarse.needs_triangles(i))
+            .count();
+        assert_eq!(made, 4);
     }
 
     #[test]

@@ -114,16 +114,16 @@ pub fn status_bar_ui(
             return;
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(
-                egui::RichText::new(lang.tf(
+            let ms = format::number(stats.build_ms, 1, lang);
+            let text = if stats.picture {
+                lang.tf(T::StatusPicture, &[("ms", &ms)])
+            } else {
+                lang.tf(
                     T::StatusFrame,
-                    &[
-                        ("ms", &format::number(stats.build_ms, 1, lang)),
-                        ("v", &format::count(stats.vertices, lang)),
-                    ],
-                ))
-                .weak(),
-            );
+                    &[("ms", &ms), ("v", &format::count(stats.vertices, lang))],
+                )
+            };
+            ui.label(egui::RichText::new(text).weak());
         });
     });
     commands

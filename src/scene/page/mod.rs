@@ -13,6 +13,7 @@ mod map;
 pub(crate) use map::{area_path, border_path};
 pub mod profile;
 pub mod text;
+pub mod view;
 
 use super::Scene;
 use super::font::Font;
