@@ -315,26 +315,11 @@ impl Pictures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::rules::classify;
-    use crate::io::Progress;
-    use crate::io::demo::load_demo;
+    use crate::scene::page::view::demo_scene_and_map;
     use crate::scene::style::FillStyle;
-    use crate::scene::{SceneInput, ViewSettings};
-    use crate::spatial::prepared::Detail;
 
     fn demo_map() -> (Scene, Arc<PreparedMap>) {
-        let demo = load_demo(&Progress::default()).expect("demo");
-        let classification = classify(&demo.region, &demo.indicators, &demo.rules, &demo.overrides);
-        let prepared = PreparedMap::prepare(&demo.region, Detail::Full, &|_| {});
-        let scene = Scene::build(
-            SceneInput {
-                region: &demo.region,
-                indicators: &demo.indicators,
-                classification: &classification,
-                measure_counts: &[],
-            },
-            &ViewSettings::default(),
-        );
+        let (scene, prepared) = demo_scene_and_map();
         (scene, Arc::new(prepared))
     }
 

@@ -813,12 +813,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_big_map_triangulates_every_level_only_when_an_area_is_needed() {
+    /// `n` areas: the demo's 93 again and again, each copy moved aside.
+    fn demo_copies(n: usize) -> Region {
         let demo = load_demo(&Progress::default()).expect("demo").region;
-        // The demo's 93 areas copied side by side up to the threshold.
         let mut region = demo.clone();
-        region.spaces = (0..TRIANGLES_ON_DEMAND_FROM)
+        region.spaces = (0..n)
             .map(|k| {
                 let mut space = demo.spaces[k % demo.spaces.len()].clone();
                 let shift = (k / demo.spaces.len()) as f64 * 50_000.0;
@@ -829,6 +828,12 @@ mod tests {
                 space
             })
             .collect();
+        region
+    }
+
+    #[test]
+    fn a_big_map_triangulates_every_level_only_when_an_area_is_needed() {
+        let region = demo_copies(TRIANGLES_ON_DEMAND_FROM);
         let prepared = PreparedMap::prepare(&region, Detail::Full, &|_| {});
         assert!(prepared.lods.len() > 1);
         for lod in &prepared.lods {
@@ -871,20 +876,7 @@ mod tests {
 
     #[test]
     fn counts_from_a_sample_of_a_large_map_are_close_to_the_exact_ones() {
-        let demo = load_demo(&Progress::default()).expect("demo").region;
-        // 3,000 areas: the demo's 93 again and again, each copy moved aside.
-        let mut region = demo.clone();
-        region.spaces = (0..3000)
-            .map(|k| {
-                let mut space = demo.spaces[k % demo.spaces.len()].clone();
-                let shift = (k / demo.spaces.len()) as f64 * 50_000.0;
-                geo::MapCoordsInPlace::map_coords_in_place(&mut space.geometry, |c| geo::Coord {
-                    x: c.x + shift,
-                    y: c.y,
-                });
-                space
-            })
-            .collect();
+        let mut region = demo_copies(3000);
         let candidates = [5.0, 20.0, 80.0, 320.0];
         let exact = level_counts_every(&region, &candidates, 1);
         let sampled = level_counts(&region, &candidates);

@@ -150,29 +150,36 @@ fn stroke(path: usize, line: LineStyle, px_per_pt: f32) -> Item {
     }
 }
 
+/// The demo map's scene and prepared geometry, for tests of what draws it.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) fn demo_scene_and_map() -> (Scene, PreparedMap) {
     use crate::analysis::rules::classify;
     use crate::io::Progress;
     use crate::io::demo::load_demo;
     use crate::scene::{SceneInput, ViewSettings};
     use crate::spatial::prepared::Detail;
+    let demo = load_demo(&Progress::default()).expect("demo");
+    let classification = classify(&demo.region, &demo.indicators, &demo.rules, &demo.overrides);
+    let prepared = PreparedMap::prepare(&demo.region, Detail::Full, &|_| {});
+    let scene = Scene::build(
+        SceneInput {
+            region: &demo.region,
+            indicators: &demo.indicators,
+            classification: &classification,
+            measure_counts: &[],
+        },
+        &ViewSettings::default(),
+    );
+    (scene, prepared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn a_page_of_the_view_fills_every_visible_area_and_draws_no_labels() {
-        let demo = load_demo(&Progress::default()).expect("demo");
-        let classification = classify(&demo.region, &demo.indicators, &demo.rules, &demo.overrides);
-        let prepared = PreparedMap::prepare(&demo.region, Detail::Full, &|_| {});
-        let scene = Scene::build(
-            SceneInput {
-                region: &demo.region,
-                indicators: &demo.indicators,
-                classification: &classification,
-                measure_counts: &[],
-            },
-            &ViewSettings::default(),
-        );
+        let (scene, prepared) = demo_scene_and_map();
         let viewport = Viewport::fit(prepared.bounds, [600.0, 400.0], [40.0, 30.0], 0.0);
         let page = view_page(&scene, &prepared, &viewport, 2.0);
         assert_eq!((page.width, page.height), (1200, 800));
@@ -181,7 +188,7 @@ mod tests {
             .iter()
             .filter(|i| matches!(i, Item::Fill { .. }))
             .count();
-        assert_eq!(fills, demo.region.spaces.len());
+        assert_eq!(fills, prepared.feature_bounds.len());
         assert!(!page.items.iter().any(|i| matches!(i, Item::Text { .. })));
         // The view's top left corner is the page's: every point lies on the page.
         for p in page.paths.iter().flat_map(|p| &p.points) {
