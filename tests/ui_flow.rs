@@ -2180,3 +2180,58 @@ fn the_partner_atlas_is_saved_from_the_file_menu_with_or_without_measures() {
         assert!(!harness.state().state.windows.is_open(Window::Atlas));
     }
 }
+
+/// A GeoJSON of `side` × `side` squares of 200 m near Aachen (UTM 32), codes `Q1` …
+fn grid_file(name: &str, side: usize) -> common::TestFile {
+    let path = common::temp_dir(name).file("raster.geojson");
+    let mut features = Vec::new();
+    for row in 0..side {
+        for col in 0..side {
+            let (x, y) = (290_000 + 200 * col, 5_620_000 + 200 * row);
+            features.push(format!(
+                r#"{{"type":"Feature","properties":{{"code":"Q{}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}"#,
+                row * side + col + 1,
+                x + 200,
+                x + 200,
+                y + 200,
+                y + 200
+            ));
+        }
+    }
+    let text = format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:25832"}}}},"features":[{}]}}"#,
+        features.join(",\n")
+    );
+    std::fs::write(&path, text).expect("write grid");
+    path
+}
+
+#[test]
+fn a_map_of_thousands_of_areas_is_drawn_as_a_picture_and_answers_clicks() {
+    // 4,096 areas: from there the window draws the map as a picture.
+    let path = grid_file("ui-picture", 64);
+    let mut harness = window_on(&path, |s| {
+        s.map
+            .as_ref()
+            .is_some_and(|m| m.region.spaces.len() == 4096)
+    });
+    harness.state_mut().state.frame_figures = true;
+    let started = std::time::Instant::now();
+    while !harness.state().map_on_screen() {
+        assert!(started.elapsed().as_secs() < 30, "no picture of the map");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label_contains("Kartenbild:").is_some(),
+        "the status bar tells the map is a picture"
+    );
+    // A click on a square selects it and shows it in the inspector.
+    let pos = screen_pos_of(&harness, "Q2080");
+    click(&mut harness, pos);
+    let map = harness.state().state.map.as_ref().expect("map");
+    let i = map.region.space_by_code("Q2080").expect("Q2080");
+    assert_eq!(harness.state().state.selection, Some(i));
+    assert!(shown(&harness, "Q2080"), "the inspector shows the square");
+}

@@ -719,6 +719,11 @@ impl SozialraumApp {
         commands
     }
 
+    /// Whether the map is on screen: a big map shows once its first picture is drawn.
+    pub fn map_on_screen(&self) -> bool {
+        self.painter.map_on_screen()
+    }
+
     /// With `SOZIALRAUM_ATLAS_TIMING=1`, prints how long opening a file took until the map
     /// was drawn and until full detail was ready (for the README's measurements).
     fn report_timing(&mut self) {
