@@ -13,6 +13,7 @@ use eframe::egui::epaint::{Color32, Mesh, Pos2, Vertex, WHITE_UV};
 use eframe::egui::{self, ColorImage, FontId, Painter, Shape, TextureHandle, TextureOptions};
 use rayon::prelude::*;
 
+use super::frame_pool::frame_pool;
 use super::lines::{Pen, stroke};
 use super::map_image::{Pictures, draws_as_picture};
 use crate::scene::labels::{PlacedLabel, ScreenRect, place_labels};
@@ -83,9 +84,9 @@ impl AreaMeshes {
     }
 }
 
-/// How many parts the areas of a frame are built in. A fixed number, not one per core: the
-/// frame must not depend on the machine.
-pub const PARTS: usize = 2;
+/// How many parts the areas of a frame are built in (one per frame thread). A fixed number,
+/// not one per core: the frame must not depend on the machine.
+pub const PARTS: usize = super::frame_pool::FRAME_THREADS;
 
 /// Areas go to the parts in runs of this many (by their order in the region), so that any
 /// view, of one municipality or all of them, has about as many areas in each part.
@@ -288,21 +289,6 @@ fn triangulate_visible(lod: &Lod, prepared: &PreparedMap, view_rel: [f32; 4], sc
 
 /// Maps with fewer areas build their frames on one thread: too little work to share.
 const PARALLEL_FROM: usize = 4096;
-
-/// The threads that build frames, apart from rayon's global pool: loading or exporting keeps
-/// that one busy for seconds, and a frame must not wait for it. None if the system would not
-/// start them (frames are then built on the window's thread).
-pub(super) fn frame_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(PARTS)
-            .thread_name(|k| format!("frame-{k}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
-}
 
 /// What every part of a frame's areas is built from.
 struct AreaPass<'a> {

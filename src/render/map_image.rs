@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use eframe::egui::{self, Color32, ColorImage, Painter, Pos2, Rect, TextureHandle, TextureOptions};
 
-use super::egui_map::frame_pool;
+use super::frame_pool::frame_pool;
 use super::raster::rasterize;
 use crate::scene::Scene;
 use crate::scene::page::view::view_page;

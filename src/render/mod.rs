@@ -3,6 +3,7 @@
 //! backends only translate the page's items, so they show the same map.
 
 pub mod egui_map;
+pub mod frame_pool;
 pub mod glyphs;
 pub mod lines;
 pub mod map_image;
