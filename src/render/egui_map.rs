@@ -569,7 +569,7 @@ impl MapPainter {
             large_labels: self.large_labels,
         };
         let fresh = !matches!(&self.cached, Some((k, _, _)) if *k == key);
-        let as_picture = draws_as_picture(prepared);
+        let as_picture = draws_as_picture(prepared, viewport, pixels_per_point);
         if fresh {
             self.recover_buffers();
             let shapes = if as_picture {

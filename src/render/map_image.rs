@@ -7,7 +7,8 @@
 //! build a frame. The picture comes from the export's renderer (tiny-skia, the same colours)
 //! and takes about 0.1 s for all of Germany on two cores; meanwhile the window shows the last
 //! picture where the view now puts it, as QGIS does. Smaller maps keep their triangles: they
-//! are drawn in a few milliseconds and stay sharp while zooming.
+//! are drawn in a few milliseconds and stay sharp while zooming, and so do views of more than
+//! [`PICTURE_MAX_PX`] device pixels.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,9 +27,19 @@ use crate::spatial::viewport::Viewport;
 /// levels have no triangles made ahead either).
 pub const PICTURE_FROM: usize = crate::spatial::prepared::TRIANGLES_ON_DEMAND_FROM;
 
-/// Whether the window draws `prepared` as a picture.
-pub fn draws_as_picture(prepared: &PreparedMap) -> bool {
-    prepared.feature_bounds.len() >= PICTURE_FROM
+/// The largest picture in device pixels (a 2560 × 1600 view). A bigger view (a 4K screen,
+/// or a large window on a high-density one) keeps its triangles: its picture would hold
+/// 30 MB and more several times over and take a third of a second to draw.
+pub const PICTURE_MAX_PX: f32 = 4_100_000.0;
+
+/// Whether the window draws `prepared` in `viewport` at `pixels_per_point` as a picture.
+pub fn draws_as_picture(
+    prepared: &PreparedMap,
+    viewport: &Viewport,
+    pixels_per_point: f32,
+) -> bool {
+    let device_px = viewport.size[0] * viewport.size[1] * pixels_per_point * pixels_per_point;
+    prepared.feature_bounds.len() >= PICTURE_FROM && device_px <= PICTURE_MAX_PX
 }
 
 /// The view `viewport` of `scene` as an image of device pixels (`pixels_per_point` per
@@ -353,6 +364,25 @@ mod tests {
         assert!(checked >= 20, "only {checked} areas checked");
         // Outside the region nothing is drawn.
         assert_eq!(image.pixels[0], Color32::TRANSPARENT);
+    }
+
+    #[test]
+    fn only_big_maps_in_views_of_at_most_four_million_pixels_are_pictures() {
+        let big = PreparedMap {
+            feature_bounds: vec![[0.0, 0.0, 1.0, 1.0]; PICTURE_FROM],
+            ..PreparedMap::default()
+        };
+        let small = PreparedMap {
+            feature_bounds: vec![[0.0, 0.0, 1.0, 1.0]; PICTURE_FROM - 1],
+            ..PreparedMap::default()
+        };
+        let view = |w: f32, h: f32| Viewport::fit([0.0, 0.0, 1.0, 1.0], [w, h], [0.0, 0.0], 0.0);
+        assert!(draws_as_picture(&big, &view(1480.0, 900.0), 1.0));
+        assert!(draws_as_picture(&big, &view(2560.0, 1600.0), 1.0));
+        assert!(!draws_as_picture(&small, &view(1480.0, 900.0), 1.0));
+        // A 4K screen, or a large window at two pixels a point: triangles.
+        assert!(!draws_as_picture(&big, &view(3840.0, 2160.0), 1.0));
+        assert!(!draws_as_picture(&big, &view(1480.0, 900.0), 2.0));
     }
 
     #[test]
