@@ -387,6 +387,49 @@ fn a_form_left_open_while_another_window_saves_becomes_a_conflict_not_an_overwri
 }
 
 #[test]
+fn taking_theirs_in_a_conflict_the_file_has_moved_past_since_hides_nothing() {
+    // B clashes with A's first change; before B answers, A changes the measure again and
+    // B's window looks at the file (the measure stays as it was on B's screen: it is in the
+    // conflict). B takes A's first value. B's next change must not silently replace A's
+    // second one, which B has never seen: B sees it, or is shown it in a conflict.
+    let path = demo_project("theirs-moved-on");
+    let mut a = open(&path);
+    let mut b = open(&path);
+    add(&mut a, "Familienzentrum");
+    b.poll_store_now();
+    let original = b.map.as_ref().expect("map").measures.all()[0].clone();
+    let mut a1 = original.clone();
+    a1.notes = "A1".into();
+    a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a1))));
+    let mut b1 = original.clone();
+    b1.notes = "B1".into();
+    b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b1))));
+    assert_eq!(b.saving.conflicts.len(), 1, "B's change clashes with A1");
+    let mut a2 = a.map.as_ref().expect("map").measures.all()[0].clone();
+    a2.notes = "A2".into();
+    a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a2))));
+    b.poll_store_now();
+    b.apply(Command::ResolveConflict(Resolution::Theirs));
+    b.poll_store_now();
+    let notes = |s: &AppState| s.map.as_ref().expect("map").measures.all()[0].notes.clone();
+    let shown_a2 = notes(&b) == "A2";
+    let mut b2 = b.map.as_ref().expect("map").measures.all()[0].clone();
+    b2.notes = "B2".into();
+    b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b2))));
+    let clashed_on_a2 = b
+        .saving
+        .conflicts
+        .iter()
+        .any(|c| matches!(&c.theirs, Some(ItemValue::Measure(m)) if m.notes == "A2"));
+    assert!(
+        shown_a2 || clashed_on_a2,
+        "B replaced A2 without ever seeing it (B shows {:?}, conflicts {})",
+        notes(&b),
+        b.saving.conflicts.len()
+    );
+}
+
+#[test]
 fn undo_refuses_a_step_another_window_changed_since() {
     let path = demo_project("undo-refused");
     let mut a = open(&path);

@@ -442,7 +442,7 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         .collect();
     let updates = c
         .query(
-            "SELECT benutzer::text, coalesce(vorher->>'notizen', ''), coalesce(nachher->>'notizen', '')
+            "SELECT benutzer::text, coalesce(vorher->>'notizen', ''), coalesce(nachher->>'notizen', ''), uid::text
              FROM atlas.massnahmen_verlauf WHERE aktion = 'update'",
             &[],
         )
@@ -455,6 +455,29 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         };
         if before != after && !known_by.get(k).is_some_and(|known| known.contains(&before)) {
             overwrites.push(format!("{who}: {before} → {after}"));
+            // For the failure message: the measure's history on the server and what the
+            // window said around the overwriting change.
+            let uid: String = r.get(3);
+            eprintln!("silent overwrite {who}: {before} → {after} (measure {uid}); history:");
+            for h in c
+                .query(
+                    "SELECT id, benutzer::text, aktion, coalesce(vorher->>'notizen', ''),
+                            coalesce(nachher->>'notizen', '')
+                     FROM atlas.massnahmen_verlauf WHERE uid = $1::text::uuid ORDER BY id",
+                    &[&uid],
+                )
+                .expect("history of one measure")
+            {
+                let (id, by, what, b, a): (i64, String, String, String, String) =
+                    (h.get(0), h.get(1), h.get(2), h.get(3), h.get(4));
+                eprintln!("  {id} {by} {what}: {b} → {a}");
+            }
+            let log = read_log(&dir.join(format!("client-{k}.log")));
+            if let Some(i) = log.iter().position(|(_, f)| f.contains(&after)) {
+                for (t, f) in log.iter().skip(i.saturating_sub(12)).take(40) {
+                    eprintln!("  client {k} {t}: {}", f.join(" "));
+                }
+            }
         }
     }
     let added_missing = added

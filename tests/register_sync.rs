@@ -330,6 +330,46 @@ fn taking_their_value_ends_the_clash_without_sending_anything() {
 }
 
 #[test]
+fn a_change_made_right_after_taking_their_value_is_kept_and_sent() {
+    let Some((mut db, dir)) = published("theirs_then_edit") else {
+        return;
+    };
+    let anna = db.login("anna", "atlas_region");
+    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
+    let base = first_measure(&w1, "Aachen");
+    db.client(None)
+        .execute(
+            "UPDATE atlas.massnahmen SET notizen = 'aus QGIS' WHERE uid = $1::text::uuid",
+            &[&base.uid.to_string()],
+        )
+        .expect("update");
+    let mut mine = base.clone();
+    mine.notes = "aus dem Fenster".into();
+    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(mine))));
+    until(&mut [&mut w1], "the clash", |w| {
+        !w[0].saving.conflicts.is_empty()
+    });
+    // Their value taken, and at once (before the copy has taken it in) changed again: the
+    // answer does not undo the new change, which is based on their value and goes out.
+    w1.apply(Command::ResolveConflict(Resolution::Theirs));
+    let mut again = measure(&w1, base.uid).expect("measure");
+    assert_eq!(again.notes, "aus QGIS");
+    again.notes = "gleich danach".into();
+    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(again))));
+    until(&mut [&mut w1], "the new change on the server", |w| {
+        unsent(w[0]) == 0 && w[0].saving.conflicts.is_empty() && !w[0].saving.has_unsaved()
+    });
+    assert_eq!(
+        measure(&w1, base.uid).map(|m| m.notes).as_deref(),
+        Some("gleich danach")
+    );
+    assert_eq!(
+        server_notes(&db, base.uid).as_deref(),
+        Some("gleich danach")
+    );
+}
+
+#[test]
 fn changes_made_offline_are_kept_through_a_restart_and_sent_once_when_the_server_is_back() {
     let Some((mut db, dir)) = published("offline") else {
         return;

@@ -49,6 +49,9 @@ pub struct Saving {
     pending: HashSet<Item>,
     /// Conflicts waiting for the user, oldest first.
     pub conflicts: Vec<Conflict>,
+    /// Conflicts a shared store reported on an item already in a conflict: shown once that
+    /// one is settled (the store holds the change back until then).
+    late_waiting: Vec<LateConflict>,
     /// Why the last write failed (until one succeeds).
     pub failure: Option<StoreError>,
     /// When the file was last looked at.
@@ -327,6 +330,7 @@ impl AppState {
         };
         for late in found {
             if self.saving.conflicts.iter().any(|c| c.item == late.item) {
+                self.saving.late_waiting.push(late);
                 continue;
             }
             let mine = edit::value_of(doc, &late.item);
@@ -396,16 +400,38 @@ impl AppState {
         self.history.taint(&conflict.item);
         let took_theirs = value == conflict.theirs;
         let item = conflict.item.clone();
-        if !took_theirs {
+        if took_theirs {
+            // What came after their value (a look saw it while the conflict was open and
+            // left it) comes with the next look; the next change is based on what is shown.
+            if let Some(store) = self.store.as_mut() {
+                store.shown_at(&conflict.item, conflict.theirs_revision);
+            }
+            self.saving.last_poll = None;
+        } else {
             self.saving
                 .queue(conflict.item, conflict.theirs_revision, conflict.theirs);
             self.flush(true);
         }
-        // A shared store learns the answer after the value is in its copy, so the value sent
-        // is the settled one.
-        if let Some(store) = self.store.as_mut() {
-            store.settle(&item, took_theirs);
+        // A shared store learns the answer to a conflict it reported after the value is in
+        // its copy, so the value sent is the settled one. A clash with the file alone is no
+        // answer to anything the store holds back.
+        if conflict.kept_here
+            && let Some(store) = self.store.as_mut()
+        {
+            store.settle(&item, took_theirs, conflict.theirs_revision);
         }
+        // A conflict held back behind this one comes now, at the item's revision now.
+        let (mut now, later): (Vec<LateConflict>, Vec<LateConflict>) =
+            std::mem::take(&mut self.saving.late_waiting)
+                .into_iter()
+                .partition(|l| l.item == item);
+        self.saving.late_waiting = later;
+        if let Some(store) = &self.store {
+            for late in &mut now {
+                late.revision = store.known(&late.item);
+            }
+        }
+        self.add_late_conflicts(now);
         self.rebuild_scene();
     }
 

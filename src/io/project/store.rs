@@ -1025,6 +1025,16 @@ impl Store for ProjectStore {
         }
     }
 
+    fn shown_at(&mut self, item: &Item, revision: u64) {
+        if revision == 0 {
+            self.known.remove(item);
+        } else {
+            self.known.insert(item.clone(), revision);
+        }
+        // The file may not change again: the next look reads it anyway.
+        self.data_version = None;
+    }
+
     #[cfg(feature = "test-hooks")]
     fn limit_pages_for_test(&self, pages: u32) {
         let _ = self.limit_pages(pages);

@@ -192,8 +192,9 @@ pub fn changed_by(conn: &Connection) -> rusqlite::Result<Vec<(Uid, String, Times
     Ok(out)
 }
 
-/// The local revision of a measure (its tombstone's when deleted here; 0: never here).
-fn local_revision(conn: &Connection, uid: Uid) -> rusqlite::Result<(bool, u64)> {
+/// Whether the measure is live here, and its local revision (its tombstone's when deleted
+/// here; 0: never here).
+pub fn local_revision(conn: &Connection, uid: Uid) -> rusqlite::Result<(bool, u64)> {
     let live: Option<i64> = conn
         .prepare_cached(&format!("SELECT revision FROM {MEASURES} WHERE uid = ?1"))?
         .query_row([uid.to_string()], |r| r.get(0))

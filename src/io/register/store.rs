@@ -244,6 +244,10 @@ impl Store for RegisterStore {
         sync::nudge(&self.link);
     }
 
+    fn shown_at(&mut self, item: &Item, revision: u64) {
+        self.copy.shown_at(item, revision);
+    }
+
     fn derived_stale(&self) -> bool {
         self.copy.derived_stale()
     }
@@ -329,9 +333,9 @@ impl Store for RegisterStore {
         shared.news || !shared.conflicts.is_empty()
     }
 
-    fn settle(&mut self, item: &Item, took_theirs: bool) {
+    fn settle(&mut self, item: &Item, took_theirs: bool, revision: u64) {
         if let Item::Measure(uid) = item {
-            sync::lock(&self.link).settle(*uid, took_theirs);
+            sync::lock(&self.link).settle(*uid, took_theirs, revision);
             self.link.1.notify_all();
         }
     }

@@ -79,8 +79,9 @@ pub struct Shared {
     blocked: HashSet<Uid>,
     /// The server's value and revision of each open conflict.
     theirs: HashMap<Uid, Option<ServerMeasure>>,
-    /// The user's answers: the measure, and whether they took the server's value.
-    settle: Vec<(Uid, bool)>,
+    /// The user's answers: the measure, whether they took the server's value, and the
+    /// measure's local revision when the conflict was shown.
+    settle: Vec<(Uid, bool, u64)>,
     /// Who changed each measure last, and when.
     pub changed_by: HashMap<Uid, (String, Timestamp)>,
     /// Histories read, by measure.
@@ -137,9 +138,10 @@ impl Shared {
         }
     }
 
-    /// The user's answer to a conflict.
-    pub fn settle(&mut self, uid: Uid, took_theirs: bool) {
-        self.settle.push((uid, took_theirs));
+    /// The user's answer to a conflict shown when the measure's local revision was
+    /// `revision`.
+    pub fn settle(&mut self, uid: Uid, took_theirs: bool, revision: u64) {
+        self.settle.push((uid, took_theirs, revision));
         self.nudged = true;
     }
 
@@ -453,26 +455,28 @@ fn local(e: rusqlite::Error) -> super::RegisterError {
 }
 
 /// The user's answers to conflicts: their value taken into the copy, or the server's
-/// revision recorded as the base of the next send of ours.
+/// revision recorded as the base of the next send of ours. A measure changed again in the
+/// window after the answer keeps that change (based on the server's value, now seen).
 fn settle_answers(link: &Link, conn: &mut Connection) -> Result<bool, super::RegisterError> {
-    let answers: Vec<(Uid, bool, Option<Option<ServerMeasure>>)> = {
+    type Answer = (Uid, bool, u64, Option<Option<ServerMeasure>>);
+    let answers: Vec<Answer> = {
         let mut shared = lock(link);
         let answers = std::mem::take(&mut shared.settle);
         answers
             .into_iter()
-            .map(|(uid, took)| {
+            .map(|(uid, took, shown_at)| {
                 shared.blocked.remove(&uid);
-                (uid, took, shared.theirs.remove(&uid))
+                (uid, took, shown_at, shared.theirs.remove(&uid))
             })
             .collect()
     };
     let any = !answers.is_empty();
-    for (uid, took_theirs, theirs) in answers {
+    for (uid, took_theirs, shown_at, theirs) in answers {
         let Some(theirs) = theirs else { continue };
         let tx = conn.transaction().map_err(local)?;
         let revision = theirs.as_ref().map_or(0, |t| t.revision);
         cache::rebase(&tx, uid, revision).map_err(local)?;
-        if took_theirs {
+        if took_theirs && cache::local_revision(&tx, uid).map_err(local)?.1 == shown_at {
             cache::forget_unsent(&tx, uid).map_err(local)?;
             cache::take(&tx, uid, theirs.as_ref()).map_err(local)?;
         }

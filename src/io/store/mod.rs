@@ -59,6 +59,13 @@ pub trait Store: Send + std::fmt::Debug {
     /// Takes in revisions another connection of this program wrote for this project.
     fn learn(&mut self, written: &[(Item, u64)]);
 
+    /// The window shows `item` as it was at `revision` (0: not there), though the store may
+    /// hold a newer one: the user took that value in a conflict, after a look had already
+    /// seen a later change of the item (and left it alone, as an item in a conflict is).
+    /// The next look brings whatever came after it, as another writer's change, and a
+    /// change based on the value shown clashes with it, never replaces it unseen.
+    fn shown_at(&mut self, item: &Item, revision: u64);
+
     /// Whether derived data (the layer's classification columns) waits for a write after
     /// the next look.
     fn derived_stale(&self) -> bool;
@@ -107,9 +114,11 @@ pub trait Store: Send + std::fmt::Debug {
         Rights::All
     }
 
-    /// The user settled a conflict the store reported by [`Store::poll`]: took the other
-    /// writer's value, or keeps their own (which is then written over it).
-    fn settle(&mut self, _item: &Item, _took_theirs: bool) {}
+    /// The user settled a conflict the store reported by [`Store::poll`] (a
+    /// [`LateConflict`], only those): took the other writer's value, or keeps their own
+    /// (which is then written over it). `revision`: the item's revision in the store when
+    /// the conflict was shown; a change made after the answer is never undone by it.
+    fn settle(&mut self, _item: &Item, _took_theirs: bool, _revision: u64) {}
 
     /// Who changed a measure last, and when, where the store knows it.
     fn changed_by(&self, _uid: Uid) -> Option<(String, Timestamp)> {
