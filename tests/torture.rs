@@ -11,6 +11,8 @@
 //! - no two writers were both told they wrote the same revision of a measure (that would
 //!   be a silent overwrite), and every measure in the file is a value some writer tried to
 //!   write (nothing changed that no writer changed);
+//! - no window wrote over a value it never had: the revision each confirmed write replaced
+//!   was on that window's screen (or in a conflict it was shown) before the write;
 //! - a command-line import is all or nothing, and one that reported failure left nothing;
 //! - clashes happened and were shown as conflicts; the file passes `PRAGMA integrity_check`.
 //!
@@ -129,6 +131,8 @@ fn torture_window_worker() {
         .expect("log"));
     let mut state = open_window(&path);
     log.line(&format!("OPEN\t{}", state.error.as_deref().unwrap_or("ok")));
+    let mut shown: HashSet<(Uid, u64)> = HashSet::new();
+    note_shown(&state, &mut shown, &mut log);
     let mut limited = false;
     let mut stopping_since: Option<Instant> = None;
     loop {
@@ -156,6 +160,7 @@ fn torture_window_worker() {
             state.poll_store();
         }
         record_writes(&mut state, &mut log);
+        note_shown(&state, &mut shown, &mut log);
         if let Some(error) = state.error.take() {
             log.line(&format!(
                 "ERROR\t{}",
@@ -173,6 +178,7 @@ fn torture_window_worker() {
                 std::thread::sleep(Duration::from_millis(5));
                 state.poll_loading();
             }
+            note_shown(&state, &mut shown, &mut log);
             if limited && let Some(store) = state.store.as_ref() {
                 store.limit_pages_for_test(1);
             }
@@ -197,6 +203,19 @@ fn torture_window_worker() {
         }
         record_writes(&mut state, &mut log);
         std::thread::sleep(Duration::from_millis(10 + rng.below(50)));
+    }
+}
+
+/// Logs every value of a measure the window shows that it has not shown before.
+fn note_shown(state: &AppState, shown: &mut HashSet<(Uid, u64)>, log: &mut Log) {
+    let Some(map) = state.map.as_ref() else {
+        return;
+    };
+    for m in map.measures.all() {
+        let d = digest(m);
+        if shown.insert((m.uid, d)) {
+            log.line(&format!("SHOWN\t{}\t{d}", m.uid));
+        }
     }
 }
 
@@ -227,6 +246,9 @@ fn resolve_one(state: &mut AppState, rng: &mut Rng, log: &mut Log, mine_only: bo
         return true;
     };
     log.line(&format!("CONFLICT\t{uid}"));
+    if let Some(ItemValue::Measure(t)) = &conflict.theirs {
+        log.line(&format!("SHOWN\t{uid}\t{}", digest(t)));
+    }
     let choice = if mine_only { 0 } else { rng.below(3) };
     let hash = |v: &Option<ItemValue>| match v {
         Some(ItemValue::Measure(m)) => digest(m).to_string(),
@@ -441,12 +463,18 @@ fn fill_disk(dir: &Path) -> PathBuf {
     filler
 }
 
+/// A write a window process was told is in the file: the measure, its revision, and the
+/// values the window had shown before it.
+type ProcessWrite = (Uid, u64, Arc<HashSet<(Uid, String)>>);
+
 /// Everything the writers logged.
 #[derive(Default)]
 struct Logs {
     tried: HashMap<Uid, HashSet<String>>,
     saved: Vec<(Uid, u64, String)>,
     deleted_titles: HashSet<String>,
+    /// Per window process: its confirmed writes, in order.
+    processes: Vec<Vec<ProcessWrite>>,
     conflicts: usize,
     detached: usize,
     errors: Vec<String>,
@@ -457,9 +485,23 @@ fn read_logs(dir: &Path) -> Logs {
     let mut logs = Logs::default();
     for entry in std::fs::read_dir(dir).expect("logs").flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let mut writes = Vec::new();
+        let mut shown: Arc<HashSet<(Uid, String)>> = Arc::default();
         for line in text.lines() {
             let f: Vec<&str> = line.split('\t').collect();
             let uid = f.get(1).and_then(|u| Uid::parse(u));
+            if let (Some(uid), Some(field)) = (uid, f.get(2)) {
+                match f[0] {
+                    "SHOWN" => {
+                        // Shared by the writes before it, copied only when it grows.
+                        Arc::make_mut(&mut shown).insert((uid, field.to_string()));
+                    }
+                    "SAVED" => {
+                        writes.push((uid, field.parse().unwrap_or(0), Arc::clone(&shown)));
+                    }
+                    _ => {}
+                }
+            }
             match (f[0], uid) {
                 ("TRY", Some(uid)) => {
                     logs.tried
@@ -483,6 +525,7 @@ fn read_logs(dir: &Path) -> Logs {
                 _ => {}
             }
         }
+        logs.processes.push(writes);
     }
     logs
 }
@@ -698,6 +741,37 @@ fn eight_writers_kills_a_replaced_file_and_a_full_disk_lose_nothing() {
         }
     }
     assert_eq!(lost, 0, "changes reported as saved are missing");
+    // No window wrote over a value it never had: the value at the revision before each
+    // confirmed write (where a window's confirmation says what it was) was shown in that
+    // window before. A revision claimed by two windows (the same value written twice, the
+    // second told it is there) is left out: which of them wrote it is not known.
+    let mut claimed: HashMap<(Uid, u64), usize> = HashMap::new();
+    for (uid, revision, _) in &logs.saved {
+        *claimed.entry((*uid, *revision)).or_default() += 1;
+    }
+    let (mut checked, mut unseen) = (0, Vec::new());
+    for writes in &logs.processes {
+        for (uid, revision, shown) in writes {
+            if *revision < 2 || claimed.get(&(*uid, *revision)) != Some(&1) {
+                continue;
+            }
+            let Some(before) = claims.get(&(*uid, revision - 1)) else {
+                continue;
+            };
+            if *before == "-" {
+                continue;
+            }
+            checked += 1;
+            if !shown.contains(&(*uid, before.to_string())) {
+                unseen.push(format!("{uid} revision {revision}"));
+            }
+        }
+    }
+    assert!(
+        unseen.is_empty(),
+        "writes over a value the window never had ({} of {checked}): {unseen:?}",
+        unseen.len()
+    );
     // Command-line imports: all or nothing; a reported failure left nothing.
     let mut cli_saved = 0;
     for (titles, status) in &cli_runs {
@@ -730,7 +804,8 @@ fn eight_writers_kills_a_replaced_file_and_a_full_disk_lose_nothing() {
         "torture, {seconds} s: {} measures in the file; windows: {} writes confirmed \
          ({saved_adds} new), {} conflicts shown, {} times the replaced file noticed, {} write \
          errors told; command line: {} imports ({} confirmed, {cli_saved} rows; {} failed, {} \
-         killed); {kills} kills; lost 0; integrity ok; {}",
+         killed); {kills} kills; lost 0; {checked} writes checked against what their window \
+         had shown, none over an unseen value; integrity ok; {}",
         in_file.len(),
         logs.saved.len(),
         logs.conflicts,
