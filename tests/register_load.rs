@@ -357,8 +357,9 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
     // kill: the new process edits before its first exchange) reaches the server as the newer
     // value only, as in any outbox: not lost, counted.
     let mut superseded: HashSet<String> = HashSet::new();
-    // Every value each window knew (saved, saw, was shown in a conflict).
-    let mut known_by: HashMap<usize, HashSet<String>> = HashMap::new();
+    // Every value each window knew (saved, saw, was shown in a conflict), with when it
+    // first knew it.
+    let mut known_by: HashMap<usize, HashMap<String, u64>> = HashMap::new();
     for k in 0..CLIENTS {
         let mut adding = false;
         let mut last_end = usize::MAX;
@@ -372,7 +373,7 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     uid = f.get(3).cloned().unwrap_or_default();
                 }
                 Some("SAVED") => {
-                    known.insert(f[1].clone());
+                    known.entry(f[1].clone()).or_insert(t);
                     saved.insert(f[1].clone());
                     if uid != "-"
                         && let Some(old) = waiting.insert(uid.clone(), f[1].clone())
@@ -384,7 +385,9 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     }
                 }
                 Some("CONFLICT") => {
-                    known.insert(f.get(3).cloned().unwrap_or_default());
+                    known
+                        .entry(f.get(3).cloned().unwrap_or_default())
+                        .or_insert(t);
                     conflicts += 1;
                     if f[1] == "theirs" {
                         given_up.insert(f[2].clone());
@@ -396,11 +399,13 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
                     committed_at.insert(f[1].clone(), (k, t));
                 }
                 Some("SEEN") => {
-                    known.insert(f[1].clone());
+                    known.entry(f[1].clone()).or_insert(t);
                     seen_at.push((k, f[1].clone(), t));
                 }
                 Some("KNOWN") => {
-                    known.insert(f.get(1).cloned().unwrap_or_default());
+                    known
+                        .entry(f.get(1).cloned().unwrap_or_default())
+                        .or_insert(t);
                 }
                 Some("END") => last_end = f[1].parse().unwrap_or(usize::MAX),
                 Some("OPEN") if f[1] != "ok" => opens_failed.push(f[1].clone()),
@@ -434,7 +439,8 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         .collect();
     let duplicates = rows.values().filter(|n| **n > 1).count();
     // No silent overwrite: every update a window made on the server replaced a value that
-    // window knew (it had it, saw it, or was shown it in a conflict).
+    // window knew before (it had it, saw it, or was shown it in a conflict; the server's
+    // clock and the windows' are this machine's).
     let client_of: HashMap<&str, usize> = users
         .iter()
         .enumerate()
@@ -442,7 +448,8 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         .collect();
     let updates = c
         .query(
-            "SELECT benutzer::text, coalesce(vorher->>'notizen', ''), coalesce(nachher->>'notizen', ''), uid::text
+            "SELECT benutzer::text, coalesce(vorher->>'notizen', ''), coalesce(nachher->>'notizen', ''), uid::text,
+                    (extract(epoch FROM zeit) * 1000)::bigint
              FROM atlas.massnahmen_verlauf WHERE aktion = 'update'",
             &[],
         )
@@ -453,7 +460,12 @@ fn ten_windows_share_the_register_under_kills_and_a_server_restart() {
         let Some(k) = client_of.get(who.as_str()) else {
             continue;
         };
-        if before != after && !known_by.get(k).is_some_and(|known| known.contains(&before)) {
+        let at: i64 = r.get(4);
+        let knew = known_by
+            .get(k)
+            .and_then(|known| known.get(&before))
+            .is_some_and(|t| *t as i64 <= at);
+        if before != after && !knew {
             overwrites.push(format!("{who}: {before} → {after}"));
             // For the failure message: the measure's history on the server and what the
             // window said around the overwriting change.
