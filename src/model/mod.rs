@@ -29,7 +29,7 @@ pub use measure::{
     Measure, MeasureId, MeasureProblem, MeasureRegister, Priority, Responsibility, Status,
     TextField, longer_than,
 };
-pub use properties::{KeyInterner, Properties};
+pub use properties::{KeyInterner, Properties, PropertiesBuilder};
 pub use region::{FieldMapping, PlanarCrs, Region, SourceInfo};
 pub use rules::{
     Combinator, Comparison, Condition, FieldRule, Override, Reference, RuleSet, Score,

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::{Map, Value};
 
 use super::coords::{CoordBuf, CoordsSeed};
-use crate::model::{KeyInterner, Properties};
+use crate::model::{KeyInterner, Properties, PropertiesBuilder};
 
 /// The raw content of one feature, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -266,8 +266,9 @@ thread_local! {
     static KEYS: std::cell::RefCell<KeyInterner> = std::cell::RefCell::new(KeyInterner::default());
 }
 
-/// More different property names than this (no real file has them) and the thread forgets
-/// the names it knows before the next feature, so that they are not kept forever.
+/// More different property names (or lists of them) than this (no real file has them) and
+/// the thread forgets the names it knows before the next feature, so that they are not kept
+/// forever.
 const MAX_KEPT_KEYS: usize = 10_000;
 
 /// Decodes `properties` straight into [`Properties`]: an object gives its pairs, `null`
@@ -314,16 +315,20 @@ impl<'de> Visitor<'de> for PropertiesSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         KEYS.with(|keys| {
             if let Ok(mut keys) = keys.try_borrow_mut()
-                && keys.len() > MAX_KEPT_KEYS
+                && (keys.len() > MAX_KEPT_KEYS || keys.lists() > MAX_KEPT_KEYS)
             {
                 *keys = KeyInterner::default();
             }
         });
-        let mut props = Properties::default();
+        let mut props = PropertiesBuilder::default();
         while let Some(key) = map.next_key_seed(PropertyKey)? {
-            props.set_interned(key, map.next_value()?);
+            props.set(key, map.next_value()?);
         }
-        props.shrink_to_fit();
+        // The key list shared with the features before (on this thread).
+        let props = KEYS.with(|keys| match keys.try_borrow_mut() {
+            Ok(mut keys) => props.finish(&mut keys),
+            Err(_) => props.finish(&mut KeyInterner::default()),
+        });
         Ok((props, false))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {

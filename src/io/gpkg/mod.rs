@@ -354,7 +354,7 @@ fn read_features(conn: &Connection, layer: &LayerInfo) -> rusqlite::Result<RawDo
     let names: Vec<std::sync::Arc<str>> = columns.iter().map(|c| keys.intern_str(c)).collect();
     while let Some(row) = rows.next()? {
         let mut feature = RawFeature::default();
-        let mut properties = crate::model::Properties::default();
+        let mut properties = crate::model::PropertiesBuilder::with_capacity(columns.len());
         for (i, (name, key)) in columns.iter().zip(&names).enumerate() {
             let value = row.get_ref(i)?;
             if *name == layer.column {
@@ -372,10 +372,10 @@ fn read_features(conn: &Connection, layer: &LayerInfo) -> rusqlite::Result<RawDo
             if Some(name.as_str()) == pk.as_deref() {
                 feature.id = Some(json);
             } else {
-                properties.set_interned(std::sync::Arc::clone(key), json);
+                properties.set(std::sync::Arc::clone(key), json);
             }
         }
-        feature.properties = properties;
+        feature.properties = properties.finish(&mut keys);
         features.push(feature);
     }
     Ok(RawDocument {
