@@ -301,15 +301,13 @@ fn a_clash_on_the_server_is_shown_and_settled_by_the_user() {
     assert_eq!(server_notes(&db, base.uid).as_deref(), Some(mine));
 }
 
-#[test]
-fn taking_their_value_ends_the_clash_without_sending_anything() {
-    let Some((mut db, dir)) = published("theirs") else {
-        return;
-    };
+/// A window whose change of an Aachen measure clashes with one made in psql (or QGIS)
+/// meanwhile ("aus QGIS" against "aus dem Fenster"): the clash is shown.
+fn clash_with_qgis(tag: &str) -> Option<(TestDb, common::TestDir, AppState, Measure)> {
+    let (mut db, dir) = published(tag)?;
     let anna = db.login("anna", "atlas_region");
     let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
     let base = first_measure(&w1, "Aachen");
-    // Someone edits the row in psql (or QGIS) while this window changes it too.
     db.client(None)
         .execute(
             "UPDATE atlas.massnahmen SET notizen = 'aus QGIS' WHERE uid = $1::text::uuid",
@@ -322,6 +320,14 @@ fn taking_their_value_ends_the_clash_without_sending_anything() {
     until(&mut [&mut w1], "the clash", |w| {
         !w[0].saving.conflicts.is_empty()
     });
+    Some((db, dir, w1, base))
+}
+
+#[test]
+fn taking_their_value_ends_the_clash_without_sending_anything() {
+    let Some((db, _dir, mut w1, base)) = clash_with_qgis("theirs") else {
+        return;
+    };
     w1.apply(Command::ResolveConflict(Resolution::Theirs));
     until(&mut [&mut w1], "their value, nothing left to send", |w| {
         measure(w[0], base.uid).is_some_and(|m| m.notes == "aus QGIS") && unsent(w[0]) == 0
@@ -331,24 +337,9 @@ fn taking_their_value_ends_the_clash_without_sending_anything() {
 
 #[test]
 fn a_change_made_right_after_taking_their_value_is_kept_and_sent() {
-    let Some((mut db, dir)) = published("theirs_then_edit") else {
+    let Some((db, _dir, mut w1, base)) = clash_with_qgis("theirs_then_edit") else {
         return;
     };
-    let anna = db.login("anna", "atlas_region");
-    let mut w1 = window(&db.conninfo(Some(&anna)), &dir.join("copies"));
-    let base = first_measure(&w1, "Aachen");
-    db.client(None)
-        .execute(
-            "UPDATE atlas.massnahmen SET notizen = 'aus QGIS' WHERE uid = $1::text::uuid",
-            &[&base.uid.to_string()],
-        )
-        .expect("update");
-    let mut mine = base.clone();
-    mine.notes = "aus dem Fenster".into();
-    w1.apply(Command::Edit(Edit::UpdateMeasure(Box::new(mine))));
-    until(&mut [&mut w1], "the clash", |w| {
-        !w[0].saving.conflicts.is_empty()
-    });
     // Their value taken, and at once (before the copy has taken it in) changed again: the
     // answer does not undo the new change, which is based on their value and goes out.
     w1.apply(Command::ResolveConflict(Resolution::Theirs));

@@ -216,12 +216,7 @@ impl KeyInterner {
 
     /// The shared copy of `key`.
     pub fn intern(&mut self, key: String) -> Arc<str> {
-        if let Some(k) = self.keys.get(key.as_str()) {
-            return Arc::clone(k);
-        }
-        let k: Arc<str> = Arc::from(key);
-        self.keys.insert(Arc::clone(&k));
-        k
+        self.intern_str(&key)
     }
 
     /// The shared copy of a list of keys.
