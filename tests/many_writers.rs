@@ -14,7 +14,11 @@ use sozialraum_atlas::app::{AppState, Command};
 use sozialraum_atlas::document::edit::Edit;
 use sozialraum_atlas::io::ImportOptions;
 use sozialraum_atlas::io::store::Resolution;
-use sozialraum_atlas::io::store::{Item, ItemValue};
+use sozialraum_atlas::io::store::{
+    Foreign, Item, ItemValue, LateConflict, Outcome, ProjectContent, ReadOnlyReason, Store,
+    StoreError, Why,
+};
+use sozialraum_atlas::model::Region;
 use sozialraum_atlas::model::{Measure, Status};
 
 const EXE: &str = env!("CARGO_BIN_EXE_sozialraum-atlas");
@@ -427,6 +431,140 @@ fn taking_theirs_in_a_conflict_the_file_has_moved_past_since_hides_nothing() {
         notes(&b),
         b.saving.conflicts.len()
     );
+}
+
+/// A store that, on its next look, also reports the conflicts it was given, as a shared
+/// register does when the server had a newer value; it notes the answers it gets.
+#[derive(Debug)]
+struct Reporting {
+    inner: Box<dyn Store>,
+    late: Vec<LateConflict>,
+    answers: Answers,
+}
+
+type Answers = std::sync::Arc<std::sync::Mutex<Vec<(Item, bool)>>>;
+
+impl Store for Reporting {
+    fn file(&self) -> Option<&Path> {
+        self.inner.file()
+    }
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn read_only(&self) -> Option<ReadOnlyReason> {
+        self.inner.read_only()
+    }
+    fn detached(&self) -> Option<&Why> {
+        self.inner.detached()
+    }
+    fn locked_at_open(&self) -> bool {
+        self.inner.locked_at_open()
+    }
+    fn project_id(&self) -> &str {
+        self.inner.project_id()
+    }
+    fn known(&self, item: &Item) -> u64 {
+        self.inner.known(item)
+    }
+    fn learn(&mut self, written: &[(Item, u64)]) {
+        self.inner.learn(written);
+    }
+    fn shown_at(&mut self, item: &Item, revision: u64) {
+        self.inner.shown_at(item, revision);
+    }
+    fn derived_stale(&self) -> bool {
+        self.inner.derived_stale()
+    }
+    fn write_with_progress(
+        &mut self,
+        items: &[(Item, u64)],
+        content: &ProjectContent<'_>,
+        progress: Option<&mut dyn FnMut(usize)>,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        self.inner.write_with_progress(items, content, progress)
+    }
+    fn poll(&mut self, region: &Region) -> Result<Option<Foreign>, StoreError> {
+        let mut found = self.inner.poll(region)?.unwrap_or_default();
+        found.conflicts.append(&mut self.late);
+        Ok((!found.changed.is_empty() || !found.conflicts.is_empty()).then_some(found))
+    }
+    fn second(&self, lock_wait: Duration) -> Result<Box<dyn Store>, StoreError> {
+        self.inner.second(lock_wait)
+    }
+    fn set_lock_wait(&self, wait: Duration) {
+        self.inner.set_lock_wait(wait);
+    }
+    fn settle(&mut self, item: &Item, took_theirs: bool, _revision: u64) {
+        self.answers
+            .lock()
+            .expect("answers")
+            .push((item.clone(), took_theirs));
+    }
+    fn limit_pages_for_test(&self, pages: u32) {
+        self.inner.limit_pages_for_test(pages);
+    }
+}
+
+#[test]
+fn a_clash_reported_late_on_a_measure_already_in_a_conflict_waits_and_is_shown_after() {
+    let path = demo_project("late-behind");
+    let mut a = open(&path);
+    let mut b = open(&path);
+    add(&mut a, "Familienzentrum");
+    b.poll_store_now();
+    let original = b.map.as_ref().expect("map").measures.all()[0].clone();
+    let mut a1 = original.clone();
+    a1.notes = "A1".into();
+    a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a1))));
+    let mut b1 = original.clone();
+    b1.notes = "B1".into();
+    b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b1))));
+    assert_eq!(b.saving.conflicts.len(), 1, "B's change clashes with A1");
+    // Meanwhile the shared store reports that the server holds yet another value.
+    let item = Item::Measure(original.uid);
+    let mut server = original.clone();
+    server.notes = "vom Server".into();
+    let answers = Answers::default();
+    let inner = b.store.take().expect("store");
+    b.store = Some(Box::new(Reporting {
+        inner,
+        late: vec![LateConflict {
+            item: item.clone(),
+            base: None,
+            theirs: Some(ItemValue::Measure(Box::new(server))),
+            revision: 0,
+        }],
+        answers: std::sync::Arc::clone(&answers),
+    }));
+    b.poll_store_now();
+    assert_eq!(
+        b.saving.conflicts.len(),
+        1,
+        "one conflict at a time per measure"
+    );
+    // Settling the clash with the file answers nothing the store held back …
+    b.apply(Command::ResolveConflict(Resolution::Mine));
+    assert!(answers.lock().expect("answers").is_empty());
+    // … and the store's conflict comes now, with B's value as "mine" and the revision now.
+    let shown = b
+        .saving
+        .conflicts
+        .first()
+        .cloned()
+        .expect("the late conflict is shown");
+    let notes = |v: &Option<ItemValue>| match v {
+        Some(ItemValue::Measure(m)) => m.notes.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(notes(&shown.theirs), "vom Server");
+    assert_eq!(notes(&shown.mine), "B1");
+    assert_eq!(
+        shown.theirs_revision,
+        b.store.as_ref().expect("store").known(&item)
+    );
+    assert!(shown.theirs_revision > 0);
+    b.apply(Command::ResolveConflict(Resolution::Theirs));
+    assert_eq!(*answers.lock().expect("answers"), [(item, true)]);
 }
 
 #[test]
