@@ -390,15 +390,11 @@ fn a_form_left_open_while_another_window_saves_becomes_a_conflict_not_an_overwri
     assert!(!b.has_unsaved());
 }
 
-#[test]
-fn taking_theirs_in_a_conflict_the_file_has_moved_past_since_hides_nothing() {
-    // B clashes with A's first change; before B answers, A changes the measure again and
-    // B's window looks at the file (the measure stays as it was on B's screen: it is in the
-    // conflict). B takes A's first value. B's next change must not silently replace A's
-    // second one, which B has never seen: B sees it, or is shown it in a conflict.
-    let path = demo_project("theirs-moved-on");
-    let mut a = open(&path);
-    let mut b = open(&path);
+/// Windows A and B on `path`: A adds a measure, both change its notes (A to "A1", B, not
+/// having looked again, to "B1"): B is shown the clash. Returns A, B and the measure as it was.
+fn clash_over_notes(path: &Path) -> (AppState, AppState, Measure) {
+    let mut a = open(path);
+    let mut b = open(path);
     add(&mut a, "Familienzentrum");
     b.poll_store_now();
     let original = b.map.as_ref().expect("map").measures.all()[0].clone();
@@ -409,6 +405,17 @@ fn taking_theirs_in_a_conflict_the_file_has_moved_past_since_hides_nothing() {
     b1.notes = "B1".into();
     b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b1))));
     assert_eq!(b.saving.conflicts.len(), 1, "B's change clashes with A1");
+    (a, b, original)
+}
+
+#[test]
+fn taking_theirs_in_a_conflict_the_file_has_moved_past_since_hides_nothing() {
+    // B clashes with A's first change; before B answers, A changes the measure again and
+    // B's window looks at the file (the measure stays as it was on B's screen: it is in the
+    // conflict). B takes A's first value. B's next change must not silently replace A's
+    // second one, which B has never seen: B sees it, or is shown it in a conflict.
+    let path = demo_project("theirs-moved-on");
+    let (mut a, mut b, _) = clash_over_notes(&path);
     let mut a2 = a.map.as_ref().expect("map").measures.all()[0].clone();
     a2.notes = "A2".into();
     a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a2))));
@@ -508,18 +515,7 @@ impl Store for Reporting {
 #[test]
 fn a_clash_reported_late_on_a_measure_already_in_a_conflict_waits_and_is_shown_after() {
     let path = demo_project("late-behind");
-    let mut a = open(&path);
-    let mut b = open(&path);
-    add(&mut a, "Familienzentrum");
-    b.poll_store_now();
-    let original = b.map.as_ref().expect("map").measures.all()[0].clone();
-    let mut a1 = original.clone();
-    a1.notes = "A1".into();
-    a.apply(Command::Edit(Edit::UpdateMeasure(Box::new(a1))));
-    let mut b1 = original.clone();
-    b1.notes = "B1".into();
-    b.apply(Command::Edit(Edit::UpdateMeasure(Box::new(b1))));
-    assert_eq!(b.saving.conflicts.len(), 1, "B's change clashes with A1");
+    let (_a, mut b, original) = clash_over_notes(&path);
     // Meanwhile the shared store reports that the server holds yet another value.
     let item = Item::Measure(original.uid);
     let mut server = original.clone();
